@@ -1,0 +1,101 @@
+/// The claims of a platform JWT: those the operations read, typed, and the time claims checked
+/// on verification. Other claims are allowed and ignored.
+package struct JWTClaims: Sendable, Hashable {
+    /// `userid`: who is talking (sign, aibot). A JSON integer is accepted as its decimal text.
+    package var userID: String?
+    /// `username` (sign; legacy message).
+    package var userName: String?
+    /// `avatar` (sign).
+    package var avatar: String?
+    /// `msg`: the user's message (legacy message).
+    package var message: String?
+    /// `iat`, seconds since the epoch.
+    package var issuedAt: Int64?
+    /// `exp`, seconds since the epoch; the token is rejected from this second on.
+    package var expiresAt: Int64?
+    /// `nbf`, seconds since the epoch; the token is rejected before this second.
+    package var notBefore: Int64?
+
+    package init(
+        userID: String? = nil,
+        userName: String? = nil,
+        avatar: String? = nil,
+        message: String? = nil,
+        issuedAt: Int64? = nil,
+        expiresAt: Int64? = nil,
+        notBefore: Int64? = nil
+    ) {
+        self.userID = userID
+        self.userName = userName
+        self.avatar = avatar
+        self.message = message
+        self.issuedAt = issuedAt
+        self.expiresAt = expiresAt
+        self.notBefore = notBefore
+    }
+
+    /// The `userid` claim, or ``CryptoError/Code-swift.struct/missingUserID`` when it is absent or empty.
+    package func requireUserID() throws(CryptoError) -> String {
+        guard let userID, !userID.isEmpty else { throw CryptoError(.missingUserID, "signature carries no userid") }
+        return userID
+    }
+
+    /// The claims as a JSON object, in the order PyJWT users write them: userid, username, avatar,
+    /// msg, iat, exp, nbf; absent claims are left out.
+    package var json: JSONValue {
+        var members: [(key: String, value: JSONValue)] = []
+        if let userID { members.append(("userid", .string(userID))) }
+        if let userName { members.append(("username", .string(userName))) }
+        if let avatar { members.append(("avatar", .string(avatar))) }
+        if let message { members.append(("msg", .string(message))) }
+        if let issuedAt { members.append(("iat", .integer(issuedAt))) }
+        if let expiresAt { members.append(("exp", .integer(expiresAt))) }
+        if let notBefore { members.append(("nbf", .integer(notBefore))) }
+        return .object(members)
+    }
+
+    /// Parses the decoded payload segment.
+    init(parsing payload: UnsafeRawBufferPointer) throws(CryptoError) {
+        var claims = JWTClaims()
+        var reader = JSONReader(payload)
+        do throws(CryptoError) {
+            try reader.readMembers { key, reader throws(CryptoError) in
+                switch key {
+                case "userid": claims.userID = try Self.text(of: reader.readValue(), claim: key, allowInteger: true)
+                case "username": claims.userName = try Self.text(of: reader.readValue(), claim: key)
+                case "avatar": claims.avatar = try Self.text(of: reader.readValue(), claim: key)
+                case "msg": claims.message = try Self.text(of: reader.readValue(), claim: key)
+                case "iat": claims.issuedAt = try Self.numericDate(reader.readValue(), claim: key)
+                case "exp": claims.expiresAt = try Self.numericDate(reader.readValue(), claim: key)
+                case "nbf": claims.notBefore = try Self.numericDate(reader.readValue(), claim: key)
+                default: try reader.skipValue()
+                }
+            }
+            try reader.expectEnd()
+        } catch  where error.code == .malformedJSON {
+            throw CryptoError(.malformedToken, "JWT payload is not a JSON object: \(error.message)")
+        }
+        self = claims
+    }
+
+    private static func text(
+        of value: JSONValue,
+        claim: String,
+        allowInteger: Bool = false
+    ) throws(CryptoError) -> String {
+        switch value {
+        case .string(let s): return s
+        case .number(let n) where allowInteger && Int64(n) != nil: return n
+        default: throw CryptoError(.malformedToken, "JWT claim '\(claim)' must be a string")
+        }
+    }
+
+    /// An RFC 7519 NumericDate: an integer or a decimal number of seconds, truncated toward negative infinity.
+    private static func numericDate(_ value: JSONValue, claim: String) throws(CryptoError) -> Int64 {
+        if case .number(let n) = value {
+            if let i = Int64(n) { return i }
+            if let d = Double(n), d.isFinite, d.magnitude < 9e18 { return Int64(d.rounded(.down)) }
+        }
+        throw CryptoError(.malformedToken, "JWT claim '\(claim)' must be a number of seconds")
+    }
+}

@@ -1,0 +1,65 @@
+internal import COpenSSL
+
+/// The platform's `msg_signature`: lowercase hex SHA-1 of token, timestamp, nonce and ciphertext,
+/// sorted ascending (by bytes, which for UTF-8 is by code point, as Python sorts) and concatenated.
+package enum MessageSignature {
+    private static let contexts = ContextPool<DigestContext> { () throws(CryptoError) in
+        try DigestContext(algorithms: Algorithms.shared.get())
+    }
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Computes the signature.
+    package static func compute(
+        token: String,
+        timestamp: String,
+        nonce: String,
+        encrypt: String
+    ) throws(CryptoError) -> String {
+        var parts: InlineArray<4, String> = [token, timestamp, nonce, encrypt]
+        // Insertion sort of four: no allocation.
+        for i in 1..<4 {
+            var j = i
+            while j > 0 && parts[j].utf8.lexicographicallyPrecedes(parts[j - 1].utf8) {
+                parts.swapAt(j, j - 1)
+                j -= 1
+            }
+        }
+        return try withScratch(byteCount: DigestContext.sha1Count) { scratch throws(CryptoError) -> String in
+            let digest = scratch.bindMemory(to: UInt8.self)
+            try contexts.with { ctx throws(CryptoError) in
+                try ctx.begin()
+                for i in 0..<4 {
+                    try parts[i].withUTF8Bytes { bytes throws(CryptoError) in try ctx.update(bytes) }
+                }
+                try ctx.finish(into: digest.baseAddress!)
+            }
+            return String(unsafeUninitializedCapacity: 2 * DigestContext.sha1Count) { out in
+                for (i, byte) in digest.enumerated() {
+                    out[2 * i] = hexDigits[Int(byte >> 4)]
+                    out[2 * i + 1] = hexDigits[Int(byte & 0xF)]
+                }
+                return 2 * DigestContext.sha1Count
+            }
+        }
+    }
+
+    /// Checks `signature` in constant time.
+    /// - Throws: ``CryptoError/Code-swift.struct/badMessageSignature`` when it does not match.
+    package static func verify(
+        _ signature: String,
+        token: String,
+        timestamp: String,
+        nonce: String,
+        encrypt: String
+    ) throws(CryptoError) {
+        let expected = try compute(token: token, timestamp: timestamp, nonce: nonce, encrypt: encrypt)
+        let matches = expected.withUTF8Bytes { e in
+            signature.withUTF8Bytes { s in
+                s.count == e.count && CRYPTO_memcmp(s.baseAddress, e.baseAddress, e.count) == 0
+            }
+        }
+        guard matches else {
+            throw CryptoError(.badMessageSignature, "msg_signature does not match token, timestamp, nonce and encrypt")
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package import ChatbotCrypto
+package import ChatbotEngine
+
+/// What a client is told when an operation fails: the platform errcode and a message that is safe
+/// to send. Over HTTP it becomes `{"errcode": N, "errmsg": "…"}`; over gRPC a status with the
+/// errcode in the `chatbot-errcode` trailer.
+package struct PlatformFailure: Error, Hashable, Sendable {
+    package var errcode: ErrCode
+    package var errmsg: String
+
+    package init(_ errcode: ErrCode, _ errmsg: String) {
+        self.errcode = errcode
+        self.errmsg = errmsg
+    }
+}
+
+/// The operation a signature was presented to; it decides the errcode of a missing userid.
+package enum SignatureUse: Sendable {
+    /// `sign`: the userid comes in the request (1003 when missing).
+    case sign
+    /// `aibot` and other dialogue calls: the userid comes in the JWT (1006 when missing).
+    case dialogue
+}
+
+extension PlatformFailure {
+    /// The one mapping from crypto failures to the platform's errcodes.
+    ///
+    /// JWT: empty → 1004; malformed, wrong algorithm, bad signature, expired, not yet valid → 1005;
+    /// no userid → 1003 for sign, 1006 for dialogue calls. Envelopes and `msg_signature` → 1013.
+    /// An OpenSSL failure is ours, not the client's: its cause is logged by the caller, never sent.
+    package init(_ error: CryptoError, use: SignatureUse = .dialogue) {
+        switch error.code {
+        case .emptyToken:
+            self.init(.signatureEmpty, error.message)
+        case .missingUserID:
+            self.init(use == .sign ? .signatureMissingUserID : .signatureUserIDMissing, error.message)
+        case .malformedToken, .unsupportedAlgorithm, .badSignature, .expired, .notYetValid:
+            self.init(.signatureInvalid, error.message)
+        case .openSSLFailure:
+            self.init(.systemError, "system error")
+        default:
+            self.init(.decryptionFailed, error.message)
+        }
+    }
+}
