@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "chatbotctl", targets: ["chatbotctl"]),
+        .executable(name: "chatbot-bench", targets: ["chatbot-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2")
@@ -51,6 +52,18 @@ let package = Package(
                 "ChatbotService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+
+        // Benchmarks: a C reference loop over OpenSSL next to the Swift code, in one process.
+        .target(
+            name: "CChatbotBenchRef",
+            dependencies: ["COpenSSL"],
+            path: "bench/crypto/CChatbotBenchRef"
+        ),
+        .executableTarget(
+            name: "chatbot-bench",
+            dependencies: ["ChatbotCrypto", "CChatbotBenchRef"],
+            path: "bench/crypto/chatbot-bench"
         ),
 
         .testTarget(

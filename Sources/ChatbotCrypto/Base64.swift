@@ -14,14 +14,14 @@ package enum Base64 {
     private static let standardTable = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
     private static let urlTable = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
-    /// 0...63 for alphabet characters, 0xFF otherwise; one table for both alphabets, checked after.
-    private static let decodeTable: [UInt8] = {
+    /// 0...63 for the alphabet's characters, 0xFF for everything else.
+    private static func decodeTable(_ alphabet: [UInt8]) -> [UInt8] {
         var table = [UInt8](repeating: 0xFF, count: 256)
-        for (i, c) in standardTable.enumerated() { table[Int(c)] = UInt8(i) }
-        table[Int(UInt8(ascii: "-"))] = 62
-        table[Int(UInt8(ascii: "_"))] = 63
+        for (i, c) in alphabet.enumerated() { table[Int(c)] = UInt8(i) }
         return table
-    }()
+    }
+    private static let standardDecodeTable = decodeTable(standardTable)
+    private static let urlDecodeTable = decodeTable(urlTable)
 
     /// The length of the encoding of `count` bytes.
     package static func encodedCount(_ count: Int, alphabet: Alphabet) -> Int {
@@ -116,59 +116,56 @@ package enum Base64 {
             }
         if let lengthProblem {
             // A stray character explains a wrong length better than the length does.
-            if let bad = (0..<n).first(where: { !isAlphabetCharacter(input[$0], alphabet) }) {
+            let table = alphabet == .standard ? standardDecodeTable : urlDecodeTable
+            if let bad = (0..<n).first(where: { table[Int(input[$0])] > 63 }) {
                 throw CryptoError(.badBase64, "invalid base64 character at offset \(bad)")
             }
             throw CryptoError(.badBase64, lengthProblem)
         }
-        return try decodeTable.withUnsafeBufferPointer { table throws(CryptoError) -> Int in
+        if n == 0 { return 0 }
+        let table = alphabet == .standard ? standardDecodeTable : urlDecodeTable
+        return try table.withUnsafeBufferPointer { table throws(CryptoError) -> Int in
             let t = table.baseAddress!
-            let badPlus = alphabet == .url ? UInt8(ascii: "+") : UInt8(ascii: "-")
-            let badSlash = alphabet == .url ? UInt8(ascii: "/") : UInt8(ascii: "_")
-            // One table serves both alphabets; the two characters of the other alphabet are refused here.
-            @inline(__always) func value(_ at: Int) throws(CryptoError) -> UInt32 {
-                let c = input[at]
-                let v = t[Int(c)]
-                if v == 0xFF || c == badPlus || c == badSlash {
-                    throw CryptoError(.badBase64, "invalid base64 character at offset \(at)")
-                }
-                return UInt32(v)
-            }
+            let p = input.baseAddress!.assumingMemoryBound(to: UInt8.self)
             var i = 0
             var o = 0
+            // Invalid characters map to 0xFF, so one test of the OR per quad finds them all.
             while i + 4 <= n {
-                let v = try value(i) << 18 | value(i + 1) << 12 | value(i + 2) << 6 | value(i + 3)
+                let a = UInt32(t[Int(p[i])])
+                let b = UInt32(t[Int(p[i + 1])])
+                let c = UInt32(t[Int(p[i + 2])])
+                let d = UInt32(t[Int(p[i + 3])])
+                if a | b | c | d > 63 { break }
+                let v = a << 18 | b << 12 | c << 6 | d
                 output[o] = UInt8(truncatingIfNeeded: v >> 16)
                 output[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
                 output[o + 2] = UInt8(truncatingIfNeeded: v)
                 i += 4
                 o += 3
             }
-            switch n - i {
-            case 2:
-                let v = try value(i) << 18 | value(i + 1) << 12
-                output[o] = UInt8(truncatingIfNeeded: v >> 16)
-                o += 1
-            case 3:
-                let v = try value(i) << 18 | value(i + 1) << 12 | value(i + 2) << 6
-                output[o] = UInt8(truncatingIfNeeded: v >> 16)
-                output[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
-                o += 2
-            default:
-                break
+            let rest = n - i
+            if rest < 4 {
+                var v: UInt32 = 0
+                var valid = true
+                for k in 0..<rest {
+                    let x = UInt32(t[Int(p[i + k])])
+                    valid = valid && x <= 63
+                    v |= x << (18 - 6 * UInt32(k))
+                }
+                if valid {
+                    if rest >= 2 {
+                        output[o] = UInt8(truncatingIfNeeded: v >> 16)
+                        o += 1
+                    }
+                    if rest == 3 {
+                        output[o] = UInt8(truncatingIfNeeded: v >> 8)
+                        o += 1
+                    }
+                    return o
+                }
             }
-            return o
-        }
-    }
-
-    private static func isAlphabetCharacter(_ c: UInt8, _ alphabet: Alphabet) -> Bool {
-        switch c {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        case UInt8(ascii: "+"), UInt8(ascii: "/"): return alphabet == .standard
-        case UInt8(ascii: "-"), UInt8(ascii: "_"): return alphabet == .url
-        default: return false
+            let bad = (i..<n).first { t[Int(p[$0])] > 63 } ?? i
+            throw CryptoError(.badBase64, "invalid base64 character at offset \(bad)")
         }
     }
 

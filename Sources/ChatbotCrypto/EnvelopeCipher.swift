@@ -56,7 +56,7 @@ package final class EnvelopeCipher: Sendable {
     }
 
     /// Encrypts `message` with a fresh random prefix and returns the base64 ciphertext.
-    package func encrypt(_ message: some StringProtocol) throws(CryptoError) -> String {
+    package func encrypt(_ message: String) throws(CryptoError) -> String {
         try message.withUTF8Bytes { bytes throws(CryptoError) in try encrypt(bytes: bytes) }
     }
 
@@ -121,7 +121,7 @@ package final class EnvelopeCipher: Sendable {
     /// - Parameter encrypted: The base64 ciphertext, or the whole XML envelope that holds it.
     /// - Throws: ``CryptoError`` naming the step that failed: `malformedEnvelope`, `badBase64`,
     ///   `badCiphertextLength`, `badPadding`, `badLengthField` or `appIDMismatch`.
-    package func decrypt(_ encrypted: some StringProtocol) throws(CryptoError) -> [UInt8] {
+    package func decrypt(_ encrypted: String) throws(CryptoError) -> [UInt8] {
         try encrypted.withUTF8Bytes { bytes throws(CryptoError) in
             let ciphertext = try Self.ciphertext(in: bytes)
             return try withScratch(byteCount: Base64.maxDecodedCount(ciphertext.count)) {
@@ -162,7 +162,7 @@ package final class EnvelopeCipher: Sendable {
             let message = Array(plain[20..<messageEnd])
             if declared == message.count { return message }
             // The length field may count characters instead of bytes; recover when the count agrees.
-            if let text = String(validating: message, as: UTF8.self),
+            if let text = message.withUnsafeBytes({ String(validatingUTF8: $0) }),
                 text.unicodeScalars.count == declared || text.utf16.count == declared
             {
                 return message

@@ -97,6 +97,19 @@ package struct JSONReader: ~Copyable {
         depth -= 1
     }
 
+    /// Whether the next value is a string (without consuming anything).
+    package mutating func nextIsString() -> Bool {
+        skipWhitespace()
+        return peek() == UInt8(ascii: "\"")
+    }
+
+    /// Whether the next value is a number (without consuming anything).
+    package mutating func nextIsNumber() -> Bool {
+        skipWhitespace()
+        guard let c = peek() else { return false }
+        return c == UInt8(ascii: "-") || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9"))
+    }
+
     /// Reads a value and discards it.
     package mutating func skipValue() throws(CryptoError) {
         skipWhitespace()
@@ -116,19 +129,22 @@ package struct JSONReader: ~Copyable {
         guard peek() == UInt8(ascii: "\"") else { throw error("expected a string") }
         offset += 1
         let start = offset
-        // Fast path: no escapes.
+        // Fast path: no escapes; ASCII needs no UTF-8 validation.
+        var ascii = true
         while offset < bytes.count {
             let c = bytes[offset]
             if c == UInt8(ascii: "\"") {
                 let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<offset])
                 offset += 1
-                guard let s = String(validating: slice, as: UTF8.self) else {
+                if ascii { return String(decoding: slice.assumingMemoryBound(to: UInt8.self), as: UTF8.self) }
+                guard let s = String(validatingUTF8: slice) else {
                     throw error("invalid UTF-8 in a string", at: start)
                 }
                 return s
             }
             if c == UInt8(ascii: "\\") { break }
             if c < 0x20 { throw error("unescaped control character in a string") }
+            ascii = ascii && c < 0x80
             offset += 1
         }
         var scratch = Array(bytes[start..<offset])
@@ -137,7 +153,8 @@ package struct JSONReader: ~Copyable {
             offset += 1
             switch c {
             case UInt8(ascii: "\""):
-                guard let s = String(validating: scratch, as: UTF8.self) else {
+                let decoded = scratch.withUnsafeBytes { String(validatingUTF8: $0) }
+                guard let s = decoded else {
                     throw error("invalid UTF-8 in a string", at: start)
                 }
                 return s
@@ -178,6 +195,24 @@ package struct JSONReader: ~Copyable {
 
     /// Reads a number and returns its literal text.
     package mutating func readNumber() throws(CryptoError) -> String {
+        String(decoding: try readNumberBytes().assumingMemoryBound(to: UInt8.self), as: UTF8.self)
+    }
+
+    /// Reads a number: its value when it is an integer literal that fits an `Int64`, and its text.
+    package mutating func readInteger() throws(CryptoError) -> (value: Int64?, literal: UnsafeRawBufferPointer) {
+        let literal = try readNumberBytes()
+        var digits = literal[...]
+        let negative = digits.first == UInt8(ascii: "-")
+        if negative { digits = digits.dropFirst() }
+        guard digits.count <= 18, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+            return (nil, literal)
+        }
+        var value: Int64 = 0
+        for d in digits { value = value * 10 + Int64(d - UInt8(ascii: "0")) }
+        return (negative ? -value : value, literal)
+    }
+
+    private mutating func readNumberBytes() throws(CryptoError) -> UnsafeRawBufferPointer {
         skipWhitespace()
         let start = offset
         if peek() == UInt8(ascii: "-") { offset += 1 }
@@ -195,7 +230,7 @@ package struct JSONReader: ~Copyable {
             if peek() == UInt8(ascii: "+") || peek() == UInt8(ascii: "-") { offset += 1 }
             guard try digits() > 0 else { throw error("expected digits in an exponent") }
         }
-        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<offset])
     }
 
     private mutating func digits() throws(CryptoError) -> Int {

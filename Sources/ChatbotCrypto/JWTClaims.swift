@@ -54,20 +54,21 @@ package struct JWTClaims: Sendable, Hashable {
         return .object(members)
     }
 
-    /// Parses the decoded payload segment.
-    init(parsing payload: UnsafeRawBufferPointer) throws(CryptoError) {
+    /// Parses the decoded payload segment. (A static function rather than an initialiser, so
+    /// that the result is moved out instead of copied into `self`.)
+    static func parse(_ payload: UnsafeRawBufferPointer) throws(CryptoError) -> JWTClaims {
         var claims = JWTClaims()
         var reader = JSONReader(payload)
         do throws(CryptoError) {
             try reader.readMembers { key, reader throws(CryptoError) in
                 switch key {
-                case "userid": claims.userID = try Self.text(of: reader.readValue(), claim: key, allowInteger: true)
-                case "username": claims.userName = try Self.text(of: reader.readValue(), claim: key)
-                case "avatar": claims.avatar = try Self.text(of: reader.readValue(), claim: key)
-                case "msg": claims.message = try Self.text(of: reader.readValue(), claim: key)
-                case "iat": claims.issuedAt = try Self.numericDate(reader.readValue(), claim: key)
-                case "exp": claims.expiresAt = try Self.numericDate(reader.readValue(), claim: key)
-                case "nbf": claims.notBefore = try Self.numericDate(reader.readValue(), claim: key)
+                case "userid": claims.userID = try Self.text(&reader, claim: key, allowInteger: true)
+                case "username": claims.userName = try Self.text(&reader, claim: key)
+                case "avatar": claims.avatar = try Self.text(&reader, claim: key)
+                case "msg": claims.message = try Self.text(&reader, claim: key)
+                case "iat": claims.issuedAt = try Self.numericDate(&reader, claim: key)
+                case "exp": claims.expiresAt = try Self.numericDate(&reader, claim: key)
+                case "nbf": claims.notBefore = try Self.numericDate(&reader, claim: key)
                 default: try reader.skipValue()
                 }
             }
@@ -75,26 +76,30 @@ package struct JWTClaims: Sendable, Hashable {
         } catch  where error.code == .malformedJSON {
             throw CryptoError(.malformedToken, "JWT payload is not a JSON object: \(error.message)")
         }
-        self = claims
+        return claims
     }
 
     private static func text(
-        of value: JSONValue,
+        _ reader: inout JSONReader,
         claim: String,
         allowInteger: Bool = false
     ) throws(CryptoError) -> String {
-        switch value {
-        case .string(let s): return s
-        case .number(let n) where allowInteger && Int64(n) != nil: return n
-        default: throw CryptoError(.malformedToken, "JWT claim '\(claim)' must be a string")
+        if reader.nextIsString() { return try reader.readString() }
+        if allowInteger && reader.nextIsNumber() {
+            let number = try reader.readInteger()
+            if number.value != nil { return String(decoding: number.literal, as: UTF8.self) }
         }
+        throw CryptoError(.malformedToken, "JWT claim '\(claim)' must be a string")
     }
 
     /// An RFC 7519 NumericDate: an integer or a decimal number of seconds, truncated toward negative infinity.
-    private static func numericDate(_ value: JSONValue, claim: String) throws(CryptoError) -> Int64 {
-        if case .number(let n) = value {
-            if let i = Int64(n) { return i }
-            if let d = Double(n), d.isFinite, d.magnitude < 9e18 { return Int64(d.rounded(.down)) }
+    private static func numericDate(_ reader: inout JSONReader, claim: String) throws(CryptoError) -> Int64 {
+        if reader.nextIsNumber() {
+            let number = try reader.readInteger()
+            if let value = number.value { return value }
+            if let d = Double(String(decoding: number.literal, as: UTF8.self)), d.isFinite, d.magnitude < 9e18 {
+                return Int64(d.rounded(.down))
+            }
         }
         throw CryptoError(.malformedToken, "JWT claim '\(claim)' must be a number of seconds")
     }

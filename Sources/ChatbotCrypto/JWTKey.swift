@@ -1,4 +1,5 @@
 internal import COpenSSL
+internal import Glibc
 
 /// An HS256 JWT key: signs and verifies the platform's dialogue tokens.
 ///
@@ -75,10 +76,9 @@ package final class JWTKey: Sendable {
     }
 
     private func verify(_ token: UnsafeRawBufferPointer, now: Int64, leeway: Int64) throws(CryptoError) -> JWTClaims {
-        let dot = UInt8(ascii: ".")
-        guard let firstDot = token.firstIndex(of: dot),
-            let secondDot = token[(firstDot + 1)...].firstIndex(of: dot),
-            !token[(secondDot + 1)...].contains(dot),
+        guard let firstDot = Self.indexOfDot(in: token, from: 0),
+            let secondDot = Self.indexOfDot(in: token, from: firstDot + 1),
+            Self.indexOfDot(in: token, from: secondDot + 1) == nil,
             firstDot > 0, secondDot > firstDot + 1
         else { throw CryptoError(.malformedToken, "signature is not a JWT: expected three dot-separated segments") }
 
@@ -109,7 +109,7 @@ package final class JWTKey: Sendable {
             UnsafeRawBufferPointer(rebasing: token[(firstDot + 1)..<secondDot]),
             "payload"
         ) {
-            payload throws(CryptoError) in try JWTClaims(parsing: payload)
+            payload throws(CryptoError) in try JWTClaims.parse(payload)
         }
         if let exp = claims.expiresAt, now >= exp &+ leeway {
             throw CryptoError(.expired, "signature expired at \(exp) (now \(now))")
@@ -118,6 +118,13 @@ package final class JWTKey: Sendable {
             throw CryptoError(.notYetValid, "signature is not valid before \(nbf) (now \(now))")
         }
         return claims
+    }
+
+    private static func indexOfDot(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        guard start < bytes.count,
+            let found = memchr(bytes.baseAddress! + start, Int32(UInt8(ascii: ".")), bytes.count - start)
+        else { return nil }
+        return found - UnsafeMutableRawPointer(mutating: bytes.baseAddress!)
     }
 
     /// Checks a header other than the canonical one: a JSON object whose `alg` is `HS256`.
