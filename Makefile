@@ -1,0 +1,47 @@
+# chatbotd: the two commands are `make run` and `make test`. Both install what a fresh Debian 12
+# machine lacks, then build.
+
+SWIFT ?= swift
+PYTHON ?= python3
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+APT_PACKAGES := pkg-config libssl-dev libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler libsqlite3-dev
+PIP_PACKAGES := pytest wechatpy==1.8.18 PyJWT==2.15.1
+SWIFT_FLAGS := -Xswiftc -warnings-as-errors
+
+.PHONY: run test deps lint build bench clean
+
+run: deps
+	$(SWIFT) build -c release --product chatbotctl
+	@echo
+	@echo "Built .build/release/chatbotctl. The chatbotd server (gRPC and /openapi on 127.0.0.1:8080) is not"
+	@echo "built yet; today the tool encrypts, decrypts and signs the platform's payloads, for example:"
+	@echo "  printf 'hello' | .build/release/chatbotctl crypto encrypt --aes-key abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG --appid wx1"
+	@echo "  .build/release/chatbotctl jwt sign --key abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG --claims '{\"userid\":\"u1\"}'"
+
+test: deps lint build
+	$(SWIFT) test $(SWIFT_FLAGS) --skip-build
+	CHATBOTCTL=$(CURDIR)/.build/debug/chatbotctl $(PYTHON) -m pytest -q Tests/interop
+
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing: $$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+	@$(PYTHON) -c 'import pytest, wechatpy, jwt' 2>/dev/null || \
+		$(PYTHON) -m pip install -q $(PIP_PACKAGES) || \
+		$(PYTHON) -m pip install -q --break-system-packages $(PIP_PACKAGES)
+
+lint:
+	$(SWIFT) format lint --strict -r -p Sources Tests bench Package.swift
+
+build:
+	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
+
+bench: deps
+	$(SWIFT) build -c release --product chatbot-bench
+	.build/release/chatbot-bench
+
+clean:
+	rm -rf .build

@@ -1,0 +1,24 @@
+"""Shared fixtures for interop tests: the chatbotctl binary built by `make test`."""
+
+import os
+import pathlib
+import subprocess
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def chatbotctl():
+    path = pathlib.Path(os.environ.get("CHATBOTCTL", ROOT / ".build" / "debug" / "chatbotctl"))
+    if not path.exists():
+        pytest.fail(f"{path} is missing; build with `swift build` first (make test does)")
+
+    def run(*args, stdin=b"", check=True):
+        result = subprocess.run([str(path), *args], input=stdin, capture_output=True, timeout=30)
+        if check and result.returncode != 0:
+            raise AssertionError(f"chatbotctl {' '.join(args)} failed: {result.stderr.decode()}")
+        return result
+
+    return run
