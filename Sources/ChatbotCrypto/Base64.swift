@@ -14,14 +14,19 @@ package enum Base64 {
     private static let standardTable = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
     private static let urlTable = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
-    /// 0...63 for the alphabet's characters, 0xFF for everything else.
-    private static func decodeTable(_ alphabet: [UInt8]) -> [UInt8] {
-        var table = [UInt8](repeating: 0xFF, count: 256)
-        for (i, c) in alphabet.enumerated() { table[Int(c)] = UInt8(i) }
-        return table
+    /// Four decoding tables per alphabet, each value pre-shifted into its place in a 24-bit
+    /// group; a character outside the alphabet maps to 0x0100_0000, so one test of the OR of a
+    /// quad's four entries finds it.
+    private static func decodeTables(_ alphabet: [UInt8]) -> [UInt32] {
+        var tables = [UInt32](repeating: invalid, count: 4 * 256)
+        for (value, c) in alphabet.enumerated() {
+            for position in 0..<4 { tables[position * 256 + Int(c)] = UInt32(value) << (18 - 6 * UInt32(position)) }
+        }
+        return tables
     }
-    private static let standardDecodeTable = decodeTable(standardTable)
-    private static let urlDecodeTable = decodeTable(urlTable)
+    private static let invalid: UInt32 = 0x0100_0000
+    private static let standardDecodeTables = decodeTables(standardTable)
+    private static let urlDecodeTables = decodeTables(urlTable)
 
     /// The length of the encoding of `count` bytes.
     package static func encodedCount(_ count: Int, alphabet: Alphabet) -> Int {
@@ -116,27 +121,25 @@ package enum Base64 {
             }
         if let lengthProblem {
             // A stray character explains a wrong length better than the length does.
-            let table = alphabet == .standard ? standardDecodeTable : urlDecodeTable
-            if let bad = (0..<n).first(where: { table[Int(input[$0])] > 63 }) {
+            let tables = alphabet == .standard ? standardDecodeTables : urlDecodeTables
+            if let bad = (0..<n).first(where: { tables[3 * 256 + Int(input[$0])] >= invalid }) {
                 throw CryptoError(.badBase64, "invalid base64 character at offset \(bad)")
             }
             throw CryptoError(.badBase64, lengthProblem)
         }
         if n == 0 { return 0 }
-        let table = alphabet == .standard ? standardDecodeTable : urlDecodeTable
-        return try table.withUnsafeBufferPointer { table throws(CryptoError) -> Int in
-            let t = table.baseAddress!
+        let tables = alphabet == .standard ? standardDecodeTables : urlDecodeTables
+        return try tables.withUnsafeBufferPointer { tables throws(CryptoError) -> Int in
+            let t0 = tables.baseAddress!
+            let t1 = t0 + 256
+            let t2 = t0 + 512
+            let t3 = t0 + 768
             let p = input.baseAddress!.assumingMemoryBound(to: UInt8.self)
             var i = 0
             var o = 0
-            // Invalid characters map to 0xFF, so one test of the OR per quad finds them all.
             while i + 4 <= n {
-                let a = UInt32(t[Int(p[i])])
-                let b = UInt32(t[Int(p[i + 1])])
-                let c = UInt32(t[Int(p[i + 2])])
-                let d = UInt32(t[Int(p[i + 3])])
-                if a | b | c | d > 63 { break }
-                let v = a << 18 | b << 12 | c << 6 | d
+                let v = t0[Int(p[i])] | t1[Int(p[i + 1])] | t2[Int(p[i + 2])] | t3[Int(p[i + 3])]
+                if v >= invalid { break }
                 output[o] = UInt8(truncatingIfNeeded: v >> 16)
                 output[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
                 output[o + 2] = UInt8(truncatingIfNeeded: v)
@@ -146,13 +149,9 @@ package enum Base64 {
             let rest = n - i
             if rest < 4 {
                 var v: UInt32 = 0
-                var valid = true
-                for k in 0..<rest {
-                    let x = UInt32(t[Int(p[i + k])])
-                    valid = valid && x <= 63
-                    v |= x << (18 - 6 * UInt32(k))
-                }
-                if valid {
+                for k in 0..<rest { v |= t0[k * 256 + Int(p[i + k])] }
+                if v < invalid {
+                    // The trailing bits of the last character are ignored (see the type's note).
                     if rest >= 2 {
                         output[o] = UInt8(truncatingIfNeeded: v >> 16)
                         o += 1
@@ -164,7 +163,7 @@ package enum Base64 {
                     return o
                 }
             }
-            let bad = (i..<n).first { t[Int(p[$0])] > 63 } ?? i
+            let bad = (i..<n).first { t3[Int(p[$0])] >= invalid } ?? i
             throw CryptoError(.badBase64, "invalid base64 character at offset \(bad)")
         }
     }

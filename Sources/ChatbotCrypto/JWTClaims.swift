@@ -61,15 +61,22 @@ package struct JWTClaims: Sendable, Hashable {
         var reader = JSONReader(payload)
         do throws(CryptoError) {
             try reader.readMembers { key, reader throws(CryptoError) in
-                switch key {
-                case "userid": claims.userID = try Self.text(&reader, claim: key, allowInteger: true)
-                case "username": claims.userName = try Self.text(&reader, claim: key)
-                case "avatar": claims.avatar = try Self.text(&reader, claim: key)
-                case "msg": claims.message = try Self.text(&reader, claim: key)
-                case "iat": claims.issuedAt = try Self.numericDate(&reader, claim: key)
-                case "exp": claims.expiresAt = try Self.numericDate(&reader, claim: key)
-                case "nbf": claims.notBefore = try Self.numericDate(&reader, claim: key)
-                default: try reader.skipValue()
+                if key.equals("userid") {
+                    claims.userID = try text(&reader, claim: "userid", allowInteger: true)
+                } else if key.equals("username") {
+                    claims.userName = try text(&reader, claim: "username")
+                } else if key.equals("avatar") {
+                    claims.avatar = try text(&reader, claim: "avatar")
+                } else if key.equals("msg") {
+                    claims.message = try text(&reader, claim: "msg")
+                } else if key.equals("iat") {
+                    claims.issuedAt = try numericDate(&reader, claim: "iat")
+                } else if key.equals("exp") {
+                    claims.expiresAt = try numericDate(&reader, claim: "exp")
+                } else if key.equals("nbf") {
+                    claims.notBefore = try numericDate(&reader, claim: "nbf")
+                } else {
+                    try reader.skipValue()
                 }
             }
             try reader.expectEnd()

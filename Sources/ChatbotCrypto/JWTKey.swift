@@ -83,7 +83,10 @@ package final class JWTKey: Sendable {
         else { throw CryptoError(.malformedToken, "signature is not a JWT: expected three dot-separated segments") }
 
         let header = UnsafeRawBufferPointer(rebasing: token[..<firstDot])
-        if !header.elementsEqual(Self.header) { try Self.checkHeader(header) }
+        let canonical = Self.header.withUnsafeBytes { h in
+            header.count == h.count && memcmp(header.baseAddress!, h.baseAddress!, h.count) == 0
+        }
+        if !canonical { try Self.checkHeader(header) }
 
         let signature = UnsafeRawBufferPointer(rebasing: token[(secondDot + 1)...])
         guard signature.count == Self.signatureCount else {
