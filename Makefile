@@ -9,7 +9,7 @@ APT_PACKAGES := pkg-config libssl-dev libnghttp2-dev libprotobuf-c-dev protobuf-
 PIP_PACKAGES := pytest wechatpy==1.8.18 PyJWT==2.15.1
 SWIFT_FLAGS := -Xswiftc -warnings-as-errors
 
-.PHONY: run test deps lint build bench clean
+.PHONY: run test test-asan deps lint build bench clean
 
 run: deps
 	$(SWIFT) build -c release --product chatbotctl
@@ -22,6 +22,12 @@ run: deps
 test: deps lint build
 	$(SWIFT) test $(SWIFT_FLAGS) --skip-build
 	CHATBOTCTL=$(CURDIR)/.build/debug/chatbotctl $(PYTHON) -m pytest -q Tests/interop
+	$(MAKE) test-asan
+
+# The Swift suites again under AddressSanitizer and LeakSanitizer, in their own build folder.
+test-asan:
+	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp:print_suppressions=0 \
+		$(SWIFT) test --sanitize=address --scratch-path .build-asan
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -44,4 +50,4 @@ bench: deps
 	.build/release/chatbot-bench
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-asan
