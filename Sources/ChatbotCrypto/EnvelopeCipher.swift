@@ -1,3 +1,5 @@
+internal import COpenSSL
+
 /// The platform's message envelope (WXBizMsgCrypt): AES-256-CBC under the bot's EncodingAESKey.
 ///
 /// `AESKey = base64decode(EncodingAESKey + "=")` (32 bytes) and `IV = AESKey[0..<16]`. The
@@ -34,23 +36,26 @@ package final class EnvelopeCipher: Sendable {
     /// Decodes an EncodingAESKey: 43 characters of the standard base64 alphabet, with the
     /// trailing bits of the last one ignored, giving 32 bytes.
     static func aesKey(fromEncodingAESKey text: String) throws(CryptoError) -> SecretBytes {
-        let utf8 = Array(text.utf8)
-        guard utf8.count == 43 else {
-            throw CryptoError(.invalidKey, "EncodingAESKey must be 43 characters, got \(utf8.count)")
-        }
-        return try (text + "=").withUTF8Bytes { input throws(CryptoError) -> SecretBytes in
-            try withScratch(byteCount: 33) { out throws(CryptoError) -> SecretBytes in
-                defer { out.initializeMemory(as: UInt8.self, repeating: 0) }
+        try text.withUTF8Bytes { key throws(CryptoError) -> SecretBytes in
+            guard key.count == 43 else {
+                throw CryptoError(.invalidKey, "EncodingAESKey must be 43 characters, got \(key.count)")
+            }
+            // The key text plus "=", then the 33 decoded bytes; wiped before returning.
+            return try withScratch(byteCount: 44 + 33) { scratch throws(CryptoError) -> SecretBytes in
+                defer { OPENSSL_cleanse(scratch.baseAddress, scratch.count) }
+                scratch.copyMemory(from: key)
+                scratch[43] = UInt8(ascii: "=")
+                let decoded = scratch.baseAddress!.assumingMemoryBound(to: UInt8.self) + 44
                 do throws(CryptoError) {
                     _ = try Base64.decode(
-                        input,
-                        into: out.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                        UnsafeRawBufferPointer(rebasing: scratch[..<44]),
+                        into: decoded,
                         alphabet: .standard
                     )
                 } catch {
                     throw CryptoError(.invalidKey, "EncodingAESKey is not base64: \(error.message)")
                 }
-                return SecretBytes(out.prefix(32))
+                return SecretBytes(UnsafeBufferPointer(start: decoded, count: 32))
             }
         }
     }
