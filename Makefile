@@ -6,10 +6,11 @@ PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 APT_PACKAGES := pkg-config libssl-dev libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler libsqlite3-dev
-PIP_PACKAGES := pytest wechatpy==1.8.18 PyJWT==2.15.1
+PIP_PACKAGES := pytest wechatpy==1.8.18 PyJWT==2.15.1 protobuf grpcio==1.85.1 grpcio-tools==1.85.1 \
+	grpcio-reflection==1.85.1
 SWIFT_FLAGS := -Xswiftc -warnings-as-errors
 
-.PHONY: run test test-asan deps lint build bench clean
+.PHONY: run test test-asan deps check-generated lint build bench clean
 
 run: deps
 	$(SWIFT) build -c release --product chatbotctl
@@ -19,7 +20,7 @@ run: deps
 	@echo "  printf 'hello' | .build/release/chatbotctl crypto encrypt --aes-key abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG --appid wx1"
 	@echo "  .build/release/chatbotctl jwt sign --key abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG --claims '{\"userid\":\"u1\"}'"
 
-test: deps lint build
+test: deps lint check-generated build
 	$(SWIFT) test $(SWIFT_FLAGS) --skip-build
 	CHATBOTCTL=$(CURDIR)/.build/debug/chatbotctl $(PYTHON) -m pytest -q Tests/interop
 	$(MAKE) test-asan
@@ -35,9 +36,21 @@ deps:
 		echo "installing: $$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
-	@$(PYTHON) -c 'import pytest, wechatpy, jwt' 2>/dev/null || \
+	@$(PYTHON) -c 'import pytest, wechatpy, jwt, grpc, grpc_tools, grpc_reflection' 2>/dev/null || \
 		$(PYTHON) -m pip install -q $(PIP_PACKAGES) || \
 		$(PYTHON) -m pip install -q --break-system-packages $(PIP_PACKAGES)
+
+# Regenerates the protoc-c output and the Swift bridge from proto/ and fails if that changed
+# anything: generated code is committed and never edited by hand.
+GENERATED := Sources/CChatbotProto Sources/ChatbotProto/Generated
+check-generated:
+	@before=$$(find $(GENERATED) -type f | sort | xargs sha256sum | sha256sum); \
+	scripts/generate >/dev/null; \
+	after=$$(find $(GENERATED) -type f | sort | xargs sha256sum | sha256sum); \
+	if [ "$$before" != "$$after" ]; then \
+		echo "generated code was out of date with proto/; scripts/generate has rewritten it: commit the result"; \
+		git status --short -- $(GENERATED); exit 1; \
+	fi
 
 lint:
 	$(SWIFT) format lint --strict -r -p Sources Tests bench Package.swift

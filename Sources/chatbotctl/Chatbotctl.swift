@@ -6,6 +6,6 @@ struct Chatbotctl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chatbotctl",
         abstract: "Manage and debug a chatbotd deployment.",
-        subcommands: [CryptoCommand.self, JWTCommand.self]
+        subcommands: [BotsCommand.self, CryptoCommand.self, JWTCommand.self]
     )
 }

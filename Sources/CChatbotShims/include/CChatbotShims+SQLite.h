@@ -6,3 +6,8 @@
 static inline sqlite3_destructor_type cchatbot_sqlite3_transient(void) {
     return SQLITE_TRANSIENT;
 }
+
+/// SQLITE_CONSTRAINT_UNIQUE is an expression macro (SQLITE_CONSTRAINT | (8<<8)) that Swift does not import.
+static inline int cchatbot_sqlite3_constraint_unique(void) {
+    return SQLITE_CONSTRAINT_UNIQUE;
+}
