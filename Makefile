@@ -13,12 +13,8 @@ SWIFT_FLAGS := -Xswiftc -warnings-as-errors
 .PHONY: run test test-asan deps check-generated lint build bench clean
 
 run: deps
-	$(SWIFT) build -c release --product chatbotctl
-	@echo
-	@echo "Built .build/release/chatbotctl. The chatbotd server (gRPC and /openapi on 127.0.0.1:8080) is not"
-	@echo "built yet; today the tool encrypts, decrypts and signs the platform's payloads, for example:"
-	@echo "  printf 'hello' | .build/release/chatbotctl crypto encrypt --aes-key abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG --appid wx1"
-	@echo "  .build/release/chatbotctl jwt sign --key abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG --claims '{\"userid\":\"u1\"}'"
+	$(SWIFT) build -c release
+	scripts/run
 
 test: deps lint check-generated build
 	$(SWIFT) test $(SWIFT_FLAGS) --skip-build

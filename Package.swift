@@ -5,11 +5,15 @@ let package = Package(
     name: "chatbotd",
     platforms: [.macOS(.v15)],
     products: [
+        .executable(name: "chatbotd", targets: ["chatbotd"]),
         .executable(name: "chatbotctl", targets: ["chatbotctl"]),
         .executable(name: "chatbot-bench", targets: ["chatbot-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // System libraries. Each is imported by exactly one wrapper module.
@@ -46,9 +50,43 @@ let package = Package(
         .target(name: "ChatbotProto", dependencies: ["CChatbotProto", "CProtobufC"]),
         .target(name: "ChatbotEngine"),
         .target(name: "ChatbotStore", dependencies: ["ChatbotEngine", "CSQLite", "CChatbotShims"]),
+        // nghttp2 sessions; the only importer of CNGHTTP2.
+        .target(
+            name: "ChatbotHTTP2",
+            dependencies: ["CNGHTTP2", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .target(
+            name: "ChatbotRPC",
+            dependencies: [
+                "ChatbotHTTP2",
+                "ChatbotProto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "ChatbotService",
-            dependencies: ["ChatbotCrypto", "ChatbotEngine"]
+            dependencies: [
+                "ChatbotCrypto", "ChatbotEngine", "ChatbotProto", "ChatbotRPC", "ChatbotStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "chatbotd",
+            dependencies: [
+                "ChatbotService", "ChatbotRPC", "ChatbotStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .executableTarget(
             name: "chatbotctl",
@@ -80,9 +118,18 @@ let package = Package(
         ),
         .testTarget(name: "ChatbotProtoTests", dependencies: ["ChatbotProto"], exclude: ["Fixtures"]),
         .testTarget(name: "ChatbotStoreTests", dependencies: ["ChatbotStore", "ChatbotEngine"]),
+        .testTarget(name: "ChatbotHTTP2Tests", dependencies: ["ChatbotHTTP2"]),
+        .testTarget(
+            name: "ChatbotRPCTests",
+            dependencies: [
+                "ChatbotRPC", "ChatbotProto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "ChatbotServiceTests",
-            dependencies: ["ChatbotService", "ChatbotCrypto", "ChatbotEngine"]
+            dependencies: ["ChatbotService", "ChatbotCrypto", "ChatbotEngine", "ChatbotRPC"]
         ),
     ]
 )

@@ -1,5 +1,6 @@
 package import ChatbotCrypto
 package import ChatbotEngine
+package import ChatbotRPC
 
 /// What a client is told when an operation fails: the platform errcode and a message that is safe
 /// to send. Over HTTP it becomes `{"errcode": N, "errmsg": "…"}`; over gRPC a status with the
@@ -41,5 +42,24 @@ extension PlatformFailure {
         default:
             self.init(.decryptionFailed, error.message)
         }
+    }
+}
+
+extension PlatformFailure {
+    /// The gRPC status of this failure, with the errcode in the ``RPCError/errcodeTrailer``
+    /// trailer: 1001/1005 UNAUTHENTICATED, 1002 PERMISSION_DENIED, the other known client errors
+    /// INVALID_ARGUMENT, -1 (our own failure) INTERNAL.
+    package var rpcError: RPCError {
+        let code: RPCError.Code =
+            switch errcode {
+            case .tokenInvalid, .signatureInvalid: .unauthenticated
+            case .botNotApproved: .permissionDenied
+            case .signatureMissingUserID, .signatureEmpty, .signatureUserIDMissing, .managementFieldEmpty,
+                .customerServiceFieldEmpty, .decryptionFailed, .decryptionFailedAlternate:
+                .invalidArgument
+            case .systemError: .internalError
+            default: .unknown
+            }
+        return RPCError(code, errmsg, trailers: [(RPCError.errcodeTrailer, String(errcode.rawValue))])
     }
 }

@@ -1,0 +1,528 @@
+internal import ChatbotHTTP2
+internal import Logging
+internal import NIOCore
+
+/// Serves gRPC on one HTTP/2 connection: owns its nghttp2 session and its calls.
+///
+/// Everything here runs on the channel's event loop. Unary handlers that answer at once run
+/// inline; others, and streaming handlers, run as tasks that hand their results back through
+/// `eventLoop.execute`. Handlers never touch the session.
+final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    struct Configuration: Sendable {
+        var http2 = HTTP2Settings()
+        var maxReceiveMessageSize = 4 << 20
+        /// A streaming writer waits while its stream has more than this many bytes queued.
+        var maxQueuedBytesPerStream = 256 << 10
+        /// How long a graceful shutdown waits for calls in flight before closing.
+        var shutdownGracePeriod = TimeAmount.seconds(10)
+    }
+
+    private let router: RPCRouter
+    private let configuration: Configuration
+    private let logger: Logger
+    private var session: HTTP2Session?
+    private var context: ChannelHandlerContext?
+    private var loopBound: NIOLoopBound<GRPCConnectionHandler>?
+    private var calls: [Int32: Call] = [:]
+    private var flushScheduled = false
+    private var shuttingDown = false
+    private var closing = false
+
+    init(router: RPCRouter, configuration: Configuration, logger: Logger) {
+        self.router = router
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    // MARK: Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        do {
+            session = try HTTP2Session(role: .server, settings: configuration.http2, delegate: self)
+        } catch {
+            logger.error("cannot create an HTTP/2 session", metadata: ["error": "\(error)"])
+            context.close(promise: nil)
+            return
+        }
+        if context.channel.isActive { flush() }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        cancelAll()
+        session = nil
+        self.context = nil
+        loopBound = nil
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        flush()
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard let session, !closing else { return }
+        let buffer = unwrapInboundIn(data)
+        do {
+            try buffer.withUnsafeReadableBytes { bytes in try session.receive(bytes) }
+        } catch {
+            // A broken preface or frame: nghttp2 has queued a GOAWAY; send it and close.
+            logger.debug("closing a connection after a protocol error", metadata: ["error": "\(error)"])
+            closing = true
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        flush()
+        context.fireChannelReadComplete()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { flush() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        cancelAll()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.debug("connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is RPCServer.GracefulShutdownEvent {
+            startGracefulShutdown()
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    // MARK: Writing
+
+    /// Writes what nghttp2 has ready, then closes the connection when it is done with.
+    private func flush() {
+        guard let context, let session else { return }
+        if context.channel.isWritable || closing {
+            var buffer = context.channel.allocator.buffer(capacity: 1024)
+            do {
+                repeat {
+                    try session.flush(into: &buffer)
+                } while session.wantsWrite && context.channel.isWritable
+            } catch {
+                logger.error("HTTP/2 session failure", metadata: ["error": "\(error)"])
+                closing = true
+            }
+            if buffer.readableBytes > 0 {
+                context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+            }
+        }
+        if closing || (session.isFinished && calls.isEmpty) {
+            closing = true
+            context.close(promise: nil)
+        }
+    }
+
+    /// Flushes once at the end of this event-loop tick (completions from tasks arrive in bursts).
+    private func scheduleFlush() {
+        guard !flushScheduled, let context, let loopBound else { return }
+        flushScheduled = true
+        context.eventLoop.execute {
+            loopBound.value.flushScheduled = false
+            loopBound.value.flush()
+        }
+    }
+
+    // MARK: HTTP2SessionDelegate
+
+    func session(_ session: HTTP2Session, beginHeadersOn stream: Int32) {
+        if calls[stream] == nil {
+            calls[stream] = Call(stream: stream, maxMessageSize: configuration.maxReceiveMessageSize)
+        }
+    }
+
+    func session(
+        _ session: HTTP2Session,
+        header name: UnsafeRawBufferPointer,
+        value: UnsafeRawBufferPointer,
+        stream: Int32
+    ) {
+        guard let call = calls[stream], !call.headersDone else { return }
+        if name.elementsEqual(Self.pathName) {
+            call.method = router.method(path: value)
+            if call.method == nil { call.unknownPath = String(decoding: value, as: UTF8.self) }
+        } else if name.elementsEqual(Self.contentTypeName) {
+            call.isGRPC = Self.isGRPCContentType(value)
+        } else if name.elementsEqual(Self.timeoutName) {
+            call.timeout = GRPCTimeout.parse(value)
+            if call.timeout == nil { call.badTimeout = String(decoding: value, as: UTF8.self) }
+        } else if name.elementsEqual(Self.encodingName) {
+            if !value.elementsEqual(Self.identity) { call.unsupportedEncoding = String(decoding: value, as: UTF8.self) }
+        }
+    }
+
+    func session(_ session: HTTP2Session, endHeadersOn stream: Int32, endStream: Bool) {
+        guard let call = calls[stream] else { return }
+        if call.headersDone {
+            // Trailers from the client: only their END_STREAM matters.
+            if endStream { endOfRequest(call) }
+            return
+        }
+        call.headersDone = true
+        if shuttingDown {
+            fail(call, RPCError(.unavailable, "the server is shutting down"))
+        } else if !call.isGRPC {
+            call.finished = true
+            try? session.respond(on: stream, headers: Self.unsupportedMediaType, endStream: true)
+        } else if let bad = call.badTimeout {
+            fail(call, RPCError(.invalidArgument, "malformed grpc-timeout: \(bad)"))
+        } else if let encoding = call.unsupportedEncoding {
+            fail(
+                call,
+                RPCError(
+                    .unimplemented,
+                    "grpc-encoding \(encoding) is not supported",
+                    trailers: [("grpc-accept-encoding", "identity")]
+                )
+            )
+        } else if let method = call.method {
+            start(call, method)
+            if endStream { endOfRequest(call) }
+        } else {
+            fail(call, RPCError(.unimplemented, "Method not found: \(call.unknownPath ?? "")"))
+        }
+    }
+
+    func session(_ session: HTTP2Session, data: UnsafeRawBufferPointer, stream: Int32) {
+        guard let call = calls[stream], !call.finished, let method = call.method else {
+            session.consume(data.count, on: stream)
+            return
+        }
+        call.decoder.append(data)
+        if method.kind == .unary { session.consume(data.count, on: stream) }
+        do throws(RPCError) {
+            while let message = try call.decoder.next() {
+                call.messageCount += 1
+                if method.kind == .unary {
+                    guard call.messageCount == 1 else {
+                        throw RPCError(.internalError, "more than one request message for a unary call")
+                    }
+                    call.request = message
+                } else {
+                    call.inbound?.yield(message)
+                }
+            }
+        } catch {
+            if method.kind != .unary { session.consume(call.decoder.bufferedBytes, on: stream) }
+            fail(call, error)
+        }
+    }
+
+    func session(_ session: HTTP2Session, endStreamOn stream: Int32) {
+        if let call = calls[stream] { endOfRequest(call) }
+    }
+
+    func session(_ session: HTTP2Session, closed stream: Int32, errorCode: UInt32) {
+        guard let call = calls.removeValue(forKey: stream) else { return }
+        if !call.finished {
+            call.finished = true
+            abandon(call, RPCError(.cancelled, "the client cancelled the call"))
+        }
+        if shuttingDown && calls.isEmpty { scheduleFlush() }
+    }
+
+    func session(_ session: HTTP2Session, drained stream: Int32) {
+        guard let call = calls[stream] else { return }
+        let waiters = call.writeWaiters
+        call.writeWaiters.removeAll()
+        for waiter in waiters { waiter.resume(returning: .success(())) }
+    }
+
+    // MARK: Calls
+
+    private func start(_ call: Call, _ method: RPCMethod) {
+        let deadline = call.timeout.map { NIODeadline.now() + $0 }
+        if let timeout = call.timeout, let context, let loopBound {
+            let stream = call.stream
+            call.deadlineTimer = context.eventLoop.scheduleTask(in: timeout) {
+                loopBound.value.deadlineExceeded(stream)
+            }
+        }
+        call.context = RPCContext(path: method.path, deadline: deadline, eventLoop: context!.eventLoop)
+        if case .streaming(let handler) = method.handler { startStreaming(call, handler) }
+    }
+
+    /// The client finished sending (END_STREAM).
+    private func endOfRequest(_ call: Call) {
+        guard !call.requestDone else { return }
+        call.requestDone = true
+        guard !call.finished, let method = call.method else { return }
+        switch method.handler {
+        case .streaming:
+            if call.decoder.bufferedBytes > 0 {
+                fail(call, RPCError(.internalError, "the request ended inside a message"))
+            } else {
+                call.inbound?.finish()
+            }
+        case .unary(let handler):
+            guard let request = call.request, call.decoder.bufferedBytes == 0 else {
+                fail(call, RPCError(.internalError, "a unary call needs exactly one request message"))
+                return
+            }
+            call.request = nil
+            switch handler(request, call.context!, context!.channel.allocator) {
+            case .done(let result):
+                complete(call, result)
+            case .later(let work):
+                let stream = call.stream
+                let loopBound = loopBound!
+                call.task = Task {
+                    let result = await work()
+                    loopBound.eventLoop.execute { loopBound.value.complete(stream, result) }
+                }
+            }
+        }
+    }
+
+    private func complete(_ stream: Int32, _ result: Result<ByteBuffer, RPCError>) {
+        if let call = calls[stream] {
+            complete(call, result)
+            scheduleFlush()
+        }
+    }
+
+    private func complete(_ call: Call, _ result: Result<ByteBuffer, RPCError>) {
+        guard !call.finished, let session else { return }
+        switch result {
+        case .success(let framed):
+            call.finished = true
+            call.deadlineTimer?.cancel()
+            do {
+                try session.respond(on: call.stream, headers: Self.responseHeaders, endStream: false)
+                session.send(framed, on: call.stream)
+                session.finish(call.stream, trailers: Self.okTrailers)
+            } catch {
+                logger.error("cannot submit a response", metadata: ["error": "\(error)"])
+                session.reset(call.stream, errorCode: 2)
+            }
+        case .failure(let error):
+            fail(call, error)
+        }
+    }
+
+    /// Ends `call` with `error` as its status, and stops whatever still works on it.
+    private func fail(_ call: Call, _ error: RPCError) {
+        guard !call.finished, let session else { return }
+        call.finished = true
+        abandon(call, error)
+        do {
+            if call.responseStarted {
+                session.finish(call.stream, trailers: Self.trailers(for: error, trailersOnly: false))
+            } else {
+                try session.respond(
+                    on: call.stream,
+                    headers: Self.trailers(for: error, trailersOnly: true),
+                    endStream: true
+                )
+            }
+        } catch {
+            session.reset(call.stream, errorCode: 2)
+        }
+        scheduleFlush()
+    }
+
+    /// Stops a call's timer, task, request stream and waiting writers.
+    private func abandon(_ call: Call, _ error: RPCError) {
+        call.deadlineTimer?.cancel()
+        call.task?.cancel()
+        call.inbound?.finish()
+        let waiters = call.writeWaiters
+        call.writeWaiters.removeAll()
+        for waiter in waiters { waiter.resume(returning: .failure(error)) }
+    }
+
+    private func deadlineExceeded(_ stream: Int32) {
+        guard let call = calls[stream] else { return }
+        fail(call, RPCError(.deadlineExceeded, "deadline exceeded"))
+    }
+
+    private func cancelAll() {
+        for call in calls.values where !call.finished {
+            call.finished = true
+            abandon(call, RPCError(.unavailable, "the connection closed"))
+        }
+        calls.removeAll()
+    }
+
+    // MARK: Streaming calls
+
+    private func startStreaming(
+        _ call: Call,
+        _ handler: @escaping @Sendable (RPCInbound, RPCOutbound, RPCContext) async throws(RPCError) -> Void
+    ) {
+        guard let loopBound, let context else { return }
+        let stream = call.stream
+        let (messages, continuation) = AsyncStream<ByteBuffer>.makeStream()
+        call.inbound = continuation
+        let inbound = RPCInbound(messages: messages) { count in
+            loopBound.eventLoop.execute {
+                loopBound.value.session?.consume(count, on: stream)
+                loopBound.value.scheduleFlush()
+            }
+        }
+        let outbound = RPCOutbound(
+            write: { framed throws(RPCError) in
+                let result = await withCheckedContinuation { continuation in
+                    loopBound.eventLoop.execute { loopBound.value.write(framed, on: stream, continuation) }
+                }
+                try result.get()
+            },
+            allocator: context.channel.allocator
+        )
+        let rpcContext = call.context!
+        call.task = Task {
+            let result: Result<Void, RPCError>
+            do throws(RPCError) {
+                try await handler(inbound, outbound, rpcContext)
+                result = .success(())
+            } catch {
+                result = .failure(error)
+            }
+            loopBound.eventLoop.execute { loopBound.value.finishStreaming(stream, result) }
+        }
+    }
+
+    private func write(
+        _ framed: ByteBuffer,
+        on stream: Int32,
+        _ waiter: CheckedContinuation<Result<Void, RPCError>, Never>
+    ) {
+        guard let call = calls[stream], !call.finished, let session else {
+            waiter.resume(returning: .failure(RPCError(.cancelled, "the call is over")))
+            return
+        }
+        if !call.responseStarted {
+            call.responseStarted = true
+            do {
+                try session.respond(on: stream, headers: Self.responseHeaders, endStream: false)
+            } catch {
+                waiter.resume(returning: .failure(RPCError(.internalError, "cannot start the response")))
+                return
+            }
+        }
+        session.send(framed, on: stream)
+        if session.queuedBytes(on: stream) > configuration.maxQueuedBytesPerStream {
+            call.writeWaiters.append(waiter)
+        } else {
+            waiter.resume(returning: .success(()))
+        }
+        scheduleFlush()
+    }
+
+    private func finishStreaming(_ stream: Int32, _ result: Result<Void, RPCError>) {
+        guard let call = calls[stream], !call.finished, let session else { return }
+        switch result {
+        case .success:
+            call.finished = true
+            call.deadlineTimer?.cancel()
+            if call.responseStarted {
+                session.finish(stream, trailers: Self.okTrailers)
+            } else {
+                try? session.respond(on: stream, headers: Self.okTrailersOnly, endStream: true)
+            }
+            scheduleFlush()
+        case .failure(let error):
+            fail(call, error)
+        }
+    }
+
+    // MARK: Shutdown
+
+    /// Announces GOAWAY, lets calls in flight finish, and closes (at the latest after the grace period).
+    private func startGracefulShutdown() {
+        guard !shuttingDown, let context, let loopBound else { return }
+        shuttingDown = true
+        session?.announceShutdown()
+        flush()
+        // One round trip later, name the last stream we accept; then close when calls are done.
+        context.eventLoop.scheduleTask(in: .milliseconds(50)) {
+            loopBound.value.session?.goAway()
+            loopBound.value.flush()
+        }
+        context.eventLoop.scheduleTask(in: configuration.shutdownGracePeriod) {
+            loopBound.value.closing = true
+            loopBound.value.flush()
+        }
+    }
+
+    // MARK: Constants
+
+    private static let pathName = Array(":path".utf8)
+    private static let contentTypeName = Array("content-type".utf8)
+    private static let timeoutName = Array("grpc-timeout".utf8)
+    private static let encodingName = Array("grpc-encoding".utf8)
+    private static let identity = Array("identity".utf8)
+    private static let grpcContentType = Array("application/grpc".utf8)
+
+    /// `application/grpc`, optionally followed by `+format` or `;parameters`.
+    private static func isGRPCContentType(_ value: UnsafeRawBufferPointer) -> Bool {
+        guard value.starts(with: grpcContentType) else { return false }
+        if value.count == grpcContentType.count { return true }
+        let next = value[grpcContentType.count]
+        return next == UInt8(ascii: "+") || next == UInt8(ascii: ";")
+    }
+
+    private static let responseHeaders = HeaderBlock(
+        [(":status", "200"), ("content-type", "application/grpc")],
+        isStatic: true
+    )
+    private static let okTrailers = HeaderBlock([("grpc-status", "0")], isStatic: true)
+    private static let okTrailersOnly = HeaderBlock(
+        [(":status", "200"), ("content-type", "application/grpc"), ("grpc-status", "0")],
+        isStatic: true
+    )
+    private static let unsupportedMediaType = HeaderBlock([(":status", "415")], isStatic: true)
+
+    private static func trailers(for error: RPCError, trailersOnly: Bool) -> HeaderBlock {
+        var fields: [(name: String, value: String)] = []
+        if trailersOnly { fields += [(":status", "200"), ("content-type", "application/grpc")] }
+        fields.append(("grpc-status", String(error.code.rawValue)))
+        if !error.message.isEmpty { fields.append(("grpc-message", GRPCMessageEncoding.encode(error.message))) }
+        fields += error.trailers
+        return HeaderBlock(fields)
+    }
+}
+
+/// The state of one call (one HTTP/2 stream), on the connection's event loop.
+private final class Call {
+    let stream: Int32
+    var decoder: GRPCFraming.Decoder
+    var method: RPCMethod?
+    var unknownPath: String?
+    var isGRPC = false
+    var timeout: TimeAmount?
+    var badTimeout: String?
+    var unsupportedEncoding: String?
+    var headersDone = false
+    var requestDone = false
+    var context: RPCContext?
+    var request: ByteBuffer?
+    var messageCount = 0
+    var responseStarted = false
+    var finished = false
+    var deadlineTimer: Scheduled<Void>?
+    var task: Task<Void, Never>?
+    var inbound: AsyncStream<ByteBuffer>.Continuation?
+    var writeWaiters: [CheckedContinuation<Result<Void, RPCError>, Never>] = []
+
+    init(stream: Int32, maxMessageSize: Int) {
+        self.stream = stream
+        self.decoder = GRPCFraming.Decoder(maxMessageSize: maxMessageSize)
+    }
+}

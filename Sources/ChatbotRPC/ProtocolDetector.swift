@@ -1,0 +1,48 @@
+internal import Logging
+internal import NIOCore
+internal import NIOHTTP1
+
+/// Tells HTTP/2 (gRPC, prior knowledge) from HTTP/1.1 by the first bytes of a connection and
+/// sets up the pipeline for it: the HTTP/2 connection preface starts with `PRI `.
+final class ProtocolDetector: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+
+    private let makeGRPCHandler: () -> GRPCConnectionHandler
+    private let http1Routes: HTTP1Routes
+    private var buffered: ByteBuffer?
+
+    init(makeGRPCHandler: @escaping () -> GRPCConnectionHandler, http1Routes: HTTP1Routes) {
+        self.makeGRPCHandler = makeGRPCHandler
+        self.http1Routes = http1Routes
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var incoming = unwrapInboundIn(data)
+        if var buffered = self.buffered {
+            buffered.writeBuffer(&incoming)
+            self.buffered = buffered
+        } else {
+            self.buffered = incoming
+        }
+        guard let buffered, buffered.readableBytes >= 4 else { return }
+        let isHTTP2 = buffered.getBytes(at: buffered.readerIndex, length: 4) == Array("PRI ".utf8)
+        self.buffered = nil
+        do {
+            if isHTTP2 {
+                try context.pipeline.syncOperations.addHandler(makeGRPCHandler())
+            } else {
+                try context.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                try context.pipeline.syncOperations.addHandler(HTTP1Handler(routes: http1Routes))
+            }
+        } catch {
+            context.close(promise: nil)
+            return
+        }
+        context.fireChannelRead(wrapInboundOut(buffered))
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+    }
+}
+
+extension ProtocolDetector {
+    typealias InboundOut = ByteBuffer
+}

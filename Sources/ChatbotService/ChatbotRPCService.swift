@@ -1,0 +1,90 @@
+internal import ChatbotProto
+package import ChatbotRPC
+
+/// `chatbot.v1.Chatbot` over gRPC: decodes requests, resolves the bot, calls
+/// ``ChatbotOperations``, and maps failures through ``PlatformFailure/rpcError``.
+package struct ChatbotRPCService: RPCService {
+    private let operations: ChatbotOperations
+
+    package init(operations: ChatbotOperations) {
+        self.operations = operations
+    }
+
+    package var methods: [RPCMethod] {
+        let operations = self.operations
+        return [
+            .unary("/chatbot.v1.Chatbot/Sign") {
+                (request: ChatbotV1.SignRequest, _) -> UnaryOutcome<ChatbotV1.SignResponse> in
+                // A known bot answers on the event loop; an unknown TOKEN reads the store off it.
+                if let bot = operations.directory.cached(token: request.token) {
+                    return .done(Self.sign(operations, bot, request))
+                }
+                return .later {
+                    do throws(PlatformFailure) {
+                        let bot = try await operations.directory.lookup(token: request.token)
+                        return Self.sign(operations, bot, request)
+                    } catch {
+                        return .failure(error.rpcError)
+                    }
+                }
+            },
+            Self.notYet("Query", ChatbotV1.QueryRequest.self, ChatbotV1.QueryResponse.self),
+            Self.notYet("Message", ChatbotV1.MessageRequest.self, ChatbotV1.MessageResponse.self),
+            Self.notYet("DictMessage", ChatbotV1.EncryptedRequest.self, ChatbotV1.QueryResponse.self),
+            Self.notYet("SetAutoReply", ChatbotV1.EncryptedRequest.self, ChatbotV1.SetAutoReplyResponse.self),
+            Self.notYet("BatchImportSkill", ChatbotV1.EncryptedRequest.self, ChatbotV1.BatchImportSkillResponse.self),
+            Self.notYet("Publish", ChatbotV1.PublishRequest.self, ChatbotV1.PublishResponse.self),
+            Self.notYet(
+                "PublishProgress",
+                ChatbotV1.PublishProgressRequest.self,
+                ChatbotV1.PublishProgressResponse.self
+            ),
+            Self.notYet("SendMessage", ChatbotV1.EncryptedRequest.self, ChatbotV1.SendMessageResponse.self),
+            Self.notYet("GetKefuState", ChatbotV1.KefuStateRequest.self, ChatbotV1.KefuStateResponse.self),
+            Self.notYet("ChangeKefuState", ChatbotV1.ChangeKefuStateRequest.self, ChatbotV1.KefuStateResponse.self),
+            .bidirectionalStreaming("/chatbot.v1.Chatbot/QueryStream") {
+                (_: RPCReader<ChatbotV1.QueryRequest>, _: RPCWriter<ChatbotV1.QueryResult>, _) throws(RPCError) in
+                throw Self.unimplemented("QueryStream")
+            },
+            .serverStreaming("/chatbot.v1.Chatbot/SubscribeOutbox") {
+                (_: ChatbotV1.SubscribeOutboxRequest, _: RPCWriter<ChatbotV1.OutboxMessage>, _) throws(RPCError) in
+                throw Self.unimplemented("SubscribeOutbox")
+            },
+        ]
+    }
+
+    private static func sign(
+        _ operations: ChatbotOperations,
+        _ bot: BotEntry,
+        _ request: ChatbotV1.SignRequest
+    ) -> Result<ChatbotV1.SignResponse, RPCError> {
+        do throws(PlatformFailure) {
+            let signature = try operations.sign(
+                bot: bot,
+                userID: request.userid,
+                userName: request.username,
+                avatar: request.avatar
+            )
+            return .success(
+                ChatbotV1.SignResponse(signature: signature, expiresIn: ChatbotOperations.signatureLifetime)
+            )
+        } catch {
+            return .failure(error.rpcError)
+        }
+    }
+
+    /// An operation declared in the contract and not built yet.
+    private static func notYet<Request: ProtoMessage, Response: ProtoMessage>(
+        _ name: String,
+        _: Request.Type,
+        _: Response.Type
+    ) -> RPCMethod {
+        .unary("/chatbot.v1.Chatbot/\(name)") { (_: Request, _) -> UnaryOutcome<Response> in
+            .done(.failure(unimplemented(name)))
+        }
+    }
+
+    private static func unimplemented(_ name: String) -> RPCError {
+        RPCError(.unimplemented, "chatbot.v1.Chatbot/\(name) is not implemented yet")
+    }
+}
