@@ -128,6 +128,15 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "ChatbotIntegrationTests",
+            dependencies: [
+                "ChatbotCrypto", "ChatbotEngine", "ChatbotProto", "ChatbotRPC", "ChatbotService", "ChatbotStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
             name: "ChatbotServiceTests",
             dependencies: ["ChatbotService", "ChatbotCrypto", "ChatbotEngine", "ChatbotRPC"]
         ),

@@ -1,0 +1,130 @@
+import ChatbotCrypto
+import ChatbotEngine
+import ChatbotProto
+import ChatbotRPC
+import ChatbotService
+import ChatbotStore
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import Testing
+
+/// The real server on 127.0.0.1:0, called with the project's own gRPC client.
+@Suite(.timeLimit(.minutes(1))) struct SignIntegrationTests {
+    static let key = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+
+    /// Serves a store with one bot for the length of `body`.
+    func withServer(_ body: (RPCClient, Bot) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "chatbotd-it-\(UUID().uuidString)"
+        )
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteStore(path: directory.appendingPathComponent("chatbot.db").path)
+        let bot = try store.addBot(name: "it", appID: "wx0123456789abcdef", token: "itToken", encodingAESKey: Self.key)
+        let threadPool = NIOThreadPool(numberOfThreads: 1)
+        threadPool.start()
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let directoryOfBots = BotDirectory(store: store, threadPool: threadPool) {
+            Int64(Date().timeIntervalSince1970 * 1000)
+        }
+        let operations = ChatbotOperations(directory: directoryOfBots) { 1_700_000_000 }
+        var configuration = RPCServer.Configuration()
+        configuration.port = 0
+        let server = RPCServer(
+            configuration: configuration,
+            services: [ChatbotRPCService(operations: operations), HealthService()],
+            http1Routes: HTTP1Routes([:]),
+            group: group,
+            logger: Logger(label: "it")
+        )
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await server.run() }
+            let address = try #require(await server.listeningAddress())
+            let client = try await RPCClient.connect(host: "127.0.0.1", port: address.port!, group: group)
+            do {
+                try await body(client, bot)
+            } catch {
+                await client.close()
+                server.shutDownGracefully()
+                throw error
+            }
+            await client.close()
+            server.shutDownGracefully()
+            try await tasks.waitForAll()
+        }
+        try await group.shutdownGracefully()
+        try await threadPool.shutdownGracefully()
+    }
+
+    @Test func signReturnsAVerifiableJWT() async throws {
+        try await withServer { client, bot in
+            let response = try await client.unary(
+                "/chatbot.v1.Chatbot/Sign",
+                ChatbotV1.SignRequest(token: bot.token, userid: "u1", username: "张三", avatar: ""),
+                as: ChatbotV1.SignResponse.self,
+                timeout: .seconds(10)
+            )
+            #expect(response.expiresIn == 7200)
+            let claims = try JWTKey(secret: Self.key).verify(response.signature, now: 1_700_000_001)
+            #expect(
+                claims
+                    == JWTClaims(
+                        userID: "u1",
+                        userName: "张三",
+                        avatar: "",
+                        issuedAt: 1_700_000_000,
+                        expiresAt: 1_700_007_200
+                    )
+            )
+        }
+    }
+
+    @Test func errorsCarryStatusAndErrcode() async throws {
+        try await withServer { client, bot in
+            for (request, code, errcode) in [
+                (ChatbotV1.SignRequest(token: "nope", userid: "u"), RPCError.Code.unauthenticated, "1001"),
+                (ChatbotV1.SignRequest(token: bot.token, userid: ""), .invalidArgument, "1003"),
+            ] {
+                do throws(RPCError) {
+                    _ = try await client.unary("/chatbot.v1.Chatbot/Sign", request, as: ChatbotV1.SignResponse.self)
+                    Issue.record("expected \(code)")
+                } catch {
+                    #expect(error.code == code)
+                    #expect(error.trailers.first { $0.name == "chatbot-errcode" }?.value == errcode)
+                }
+            }
+        }
+    }
+
+    @Test func unknownMethodsAreUnimplemented() async throws {
+        try await withServer { client, _ in
+            await #expect(throws: RPCError(.unimplemented, "Method not found: /chatbot.v1.Chatbot/Nope")) {
+                try await client.unary(
+                    "/chatbot.v1.Chatbot/Nope",
+                    ChatbotV1.SignRequest(),
+                    as: ChatbotV1.SignResponse.self
+                )
+            }
+        }
+    }
+
+    @Test func concurrentCallsShareOneConnection() async throws {
+        try await withServer { client, bot in
+            try await withThrowingTaskGroup(of: String.self) { group in
+                for i in 0..<500 {
+                    group.addTask {
+                        try await client.unary(
+                            "/chatbot.v1.Chatbot/Sign",
+                            ChatbotV1.SignRequest(token: bot.token, userid: "u\(i)"),
+                            as: ChatbotV1.SignResponse.self
+                        ).signature
+                    }
+                }
+                var signatures = Set<String>()
+                for try await signature in group { signatures.insert(signature) }
+                #expect(signatures.count == 500)
+            }
+        }
+    }
+}
