@@ -189,3 +189,59 @@ def test_sigterm_finishes_calls_in_flight_and_exits_zero(stubs):
         assert server.process.wait(timeout=30) == 0, "".join(server.log)
     finally:
         server.kill()
+
+
+def test_pings_are_answered(stubs, server):
+    pb, pb_grpc, *_ = stubs
+    options = [
+        ("grpc.keepalive_time_ms", 100),
+        ("grpc.keepalive_timeout_ms", 1000),
+        ("grpc.keepalive_permit_without_calls", 1),
+        ("grpc.http2.max_pings_without_data", 0),
+    ]
+    with grpc.insecure_channel(server.address, options=options) as channel:
+        stub = pb_grpc.ChatbotStub(channel)
+        assert stub.Sign(pb.SignRequest(token=server.bot["token"], userid="u"), timeout=10)
+        time.sleep(1.5)  # about a dozen keepalive PINGs; an unanswered one would close the connection
+        assert stub.Sign(pb.SignRequest(token=server.bot["token"], userid="u"), timeout=10)
+
+
+def test_compressed_requests_are_unimplemented(stubs, server, channel):
+    pb, pb_grpc, *_ = stubs
+    with pytest.raises(grpc.RpcError) as raised:
+        pb_grpc.ChatbotStub(channel).Sign(
+            pb.SignRequest(token=server.bot["token"], userid="u"), timeout=10, compression=grpc.Compression.Gzip
+        )
+    assert raised.value.code() == grpc.StatusCode.UNIMPLEMENTED
+    assert "gzip" in raised.value.details()
+
+
+def test_several_messages_on_one_bidirectional_stream(server):
+    from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+
+    with grpc.insecure_channel(server.address) as channel:
+        stub = reflection_pb2_grpc.ServerReflectionStub(channel)
+        requests = [
+            reflection_pb2.ServerReflectionRequest(list_services=""),
+            reflection_pb2.ServerReflectionRequest(file_containing_symbol="chatbot.v1.SignRequest"),
+            reflection_pb2.ServerReflectionRequest(file_by_filename="no/such.proto"),
+        ]
+        responses = list(stub.ServerReflectionInfo(iter(requests), timeout=10))
+    assert len(responses) == 3
+    assert "chatbot.v1.Chatbot" in [s.name for s in responses[0].list_services_response.service]
+    assert len(responses[1].file_descriptor_response.file_descriptor_proto) == 1
+    assert responses[2].error_response.error_code == grpc.StatusCode.NOT_FOUND.value[0]
+
+
+def test_non_grpc_content_type_is_415(server):
+    import shutil
+    import subprocess
+
+    nghttp = shutil.which("nghttp")
+    assert nghttp, "nghttp (Debian package nghttp2-client) is required"
+    result = subprocess.run(
+        [nghttp, "-v", "-H", "content-type: text/plain", "-d", "/dev/null",
+         f"http://{server.address}/chatbot.v1.Chatbot/Sign"],
+        capture_output=True, timeout=30,
+    )
+    assert b":status: 415" in result.stdout, result.stdout.decode(errors="replace")
