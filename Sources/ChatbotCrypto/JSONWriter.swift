@@ -32,24 +32,67 @@ package struct JSONWriter {
 
     package mutating func write(string: String) {
         bytes.append(UInt8(ascii: "\""))
-        for unit in string.utf16 {
-            switch unit {
-            case 0x22: bytes.append(contentsOf: [0x5C, 0x22])  // \"
-            case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])  // \\
-            case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0x08: bytes.append(contentsOf: [0x5C, UInt8(ascii: "b")])
-            case 0x0C: bytes.append(contentsOf: [0x5C, UInt8(ascii: "f")])
-            case 0x20...0x7E: bytes.append(UInt8(unit))
-            default:
-                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u")])
-                for shift in stride(from: 12, through: 0, by: -4) {
-                    bytes.append(Self.hexDigits[Int(unit >> UInt16(shift) & 0xF)])
+        string.withUTF8Bytes { utf8 in
+            // Runs of printable ASCII are copied as they are; everything else is escaped.
+            var runStart = 0
+            var i = 0
+            while i < utf8.count {
+                let c = utf8[i]
+                if c >= 0x20 && c < 0x7F && c != 0x22 && c != 0x5C {
+                    i += 1
+                    continue
                 }
+                bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: utf8[runStart..<i]))
+                if c < 0x80 {
+                    escapeASCII(c)
+                    i += 1
+                } else {
+                    let (scalar, length) = Self.decodeScalar(utf8, at: i)
+                    if scalar >= 0x10000 {
+                        let v = scalar - 0x10000
+                        escapeUnit(UInt16(0xD800 + (v >> 10)))
+                        escapeUnit(UInt16(0xDC00 + (v & 0x3FF)))
+                    } else {
+                        escapeUnit(UInt16(scalar))
+                    }
+                    i += length
+                }
+                runStart = i
             }
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: utf8[runStart..<utf8.count]))
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func escapeASCII(_ c: UInt8) {
+        switch c {
+        case 0x22: bytes.append(contentsOf: [0x5C, 0x22])  // \"
+        case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])  // \\
+        case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+        case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+        case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+        case 0x08: bytes.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+        case 0x0C: bytes.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+        default: escapeUnit(UInt16(c))
+        }
+    }
+
+    private mutating func escapeUnit(_ unit: UInt16) {
+        bytes.append(contentsOf: [0x5C, UInt8(ascii: "u")])
+        for shift in stride(from: 12, through: 0, by: -4) {
+            bytes.append(Self.hexDigits[Int(unit >> UInt16(shift) & 0xF)])
+        }
+    }
+
+    /// The scalar whose UTF-8 encoding starts at `i` (a String's bytes are valid UTF-8), and its length.
+    private static func decodeScalar(_ utf8: UnsafeRawBufferPointer, at i: Int) -> (UInt32, Int) {
+        let c = UInt32(utf8[i])
+        if c < 0xE0 { return ((c & 0x1F) << 6 | UInt32(utf8[i + 1]) & 0x3F, 2) }
+        if c < 0xF0 { return ((c & 0x0F) << 12 | (UInt32(utf8[i + 1]) & 0x3F) << 6 | UInt32(utf8[i + 2]) & 0x3F, 3) }
+        let scalar =
+            (c & 0x07) << 18 | (UInt32(utf8[i + 1]) & 0x3F) << 12 | (UInt32(utf8[i + 2]) & 0x3F) << 6
+            | UInt32(utf8[i + 3]) & 0x3F
+        return (scalar, 4)
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)

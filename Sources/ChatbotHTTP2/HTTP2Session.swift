@@ -48,6 +48,9 @@ package final class HTTP2Session {
         }
         defer { nghttp2_option_del(option) }
         nghttp2_option_set_no_auto_window_update(option, 1)
+        // Closed streams are kept only to place new ones in the priority tree; we do not use
+        // priorities, and keeping them costs memory and work per stream.
+        nghttp2_option_set_no_closed_streams(option, 1)
 
         var created: OpaquePointer?
         let rc =

@@ -1,4 +1,5 @@
 internal import ChatbotHTTP2
+internal import Glibc
 internal import Logging
 internal import NIOCore
 
@@ -27,6 +28,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     private var context: ChannelHandlerContext?
     private var loopBound: NIOLoopBound<GRPCConnectionHandler>?
     private var calls: [Int32: Call] = [:]
+    /// The call whose header block is being received (found once per block, not per field).
+    private var headerCall: Call?
     private var flushScheduled = false
     private var shuttingDown = false
     private var closing = false
@@ -142,8 +145,12 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     // MARK: HTTP2SessionDelegate
 
     func session(_ session: HTTP2Session, beginHeadersOn stream: Int32) {
-        if calls[stream] == nil {
-            calls[stream] = Call(stream: stream, maxMessageSize: configuration.maxReceiveMessageSize)
+        if let call = calls[stream] {
+            headerCall = call.headersDone ? nil : call
+        } else {
+            let call = Call(stream: stream, maxMessageSize: configuration.maxReceiveMessageSize)
+            calls[stream] = call
+            headerCall = call
         }
     }
 
@@ -153,21 +160,22 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         value: UnsafeRawBufferPointer,
         stream: Int32
     ) {
-        guard let call = calls[stream], !call.headersDone else { return }
-        if name.elementsEqual(Self.pathName) {
+        guard let call = headerCall else { return }
+        if Self.equals(name, ":path") {
             call.method = router.method(path: value)
             if call.method == nil { call.unknownPath = String(decoding: value, as: UTF8.self) }
-        } else if name.elementsEqual(Self.contentTypeName) {
+        } else if Self.equals(name, "content-type") {
             call.isGRPC = Self.isGRPCContentType(value)
-        } else if name.elementsEqual(Self.timeoutName) {
+        } else if Self.equals(name, "grpc-timeout") {
             call.timeout = GRPCTimeout.parse(value)
             if call.timeout == nil { call.badTimeout = String(decoding: value, as: UTF8.self) }
-        } else if name.elementsEqual(Self.encodingName) {
-            if !value.elementsEqual(Self.identity) { call.unsupportedEncoding = String(decoding: value, as: UTF8.self) }
+        } else if Self.equals(name, "grpc-encoding") {
+            if !Self.equals(value, "identity") { call.unsupportedEncoding = String(decoding: value, as: UTF8.self) }
         }
     }
 
     func session(_ session: HTTP2Session, endHeadersOn stream: Int32, endStream: Bool) {
+        headerCall = nil
         guard let call = calls[stream] else { return }
         if call.headersDone {
             // Trailers from the client: only their END_STREAM matters.
@@ -463,19 +471,18 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
 
     // MARK: Constants
 
-    private static let pathName = Array(":path".utf8)
-    private static let contentTypeName = Array("content-type".utf8)
-    private static let timeoutName = Array("grpc-timeout".utf8)
-    private static let encodingName = Array("grpc-encoding".utf8)
-    private static let identity = Array("identity".utf8)
-    private static let grpcContentType = Array("application/grpc".utf8)
+    /// Whether `bytes` are exactly `text`.
+    private static func equals(_ bytes: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
+        bytes.count == text.utf8CodeUnitCount && memcmp(bytes.baseAddress!, text.utf8Start, bytes.count) == 0
+    }
 
     /// `application/grpc`, optionally followed by `+format` or `;parameters`.
     private static func isGRPCContentType(_ value: UnsafeRawBufferPointer) -> Bool {
-        guard value.starts(with: grpcContentType) else { return false }
-        if value.count == grpcContentType.count { return true }
-        let next = value[grpcContentType.count]
-        return next == UInt8(ascii: "+") || next == UInt8(ascii: ";")
+        let prefix: StaticString = "application/grpc"
+        let n = prefix.utf8CodeUnitCount
+        guard value.count >= n, memcmp(value.baseAddress!, prefix.utf8Start, n) == 0 else { return false }
+        if value.count == n { return true }
+        return value[n] == UInt8(ascii: "+") || value[n] == UInt8(ascii: ";")
     }
 
     private static let responseHeaders = HeaderBlock(

@@ -6,15 +6,14 @@ package enum GRPCFraming {
     /// The prefix's size.
     package static let prefixSize = 5
 
-    /// Encodes `message` with its prefix into one new buffer.
+    /// Encodes `message` with its prefix into one new buffer (encoding once: a size query
+    /// would build protobuf-c's struct a second time).
     package static func frame(_ message: some ProtoMessage, allocator: ByteBufferAllocator) -> ByteBuffer {
-        let size = message.serializedSize
-        var buffer = allocator.buffer(capacity: prefixSize + size)
+        let bytes = message.serializedBytes()
+        var buffer = allocator.buffer(capacity: prefixSize + bytes.count)
         buffer.writeInteger(UInt8(0))
-        buffer.writeInteger(UInt32(size))
-        if size > 0 {
-            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { message.serialize(into: $0) }
-        }
+        buffer.writeInteger(UInt32(bytes.count))
+        buffer.writeBytes(bytes)
         return buffer
     }
 

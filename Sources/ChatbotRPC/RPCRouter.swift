@@ -1,3 +1,5 @@
+internal import Glibc
+
 /// Finds a method by its `:path`, comparing bytes, so that routing creates no `String`.
 package struct RPCRouter: Sendable {
     private let methods: [(path: [UInt8], method: RPCMethod)]
@@ -7,8 +9,9 @@ package struct RPCRouter: Sendable {
     }
 
     package func method(path: UnsafeRawBufferPointer) -> RPCMethod? {
-        for entry in methods where entry.path.count == path.count && entry.path.elementsEqual(path) {
-            return entry.method
+        for entry in methods where entry.path.count == path.count {
+            let same = entry.path.withUnsafeBytes { memcmp($0.baseAddress!, path.baseAddress!, path.count) == 0 }
+            if same { return entry.method }
         }
         return nil
     }
