@@ -56,9 +56,6 @@ package final class RPCServer: Sendable {
         self.logger = logger
     }
 
-    /// The names of the services served, for health and reflection.
-    package var serviceNames: [String] { router.serviceNames }
-
     /// Binds, serves, and returns after a graceful shutdown has drained the connections.
     package func run() async throws {
         var perConnection = GRPCConnectionHandler.Configuration()
