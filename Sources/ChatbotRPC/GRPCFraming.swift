@@ -17,6 +17,16 @@ package enum GRPCFraming {
         return buffer
     }
 
+    /// Decodes one message's bytes (as ``Decoder/next()`` returns them).
+    package static func decode<Message: ProtoMessage>(
+        _ bytes: ByteBuffer,
+        as: Message.Type = Message.self
+    ) throws(ProtoError) -> Message {
+        try bytes.withUnsafeReadableBytes { raw in
+            Result { () throws(ProtoError) in try Message(serializedBytes: raw) }
+        }.get()
+    }
+
     /// Incremental decoding of the messages of one stream, as DATA frames arrive.
     package struct Decoder {
         private var pending: ByteBuffer?

@@ -60,9 +60,7 @@ package final class RPCClient: Sendable {
         }
         let message = try result.get()
         do throws(ProtoError) {
-            return try message.withUnsafeReadableBytes { raw in
-                Result { () throws(ProtoError) in try Response(serializedBytes: raw) }
-            }.get()
+            return try GRPCFraming.decode(message)
         } catch {
             throw RPCError(.internalError, "cannot decode the response: \(error.message)")
         }

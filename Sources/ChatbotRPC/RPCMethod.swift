@@ -39,9 +39,7 @@ package struct RPCMethod: Sendable {
             handler: .unary { bytes, context, allocator in
                 let request: Request
                 do throws(ProtoError) {
-                    request = try bytes.withUnsafeReadableBytes { raw in
-                        Result { () throws(ProtoError) in try Request(serializedBytes: raw) }
-                    }.get()
+                    request = try GRPCFraming.decode(bytes)
                 } catch {
                     return .done(.failure(RPCError(.invalidArgument, "cannot decode the request: \(error.message)")))
                 }

@@ -38,9 +38,7 @@ package final class RPCReader<Request: ProtoMessage> {
         }
         consumed(bytes.readableBytes + GRPCFraming.prefixSize)
         do throws(ProtoError) {
-            return try bytes.withUnsafeReadableBytes { raw in
-                Result { () throws(ProtoError) in try Request(serializedBytes: raw) }
-            }.get()
+            return try GRPCFraming.decode(bytes)
         } catch {
             throw RPCError(.invalidArgument, "cannot decode a request: \(error.message)")
         }
