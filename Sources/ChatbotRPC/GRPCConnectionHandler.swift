@@ -246,10 +246,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     }
 
     func session(_ session: HTTP2Session, drained stream: Int32) {
-        guard let call = calls[stream] else { return }
-        let waiters = call.writeWaiters
-        call.writeWaiters.removeAll()
-        for waiter in waiters { waiter.resume(returning: .success(())) }
+        if let call = calls[stream] { resumeWriters(call, .success(())) }
     }
 
     // MARK: Calls
@@ -306,21 +303,32 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     }
 
     private func complete(_ call: Call, _ result: Result<ByteBuffer, RPCError>) {
-        guard !call.finished, let session else { return }
+        guard !call.finished else { return }
         switch result {
-        case .success(let framed):
-            call.finished = true
-            call.deadlineTimer?.cancel()
-            do {
-                try session.respond(on: call.stream, headers: Self.responseHeaders, endStream: false)
-                session.send(framed, on: call.stream)
+        case .success(let framed): succeed(call, sending: framed)
+        case .failure(let error): fail(call, error)
+        }
+    }
+
+    /// Ends `call` with status OK, after `message` if given: headers (unless already sent), the
+    /// message and OK trailers, or a trailers-only OK when nothing was sent.
+    private func succeed(_ call: Call, sending message: ByteBuffer? = nil) {
+        guard let session else { return }
+        call.finished = true
+        call.deadlineTimer?.cancel()
+        do {
+            if call.responseStarted || message != nil {
+                if !call.responseStarted {
+                    try session.respond(on: call.stream, headers: Self.responseHeaders, endStream: false)
+                }
+                if let message { session.send(message, on: call.stream) }
                 session.finish(call.stream, trailers: Self.okTrailers)
-            } catch {
-                logger.error("cannot submit a response", metadata: ["error": "\(error)"])
-                session.reset(call.stream, errorCode: 2)
+            } else {
+                try session.respond(on: call.stream, headers: Self.okTrailersOnly, endStream: true)
             }
-        case .failure(let error):
-            fail(call, error)
+        } catch {
+            logger.error("cannot submit a response", metadata: ["error": "\(error)"])
+            session.reset(call.stream, errorCode: 2)
         }
     }
 
@@ -350,9 +358,14 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         call.deadlineTimer?.cancel()
         call.task?.cancel()
         call.inbound?.finish()
+        resumeWriters(call, .failure(error))
+    }
+
+    /// Wakes the streaming writers waiting for room on `call`.
+    private func resumeWriters(_ call: Call, _ result: Result<Void, RPCError>) {
         let waiters = call.writeWaiters
         call.writeWaiters.removeAll()
-        for waiter in waiters { waiter.resume(returning: .failure(error)) }
+        for waiter in waiters { waiter.resume(returning: result) }
     }
 
     private func deadlineExceeded(_ stream: Int32) {
@@ -434,16 +447,10 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     }
 
     private func finishStreaming(_ stream: Int32, _ result: Result<Void, RPCError>) {
-        guard let call = calls[stream], !call.finished, let session else { return }
+        guard let call = calls[stream], !call.finished else { return }
         switch result {
         case .success:
-            call.finished = true
-            call.deadlineTimer?.cancel()
-            if call.responseStarted {
-                session.finish(stream, trailers: Self.okTrailers)
-            } else {
-                try? session.respond(on: stream, headers: Self.okTrailersOnly, endStream: true)
-            }
+            succeed(call)
             scheduleFlush()
         case .failure(let error):
             fail(call, error)
