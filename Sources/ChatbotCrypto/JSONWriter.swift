@@ -30,6 +30,30 @@ package struct JSONWriter {
         }
     }
 
+    /// Opens an object; members follow through ``write(member:string:)`` and
+    /// ``write(member:integer:)``, then ``endObject()``.
+    package mutating func beginObject() { bytes.append(UInt8(ascii: "{")) }
+
+    package mutating func endObject() { bytes.append(UInt8(ascii: "}")) }
+
+    /// Writes `"key":"value"` inside an open object, with the comma it needs.
+    package mutating func write(member key: String, string value: String) {
+        writeKey(key)
+        write(string: value)
+    }
+
+    /// Writes `"key":123` inside an open object, with the comma it needs.
+    package mutating func write(member key: String, integer value: Int64) {
+        writeKey(key)
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    private mutating func writeKey(_ key: String) {
+        if bytes.last != UInt8(ascii: "{") { bytes.append(UInt8(ascii: ",")) }
+        write(string: key)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
     package mutating func write(string: String) {
         bytes.append(UInt8(ascii: "\""))
         string.withUTF8Bytes { utf8 in

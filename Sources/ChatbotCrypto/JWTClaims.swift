@@ -40,18 +40,21 @@ package struct JWTClaims: Sendable, Hashable {
         return userID
     }
 
-    /// The claims as a JSON object, in the order PyJWT users write them: userid, username, avatar,
-    /// msg, iat, exp, nbf; absent claims are left out.
-    package var json: JSONValue {
-        var members: [(key: String, value: JSONValue)] = []
-        if let userID { members.append(("userid", .string(userID))) }
-        if let userName { members.append(("username", .string(userName))) }
-        if let avatar { members.append(("avatar", .string(avatar))) }
-        if let message { members.append(("msg", .string(message))) }
-        if let issuedAt { members.append(("iat", .integer(issuedAt))) }
-        if let expiresAt { members.append(("exp", .integer(expiresAt))) }
-        if let notBefore { members.append(("nbf", .integer(notBefore))) }
-        return .object(members)
+    /// The claims as compact JSON, in the order PyJWT users write them: userid, username, avatar,
+    /// msg, iat, exp, nbf; absent claims are left out. Written straight into the bytes: this is
+    /// on every Sign.
+    package var serialized: [UInt8] {
+        var writer = JSONWriter()
+        writer.beginObject()
+        if let userID { writer.write(member: "userid", string: userID) }
+        if let userName { writer.write(member: "username", string: userName) }
+        if let avatar { writer.write(member: "avatar", string: avatar) }
+        if let message { writer.write(member: "msg", string: message) }
+        if let issuedAt { writer.write(member: "iat", integer: issuedAt) }
+        if let expiresAt { writer.write(member: "exp", integer: expiresAt) }
+        if let notBefore { writer.write(member: "nbf", integer: notBefore) }
+        writer.endObject()
+        return writer.bytes
     }
 
     /// Parses the decoded payload segment. (A static function rather than an initialiser, so

@@ -28,7 +28,7 @@ package final class JWTKey: Sendable {
 
     /// Signs `claims`, serialised compactly in their canonical order.
     package func sign(_ claims: JWTClaims) throws(CryptoError) -> String {
-        try sign(payload: claims.json.serialized)
+        try sign(payload: claims.serialized)
     }
 
     /// Signs a JSON payload given as its exact bytes.
