@@ -14,6 +14,8 @@ package struct Bot: Sendable, Hashable {
     package var approved: Bool
     /// Milliseconds since the epoch.
     package var createdAt: Int64
+    /// Thresholds, recommendations and fallback answers.
+    package var settings: BotSettings
 
     package init(
         id: Int64,
@@ -22,7 +24,8 @@ package struct Bot: Sendable, Hashable {
         token: String,
         encodingAESKey: String,
         approved: Bool = true,
-        createdAt: Int64
+        createdAt: Int64,
+        settings: BotSettings = BotSettings()
     ) {
         self.id = id
         self.name = name
@@ -31,5 +34,6 @@ package struct Bot: Sendable, Hashable {
         self.encodingAESKey = encodingAESKey
         self.approved = approved
         self.createdAt = createdAt
+        self.settings = settings
     }
 }

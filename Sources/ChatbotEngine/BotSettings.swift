@@ -1,0 +1,37 @@
+/// How a bot decides between answering, recommending and admitting it has no answer.
+///
+/// With the best candidate's confidence `c`: `c ≥ threshold` answers (FAQ);
+/// `threshold × recommendRatio ≤ c < threshold` recommends up to ``maxOptions`` entries
+/// (FAQ_RECOMMEND); lower gives the fallback answer (NOMATCH).
+package struct BotSettings: Sendable, Hashable {
+    /// The default threshold, chosen on the evaluation set's dev split (see bench/matcher/README.md).
+    package static let defaultThreshold = 0.8
+    package static let defaultRecommendRatio = 0.75
+    package static let defaultMaxOptions = 3
+    package static let maxOptionsRange = 1...5
+    package static let defaultFallbackAnswer = "抱歉，我还不会回答这个问题。"
+    package static let defaultRecommendPrompt = "您是不是想问："
+
+    package var threshold: Double
+    package var recommendRatio: Double
+    /// 1–5.
+    package var maxOptions: Int
+    /// The NOMATCH answers; one is chosen per query. Never empty.
+    package var fallbackAnswers: [String]
+    /// The text before the recommended questions.
+    package var recommendPrompt: String
+
+    package init(
+        threshold: Double = BotSettings.defaultThreshold,
+        recommendRatio: Double = BotSettings.defaultRecommendRatio,
+        maxOptions: Int = BotSettings.defaultMaxOptions,
+        fallbackAnswers: [String] = [BotSettings.defaultFallbackAnswer],
+        recommendPrompt: String = BotSettings.defaultRecommendPrompt
+    ) {
+        self.threshold = threshold
+        self.recommendRatio = recommendRatio
+        self.maxOptions = min(max(maxOptions, Self.maxOptionsRange.lowerBound), Self.maxOptionsRange.upperBound)
+        self.fallbackAnswers = fallbackAnswers.isEmpty ? [Self.defaultFallbackAnswer] : fallbackAnswers
+        self.recommendPrompt = recommendPrompt
+    }
+}
