@@ -111,12 +111,20 @@ let package = Package(
             path: "bench/crypto/chatbot-bench"
         ),
 
+        // FAQ matching quality and speed on faq-bench (read at run time, never copied).
+        .executableTarget(
+            name: "chatbot-matcher-bench",
+            dependencies: ["ChatbotEngine"],
+            path: "bench/matcher/chatbot-matcher-bench"
+        ),
+
         .testTarget(
             name: "ChatbotCryptoTests",
             dependencies: ["ChatbotCrypto"],
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "ChatbotProtoTests", dependencies: ["ChatbotProto"], exclude: ["Fixtures"]),
+        .testTarget(name: "ChatbotEngineTests", dependencies: ["ChatbotEngine"]),
         .testTarget(name: "ChatbotStoreTests", dependencies: ["ChatbotStore", "ChatbotEngine"]),
         .testTarget(name: "ChatbotHTTP2Tests", dependencies: ["ChatbotHTTP2"]),
         .testTarget(

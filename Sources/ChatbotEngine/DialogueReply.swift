@@ -1,0 +1,129 @@
+/// What a bot answers to one query: the decision between the three bands, and its content.
+package struct DialogueReply: Sendable {
+    package enum Status: Sendable, Hashable {
+        /// The best entry reached its threshold: its answer.
+        case faq
+        /// The best entry reached the recommendation floor only: a list of likely questions.
+        case recommend
+        /// Nothing close enough: the bot's fallback answer.
+        case noMatch
+    }
+
+    package var status: Status
+    /// The answered entry (``Status/faq``), else the best candidate, if any.
+    package var entry: FAQEntry?
+    /// The best candidate's confidence (0 without candidates).
+    package var confidence: Double
+    package var answer: String
+    package var answerKind: AnswerKind
+    /// The recommended entries (``Status/recommend`` only), best first.
+    package var options: [MatchCandidate]
+    /// Whether ``answer`` is the bot's fallback.
+    package var isDefaultAnswer: Bool
+    /// Every scored candidate, best first (for `explain`).
+    package var candidates: [MatchCandidate]
+}
+
+extension KnowledgeBase {
+    /// Matches `query` and decides the reply.
+    ///
+    /// Skill scoping is strict: with first-priority skills, only entries of those skills are
+    /// considered first; a hit there wins. Otherwise the second-priority skills are tried, and a
+    /// hit there wins; failing both, the better of the two best candidates decides between
+    /// recommending and the fallback. Without skills, every entry is considered.
+    ///
+    /// - Parameter fallbackSeed: Picks one of several fallback answers (for example a hash of the
+    ///   query), so that a bot with several fallbacks varies them deterministically.
+    package func reply(
+        to query: String,
+        firstPrioritySkills: [String] = [],
+        secondPrioritySkills: [String] = [],
+        settings: BotSettings,
+        fallbackSeed: Int = 0
+    ) -> DialogueReply {
+        var candidates: [MatchCandidate]
+        let scopes = [firstPrioritySkills, secondPrioritySkills].filter { !$0.isEmpty }
+        if scopes.isEmpty {
+            candidates = match(query)
+        } else {
+            candidates = []
+            for skills in scopes {
+                let found = match(query, scope: SkillScope(skills: Set(skills)))
+                guard let best = found.first else { continue }
+                if best.confidence >= Self.threshold(of: best.entry, settings) {
+                    candidates = found
+                    break
+                }
+                if best.confidence > (candidates.first?.confidence ?? -1) { candidates = found }
+            }
+        }
+        return Self.decide(candidates, settings: settings, fallbackSeed: fallbackSeed)
+    }
+
+    static func threshold(of entry: FAQEntry, _ settings: BotSettings) -> Double {
+        entry.threshold ?? settings.threshold
+    }
+
+    static func decide(_ candidates: [MatchCandidate], settings: BotSettings, fallbackSeed: Int) -> DialogueReply {
+        let fallback = settings.fallbackAnswers[abs(fallbackSeed % settings.fallbackAnswers.count)]
+        guard let best = candidates.first else {
+            return DialogueReply(
+                status: .noMatch,
+                entry: nil,
+                confidence: 0,
+                answer: fallback,
+                answerKind: AnswerKind(content: fallback),
+                options: [],
+                isDefaultAnswer: true,
+                candidates: []
+            )
+        }
+        let threshold = threshold(of: best.entry, settings)
+        if best.confidence >= threshold {
+            return DialogueReply(
+                status: .faq,
+                entry: best.entry,
+                confidence: best.confidence,
+                answer: best.entry.answer,
+                answerKind: AnswerKind(content: best.entry.answer),
+                options: [],
+                isDefaultAnswer: false,
+                candidates: candidates
+            )
+        }
+        let floor = threshold * settings.recommendRatio
+        if best.confidence >= floor {
+            let options = Array(candidates.prefix(settings.maxOptions).filter { $0.confidence >= floor })
+            return DialogueReply(
+                status: .recommend,
+                entry: best.entry,
+                confidence: best.confidence,
+                answer: recommendation(settings.recommendPrompt, options),
+                answerKind: .text,
+                options: options,
+                isDefaultAnswer: false,
+                candidates: candidates
+            )
+        }
+        return DialogueReply(
+            status: .noMatch,
+            entry: best.entry,
+            confidence: best.confidence,
+            answer: fallback,
+            answerKind: AnswerKind(content: fallback),
+            options: [],
+            isDefaultAnswer: true,
+            candidates: candidates
+        )
+    }
+
+    /// The prompt, then one `weixin://bizmsgmenu` link per option: tapping one sends its question.
+    static func recommendation(_ prompt: String, _ options: [MatchCandidate]) -> String {
+        var text = prompt
+        for (index, option) in options.enumerated() {
+            let title = option.entry.question
+            text += "\n<a href=\"weixin://bizmsgmenu?msgmenucontent=\(title)&msgmenuid=\(index + 1)\">\(title)</a>"
+        }
+        return text
+    }
+}

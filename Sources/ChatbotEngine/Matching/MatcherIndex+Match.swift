@@ -1,0 +1,526 @@
+internal import Foundation
+
+/// One scored entry of a match, best first.
+package struct MatchCandidate: Sendable {
+    package var entry: FAQEntry
+    /// The calibrated probability that this entry is the right answer, in [0, 1]; 1 for an exact
+    /// (normalised) match.
+    package var confidence: Double
+    /// The question of the entry that matched best.
+    package var matchedQuestion: String
+    /// The re-ranker's score, which orders candidates.
+    package var score: Float
+}
+
+/// The skills a query may match, or all of them.
+package struct SkillScope: Sendable, Hashable {
+    package var skills: Set<String>?
+
+    package static let all = SkillScope(skills: nil)
+
+    package init(skills: Set<String>?) { self.skills = skills }
+}
+
+/// How the first stage and the re-ranker trade speed for recall.
+struct MatchLimits: Sendable {
+    /// Entries re-ranked.
+    var entries = 10
+    /// Documents (questions) taken from the first stage.
+    var documents = 30
+    /// Terms in more than this share of documents are scored for the first stage's documents only.
+    var frequentTermShare: Float = 0.05
+    /// The strongest associations of each query symbol that soft coverage considers.
+    var associations = 16
+}
+
+/// Reusable per-thread buffers, sized to the index, so that a match allocates almost nothing.
+struct MatchScratch {
+    fileprivate var scores: [Float] = []
+    fileprivate var touched: [UInt32] = []
+    fileprivate var termStamp: [UInt32] = []
+    fileprivate var symbolStamp: [UInt32] = []
+    fileprivate var symbolQuery: [UInt16] = []
+    fileprivate var symbolMask: [UInt64] = []
+    fileprivate var documentStamp: [UInt32] = []
+    fileprivate var associationHead: [Int32] = []
+    fileprivate var associationStamp: [UInt32] = []
+    fileprivate var stamp: UInt32 = 0
+    fileprivate var documentStampValue: UInt32 = 0
+    fileprivate var bestForQuery: [Float] = []
+
+    init() {}
+
+    fileprivate mutating func fit(_ index: MatcherIndex) {
+        if scores.count < index.documents.count {
+            scores += [Float](repeating: 0, count: index.documents.count - scores.count)
+        }
+        let terms = index.termIDF.count
+        if termStamp.count < terms { termStamp += [UInt32](repeating: 0, count: terms - termStamp.count) }
+        let symbols = index.symbolIDF.count
+        if symbolStamp.count < symbols {
+            let more = symbols - symbolStamp.count
+            symbolStamp += [UInt32](repeating: 0, count: more)
+            symbolQuery += [UInt16](repeating: 0, count: more)
+            symbolMask += [UInt64](repeating: 0, count: more)
+            documentStamp += [UInt32](repeating: 0, count: more)
+            associationHead += [Int32](repeating: -1, count: more)
+            associationStamp += [UInt32](repeating: 0, count: more)
+        }
+        stamp += 1
+        if stamp >= 1 << 31 {
+            // Wrapped (the top bit marks deferred terms): clear the stamps so that none looks current.
+            for index in termStamp.indices { termStamp[index] = 0 }
+            for index in symbolStamp.indices {
+                symbolStamp[index] = 0
+                associationStamp[index] = 0
+            }
+            stamp = 1
+        }
+    }
+}
+
+extension MatcherIndex {
+    /// The weights of the re-ranker over ``PairFeatures`` (a listwise softmax fitted on the
+    /// evaluation set's dev split; see bench/matcher/README.md).
+    static let rankerWeights = SIMD16<Float>(
+        2.766,
+        0.245,
+        1.723,
+        1.733,
+        3.053,
+        1.952,
+        0.876,
+        0.476,
+        1.726,
+        4.253,
+        3.918,
+        -0.677,
+        0.243,
+        2.298,
+        0,
+        0
+    )
+
+    /// The query after analysis: terms, symbols and what the re-ranker needs about them.
+    private struct Query {
+        var known: [UInt32] = []  // distinct known term indices
+        var selfScore: Float = 0
+        var pairWeight: Float = 0
+        var entrySelfScore: Float = 0
+        var symbols: [UInt32] = []  // sequence; unknown symbols are UInt32.max
+        var distinct: [UInt32] = []  // distinct known symbols
+        var distinctIDF: [Float] = []
+        var unknownDistinct = 0
+        var symbolWeight: Float = 0
+        var links: [(symbol: Int16, value: Float, next: Int32)] = []
+    }
+
+    /// Matches `query` against the index.
+    ///
+    /// - Returns: Up to `limits.entries` candidates, best first.
+    func match(
+        _ text: String,
+        scope: SkillScope = .all,
+        limits: MatchLimits = MatchLimits(),
+        scratch: inout MatchScratch
+    ) -> [MatchCandidate] {
+        guard documentCount > 0 else { return [] }
+        scratch.fit(self)
+        let stamp = scratch.stamp
+        let normalized = NormalizedText(text)
+        let allowedSkills: [Bool]? = scope.skills.map { skills in
+            var allowed = [Bool](repeating: false, count: skillIDs.count)
+            for skill in skills { if let id = skillIDs[skill] { allowed[Int(id)] = true } }
+            return allowed
+        }
+        func inScope(_ slot: UInt32) -> Bool {
+            guard let allowedSkills else { return true }
+            return allowedSkills[Int(entrySkills[Int(slot)])]
+        }
+
+        // Analysis.
+        var codes: [UInt64] = []
+        var symbolCodes: [UInt32] = []
+        var unknownWords: [String: UInt32] = [:]
+        normalized.analyze(terms: &codes, symbols: &symbolCodes) { word in
+            if let id = wordIDs[word] { return id }
+            if let id = unknownWords[word] { return id }
+            let id = TermCode.firstUnknownWord + UInt32(unknownWords.count)
+            unknownWords[word] = id
+            return id
+        }
+        var query = Query()
+        codes.sort()
+        var previous: UInt64?
+        for code in codes where code != previous {
+            previous = code
+            if let term = termIDs[code], documentFrequency[Int(term)] > 0 {
+                query.known.append(term)
+                scratch.termStamp[Int(term)] = stamp
+                let idf = termIDF[Int(term)]
+                query.selfScore += idf
+                query.entrySelfScore += entryTermIDF[Int(term)]
+                if termIsPair[Int(term)] { query.pairWeight += idf }
+            } else {
+                query.selfScore += unseenIDF
+                if TermCode.isPair(code) { query.pairWeight += unseenIDF }
+            }
+        }
+        if query.selfScore == 0 { query.selfScore = 1 }
+        if query.entrySelfScore == 0 { query.entrySelfScore = 1 }
+        var unknownSymbols = Set<UInt32>()
+        for code in symbolCodes {
+            guard let symbol = symbolIDs[code], symbolFrequency[Int(symbol)] > 0 else {
+                query.symbols.append(.max)
+                unknownSymbols.insert(code)
+                continue
+            }
+            query.symbols.append(symbol)
+            if scratch.symbolStamp[Int(symbol)] != stamp {
+                scratch.symbolStamp[Int(symbol)] = stamp
+                scratch.symbolQuery[Int(symbol)] = UInt16(query.distinct.count)
+                scratch.symbolMask[Int(symbol)] = 0
+                query.distinct.append(symbol)
+                query.distinctIDF.append(symbolIDF[Int(symbol)])
+            }
+        }
+        query.unknownDistinct = unknownSymbols.count
+        query.symbolWeight = query.distinctIDF.reduce(0, +) + Float(query.unknownDistinct) * unseenIDF
+        if query.symbolWeight == 0 { query.symbolWeight = 1 }
+        for (position, symbol) in query.symbols.prefix(64).enumerated() where symbol != .max {
+            scratch.symbolMask[Int(symbol)] |= 1 << UInt64(position)
+        }
+        // Association links: for each symbol that some query symbol is associated with, the
+        // query symbols and strengths, as linked lists through `links`.
+        for (queryIndex, symbol) in query.distinct.enumerated() {
+            for neighbour in associationNeighbours[Int(symbol)].prefix(limits.associations) {
+                let value = neighbour.value
+                guard value > 0 else { continue }
+                let target = Int(neighbour.symbol)
+                if scratch.associationStamp[target] != stamp {
+                    scratch.associationStamp[target] = stamp
+                    scratch.associationHead[target] = -1
+                }
+                query.links.append((Int16(queryIndex), value, scratch.associationHead[target]))
+                scratch.associationHead[target] = Int32(query.links.count - 1)
+            }
+        }
+
+        // First stage: BM25 over the inverted lists of the rarer terms.
+        let frequentLimit = UInt32(max(Float(limits.documents), limits.frequentTermShare * Float(documentCount)))
+        var deferred: [UInt32] = []
+        scratch.touched.removeAll(keepingCapacity: true)
+        for term in query.known {
+            if documentFrequency[Int(term)] > frequentLimit {
+                deferred.append(term)
+            } else {
+                accumulate(term, scores: &scratch.scores, touched: &scratch.touched)
+            }
+        }
+        if scratch.touched.count < limits.documents {
+            for term in deferred { accumulate(term, scores: &scratch.scores, touched: &scratch.touched) }
+            deferred.removeAll()
+        }
+        var top = selectTop(limits.documents, scratch: &scratch, inScope: inScope)
+        if !deferred.isEmpty {
+            // The frequent terms' share, for the selected documents only: one pass over each
+            // document's terms, which are few, against the deferred terms, marked.
+            let mark = stamp | 1 << 31
+            for term in deferred { scratch.termStamp[Int(term)] = mark }
+            for index in top.indices {
+                let document = top[index].document
+                var added: Float = 0
+                let length = Int(documents[Int(document)].length)
+                for term in documents[Int(document)].terms where scratch.termStamp[Int(term.term)] == mark {
+                    added += termIDF[Int(term.term)] * weight(count: term.count, length: length)
+                }
+                top[index].score += added
+            }
+            for term in deferred { scratch.termStamp[Int(term)] = stamp }
+        }
+        top.sort { $0.score > $1.score }
+
+        // Group by entry, best document first.
+        var groups: [(slot: UInt32, documents: [(document: UInt32, score: Float)])] = []
+        for candidate in top {
+            let slot = documentEntries[Int(candidate.document)]
+            if let index = groups.firstIndex(where: { $0.slot == slot }) {
+                groups[index].documents.append(candidate)
+            } else if groups.count < limits.entries {
+                groups.append((slot, [candidate]))
+            }
+        }
+
+        // Re-rank.
+        var ranked: [(slot: UInt32, features: PairFeatures, score: Float, question: UInt16)] = []
+        ranked.reserveCapacity(groups.count)
+        for group in groups {
+            var best = PairFeatures()
+            var bestQuestion: UInt16 = 0
+            var bestSingle: Float = -.infinity
+            for (document, score) in group.documents {
+                let features = pairFeatures(query, documents[Int(document)], bm25: score, scratch: &scratch)
+                best.formMaximum(features)
+                let single = features.dot(Self.rankerWeights)
+                if single > bestSingle {
+                    bestSingle = single
+                    bestQuestion = documents[Int(document)].question
+                }
+            }
+            best.values[13] = entryBM25(entries[Int(group.slot)]!, scratch: scratch) / query.entrySelfScore
+            ranked.append((group.slot, best, best.dot(Self.rankerWeights), bestQuestion))
+        }
+        ranked.sort { $0.score > $1.score }
+
+        let scores = ranked.map(\.score)
+        var candidates = ranked.enumerated().map { position, item in
+            let entry = entries[Int(item.slot)]!.entry
+            let questions = entry.questions
+            return MatchCandidate(
+                entry: entry,
+                confidence: Self.confidence(of: position, in: scores, features: item.features),
+                matchedQuestion: questions[min(Int(item.question), questions.count - 1)],
+                score: item.score
+            )
+        }
+
+        // An exact (normalised) match wins with full confidence.
+        if let slots = exactMatches[normalized.exactKey], let slot = slots.first(where: inScope) {
+            let entry = entries[Int(slot)]!
+            let position = candidates.firstIndex { $0.entry.id == entry.entry.id }
+            var exact =
+                position.map { candidates.remove(at: $0) }
+                ?? MatchCandidate(entry: entry.entry, confidence: 1, matchedQuestion: entry.entry.question, score: 0)
+            exact.confidence = 1
+            if let key = Optional(normalized.exactKey),
+                let question = entry.entry.questions.first(where: { NormalizedText($0).exactKey == key })
+            {
+                exact.matchedQuestion = question
+            }
+            candidates.insert(exact, at: 0)
+            if candidates.count > limits.entries { candidates.removeLast() }
+        }
+        return candidates
+    }
+
+    private func accumulate(_ term: UInt32, scores: inout [Float], touched: inout [UInt32]) {
+        let idf = termIDF[Int(term)]
+        postings[Int(term)].withUnsafeBufferPointer { postings in
+            scores.withUnsafeMutableBufferPointer { scores in
+                for posting in postings {
+                    let document = Int(posting.document)
+                    if scores[document] == 0 { touched.append(posting.document) }
+                    scores[document] += idf * posting.weight
+                }
+            }
+        }
+    }
+
+    /// The `count` best touched documents in scope, and the accumulator cleared.
+    private func selectTop(
+        _ count: Int,
+        scratch: inout MatchScratch,
+        inScope: (UInt32) -> Bool
+    ) -> [(document: UInt32, score: Float)] {
+        // A min-heap of the best so far.
+        var heap: [(document: UInt32, score: Float)] = []
+        heap.reserveCapacity(count)
+        for document in scratch.touched {
+            let score = scratch.scores[Int(document)]
+            scratch.scores[Int(document)] = 0
+            if heap.count == count && score <= heap[0].score { continue }
+            guard inScope(documentEntries[Int(document)]) else { continue }
+            if heap.count < count {
+                heap.append((document, score))
+                var child = heap.count - 1
+                while child > 0 {
+                    let parent = (child - 1) / 2
+                    if heap[parent].score <= heap[child].score { break }
+                    heap.swapAt(parent, child)
+                    child = parent
+                }
+            } else {
+                heap[0] = (document, score)
+                var parent = 0
+                while true {
+                    let left = 2 * parent + 1
+                    if left >= heap.count { break }
+                    let right = left + 1
+                    let smaller = right < heap.count && heap[right].score < heap[left].score ? right : left
+                    if heap[parent].score <= heap[smaller].score { break }
+                    heap.swapAt(parent, smaller)
+                    parent = smaller
+                }
+            }
+        }
+        scratch.touched.removeAll(keepingCapacity: true)
+        return heap
+    }
+
+    private func entryBM25(_ slot: EntrySlot, scratch: MatchScratch) -> Float {
+        let average = averageEntryLength
+        let norm = Self.k1 * (1 - Self.b + Self.b * Float(slot.length) / average)
+        var score: Float = 0
+        for term in slot.terms where scratch.termStamp[Int(term.term)] == scratch.stamp {
+            let tf = Float(term.count)
+            score += entryTermIDF[Int(term.term)] * tf * (Self.k1 + 1) / (tf + norm)
+        }
+        return score
+    }
+
+    private func pairFeatures(
+        _ query: Query,
+        _ document: Document,
+        bm25: Float,
+        scratch: inout MatchScratch
+    ) -> PairFeatures {
+        let stamp = scratch.stamp
+        // Each document takes two stamp values: `member` marks its symbols, `member + 1` those
+        // already counted.
+        if scratch.documentStampValue >= UInt32.max - 2 {
+            for index in scratch.documentStamp.indices { scratch.documentStamp[index] = 0 }
+            scratch.documentStampValue = 0
+        }
+        scratch.documentStampValue += 2
+        let member = scratch.documentStampValue
+        let counted = member + 1
+        let queryLength = max(query.symbols.count, 1)
+        let documentLength = max(document.symbols.count, 1)
+
+        // Alignment over symbol sequences (bit-parallel; the query's first 64 symbols).
+        let patternLength = min(query.symbols.count, 64)
+        let (lcs, aligned) = Self.align(document.symbols, patternLength: patternLength) { symbol in
+            scratch.symbolStamp[Int(symbol)] == stamp ? scratch.symbolMask[Int(symbol)] : 0
+        }
+        // Query symbols past the 64th count as insertions.
+        let distance = aligned + query.symbols.count - patternLength
+
+        // Coverage by symbol idf, misses, and soft coverage through associations.
+        var documentWeight: Float = 0
+        var shared: Float = 0
+        var missDocument: Float = 0
+        var softDocument: Float = 0
+        if scratch.bestForQuery.count < query.distinct.count {
+            scratch.bestForQuery += [Float](repeating: 0, count: query.distinct.count - scratch.bestForQuery.count)
+        }
+        for index in query.distinct.indices { scratch.bestForQuery[index] = 0 }
+        for symbol in document.symbols { scratch.documentStamp[Int(symbol)] = member }
+        for symbol in document.symbols where scratch.documentStamp[Int(symbol)] == member {
+            scratch.documentStamp[Int(symbol)] = counted
+            let idf = symbolIDF[Int(symbol)]
+            documentWeight += idf
+            if scratch.symbolStamp[Int(symbol)] == stamp {
+                shared += idf
+                continue
+            }
+            missDocument = max(missDocument, idf)
+            guard scratch.associationStamp[Int(symbol)] == stamp else { continue }
+            var best: Float = 0
+            var link = scratch.associationHead[Int(symbol)]
+            while link >= 0 {
+                let (queryIndex, value, next) = query.links[Int(link)]
+                if scratch.documentStamp[Int(query.distinct[Int(queryIndex)])] < member {
+                    best = max(best, value)
+                    scratch.bestForQuery[Int(queryIndex)] = max(scratch.bestForQuery[Int(queryIndex)], value)
+                }
+                link = next
+            }
+            softDocument += idf * best
+        }
+        if documentWeight == 0 { documentWeight = 1 }
+        var missQuery: Float = query.unknownDistinct > 0 ? unseenIDF : 0
+        var softQuery: Float = 0
+        for (index, symbol) in query.distinct.enumerated() where scratch.documentStamp[Int(symbol)] < member {
+            missQuery = max(missQuery, query.distinctIDF[index])
+            softQuery += query.distinctIDF[index] * scratch.bestForQuery[index]
+        }
+
+        // Coverage of bigram terms.
+        var pairWeight: Float = 0
+        var pairShared: Float = 0
+        for term in document.terms where termIsPair[Int(term.term)] {
+            let idf = termIDF[Int(term.term)]
+            pairWeight += idf
+            if scratch.termStamp[Int(term.term)] == stamp { pairShared += idf }
+        }
+
+        let symbolWeight = query.symbolWeight
+        var features = PairFeatures()
+        features.values[0] = bm25 / query.selfScore
+        features.values[1] = Float(lcs) / Float(queryLength)
+        features.values[2] = Float(lcs) / Float(documentLength)
+        features.values[3] = 1 - Float(distance) / Float(max(queryLength, documentLength))
+        features.values[4] = shared / symbolWeight
+        features.values[5] = shared / documentWeight
+        features.values[6] = query.pairWeight > 0 ? pairShared / query.pairWeight : shared / symbolWeight
+        features.values[7] = pairWeight > 0 ? pairShared / pairWeight : shared / documentWeight
+        features.values[8] = Float(min(queryLength, documentLength)) / Float(max(queryLength, documentLength))
+        features.values[9] = (shared + softQuery) / symbolWeight
+        features.values[10] = (shared + softDocument) / documentWeight
+        features.values[11] = missQuery / unseenIDF
+        features.values[12] = missDocument / unseenIDF
+        return features
+    }
+
+    /// The longest common subsequence and the Levenshtein distance between a pattern of up to 64
+    /// symbols and `text`, bit-parallel (Hyyrö's LCS, Myers's edit distance): one pass over
+    /// `text` with the pattern's match masks (`mask(symbol)` has bit i set when pattern[i] == symbol).
+    @inline(__always)
+    static func align(
+        _ text: [UInt32],
+        patternLength: Int,
+        mask: (UInt32) -> UInt64
+    ) -> (lcs: Int, distance: Int) {
+        guard patternLength > 0 else { return (0, text.count) }
+        let lanes: UInt64 = patternLength == 64 ? .max : (1 << UInt64(patternLength)) - 1
+        let high: UInt64 = 1 << UInt64(patternLength - 1)
+        var v: UInt64 = .max
+        var pv: UInt64 = .max
+        var mv: UInt64 = 0
+        var distance = patternLength
+        for symbol in text {
+            let eq = mask(symbol)
+            let u = v & eq
+            v = (v &+ u) | (v & ~eq)
+            let xv = eq | mv
+            let xh = (((eq & pv) &+ pv) ^ pv) | eq
+            var ph = mv | ~(xh | pv)
+            var mh = pv & xh
+            if ph & high != 0 { distance += 1 } else if mh & high != 0 { distance -= 1 }
+            ph = (ph << 1) | 1
+            mh = mh << 1
+            pv = mh | ~(xv | ph)
+            mv = ph & xv
+        }
+        return (patternLength - (v & lanes).nonzeroBitCount, distance)
+    }
+
+    /// The calibrated confidence of the candidate at `position` (logistic over its score, its
+    /// margin over the best other candidate, its softmax share, and its soft coverage and misses).
+    static func confidence(of position: Int, in scores: [Float], features: PairFeatures) -> Double {
+        let score = Double(scores[position])
+        var other = -Double.infinity
+        for (index, value) in scores.enumerated() where index != position { other = max(other, Double(value)) }
+        if scores.count == 1 { other = score - 5 }
+        let best = Double(scores.max() ?? 0)
+        let share = exp(score - best) / scores.reduce(0.0) { $0 + exp(Double($1) - best) }
+        let z =
+            0.126 * score + 0.253 * (score - other) + 2.360 * share + 1.060 * Double(features.values[9])
+            + 1.993 * Double(features.values[10]) + 0.371 * Double(features.values[11])
+            + 1.339 * Double(features.values[12]) - 7.094
+        return 1 / (1 + exp(-z))
+    }
+}
+
+/// The re-ranker's features of a query–question pair: bm25n, lcs_q, lcs_c, ed, wcov_q, wcov_c,
+/// bcov_q, bcov_c, lenr, soft_q, soft_c, miss_q, miss_c, and the entry-level ebm25n.
+struct PairFeatures {
+    /// The 14 features in lanes 0–13; lanes 14 and 15 stay 0.
+    var values = SIMD16<Float>()
+
+    mutating func formMaximum(_ other: PairFeatures) {
+        values = pointwiseMax(values, other.values)
+    }
+
+    func dot(_ weights: SIMD16<Float>) -> Float { (values * weights).sum() }
+}

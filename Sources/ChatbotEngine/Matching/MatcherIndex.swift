@@ -1,0 +1,392 @@
+internal import Foundation
+
+/// The in-memory index of one knowledge base: what the matcher needs to score a query fast.
+///
+/// Every question (standard and similar) is its own document. The index keeps inverted lists of
+/// terms with BM25 weights, each document's terms and symbols for re-ranking, each entry's terms
+/// for entry-level BM25, the exact-match keys, and an association table between symbols mined from
+/// the knowledge base's own paraphrases (two symbols that often replace each other between
+/// questions of one entry are likely synonyms).
+///
+/// Entries are added and removed one at a time; nothing is rebuilt. Inverse document frequencies
+/// follow every change. Document-length normalisation uses the average length from the last
+/// ``refreshLengthNormalisation()`` (building an index calls it), which a few incremental
+/// changes do not move noticeably.
+///
+/// A value type: a reader keeps its copy while a writer changes another.
+struct MatcherIndex: Sendable {
+    static let k1: Float = 1.2
+    static let b: Float = 0.75
+
+    struct Posting: Sendable {
+        var document: UInt32
+        /// tf·(k1+1) / (tf + k1·(1 − b + b·length/avgLength)).
+        var weight: Float
+    }
+
+    struct TermCount: Sendable {
+        var term: UInt32
+        var count: UInt16
+    }
+
+    struct Document: Sendable {
+        var entry: UInt32
+        /// Which of the entry's questions (0 = the standard question).
+        var question: UInt16
+        /// The number of terms, repeats included (the BM25 length).
+        var length: UInt16
+        /// Symbol indices, in order.
+        var symbols: [UInt32]
+        /// The terms, sorted by term index.
+        var terms: [TermCount]
+    }
+
+    struct EntrySlot: Sendable {
+        var entry: FAQEntry
+        var skill: UInt32
+        var documents: [UInt32]
+        /// The terms of all its questions together, sorted by term index.
+        var terms: [TermCount]
+        var length: Int
+        var exactKeys: [String]
+    }
+
+    // Vocabulary.
+    private(set) var wordIDs: [String: UInt32] = [:]
+    private(set) var termIDs: [UInt64: UInt32] = [:]
+    private(set) var termIsPair: [Bool] = []
+    private(set) var documentFrequency: [UInt32] = []
+    private(set) var entryFrequency: [UInt32] = []
+    private(set) var postings: [[Posting]] = []
+    private(set) var symbolIDs: [UInt32: UInt32] = [:]
+    private(set) var symbolFrequency: [UInt32] = []
+    private(set) var skillIDs: [String: UInt32] = [:]
+
+    // Inverse frequencies, kept current by every change.
+    private(set) var termIDF: [Float] = []
+    private(set) var entryTermIDF: [Float] = []
+    private(set) var symbolIDF: [Float] = []
+    /// The idf of a term or symbol no document has: ln(1 + (N + 0.5)/0.5).
+    private(set) var unseenIDF: Float = 0
+
+    // Association table (symbol index pairs).
+    private(set) var associationSingles: [UInt32] = []
+    private var associationPairs: [UInt64: UInt32] = [:]
+    /// For each symbol, the symbols it has been seen replacing at least twice, with that count.
+    private(set) var associationNeighbours: [[Neighbour]] = []
+
+    struct Neighbour: Sendable {
+        var symbol: UInt32
+        var pairs: UInt32
+        /// pairs / sqrt(singles(a) · singles(b)), kept current by every change.
+        var value: Float
+    }
+
+    // Documents and entries; removed ones leave free slots for reuse.
+    /// Free slots hold an empty document whose entry is `.max`.
+    private(set) var documents: [Document] = []
+    /// The entry slot of each document (`.max` for a free one), apart from ``documents`` so that
+    /// the first stage reads four bytes, not a whole document.
+    private(set) var documentEntries: [UInt32] = []
+    private var freeDocuments: [UInt32] = []
+    private(set) var documentCount = 0
+    private var totalDocumentLength = 0
+    private(set) var entries: [EntrySlot?] = []
+    /// The skill of each entry slot, apart from ``entries`` for the same reason.
+    private(set) var entrySkills: [UInt32] = []
+    private var freeEntries: [UInt32] = []
+    private(set) var entryCount = 0
+    private var totalEntryLength = 0
+    private(set) var slotByID: [Int64: UInt32] = [:]
+    private(set) var exactMatches: [String: [UInt32]] = [:]
+
+    /// The average document length BM25 weights were computed with.
+    private(set) var averageDocumentLength: Float = 10
+
+    init() {}
+
+    init<S: Sequence>(entries: S) where S.Element == FAQEntry {
+        for entry in entries { insert(entry, refreshing: false) }
+        refreshLengthNormalisation()
+    }
+
+    /// The live entries, in no particular order.
+    var allEntries: [FAQEntry] { entries.compactMap { $0?.entry } }
+
+    var averageEntryLength: Float { entryCount == 0 ? 1 : Float(totalEntryLength) / Float(entryCount) }
+
+    // MARK: - Changes
+
+    /// Adds `entry`, or replaces the entry with the same ``FAQEntry/id``.
+    mutating func upsert(_ entry: FAQEntry) {
+        if let slot = slotByID[entry.id] { remove(slot: slot, refreshing: false) }
+        insert(entry, refreshing: true)
+    }
+
+    /// Removes the entry with this id; returns whether there was one.
+    @discardableResult
+    mutating func remove(id: Int64) -> Bool {
+        guard let slot = slotByID[id] else { return false }
+        remove(slot: slot, refreshing: true)
+        return true
+    }
+
+    /// Recomputes every posting's weight with the current average document length.
+    mutating func refreshLengthNormalisation() {
+        averageDocumentLength = documentCount == 0 ? 10 : max(1, Float(totalDocumentLength) / Float(documentCount))
+        for term in postings.indices { postings[term].removeAll(keepingCapacity: true) }
+        for (id, document) in documents.enumerated() where document.entry != .max {
+            for term in document.terms {
+                postings[Int(term.term)].append(
+                    Posting(document: UInt32(id), weight: weight(count: term.count, length: Int(document.length)))
+                )
+            }
+        }
+        refreshAssociationValues(of: Set(associationNeighbours.indices.lazy.map { UInt32($0) }))
+        refreshIDF()
+    }
+
+    func weight(count: UInt16, length: Int) -> Float {
+        let tf = Float(count)
+        let norm = Self.k1 * (1 - Self.b + Self.b * Float(length) / averageDocumentLength)
+        return tf * (Self.k1 + 1) / (tf + norm)
+    }
+
+    private mutating func insert(_ entry: FAQEntry, refreshing: Bool) {
+        let skill = intern(skill: entry.skill)
+        let slot: UInt32
+        if let free = freeEntries.popLast() {
+            slot = free
+        } else {
+            slot = UInt32(entries.count)
+            entries.append(nil)
+            entrySkills.append(0)
+        }
+        entrySkills[Int(slot)] = skill
+        var entryCounts: [UInt32: Int] = [:]
+        var documentsOfEntry: [UInt32] = []
+        var symbolSets: [Set<UInt32>] = []
+        var exactKeys: [String] = []
+        var terms: [UInt64] = []
+        var symbols: [UInt32] = []
+        for (position, question) in entry.questions.enumerated() {
+            let text = NormalizedText(question)
+            let key = text.exactKey
+            if key != "|" && !exactKeys.contains(key) { exactKeys.append(key) }
+            terms.removeAll(keepingCapacity: true)
+            symbols.removeAll(keepingCapacity: true)
+            text.analyze(terms: &terms, symbols: &symbols) { intern(word: $0) }
+            var counts: [UInt32: UInt16] = [:]
+            for code in terms { counts[intern(term: code), default: 0] &+= 1 }
+            let symbolIndices = symbols.map { intern(symbol: $0) }
+            let document = Document(
+                entry: slot,
+                question: UInt16(clamping: position),
+                length: UInt16(clamping: terms.count),
+                symbols: symbolIndices,
+                terms: counts.map { TermCount(term: $0.key, count: $0.value) }.sorted { $0.term < $1.term }
+            )
+            let id = add(document)
+            documentsOfEntry.append(id)
+            for (term, count) in counts { entryCounts[term, default: 0] += Int(count) }
+            symbolSets.append(Set(symbolIndices))
+        }
+        let entryTerms = entryCounts.map { TermCount(term: $0.key, count: UInt16(clamping: $0.value)) }
+            .sorted { $0.term < $1.term }
+        for term in entryTerms { entryFrequency[Int(term.term)] += 1 }
+        let length = entryCounts.values.reduce(0, +)
+        totalEntryLength += length
+        entryCount += 1
+        changeAssociations(symbolSets, by: 1, refreshing: refreshing)
+        for key in exactKeys { exactMatches[key, default: []].append(slot) }
+        entries[Int(slot)] = EntrySlot(
+            entry: entry,
+            skill: skill,
+            documents: documentsOfEntry,
+            terms: entryTerms,
+            length: length,
+            exactKeys: exactKeys
+        )
+        slotByID[entry.id] = slot
+        if refreshing { refreshIDF() }
+    }
+
+    private mutating func add(_ document: Document) -> UInt32 {
+        let id: UInt32
+        if let free = freeDocuments.popLast() {
+            id = free
+            documents[Int(id)] = document
+            documentEntries[Int(id)] = document.entry
+        } else {
+            id = UInt32(documents.count)
+            documents.append(document)
+            documentEntries.append(document.entry)
+        }
+        for term in document.terms {
+            documentFrequency[Int(term.term)] += 1
+            postings[Int(term.term)].append(
+                Posting(document: id, weight: weight(count: term.count, length: Int(document.length)))
+            )
+        }
+        for symbol in Set(document.symbols) { symbolFrequency[Int(symbol)] += 1 }
+        documentCount += 1
+        totalDocumentLength += Int(document.length)
+        return id
+    }
+
+    private mutating func remove(slot: UInt32, refreshing: Bool) {
+        guard let entrySlot = entries[Int(slot)] else { return }
+        var symbolSets: [Set<UInt32>] = []
+        for id in entrySlot.documents {
+            let document = documents[Int(id)]
+            for term in document.terms {
+                documentFrequency[Int(term.term)] -= 1
+                if let index = postings[Int(term.term)].firstIndex(where: { $0.document == id }) {
+                    postings[Int(term.term)].swapAt(index, postings[Int(term.term)].count - 1)
+                    postings[Int(term.term)].removeLast()
+                }
+            }
+            let symbols = Set(document.symbols)
+            for symbol in symbols { symbolFrequency[Int(symbol)] -= 1 }
+            symbolSets.append(symbols)
+            documents[Int(id)] = Document(entry: .max, question: 0, length: 0, symbols: [], terms: [])
+            documentEntries[Int(id)] = .max
+            freeDocuments.append(id)
+            documentCount -= 1
+            totalDocumentLength -= Int(document.length)
+        }
+        for term in entrySlot.terms { entryFrequency[Int(term.term)] -= 1 }
+        totalEntryLength -= entrySlot.length
+        entryCount -= 1
+        changeAssociations(symbolSets, by: -1, refreshing: refreshing)
+        for key in entrySlot.exactKeys {
+            exactMatches[key]?.removeAll { $0 == slot }
+            if exactMatches[key]?.isEmpty == true { exactMatches[key] = nil }
+        }
+        entries[Int(slot)] = nil
+        freeEntries.append(slot)
+        slotByID[entrySlot.entry.id] = nil
+        if refreshing { refreshIDF() }
+    }
+
+    /// Counts, for every ordered pair of an entry's questions, the symbols one has and the other
+    /// lacks, and the pairs of such symbols.
+    private mutating func changeAssociations(_ symbolSets: [Set<UInt32>], by delta: Int32, refreshing: Bool) {
+        guard symbolSets.count > 1 else { return }
+        var changed = Set<UInt32>()
+        defer { if refreshing { refreshAssociationValues(of: changed) } }
+        for i in symbolSets.indices {
+            for j in symbolSets.indices where i != j {
+                let only = symbolSets[i].subtracting(symbolSets[j])
+                let other = symbolSets[j].subtracting(symbolSets[i])
+                for a in only {
+                    changed.insert(a)
+                    associationSingles[Int(a)] = UInt32(Int32(associationSingles[Int(a)]) + delta)
+                    for b in other {
+                        let key = UInt64(a) << 32 | UInt64(b)
+                        let before = associationPairs[key] ?? 0
+                        let after = UInt32(Int32(before) + delta)
+                        associationPairs[key] = after == 0 ? nil : after
+                        if before < Self.minimumAssociationCount && after >= Self.minimumAssociationCount {
+                            associationNeighbours[Int(a)].append(Neighbour(symbol: b, pairs: after, value: 0))
+                        } else if before >= Self.minimumAssociationCount && after < Self.minimumAssociationCount {
+                            associationNeighbours[Int(a)].removeAll { $0.symbol == b }
+                        } else if after >= Self.minimumAssociationCount,
+                            let index = associationNeighbours[Int(a)].firstIndex(where: { $0.symbol == b })
+                        {
+                            associationNeighbours[Int(a)][index].pairs = after
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Pairs seen fewer times than this are noise.
+    static let minimumAssociationCount: UInt32 = 2
+
+    /// Recomputes the association values that involve `symbols` (whose counts changed), in both
+    /// directions, and keeps each list strongest first.
+    private mutating func refreshAssociationValues(of symbols: Set<UInt32>) {
+        var touched = symbols
+        for a in symbols {
+            for index in associationNeighbours[Int(a)].indices {
+                let neighbour = associationNeighbours[Int(a)][index]
+                let singles = Float(associationSingles[Int(a)]) * Float(associationSingles[Int(neighbour.symbol)])
+                let value = singles > 0 ? Float(neighbour.pairs) / singles.squareRoot() : 0
+                associationNeighbours[Int(a)][index].value = value
+                if let back = associationNeighbours[Int(neighbour.symbol)].firstIndex(where: { $0.symbol == a }) {
+                    associationNeighbours[Int(neighbour.symbol)][back].value = value
+                    touched.insert(neighbour.symbol)
+                }
+            }
+        }
+        for symbol in touched { associationNeighbours[Int(symbol)].sort { $0.value > $1.value } }
+    }
+
+    private mutating func refreshIDF() {
+        let documents = Float(documentCount)
+        let entries = Float(entryCount)
+        unseenIDF = Self.idf(frequency: 0, count: documents)
+        termIDF = documentFrequency.map { Self.idf(frequency: Float($0), count: documents) }
+        // A term no entry has any more counts nothing at entry level.
+        entryTermIDF = entryFrequency.map { $0 == 0 ? 0 : Self.idf(frequency: Float($0), count: entries) }
+        symbolIDF = symbolFrequency.map { Self.idf(frequency: Float($0), count: documents) }
+    }
+
+    /// BM25's idf: ln(1 + (N − df + 0.5)/(df + 0.5)).
+    static func idf(frequency: Float, count: Float) -> Float {
+        log(1 + (count - frequency + 0.5) / (frequency + 0.5))
+    }
+
+    static func count(of term: UInt32, in terms: [TermCount]) -> UInt16? {
+        var low = 0
+        var high = terms.count
+        while low < high {
+            let middle = (low + high) / 2
+            if terms[middle].term < term { low = middle + 1 } else { high = middle }
+        }
+        return low < terms.count && terms[low].term == term ? terms[low].count : nil
+    }
+
+    // MARK: - Interning
+
+    private mutating func intern(word: String) -> UInt32 {
+        if let id = wordIDs[word] { return id }
+        let id = UInt32(wordIDs.count)
+        precondition(id < TermCode.firstUnknownWord, "too many distinct words")
+        wordIDs[word] = id
+        return id
+    }
+
+    private mutating func intern(term code: UInt64) -> UInt32 {
+        if let id = termIDs[code] { return id }
+        let id = UInt32(termIDs.count)
+        termIDs[code] = id
+        termIsPair.append(TermCode.isPair(code))
+        documentFrequency.append(0)
+        entryFrequency.append(0)
+        postings.append([])
+        termIDF.append(0)
+        entryTermIDF.append(0)
+        return id
+    }
+
+    private mutating func intern(symbol code: UInt32) -> UInt32 {
+        if let id = symbolIDs[code] { return id }
+        let id = UInt32(symbolIDs.count)
+        symbolIDs[code] = id
+        symbolFrequency.append(0)
+        symbolIDF.append(0)
+        associationSingles.append(0)
+        associationNeighbours.append([])
+        return id
+    }
+
+    private mutating func intern(skill: String) -> UInt32 {
+        if let id = skillIDs[skill] { return id }
+        let id = UInt32(skillIDs.count)
+        skillIDs[skill] = id
+        return id
+    }
+}
