@@ -4,12 +4,12 @@ import ChatbotEngine
 import ChatbotStore
 import Foundation
 
-/// `chatbotctl bots add|list`: the bots in the database, with their credentials.
+/// `chatbotctl bots add|list|set`: the bots in the database, with their credentials and settings.
 struct BotsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bots",
-        abstract: "Add and list bots in the database.",
-        subcommands: [Add.self, List.self]
+        abstract: "Add, list and configure bots in the database.",
+        subcommands: [Add.self, List.self, SetSettings.self]
     )
 
     struct DatabaseOptions: ParsableArguments {
