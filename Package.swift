@@ -49,7 +49,8 @@ let package = Package(
         // Swift value types <-> CChatbotProto (generated); the only importer of it and of CProtobufC.
         .target(name: "ChatbotProto", dependencies: ["CChatbotProto", "CProtobufC"]),
         .target(name: "ChatbotEngine"),
-        .target(name: "ChatbotStore", dependencies: ["ChatbotEngine", "CSQLite", "CChatbotShims"]),
+        // ChatbotCrypto for its pure-Swift JSON (JSONReader/JSONWriter), which stores arrays as JSON text.
+        .target(name: "ChatbotStore", dependencies: ["ChatbotCrypto", "ChatbotEngine", "CSQLite", "CChatbotShims"]),
         // nghttp2 sessions; the only importer of CNGHTTP2.
         .target(
             name: "ChatbotHTTP2",

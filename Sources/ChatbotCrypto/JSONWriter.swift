@@ -1,9 +1,18 @@
 /// Writes compact JSON with every non-printable or non-ASCII character escaped, byte for byte as
 /// Python's `json.dumps(value, separators=(",", ":"), ensure_ascii=True)`.
+///
+/// With `escapingNonASCII` false, DEL and non-ASCII characters are written as their UTF-8 bytes
+/// instead, byte for byte as `ensure_ascii=False`: half the size for Chinese text, and faster to
+/// read back.
 package struct JSONWriter {
     package private(set) var bytes: [UInt8] = []
+    private let escapesNonASCII: Bool
 
-    package init() {}
+    /// - Parameter escapingNonASCII: Whether to write non-ASCII characters as `\u` escapes (the
+    ///   default, which is what PyJWT signs) or as UTF-8.
+    package init(escapingNonASCII: Bool = true) {
+        self.escapesNonASCII = escapingNonASCII
+    }
 
     package mutating func write(_ value: JSONValue) {
         switch value {
@@ -62,7 +71,7 @@ package struct JSONWriter {
             var i = 0
             while i < utf8.count {
                 let c = utf8[i]
-                if c >= 0x20 && c < 0x7F && c != 0x22 && c != 0x5C {
+                if (c >= 0x20 && c < 0x7F && c != 0x22 && c != 0x5C) || (c >= 0x7F && !escapesNonASCII) {
                     i += 1
                     continue
                 }

@@ -98,6 +98,9 @@ final class SQLiteConnection {
     /// The rowid of the last successful INSERT on this connection.
     var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
+    /// How many rows the last INSERT, UPDATE or DELETE on this connection changed.
+    var changedRowCount: Int64 { sqlite3_changes64(handle) }
+
     private func check(_ rc: Int32, _ function: String) throws(SQLiteError) {
         guard rc == SQLITE_OK else { throw SQLiteError(function, resultCode: rc, connection: handle) }
     }

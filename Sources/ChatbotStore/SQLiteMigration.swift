@@ -30,6 +30,56 @@ package struct SQLiteMigration: Sendable {
                     created_at INTEGER NOT NULL
                 ) STRICT;
                 """
-        )
+        ),
+        // Knowledge bases: bot settings, and each bot's draft and published FAQ entries. The
+        // defaults are BotSettings' at the time, written out: they fill in the bots that exist
+        // when the migration runs (new bots get the program's defaults from addBot).
+        // draft_revision counts writes to the draft, published_version counts publishes; both
+        // change in the transaction of the write, for the server to poll.
+        // Draft ids are AUTOINCREMENT: an ans_node_id is never reused after its entry is deleted.
+        // The published copy keeps the draft's ids, so it has no id generator of its own.
+        // similar and answers hold JSON arrays of strings.
+        SQLiteMigration(
+            version: 2,
+            sql: """
+                ALTER TABLE bots ADD COLUMN threshold REAL NOT NULL DEFAULT 0.8
+                    CHECK (threshold BETWEEN 0 AND 1);
+                ALTER TABLE bots ADD COLUMN recommend_ratio REAL NOT NULL DEFAULT 0.75
+                    CHECK (recommend_ratio BETWEEN 0 AND 1);
+                ALTER TABLE bots ADD COLUMN max_options INTEGER NOT NULL DEFAULT 3
+                    CHECK (max_options BETWEEN 1 AND 5);
+                ALTER TABLE bots ADD COLUMN fallback_answers TEXT NOT NULL DEFAULT '["抱歉，我还不会回答这个问题。"]';
+                ALTER TABLE bots ADD COLUMN recommend_prompt TEXT NOT NULL DEFAULT '您是不是想问：';
+                ALTER TABLE bots ADD COLUMN draft_revision INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE bots ADD COLUMN published_version INTEGER NOT NULL DEFAULT 0;
+
+                CREATE TABLE kb_draft_entries (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    bot_id INTEGER NOT NULL REFERENCES bots (id) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    skill TEXT NOT NULL,
+                    question TEXT NOT NULL,
+                    similar TEXT NOT NULL,
+                    answers TEXT NOT NULL,
+                    threshold REAL CHECK (threshold BETWEEN 0 AND 1),
+                    updated_at INTEGER NOT NULL,
+                    UNIQUE (bot_id, key)
+                ) STRICT;
+                CREATE INDEX kb_draft_entries_bot ON kb_draft_entries (bot_id);
+
+                CREATE TABLE kb_published_entries (
+                    id INTEGER PRIMARY KEY,
+                    bot_id INTEGER NOT NULL REFERENCES bots (id) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    skill TEXT NOT NULL,
+                    question TEXT NOT NULL,
+                    similar TEXT NOT NULL,
+                    answers TEXT NOT NULL,
+                    threshold REAL CHECK (threshold BETWEEN 0 AND 1),
+                    updated_at INTEGER NOT NULL
+                ) STRICT;
+                CREATE INDEX kb_published_entries_bot ON kb_published_entries (bot_id);
+                """
+        ),
     ]
 }

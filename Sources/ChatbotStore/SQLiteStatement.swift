@@ -102,9 +102,51 @@ final class SQLiteStatement {
         try check(sqlite3_bind_int64(handle, index, value), "sqlite3_bind_int64")
     }
 
+    /// Binds `value` as a real number.
+    func bind(_ value: Double, at index: Int32) throws(SQLiteError) {
+        try check(sqlite3_bind_double(handle, index, value), "sqlite3_bind_double")
+    }
+
+    /// Binds `value` as a real number, or SQL NULL when it is `nil`.
+    func bind(_ value: Double?, at index: Int32) throws(SQLiteError) {
+        if let value {
+            try bind(value, at: index)
+        } else {
+            try check(sqlite3_bind_null(handle, index), "sqlite3_bind_null")
+        }
+    }
+
     /// The integer in `column` of the current row.
     func int64(at column: Int32) -> Int64 {
         sqlite3_column_int64(handle, column)
+    }
+
+    /// The real number in `column` of the current row.
+    func double(at column: Int32) -> Double {
+        sqlite3_column_double(handle, column)
+    }
+
+    /// The real number in `column` of the current row, or `nil` when it is NULL.
+    func optionalDouble(at column: Int32) -> Double? {
+        sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_double(handle, column)
+    }
+
+    /// Lends `body` the UTF-8 bytes of the text in `column` of the current row, without copying
+    /// them into a `String`; NULL lends an empty buffer.
+    ///
+    /// The bytes belong to SQLite and stay valid only until the statement steps, resets or reads
+    /// the column as another type: `body` must not keep them.
+    func withTextBytes<R>(
+        at column: Int32,
+        _ body: (UnsafeRawBufferPointer) throws(SQLiteError) -> R
+    ) throws(SQLiteError) -> R {
+        let text = sqlite3_column_text(handle, column)
+        if text == nil && sqlite3_column_type(handle, column) != SQLITE_NULL {
+            throw SQLiteError("sqlite3_column_text", resultCode: SQLITE_NOMEM, connection: nil)
+        }
+        // Read the length after the text: sqlite3_column_text may convert the value first.
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return try body(UnsafeRawBufferPointer(start: text, count: text == nil ? 0 : count))
     }
 
     /// The text in `column` of the current row, which must not be NULL.

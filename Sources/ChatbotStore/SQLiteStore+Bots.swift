@@ -1,9 +1,23 @@
 package import ChatbotEngine
 
 extension SQLiteStore {
-    private static let botColumns = "id, name, appid, token, encoding_aes_key, approved, created_at"
+    private static let botColumns = """
+        id, name, appid, token, encoding_aes_key, approved, created_at, \
+        threshold, recommend_ratio, max_options, fallback_answers, recommend_prompt
+        """
     private static let insertBot = """
-        INSERT INTO bots (name, appid, token, encoding_aes_key, approved, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        INSERT INTO bots (
+            name, appid, token, encoding_aes_key, approved, created_at,
+            threshold, recommend_ratio, max_options, fallback_answers, recommend_prompt
+        ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+        """
+    // Settings are read by the server with the bot, so a change counts as a draft revision: the
+    // server's poll of knowledgeBaseRevisions() sees it and reloads the bot.
+    private static let updateBotSettings = """
+        UPDATE bots SET
+            threshold = ?2, recommend_ratio = ?3, max_options = ?4, fallback_answers = ?5, recommend_prompt = ?6,
+            draft_revision = draft_revision + 1
+        WHERE id = ?1
         """
     private static let selectBots = "SELECT \(botColumns) FROM bots ORDER BY id"
     private static let selectBotByToken = "SELECT \(botColumns) FROM bots WHERE token = ?1"
@@ -19,16 +33,20 @@ extension SQLiteStore {
     ///   - token: The TOKEN that selects it; unique among bots.
     ///   - encodingAESKey: Its 43-character EncodingAESKey.
     ///   - approved: Whether it may answer dialogue calls.
+    ///   - settings: Its thresholds and fallback answers; by default this program's defaults.
     /// - Returns: The bot as stored, with its new ``Bot/id`` and ``Bot/createdAt``.
     /// - Throws: ``StoreError`` with ``StoreError/Code-swift.struct/duplicateToken`` when a bot
-    ///   already has `token`.
+    ///   already has `token`, ``StoreError/Code-swift.struct/invalidSettings`` when `settings` are
+    ///   out of range.
     package func addBot(
         name: String,
         appID: String,
         token: String,
         encodingAESKey: String,
-        approved: Bool = true
+        approved: Bool = true,
+        settings: BotSettings = BotSettings()
     ) throws(StoreError) -> Bot {
+        try Self.checkSettings(settings)
         let createdAt = currentTime()
         do {
             return try withConnection("cannot add the bot") { connection throws(SQLiteError) in
@@ -37,8 +55,9 @@ extension SQLiteStore {
                     try statement.bind(appID, at: 2)
                     try statement.bind(token, at: 3)
                     try statement.bind(encodingAESKey, at: 4)
-                    try statement.bind(approved ? 1 : 0, at: 5)
+                    try statement.bind(Int64(approved ? 1 : 0), at: 5)
                     try statement.bind(createdAt, at: 6)
+                    try Self.bind(settings, at: 7, to: statement)
                     // Outside a transaction the INSERT commits when it finishes.
                     try statement.run()
                 }
@@ -49,7 +68,8 @@ extension SQLiteStore {
                     token: token,
                     encodingAESKey: encodingAESKey,
                     approved: approved,
-                    createdAt: createdAt
+                    createdAt: createdAt,
+                    settings: settings
                 )
             }
         } catch let error where (error.cause as? SQLiteError)?.isUniqueViolation(of: "bots.token") == true {
@@ -81,16 +101,89 @@ extension SQLiteStore {
         }
     }
 
+    /// Replaces a bot's settings and commits them before returning.
+    ///
+    /// The change also bumps the bot's draft revision (``KnowledgeBaseRevision/draftRevision``), so
+    /// that a server polling ``knowledgeBaseRevisions()`` reloads the bot. Settings have no draft:
+    /// they apply to both environments at once.
+    ///
+    /// - Parameters:
+    ///   - botID: The bot's ``Bot/id``.
+    ///   - settings: The new settings, all of them.
+    /// - Throws: ``StoreError`` with ``StoreError/Code-swift.struct/invalidSettings`` when
+    ///   `settings` are out of range, ``StoreError/Code-swift.struct/unknownBot`` when no bot has
+    ///   `botID`.
+    package func updateSettings(botID: Int64, _ settings: BotSettings) throws(StoreError) {
+        try Self.checkSettings(settings)
+        let found = try withConnection("cannot update the bot's settings") { connection throws(SQLiteError) in
+            try connection.withStatement(Self.updateBotSettings) { statement throws(SQLiteError) in
+                try statement.bind(botID, at: 1)
+                try Self.bind(settings, at: 2, to: statement)
+                // Outside a transaction the UPDATE commits when it finishes.
+                try statement.run()
+                return connection.changedRowCount > 0
+            }
+        }
+        guard found else { throw StoreError(.unknownBot, "no bot has the id \(botID)") }
+    }
+
+    /// Checks what the schema's CHECK constraints would refuse, and a few things they cannot
+    /// express, with a message for people.
+    ///
+    /// - Throws: ``StoreError`` with ``StoreError/Code-swift.struct/invalidSettings``.
+    package static func checkSettings(_ settings: BotSettings) throws(StoreError) {
+        func invalid(_ reason: String) -> StoreError { StoreError(.invalidSettings, reason) }
+        guard (0...1).contains(settings.threshold) else {
+            throw invalid("the threshold must be between 0 and 1, got \(settings.threshold)")
+        }
+        guard (0...1).contains(settings.recommendRatio) else {
+            throw invalid("the recommend ratio must be between 0 and 1, got \(settings.recommendRatio)")
+        }
+        guard BotSettings.maxOptionsRange.contains(settings.maxOptions) else {
+            let range = BotSettings.maxOptionsRange
+            throw invalid(
+                "the number of options must be \(range.lowerBound) to \(range.upperBound), got \(settings.maxOptions)"
+            )
+        }
+        guard !settings.fallbackAnswers.isEmpty else { throw invalid("there must be a fallback answer") }
+        guard !settings.fallbackAnswers.contains(where: \.isEmpty) else {
+            throw invalid("a fallback answer is empty")
+        }
+    }
+
+    /// Binds the five settings columns, in ``botColumns`` order, from parameter `index` on.
+    private static func bind(
+        _ settings: BotSettings,
+        at index: Int32,
+        to statement: SQLiteStatement
+    ) throws(SQLiteError) {
+        try statement.bind(settings.threshold, at: index)
+        try statement.bind(settings.recommendRatio, at: index + 1)
+        try statement.bind(Int64(settings.maxOptions), at: index + 2)
+        try statement.bind(JSONStringArray.encode(settings.fallbackAnswers), at: index + 3)
+        try statement.bind(settings.recommendPrompt, at: index + 4)
+    }
+
     /// The bot in the current row of a statement that selects ``botColumns``.
     private static func bot(at statement: SQLiteStatement) throws(SQLiteError) -> Bot {
-        Bot(
+        let fallbackAnswers = try statement.withTextBytes(at: 10) { bytes throws(SQLiteError) in
+            try JSONStringArray.decode(bytes, column: "bots.fallback_answers")
+        }
+        return Bot(
             id: statement.int64(at: 0),
             name: try statement.text(at: 1),
             appID: try statement.text(at: 2),
             token: try statement.text(at: 3),
             encodingAESKey: try statement.text(at: 4),
             approved: statement.int64(at: 5) != 0,
-            createdAt: statement.int64(at: 6)
+            createdAt: statement.int64(at: 6),
+            settings: BotSettings(
+                threshold: statement.double(at: 7),
+                recommendRatio: statement.double(at: 8),
+                maxOptions: Int(statement.int64(at: 9)),
+                fallbackAnswers: fallbackAnswers,
+                recommendPrompt: try statement.text(at: 11)
+            )
         )
     }
 }

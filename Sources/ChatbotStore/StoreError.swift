@@ -1,8 +1,9 @@
 /// An error from the store: opening it, migrating it, or reading and writing its rows.
 ///
-/// ``code`` says what kind of failure it was, so that callers can react (a duplicate token is the
-/// caller's mistake, a busy database may be retried, the rest are internal failures); ``message``
-/// names the cause in words; ``cause`` holds the database's own error, for logs only.
+/// ``code`` says what kind of failure it was, so that callers can react (a duplicate token, an
+/// unknown bot or an invalid entry or setting is the caller's mistake, a busy database may be
+/// retried, the rest are internal failures); ``message`` names the cause in words; ``cause`` holds
+/// the database's own error, for logs only.
 package struct StoreError: Error, CustomStringConvertible {
     /// The class of failure. A struct over a private enum, so that new codes can be added.
     package struct Code: Hashable, Sendable, CustomStringConvertible {
@@ -11,6 +12,9 @@ package struct StoreError: Error, CustomStringConvertible {
             case schemaTooNew
             case migrationFailed
             case duplicateToken
+            case unknownBot
+            case invalidEntry
+            case invalidSettings
             case busy
             case corrupt
             case ioFailure
@@ -28,6 +32,14 @@ package struct StoreError: Error, CustomStringConvertible {
         package static let migrationFailed = Self(.migrationFailed)
         /// A bot with the same TOKEN already exists.
         package static let duplicateToken = Self(.duplicateToken)
+        /// No bot has the given identifier (it was never added, or has been removed).
+        package static let unknownBot = Self(.unknownBot)
+        /// A knowledge-base entry is not valid (no key, no answer, a threshold outside 0…1, a key
+        /// repeated in one call); the message names the entry's key. Nothing was written.
+        package static let invalidEntry = Self(.invalidEntry)
+        /// Bot settings are out of range (a threshold or ratio outside 0…1, options outside 1–5,
+        /// no fallback answer). Nothing was written.
+        package static let invalidSettings = Self(.invalidSettings)
         /// Another process held the database lock for longer than the busy timeout; retrying may succeed.
         package static let busy = Self(.busy)
         /// The file is not a database, or is damaged.

@@ -4,12 +4,12 @@ import ChatbotEngine
 import ChatbotStore
 import Foundation
 
-/// `chatbotctl bots add|list`: the bots in the database, with their credentials.
+/// `chatbotctl bots add|list|set`: the bots in the database, with their credentials and settings.
 struct BotsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bots",
-        abstract: "Add and list bots in the database.",
-        subcommands: [Add.self, List.self]
+        abstract: "Add, list and configure bots in the database.",
+        subcommands: [Add.self, List.self, SetSettings.self]
     )
 
     struct DatabaseOptions: ParsableArguments {
@@ -39,6 +39,14 @@ struct BotsCommand: ParsableCommand {
             try reportingStoreFailure("opening \(resolvedPath)") { () throws(StoreError) in
                 try SQLiteStore(path: resolvedPath)
             }
+        }
+
+        /// Opens the store and finds the bot that `token` selects, or fails `step` saying there is none.
+        func openStore(botToken token: String, step: String) throws -> (SQLiteStore, Bot) {
+            let store = try openStore()
+            let bot = try reportingStoreFailure(step) { () throws(StoreError) in try store.bot(token: token) }
+            guard let bot else { throw failure(step, "no bot has this token (see `chatbotctl bots list`)") }
+            return (store, bot)
         }
     }
 
@@ -152,26 +160,5 @@ enum Credentials {
     static func encodingAESKey(using random: inout some RandomNumberGenerator) -> String {
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &random) }
         return String(Data(bytes).base64EncodedString().dropLast())
-    }
-}
-
-/// Writes `value` and a newline to stdout with one unbuffered write.
-private func writeLine(_ value: JSONValue) {
-    FileHandle.standardOutput.write(Data(value.serialized + [UInt8(ascii: "\n")]))
-}
-
-/// Prints `chatbotctl: <step> failed: <reason>` to stderr and returns the exit status to throw.
-private func failure(_ step: String, _ reason: String) -> ExitCode {
-    FileHandle.standardError.write(Data("chatbotctl: \(step) failed: \(reason)\n".utf8))
-    return ExitCode.failure
-}
-
-/// Runs `body`; on a ``StoreError`` prints which step failed and why (with SQLite's own message),
-/// then exits with status 1.
-private func reportingStoreFailure<R>(_ step: String, _ body: () throws(StoreError) -> R) throws -> R {
-    do throws(StoreError) {
-        return try body()
-    } catch {
-        throw failure(step, "\(error.code): \(error)")
     }
 }

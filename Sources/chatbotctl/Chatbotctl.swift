@@ -6,6 +6,8 @@ struct Chatbotctl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chatbotctl",
         abstract: "Manage and debug a chatbotd deployment.",
-        subcommands: [BotsCommand.self, CryptoCommand.self, JWTCommand.self]
+        subcommands: [
+            BotsCommand.self, KnowledgeBaseCommand.self, PublishCommand.self, CryptoCommand.self, JWTCommand.self,
+        ]
     )
 }

@@ -13,6 +13,15 @@ import Testing
         #expect(String(decoding: value.serialized, as: UTF8.self) == expected)
     }
 
+    @Test func writesUTF8WhenAskedNotToEscapeNonASCII() throws {
+        let value = JSONValue.array([.string("\"\\\u{1}\u{7f}é你好😀"), .string("")])
+        var writer = JSONWriter(escapingNonASCII: false)
+        writer.write(value)
+        // Python: json.dumps(..., separators=(",", ":"), ensure_ascii=False)
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == "[\"\\\"\\\\\\u0001\u{7f}é你好😀\",\"\"]")
+        #expect(try JSONValue(parsing: writer.bytes) == value)
+    }
+
     @Test(arguments: [
         ("", "malformed JSON at offset 0: unexpected end of input"),
         ("{\"a\":1,}", "malformed JSON at offset 7: expected a member name"),

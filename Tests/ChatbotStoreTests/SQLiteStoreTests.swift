@@ -88,7 +88,7 @@ import Testing
             let added: Bot
             do {
                 let store = try SQLiteStore(path: path)
-                #expect(store.appliedMigrations == [1])
+                #expect(store.appliedMigrations == SQLiteMigration.all.map(\.version))
                 added = try store.addBot(name: "kept", appID: "wx1", token: "tok", encodingAESKey: Self.key)
                 // WAL mode: the write went to the -wal file next to the database.
                 #expect(FileManager.default.fileExists(atPath: path + "-wal"))
@@ -118,17 +118,18 @@ import Testing
             let path = "\(directory)/chatbot.db"
             _ = try SQLiteStore(path: path).addBot(name: "n", appID: "wx1", token: "t", encodingAESKey: Self.key)
 
+            let next = SQLiteStore.latestSchemaVersion + 1
             let extended =
                 SQLiteMigration.all + [
-                    SQLiteMigration(version: 2, sql: "CREATE TABLE extra (x INTEGER);"),
+                    SQLiteMigration(version: next, sql: "CREATE TABLE extra (x INTEGER);"),
                     SQLiteMigration(
-                        version: 3,
+                        version: next + 1,
                         sql: "ALTER TABLE extra ADD COLUMN y TEXT; CREATE INDEX extra_y ON extra (y);"
                     ),
                 ]
             let migrated = try SQLiteStore._testOnly_open(path: path, migrations: extended)
-            #expect(migrated.appliedMigrations == [2, 3])
-            #expect(try migrated.schemaVersion() == 3)
+            #expect(migrated.appliedMigrations == [next, next + 1])
+            #expect(try migrated.schemaVersion() == next + 1)
             #expect(try migrated.bots().map(\.token) == ["t"])
             // Running them again would fail (the table exists): they are not run again.
             #expect(try SQLiteStore._testOnly_open(path: path, migrations: extended).appliedMigrations.isEmpty)
@@ -138,34 +139,42 @@ import Testing
     @Test func refusesADatabaseFromANewerProgram() async throws {
         try await withTemporaryDirectory { directory in
             let path = "\(directory)/chatbot.db"
-            let newer = SQLiteMigration.all + [SQLiteMigration(version: 2, sql: "CREATE TABLE extra (x INTEGER);")]
+            let next = SQLiteStore.latestSchemaVersion + 1
+            let newer = SQLiteMigration.all + [SQLiteMigration(version: next, sql: "CREATE TABLE extra (x INTEGER);")]
             _ = try SQLiteStore._testOnly_open(path: path, migrations: newer)
             let error = #expect(throws: StoreError.self) { try SQLiteStore(path: path) }
             #expect(error?.code == .schemaTooNew)
-            #expect(error?.message.contains("schema version 2") == true)
+            #expect(error?.message.contains("schema version \(next)") == true)
         }
     }
 
     @Test func rollsBackAFailedMigrationEntirely() async throws {
         try await withTemporaryDirectory { directory in
             let path = "\(directory)/chatbot.db"
+            let next = SQLiteStore.latestSchemaVersion + 1
             let broken =
                 SQLiteMigration.all + [
-                    SQLiteMigration(version: 2, sql: "CREATE TABLE extra (x INTEGER); INSERT INTO nowhere VALUES (1);")
+                    SQLiteMigration(
+                        version: next,
+                        sql: "CREATE TABLE extra (x INTEGER); INSERT INTO nowhere VALUES (1);"
+                    )
                 ]
             let error = #expect(throws: StoreError.self) {
                 try SQLiteStore._testOnly_open(path: path, migrations: broken)
             }
             #expect(error?.code == .migrationFailed)
-            #expect(error?.message == "schema migration 2 failed and was rolled back")
+            #expect(error?.message == "schema migration \(next) failed and was rolled back")
             #expect((error?.cause as? SQLiteError)?.message.contains("no such table: nowhere") == true)
 
-            // Migration 1 went with it: one transaction for all.
+            // The earlier migrations went with it: one transaction for all.
             let store = try SQLiteStore._testOnly_open(path: path, migrations: [])
             #expect(try store.schemaVersion() == 0)
             // CREATE TABLE extra was undone, or it would fail now.
-            let fixed = SQLiteMigration.all + [SQLiteMigration(version: 2, sql: "CREATE TABLE extra (x INTEGER);")]
-            #expect(try SQLiteStore._testOnly_open(path: path, migrations: fixed).appliedMigrations == [1, 2])
+            let fixed = SQLiteMigration.all + [SQLiteMigration(version: next, sql: "CREATE TABLE extra (x INTEGER);")]
+            #expect(
+                try SQLiteStore._testOnly_open(path: path, migrations: fixed).appliedMigrations
+                    == SQLiteMigration.all.map(\.version) + [next]
+            )
         }
     }
 

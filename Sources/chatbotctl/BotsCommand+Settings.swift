@@ -1,0 +1,60 @@
+import ArgumentParser
+import ChatbotCrypto
+import ChatbotEngine
+import ChatbotStore
+
+extension BotsCommand {
+    /// `chatbotctl bots set`: a bot's thresholds, recommendations and fallback answers.
+    struct SetSettings: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set",
+            abstract: "Change a bot's answering settings; print all of them as one JSON line.",
+            discussion: """
+                Settings that are not given keep their values; with none given, the settings are only printed. \
+                Prints {"threshold","recommend_ratio","max_options","fallback_answers","recommend_prompt"} once \
+                the change is committed to disk. Settings apply to the draft and the published knowledge base \
+                alike, without a publish.
+                """
+        )
+
+        @Option(help: "The bot's TOKEN.") var token: String
+        @Option(help: "The confidence (0 to 1) from which a query gets the best entry's answer.")
+        var threshold: Double?
+        @Option(help: "Below the threshold, recommend entries from threshold × ratio (0 to 1) up.")
+        var recommendRatio: Double?
+        @Option(help: "How many entries to recommend at most (1 to 5).") var maxOptions: Int?
+        @Option(
+            name: .customLong("fallback"),
+            parsing: .upToNextOption,
+            help: "The answers when nothing matches, one of them chosen per query (replaces them all)."
+        )
+        var fallbackAnswers: [String] = []
+        @Option(help: "The text before recommended questions.") var recommendPrompt: String?
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            let (store, bot) = try database.openStore(botToken: token, step: "bots set")
+            var settings = bot.settings
+            if let threshold { settings.threshold = threshold }
+            if let recommendRatio { settings.recommendRatio = recommendRatio }
+            if let maxOptions { settings.maxOptions = maxOptions }
+            if !fallbackAnswers.isEmpty { settings.fallbackAnswers = fallbackAnswers }
+            if let recommendPrompt { settings.recommendPrompt = recommendPrompt }
+            if settings != bot.settings {
+                try reportingStoreFailure("bots set") { () throws(StoreError) in
+                    try store.updateSettings(botID: bot.id, settings)
+                }
+            }
+            writeLine(
+                .object([
+                    ("threshold", .number(String(settings.threshold))),
+                    ("recommend_ratio", .number(String(settings.recommendRatio))),
+                    ("max_options", .integer(Int64(settings.maxOptions))),
+                    ("fallback_answers", .array(settings.fallbackAnswers.map(JSONValue.string))),
+                    ("recommend_prompt", .string(settings.recommendPrompt)),
+                ])
+            )
+            withExtendedLifetime(store) {}
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import ChatbotCrypto
+import ChatbotEngine
+
+/// The JSON Lines form of knowledge-base entries that `chatbotctl kb import` reads and
+/// `chatbotctl kb export` writes.
+///
+/// A line is `{"id","skill","question","similar","answer"}`: `id` is the entry's key, `similar` a
+/// list of paraphrases and `answer` the answer a hit returns. `"answers":[…]` may give several
+/// answers, instead of `answer` or besides it (`answer` then comes first). `threshold` (0…1) sets a
+/// threshold for the entry. `skill` and `similar` may be left out; other members, such as the
+/// `ans_node_id` that export adds, are ignored.
+extension FAQEntry {
+    /// The entry on one line of a JSON Lines file, checked for its shape; the store checks the rest.
+    ///
+    /// - Throws: ``JSONLineError`` saying what is wrong.
+    init(jsonLine line: some Collection<UInt8>) throws(JSONLineError) {
+        let value: JSONValue
+        do throws(CryptoError) {
+            value = try JSONValue(parsing: line)
+        } catch {
+            throw JSONLineError(error.message)
+        }
+        guard case .object = value else { throw JSONLineError("not a JSON object") }
+
+        let key = try Self.string(value, "id")
+        guard let key else { throw JSONLineError(#""id" is missing"#) }
+        let question = try Self.string(value, "question")
+        guard let question else { throw JSONLineError(#""question" is missing"#) }
+        let skill = try Self.string(value, "skill") ?? ""
+        let similar = try Self.strings(value, "similar") ?? []
+
+        var answers = try Self.strings(value, "answers") ?? []
+        if let answer = try Self.string(value, "answer") {
+            // "answer" is the one a hit returns: first, and not twice.
+            if let index = answers.firstIndex(of: answer) { answers.remove(at: index) }
+            answers.insert(answer, at: 0)
+        }
+        guard !answers.isEmpty else { throw JSONLineError(#""answer" or "answers" is missing"#) }
+
+        var threshold: Double?
+        switch value["threshold"] {
+        case nil, .null?: threshold = nil
+        case .number(let text)?:
+            guard let number = Double(text), (0...1).contains(number) else {
+                throw JSONLineError(#""threshold" must be between 0 and 1, got \#(text)"#)
+            }
+            threshold = number
+        default: throw JSONLineError(#""threshold" must be a number"#)
+        }
+
+        self.init(key: key, skill: skill, question: question, similar: similar, answers: answers, threshold: threshold)
+    }
+
+    /// The entry as a line of `chatbotctl kb export`, which `init(jsonLine:)` reads back as it was:
+    /// `{"id","ans_node_id","skill","question","similar","answer"}`, then `answers` when there
+    /// are several and `threshold` when it is set.
+    var jsonLine: JSONValue {
+        var members: [(key: String, value: JSONValue)] = [
+            ("id", .string(key)),
+            ("ans_node_id", .integer(id)),
+            ("skill", .string(skill)),
+            ("question", .string(question)),
+            ("similar", .array(similar.map(JSONValue.string))),
+            ("answer", .string(answer)),
+        ]
+        if answers.count > 1 { members.append(("answers", .array(answers.map(JSONValue.string)))) }
+        // Swift prints the shortest text that reads back as the same Double, which is valid JSON.
+        if let threshold { members.append(("threshold", .number(String(threshold)))) }
+        return .object(members)
+    }
+
+    /// The string member `name`, or nil when it is missing or null.
+    private static func string(_ object: JSONValue, _ name: String) throws(JSONLineError) -> String? {
+        switch object[name] {
+        case nil, .null?: return nil
+        case .string(let string)?: return string
+        default: throw JSONLineError("\"\(name)\" must be a string")
+        }
+    }
+
+    /// The member `name` as an array of strings, or nil when it is missing or null.
+    private static func strings(_ object: JSONValue, _ name: String) throws(JSONLineError) -> [String]? {
+        switch object[name] {
+        case nil, .null?: return nil
+        case .array(let items)?:
+            var strings: [String] = []
+            strings.reserveCapacity(items.count)
+            for item in items {
+                guard case .string(let string) = item else {
+                    throw JSONLineError("\"\(name)\" must be an array of strings")
+                }
+                strings.append(string)
+            }
+            return strings
+        default: throw JSONLineError("\"\(name)\" must be an array of strings")
+        }
+    }
+}
+
+/// What is wrong with one line of a knowledge-base file, in words.
+struct JSONLineError: Error {
+    var message: String
+
+    init(_ message: String) { self.message = message }
+}
