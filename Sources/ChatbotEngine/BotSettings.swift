@@ -34,4 +34,9 @@ package struct BotSettings: Sendable, Hashable {
         self.fallbackAnswers = fallbackAnswers.isEmpty ? [Self.defaultFallbackAnswer] : fallbackAnswers
         self.recommendPrompt = recommendPrompt
     }
+
+    /// The threshold a hit on `entry` must reach: the entry's own when it has one.
+    package func threshold(for entry: FAQEntry) -> Double {
+        entry.threshold ?? threshold
+    }
 }

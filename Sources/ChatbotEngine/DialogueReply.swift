@@ -50,7 +50,7 @@ extension KnowledgeBase {
             for skills in scopes {
                 let found = match(query, scope: SkillScope(skills: Set(skills)))
                 guard let best = found.first else { continue }
-                if best.confidence >= Self.threshold(of: best.entry, settings) {
+                if best.confidence >= settings.threshold(for: best.entry) {
                     candidates = found
                     break
                 }
@@ -58,10 +58,6 @@ extension KnowledgeBase {
             }
         }
         return Self.decide(candidates, settings: settings, fallbackSeed: fallbackSeed)
-    }
-
-    static func threshold(of entry: FAQEntry, _ settings: BotSettings) -> Double {
-        entry.threshold ?? settings.threshold
     }
 
     static func decide(_ candidates: [MatchCandidate], settings: BotSettings, fallbackSeed: Int) -> DialogueReply {
@@ -78,7 +74,7 @@ extension KnowledgeBase {
                 candidates: []
             )
         }
-        let threshold = threshold(of: best.entry, settings)
+        let threshold = settings.threshold(for: best.entry)
         if best.confidence >= threshold {
             return DialogueReply(
                 status: .faq,

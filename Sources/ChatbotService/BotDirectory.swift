@@ -85,15 +85,18 @@ package final class BotDirectory: Sendable {
         }
     }
 
-    /// Loads every bot into memory (at start).
-    package func preload() async throws {
+    /// Loads every bot into memory (at start), and afterwards picks up bots whose settings or
+    /// approval changed in the store.
+    package func reload() async throws {
         let store = self.store
         let bots = try await threadPool.runIfActive { try store.bots() }
+        let current = entries.withLock { $0 }
         var loaded: [String: Entry] = [:]
         for bot in bots {
+            if case .found(let entry) = current[bot.token], entry.bot == bot { continue }
             if let entry = try? BotEntry(bot) { loaded[bot.token] = .found(entry) }
         }
-        entries.withLock { $0.merge(loaded) { _, new in new } }
+        if !loaded.isEmpty { entries.withLock { $0.merge(loaded) { _, new in new } } }
     }
 
     private static let unknownToken = PlatformFailure(.tokenInvalid, "token invalid")

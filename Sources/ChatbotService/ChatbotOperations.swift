@@ -1,19 +1,32 @@
 internal import ChatbotCrypto
-internal import ChatbotEngine
+package import ChatbotEngine
+internal import Synchronization
 
 /// The platform's operations on plain values, shared by the gRPC service and (later) the
 /// `/openapi` gateway, so that both faces answer the same way.
 package struct ChatbotOperations: Sendable {
     package let directory: BotDirectory
+    package let knowledgeBases: KnowledgeBases
     /// The current time in seconds since the epoch.
     package let now: @Sendable () -> Int64
+    /// The current time in milliseconds since the epoch.
+    package let nowMilliseconds: @Sendable () -> Int64
+    private let messageIDs: MessageIDs
 
     /// How long a signature from ``sign(bot:userID:userName:avatar:)`` stays valid, in seconds.
     package static let signatureLifetime: Int64 = 7200
 
-    package init(directory: BotDirectory, now: @escaping @Sendable () -> Int64) {
+    package init(
+        directory: BotDirectory,
+        knowledgeBases: KnowledgeBases,
+        now: @escaping @Sendable () -> Int64,
+        nowMilliseconds: (@Sendable () -> Int64)? = nil
+    ) {
         self.directory = directory
+        self.knowledgeBases = knowledgeBases
         self.now = now
+        self.nowMilliseconds = nowMilliseconds ?? { now() * 1000 }
+        self.messageIDs = MessageIDs()
     }
 
     /// `sign`: an HS256 JWT over {userid, username, avatar, iat, exp}, keyed with the bot's
@@ -35,5 +48,96 @@ package struct ChatbotOperations: Sendable {
         } catch {
             throw PlatformFailure(error, use: .sign)
         }
+    }
+}
+
+/// A dialogue query, as both faces receive it.
+package struct DialogueQuery: Sendable {
+    package var signature: String
+    package var query: String
+    package var env: KnowledgeBaseEnv
+    package var firstPrioritySkills: [String]
+    package var secondPrioritySkills: [String]
+
+    package init(
+        signature: String,
+        query: String,
+        env: KnowledgeBaseEnv = .online,
+        firstPrioritySkills: [String] = [],
+        secondPrioritySkills: [String] = []
+    ) {
+        self.signature = signature
+        self.query = query
+        self.env = env
+        self.firstPrioritySkills = firstPrioritySkills
+        self.secondPrioritySkills = secondPrioritySkills
+    }
+}
+
+/// The bot's answer to a dialogue query, with what both faces put around it.
+package struct DialogueAnswer: Sendable {
+    package var reply: DialogueReply
+    /// The userid from the signature (`from_user_name`).
+    package var userID: String
+    /// The bot's appid (`to_user_name`).
+    package var botName: String
+    package var messageID: String
+    /// Milliseconds since the epoch.
+    package var createTime: Int64
+    package var query: String
+}
+
+extension ChatbotOperations {
+    /// `aibot`: checks the bot and the signature, then matches and decides the reply.
+    ///
+    /// - Throws: 1002 when the bot is not approved; 1004 for an empty signature, 1005 for an
+    ///   invalid or expired one, 1006 when it carries no userid.
+    package func query(bot: BotEntry, _ query: DialogueQuery) throws(PlatformFailure) -> DialogueAnswer {
+        guard bot.bot.approved else { throw PlatformFailure(.botNotApproved, "bot not approved") }
+        let userID: String
+        do throws(CryptoError) {
+            userID = try bot.jwtKey.verify(query.signature, now: now()).requireUserID()
+        } catch {
+            throw PlatformFailure(error, use: .dialogue)
+        }
+        let knowledgeBase = knowledgeBases.knowledgeBase(botID: bot.bot.id, env: query.env)
+        let reply = knowledgeBase.reply(
+            to: query.query,
+            firstPrioritySkills: query.firstPrioritySkills,
+            secondPrioritySkills: query.secondPrioritySkills,
+            settings: bot.bot.settings,
+            fallbackSeed: Self.seed(query.query)
+        )
+        return DialogueAnswer(
+            reply: reply,
+            userID: userID,
+            botName: bot.bot.appID,
+            messageID: messageIDs.next(),
+            createTime: nowMilliseconds(),
+            query: query.query
+        )
+    }
+
+    /// FNV-1a of the query: picks among several fallback answers, the same one for the same text.
+    private static func seed(_ text: String) -> Int {
+        var hash: UInt32 = 2_166_136_261
+        for byte in text.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return Int(hash)
+    }
+}
+
+/// Message ids: a random start, then one more per message, as decimal text. Unique within the
+/// process and hard to guess across restarts.
+private final class MessageIDs: Sendable {
+    private let counter: Atomic<UInt64>
+
+    init() {
+        var random = SystemRandomNumberGenerator()
+        // 2^62 leaves room to count without wrapping.
+        counter = Atomic(random.next() >> 2)
+    }
+
+    func next() -> String {
+        String(counter.wrappingAdd(1, ordering: .relaxed).newValue)
     }
 }

@@ -1,3 +1,4 @@
+internal import ChatbotEngine
 internal import ChatbotProto
 package import ChatbotRPC
 
@@ -28,7 +29,21 @@ package struct ChatbotRPCService: RPCService {
                     }
                 }
             },
-            Self.notYet("Query", ChatbotV1.QueryRequest.self, ChatbotV1.QueryResponse.self),
+            .unary("/chatbot.v1.Chatbot/Query") {
+                (request: ChatbotV1.QueryRequest, _) -> UnaryOutcome<ChatbotV1.QueryResponse> in
+                // Matching is CPU work of tens of microseconds: a known bot answers on the event loop.
+                if let bot = operations.directory.cached(token: request.token) {
+                    return .done(Self.query(operations, bot, request).mapError(\.rpcError))
+                }
+                return .later {
+                    do throws(PlatformFailure) {
+                        let bot = try await operations.directory.lookup(token: request.token)
+                        return Self.query(operations, bot, request).mapError(\.rpcError)
+                    } catch {
+                        return .failure(error.rpcError)
+                    }
+                }
+            },
             Self.notYet("Message", ChatbotV1.MessageRequest.self, ChatbotV1.MessageResponse.self),
             Self.notYet("DictMessage", ChatbotV1.EncryptedRequest.self, ChatbotV1.QueryResponse.self),
             Self.notYet("SetAutoReply", ChatbotV1.EncryptedRequest.self, ChatbotV1.SetAutoReplyResponse.self),
@@ -43,8 +58,34 @@ package struct ChatbotRPCService: RPCService {
             Self.notYet("GetKefuState", ChatbotV1.KefuStateRequest.self, ChatbotV1.KefuStateResponse.self),
             Self.notYet("ChangeKefuState", ChatbotV1.ChangeKefuStateRequest.self, ChatbotV1.KefuStateResponse.self),
             .bidirectionalStreaming("/chatbot.v1.Chatbot/QueryStream") {
-                (_: RPCReader<ChatbotV1.QueryRequest>, _: RPCWriter<ChatbotV1.QueryResult>, _) throws(RPCError) in
-                throw Self.unimplemented("QueryStream")
+                (
+                    requests: RPCReader<ChatbotV1.QueryRequest>,
+                    results: RPCWriter<ChatbotV1.QueryResult>,
+                    _
+                )
+                    throws(RPCError) in
+                // One result per request, in order; a failing item gets its errcode in the result
+                // and the stream goes on.
+                while let request = try await requests.next() {
+                    let outcome: Result<ChatbotV1.QueryResponse, PlatformFailure>
+                    if let bot = operations.directory.cached(token: request.token) {
+                        outcome = Self.query(operations, bot, request)
+                    } else {
+                        do throws(PlatformFailure) {
+                            let bot = try await operations.directory.lookup(token: request.token)
+                            outcome = Self.query(operations, bot, request)
+                        } catch {
+                            outcome = .failure(error)
+                        }
+                    }
+                    let result: ChatbotV1.QueryResult.OneOf_Result =
+                        switch outcome {
+                        case .success(let response): .response(response)
+                        case .failure(let failure):
+                            .error(ChatbotV1.Status(errcode: failure.errcode.rawValue, errmsg: failure.errmsg))
+                        }
+                    try await results.write(ChatbotV1.QueryResult(requestId: request.requestId, result: result))
+                }
             },
             .serverStreaming("/chatbot.v1.Chatbot/SubscribeOutbox") {
                 (_: ChatbotV1.SubscribeOutboxRequest, _: RPCWriter<ChatbotV1.OutboxMessage>, _) throws(RPCError) in
@@ -70,6 +111,28 @@ package struct ChatbotRPCService: RPCService {
             )
         } catch {
             return .failure(error.rpcError)
+        }
+    }
+
+    private static func query(
+        _ operations: ChatbotOperations,
+        _ bot: BotEntry,
+        _ request: ChatbotV1.QueryRequest
+    ) -> Result<ChatbotV1.QueryResponse, PlatformFailure> {
+        do throws(PlatformFailure) {
+            let answer = try operations.query(
+                bot: bot,
+                DialogueQuery(
+                    signature: request.signature,
+                    query: request.query,
+                    env: request.env == .debug ? .debug : .online,
+                    firstPrioritySkills: request.firstPrioritySkills,
+                    secondPrioritySkills: request.secondPrioritySkills
+                )
+            )
+            return .success(ChatbotV1.QueryResponse(answer, explain: request.explain))
+        } catch {
+            return .failure(error)
         }
     }
 

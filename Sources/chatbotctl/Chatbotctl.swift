@@ -7,7 +7,8 @@ struct Chatbotctl: ParsableCommand {
         commandName: "chatbotctl",
         abstract: "Manage and debug a chatbotd deployment.",
         subcommands: [
-            BotsCommand.self, KnowledgeBaseCommand.self, PublishCommand.self, CryptoCommand.self, JWTCommand.self,
+            BotsCommand.self, KnowledgeBaseCommand.self, PublishCommand.self, EvalCommand.self, CryptoCommand.self,
+            JWTCommand.self,
         ]
     )
 }

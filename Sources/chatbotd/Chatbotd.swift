@@ -47,9 +47,23 @@ struct Chatbotd: AsyncParsableCommand {
         threadPool.start()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let seconds: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
-        let directory = BotDirectory(store: store, threadPool: threadPool) { seconds() * 1000 }
-        try await directory.preload()
-        let operations = ChatbotOperations(directory: directory, now: seconds)
+        let milliseconds: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+        let directory = BotDirectory(store: store, threadPool: threadPool, now: milliseconds)
+        try await directory.reload()
+        // Every knowledge base is indexed before the server listens.
+        let knowledgeBases = KnowledgeBases(store: store)
+        let started = ContinuousClock.now
+        let versions = try await threadPool.runIfActive { try knowledgeBases.refresh() }
+        logger.info(
+            "knowledge bases indexed",
+            metadata: ["versions": "\(versions)", "duration": "\(ContinuousClock.now - started)"]
+        )
+        let operations = ChatbotOperations(
+            directory: directory,
+            knowledgeBases: knowledgeBases,
+            now: seconds,
+            nowMilliseconds: milliseconds
+        )
 
         var configuration = RPCServer.Configuration()
         configuration.host = host
@@ -69,7 +83,17 @@ struct Chatbotd: AsyncParsableCommand {
         )
         let serviceGroup = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: ServerService(server: server, health: health, logger: logger))],
+                services: [
+                    .init(service: ServerService(server: server, health: health, logger: logger)),
+                    .init(
+                        service: KnowledgeBaseRefresher(
+                            knowledgeBases: knowledgeBases,
+                            directory: directory,
+                            threadPool: threadPool,
+                            logger: logger
+                        )
+                    ),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

@@ -28,7 +28,9 @@ import Testing
         let directoryOfBots = BotDirectory(store: store, threadPool: threadPool) {
             Int64(Date().timeIntervalSince1970 * 1000)
         }
-        let operations = ChatbotOperations(directory: directoryOfBots) { 1_700_000_000 }
+        let operations = ChatbotOperations(directory: directoryOfBots, knowledgeBases: KnowledgeBases(store: store)) {
+            1_700_000_000
+        }
         var configuration = RPCServer.Configuration()
         configuration.port = 0
         let server = RPCServer(

@@ -323,13 +323,14 @@ import Testing
                     }
                 }
                 group.addTask {
+                    // At least one read, even when the writer is done before this task starts.
                     var snapshots = 0
-                    while !done.value.load(ordering: .acquiring) {
+                    repeat {
                         let online = try reader.entries(botID: bot.id, env: .online)
                         let prefixes = Set(online.map { $0.key.prefix(1) })
                         #expect(online.isEmpty || (online.count == perSet && prefixes.count == 1))
                         snapshots += 1
-                    }
+                    } while !done.value.load(ordering: .acquiring)
                     #expect(snapshots > 0)
                 }
                 try await group.waitForAll()

@@ -36,16 +36,15 @@ def binary(name):
 class Server:
     """A chatbotd process on 127.0.0.1 with a fresh database and one bot."""
 
-    def __init__(self, db_path=None):
+    def __init__(self, db_path=None, setup=None):
+        """setup(server), when given, runs after the bot is added and before chatbotd starts."""
         self.dir = tempfile.mkdtemp(prefix="chatbotd-test-")
         self.db = db_path or os.path.join(self.dir, "chatbot.db")
-        out = subprocess.run(
-            [str(binary("chatbotctl")), "bots", "add", "--name", "test bot", "--db", self.db],
-            capture_output=True, check=True, timeout=30,
-        ).stdout
         import json
 
-        self.bot = json.loads(out)
+        self.bot = json.loads(self.ctl("bots", "add", "--name", "test bot"))
+        if setup:
+            setup(self)
         self.process = subprocess.Popen(
             [str(binary("chatbotd")), "--listen", "127.0.0.1:0", "--db", self.db],
             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
@@ -73,6 +72,15 @@ class Server:
     def _drain(self):
         for line in self.process.stderr:
             self.log.append(line.decode(errors="replace"))
+
+    def ctl(self, *args, stdin=None):
+        """Runs chatbotctl on this server's database; returns its stdout."""
+        result = subprocess.run(
+            [str(binary("chatbotctl")), *args, "--db", self.db], input=stdin, capture_output=True, timeout=120
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"chatbotctl {' '.join(args)} failed: {result.stderr.decode()}")
+        return result.stdout
 
     @property
     def port(self):

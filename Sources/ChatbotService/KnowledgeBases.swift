@@ -1,0 +1,69 @@
+package import ChatbotEngine
+package import ChatbotStore
+internal import Synchronization
+
+/// Every bot's knowledge bases in memory (draft and published, each with its matcher index),
+/// kept in step with the store.
+///
+/// ``refresh()`` compares each bot's revisions in the store (bumped by every draft write and
+/// every publish, whoever made them: this server, `chatbotctl`, another replica) with those in
+/// memory and rebuilds the versions that changed; a rebuilt index replaces the old one at once,
+/// so a query sees the old version or the new one, never a mix. The server refreshes at start,
+/// before it listens, and then every second (``KnowledgeBaseRefresher``).
+package final class KnowledgeBases: Sendable {
+    private struct Versions: Sendable {
+        var draft: KnowledgeBase
+        var online: KnowledgeBase
+        var revision: KnowledgeBaseRevision
+    }
+
+    private let store: SQLiteStore
+    private let versions = Mutex<[Int64: Versions]>([:])
+    private static let empty = KnowledgeBase()
+
+    package init(store: SQLiteStore) {
+        self.store = store
+    }
+
+    /// The knowledge base a query of `botID` in `env` reads; empty when the bot has none yet.
+    package func knowledgeBase(botID: Int64, env: KnowledgeBaseEnv) -> KnowledgeBase {
+        guard let versions = versions.withLock({ $0[botID] }) else { return Self.empty }
+        return env == .debug ? versions.draft : versions.online
+    }
+
+    /// Reloads the knowledge bases whose revisions changed in the store.
+    ///
+    /// Blocks on the store and on index building: call it on a thread pool.
+    /// - Returns: How many versions (draft or online) were rebuilt.
+    @discardableResult
+    package func refresh() throws(StoreError) -> Int {
+        let revisions = try store.knowledgeBaseRevisions()
+        let current = versions.withLock { $0 }
+        var rebuilt = 0
+        var updated: [Int64: Versions] = [:]
+        for revision in revisions {
+            let old = current[revision.botID]
+            if let old, old.revision == revision {
+                updated[revision.botID] = old
+                continue
+            }
+            let draft: KnowledgeBase
+            if let old, old.revision.draftRevision == revision.draftRevision {
+                draft = old.draft
+            } else {
+                draft = KnowledgeBase(entries: try store.entries(botID: revision.botID, env: .debug))
+                rebuilt += 1
+            }
+            let online: KnowledgeBase
+            if let old, old.revision.publishedVersion == revision.publishedVersion {
+                online = old.online
+            } else {
+                online = KnowledgeBase(entries: try store.entries(botID: revision.botID, env: .online))
+                rebuilt += 1
+            }
+            updated[revision.botID] = Versions(draft: draft, online: online, revision: revision)
+        }
+        versions.withLock { $0 = updated }
+        return rebuilt
+    }
+}
