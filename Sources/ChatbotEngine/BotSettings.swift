@@ -5,7 +5,7 @@
 /// (FAQ_RECOMMEND); lower gives the fallback answer (NOMATCH).
 package struct BotSettings: Sendable, Hashable {
     /// The default threshold, chosen on the evaluation set's dev split (see bench/matcher/README.md).
-    package static let defaultThreshold = 0.8
+    package static let defaultThreshold = 0.85
     package static let defaultRecommendRatio = 0.75
     package static let defaultMaxOptions = 3
     package static let maxOptionsRange = 1...5

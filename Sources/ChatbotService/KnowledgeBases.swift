@@ -47,19 +47,29 @@ package final class KnowledgeBases: Sendable {
                 updated[revision.botID] = old
                 continue
             }
+            var draftEntries: [FAQEntry]?
             let draft: KnowledgeBase
             if let old, old.revision.draftRevision == revision.draftRevision {
                 draft = old.draft
             } else {
-                draft = KnowledgeBase(entries: try store.entries(botID: revision.botID, env: .debug))
+                let entries = try store.entries(botID: revision.botID, env: .debug)
+                draft = KnowledgeBase(entries: entries)
+                draftEntries = entries
                 rebuilt += 1
             }
             let online: KnowledgeBase
             if let old, old.revision.publishedVersion == revision.publishedVersion {
                 online = old.online
             } else {
-                online = KnowledgeBase(entries: try store.entries(botID: revision.botID, env: .online))
-                rebuilt += 1
+                let entries = try store.entries(botID: revision.botID, env: .online)
+                // Right after a publish the two versions hold the same entries: share one index
+                // (it is never changed in place here, only replaced).
+                if entries == (draftEntries ?? draft.entries) {
+                    online = draft
+                } else {
+                    online = KnowledgeBase(entries: entries)
+                    rebuilt += 1
+                }
             }
             updated[revision.botID] = Versions(draft: draft, online: online, revision: revision)
         }

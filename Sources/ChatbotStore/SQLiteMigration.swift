@@ -42,7 +42,7 @@ package struct SQLiteMigration: Sendable {
         SQLiteMigration(
             version: 2,
             sql: """
-                ALTER TABLE bots ADD COLUMN threshold REAL NOT NULL DEFAULT 0.8
+                ALTER TABLE bots ADD COLUMN threshold REAL NOT NULL DEFAULT 0.85
                     CHECK (threshold BETWEEN 0 AND 1);
                 ALTER TABLE bots ADD COLUMN recommend_ratio REAL NOT NULL DEFAULT 0.75
                     CHECK (recommend_ratio BETWEEN 0 AND 1);

@@ -259,7 +259,7 @@ def test_bots_set_changes_only_what_is_given(chatbotctl, db_path, bot):
 
     defaults = json.loads(settings().stdout)
     assert defaults == {
-        "threshold": 0.8,
+        "threshold": 0.85,
         "recommend_ratio": 0.75,
         "max_options": 3,
         "fallback_answers": ["抱歉，我还不会回答这个问题。"],
