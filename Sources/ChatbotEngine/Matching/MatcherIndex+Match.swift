@@ -2,7 +2,8 @@ internal import Foundation
 
 /// One scored entry of a match, best first.
 package struct MatchCandidate: Sendable {
-    package var entry: FAQEntry
+    private var stored: MatcherIndex.StoredEntry
+    package var entry: FAQEntry { stored.entry }
     /// The calibrated probability that this entry is the right answer, in [0, 1]; 1 for an exact
     /// (normalised) match.
     package var confidence: Double
@@ -10,6 +11,13 @@ package struct MatchCandidate: Sendable {
     package var matchedQuestion: String
     /// The re-ranker's score, which orders candidates.
     package var score: Float
+
+    init(_ stored: MatcherIndex.StoredEntry, confidence: Double, matchedQuestion: String, score: Float) {
+        self.stored = stored
+        self.confidence = confidence
+        self.matchedQuestion = matchedQuestion
+        self.score = score
+    }
 }
 
 /// The skills a query may match, or all of them.
@@ -28,7 +36,7 @@ struct MatchLimits: Sendable {
     /// Documents (questions) taken from the first stage.
     var documents = 30
     /// Terms in more than this share of documents are scored for the first stage's documents only.
-    var frequentTermShare: Float = 0.05
+    var frequentTermShare: Float = 0.02
     /// The strongest associations of each query symbol that soft coverage considers.
     var associations = 16
 }
@@ -96,10 +104,12 @@ extension MatcherIndex {
         3.918,
         -0.677,
         0.243,
-        2.298,
+        0,
         0,
         0
     )
+    /// The weight of the entry-level feature (``PairFeatures/entryBM25``).
+    static let entryBM25Weight: Float = 2.298
 
     /// The query after analysis: terms, symbols and what the re-ranker needs about them.
     private struct Query {
@@ -222,25 +232,9 @@ extension MatcherIndex {
             deferred.removeAll()
         }
         var top = selectTop(limits.documents, scratch: &scratch, inScope: inScope)
-        if !deferred.isEmpty {
-            // The frequent terms' share, for the selected documents only: one pass over each
-            // document's terms, which are few, against the deferred terms, marked.
-            let mark = stamp | 1 << 31
-            for term in deferred { scratch.termStamp[Int(term)] = mark }
-            for index in top.indices {
-                let document = top[index].document
-                var added: Float = 0
-                let length = Int(documents[Int(document)].length)
-                for term in documents[Int(document)].terms where scratch.termStamp[Int(term.term)] == mark {
-                    added += termIDF[Int(term.term)] * weight(count: term.count, length: length)
-                }
-                top[index].score += added
-            }
-            for term in deferred { scratch.termStamp[Int(term)] = stamp }
-        }
         top.sort { $0.score > $1.score }
 
-        // Group by entry, best document first.
+        // Group by entry, best document first (by the rarer terms' score).
         var groups: [(slot: UInt32, documents: [(document: UInt32, score: Float)])] = []
         for candidate in top {
             let slot = documentEntries[Int(candidate.document)]
@@ -249,6 +243,24 @@ extension MatcherIndex {
             } else if groups.count < limits.entries {
                 groups.append((slot, [candidate]))
             }
+        }
+        if !deferred.isEmpty {
+            // The frequent terms' share, for the grouped documents only (the re-ranker reads them
+            // anyway): one pass over each document's terms against the deferred terms, marked.
+            let mark = stamp | 1 << 31
+            for term in deferred { scratch.termStamp[Int(term)] = mark }
+            for group in groups.indices {
+                for index in groups[group].documents.indices {
+                    let document = Int(groups[group].documents[index].document)
+                    var added: Float = 0
+                    let length = Int(documents[document].length)
+                    for term in documents[document].terms where scratch.termStamp[Int(term.term)] == mark {
+                        added += termIDF[Int(term.term)] * weight(count: term.count, length: length)
+                    }
+                    groups[group].documents[index].score += added
+                }
+            }
+            for term in deferred { scratch.termStamp[Int(term)] = stamp }
         }
 
         // Re-rank.
@@ -261,40 +273,43 @@ extension MatcherIndex {
             for (document, score) in group.documents {
                 let features = pairFeatures(query, documents[Int(document)], bm25: score, scratch: &scratch)
                 best.formMaximum(features)
-                let single = features.dot(Self.rankerWeights)
+                let single = features.rankerScore()
                 if single > bestSingle {
                     bestSingle = single
                     bestQuestion = documents[Int(document)].question
                 }
             }
-            best.values[13] = entryBM25(entries[Int(group.slot)]!, scratch: scratch) / query.entrySelfScore
-            ranked.append((group.slot, best, best.dot(Self.rankerWeights), bestQuestion))
+            best.entryBM25 = entryBM25(Int(group.slot), scratch: scratch) / query.entrySelfScore
+            ranked.append((group.slot, best, best.rankerScore(), bestQuestion))
         }
         ranked.sort { $0.score > $1.score }
 
         let scores = ranked.map(\.score)
         var candidates = ranked.enumerated().map { position, item in
-            let entry = entries[Int(item.slot)]!.entry
-            let questions = entry.questions
+            let stored = entries[Int(item.slot)]!.stored
+            let entry = stored.entry
+            let question = Int(item.question)
             return MatchCandidate(
-                entry: entry,
+                stored,
                 confidence: Self.confidence(of: position, in: scores, features: item.features),
-                matchedQuestion: questions[min(Int(item.question), questions.count - 1)],
+                matchedQuestion: question == 0 || question > entry.similar.count
+                    ? entry.question : entry.similar[question - 1],
                 score: item.score
             )
         }
 
         // An exact (normalised) match wins with full confidence.
-        if let slots = exactMatches[normalized.exactKey], let slot = slots.first(where: inScope) {
+        let exactKey = normalized.exactKey
+        if let slots = exactMatches[Self.exactKeyHash(exactKey)],
+            let slot = slots.first(where: { inScope($0) && entries[Int($0)]!.exactKeys.contains(exactKey) })
+        {
             let entry = entries[Int(slot)]!
             let position = candidates.firstIndex { $0.entry.id == entry.entry.id }
             var exact =
                 position.map { candidates.remove(at: $0) }
-                ?? MatchCandidate(entry: entry.entry, confidence: 1, matchedQuestion: entry.entry.question, score: 0)
+                ?? MatchCandidate(entry.stored, confidence: 1, matchedQuestion: entry.entry.question, score: 0)
             exact.confidence = 1
-            if let key = Optional(normalized.exactKey),
-                let question = entry.entry.questions.first(where: { NormalizedText($0).exactKey == key })
-            {
+            if let question = entry.entry.questions.first(where: { NormalizedText($0).exactKey == exactKey }) {
                 exact.matchedQuestion = question
             }
             candidates.insert(exact, at: 0)
@@ -357,11 +372,11 @@ extension MatcherIndex {
         return heap
     }
 
-    private func entryBM25(_ slot: EntrySlot, scratch: MatchScratch) -> Float {
+    private func entryBM25(_ slot: Int, scratch: MatchScratch) -> Float {
         let average = averageEntryLength
-        let norm = Self.k1 * (1 - Self.b + Self.b * Float(slot.length) / average)
+        let norm = Self.k1 * (1 - Self.b + Self.b * Float(entryLengths[slot]) / average)
         var score: Float = 0
-        for term in slot.terms where scratch.termStamp[Int(term.term)] == scratch.stamp {
+        for term in entryTerms[slot] where scratch.termStamp[Int(term.term)] == scratch.stamp {
             let tf = Float(term.count)
             score += entryTermIDF[Int(term.term)] * tf * (Self.k1 + 1) / (tf + norm)
         }
@@ -446,19 +461,24 @@ extension MatcherIndex {
 
         let symbolWeight = query.symbolWeight
         var features = PairFeatures()
-        features.values[0] = bm25 / query.selfScore
-        features.values[1] = Float(lcs) / Float(queryLength)
-        features.values[2] = Float(lcs) / Float(documentLength)
-        features.values[3] = 1 - Float(distance) / Float(max(queryLength, documentLength))
-        features.values[4] = shared / symbolWeight
-        features.values[5] = shared / documentWeight
-        features.values[6] = query.pairWeight > 0 ? pairShared / query.pairWeight : shared / symbolWeight
-        features.values[7] = pairWeight > 0 ? pairShared / pairWeight : shared / documentWeight
-        features.values[8] = Float(min(queryLength, documentLength)) / Float(max(queryLength, documentLength))
-        features.values[9] = (shared + softQuery) / symbolWeight
-        features.values[10] = (shared + softDocument) / documentWeight
-        features.values[11] = missQuery / unseenIDF
-        features.values[12] = missDocument / unseenIDF
+        features.values = SIMD16<Float>(
+            bm25 / query.selfScore,
+            Float(lcs) / Float(queryLength),
+            Float(lcs) / Float(documentLength),
+            1 - Float(distance) / Float(max(queryLength, documentLength)),
+            shared / symbolWeight,
+            shared / documentWeight,
+            query.pairWeight > 0 ? pairShared / query.pairWeight : shared / symbolWeight,
+            pairWeight > 0 ? pairShared / pairWeight : shared / documentWeight,
+            Float(min(queryLength, documentLength)) / Float(max(queryLength, documentLength)),
+            (shared + softQuery) / symbolWeight,
+            (shared + softDocument) / documentWeight,
+            missQuery / unseenIDF,
+            missDocument / unseenIDF,
+            0,
+            0,
+            0
+        )
         return features
     }
 
@@ -505,9 +525,9 @@ extension MatcherIndex {
         let best = Double(scores.max() ?? 0)
         let share = exp(score - best) / scores.reduce(0.0) { $0 + exp(Double($1) - best) }
         let z =
-            0.126 * score + 0.253 * (score - other) + 2.360 * share + 1.060 * Double(features.values[9])
-            + 1.993 * Double(features.values[10]) + 0.371 * Double(features.values[11])
-            + 1.339 * Double(features.values[12]) - 7.094
+            0.126 * score + 0.253 * (score - other) + 2.360 * share + 1.060 * Double(features.lane(9))
+            + 1.993 * Double(features.lane(10)) + 0.371 * Double(features.lane(11))
+            + 1.339 * Double(features.lane(12)) - 7.094
         return 1 / (1 + exp(-z))
     }
 }
@@ -515,12 +535,23 @@ extension MatcherIndex {
 /// The re-ranker's features of a query–question pair: bm25n, lcs_q, lcs_c, ed, wcov_q, wcov_c,
 /// bcov_q, bcov_c, lenr, soft_q, soft_c, miss_q, miss_c, and the entry-level ebm25n.
 struct PairFeatures {
-    /// The 14 features in lanes 0–13; lanes 14 and 15 stay 0.
+    /// The 13 pair features in lanes 0–12; the other lanes stay 0.
     var values = SIMD16<Float>()
+    /// ebm25n, the 14th feature: per entry, not per pair.
+    var entryBM25: Float = 0
 
     mutating func formMaximum(_ other: PairFeatures) {
         values = pointwiseMax(values, other.values)
     }
 
-    func dot(_ weights: SIMD16<Float>) -> Float { (values * weights).sum() }
+    /// The ranker's score: ``MatcherIndex/rankerWeights`` over ``values``, plus ``entryBM25``'s weight.
+    func rankerScore() -> Float {
+        (values * MatcherIndex.rankerWeights).sum() + entryBM25 * MatcherIndex.entryBM25Weight
+    }
+
+    /// Lane `index` of ``values``, read without the generic SIMD subscript (which the optimiser
+    /// does not specialise here).
+    func lane(_ index: Int) -> Float {
+        withUnsafeBytes(of: values) { $0.load(fromByteOffset: index * MemoryLayout<Float>.stride, as: Float.self) }
+    }
 }

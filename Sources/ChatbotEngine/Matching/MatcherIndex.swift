@@ -41,8 +41,15 @@ struct MatcherIndex: Sendable {
         var terms: [TermCount]
     }
 
+    /// An entry shared by reference, so that handing it to a candidate costs one retain.
+    final class StoredEntry: Sendable {
+        let entry: FAQEntry
+        init(_ entry: FAQEntry) { self.entry = entry }
+    }
+
     struct EntrySlot: Sendable {
-        var entry: FAQEntry
+        var stored: StoredEntry
+        var entry: FAQEntry { stored.entry }
         var skill: UInt32
         var documents: [UInt32]
         /// The terms of all its questions together, sorted by term index.
@@ -92,13 +99,17 @@ struct MatcherIndex: Sendable {
     private(set) var documentCount = 0
     private var totalDocumentLength = 0
     private(set) var entries: [EntrySlot?] = []
-    /// The skill of each entry slot, apart from ``entries`` for the same reason.
+    /// The skill, terms and length of each entry slot, apart from ``entries`` for the same reason.
     private(set) var entrySkills: [UInt32] = []
+    private(set) var entryTerms: [[TermCount]] = []
+    private(set) var entryLengths: [Int] = []
     private var freeEntries: [UInt32] = []
     private(set) var entryCount = 0
     private var totalEntryLength = 0
     private(set) var slotByID: [Int64: UInt32] = [:]
-    private(set) var exactMatches: [String: [UInt32]] = [:]
+    /// Entry slots by a hash of their exact-match keys (``exactKeyHash(_:)``); a hit is confirmed
+    /// against the slot's keys, so a collision costs nothing but a comparison.
+    private(set) var exactMatches: [UInt64: [UInt32]] = [:]
 
     /// The average document length BM25 weights were computed with.
     private(set) var averageDocumentLength: Float = 10
@@ -161,6 +172,8 @@ struct MatcherIndex: Sendable {
             slot = UInt32(entries.count)
             entries.append(nil)
             entrySkills.append(0)
+            entryTerms.append([])
+            entryLengths.append(0)
         }
         entrySkills[Int(slot)] = skill
         var entryCounts: [UInt32: Int] = [:]
@@ -176,37 +189,48 @@ struct MatcherIndex: Sendable {
             terms.removeAll(keepingCapacity: true)
             symbols.removeAll(keepingCapacity: true)
             text.analyze(terms: &terms, symbols: &symbols) { intern(word: $0) }
-            var counts: [UInt32: UInt16] = [:]
-            for code in terms { counts[intern(term: code), default: 0] &+= 1 }
+            // Term counts: sort the term indices and count runs.
+            var indices = terms.map { intern(term: $0) }
+            indices.sort()
+            var counts: [TermCount] = []
+            for term in indices {
+                if counts.last?.term == term {
+                    counts[counts.count - 1].count &+= 1
+                } else {
+                    counts.append(TermCount(term: term, count: 1))
+                }
+            }
             let symbolIndices = symbols.map { intern(symbol: $0) }
             let document = Document(
                 entry: slot,
                 question: UInt16(clamping: position),
                 length: UInt16(clamping: terms.count),
                 symbols: symbolIndices,
-                terms: counts.map { TermCount(term: $0.key, count: $0.value) }.sorted { $0.term < $1.term }
+                terms: counts
             )
             let id = add(document)
             documentsOfEntry.append(id)
-            for (term, count) in counts { entryCounts[term, default: 0] += Int(count) }
+            for count in counts { entryCounts[count.term, default: 0] += Int(count.count) }
             symbolSets.append(Set(symbolIndices))
         }
-        let entryTerms = entryCounts.map { TermCount(term: $0.key, count: UInt16(clamping: $0.value)) }
+        let termsOfEntry = entryCounts.map { TermCount(term: $0.key, count: UInt16(clamping: $0.value)) }
             .sorted { $0.term < $1.term }
-        for term in entryTerms { entryFrequency[Int(term.term)] += 1 }
+        for term in termsOfEntry { entryFrequency[Int(term.term)] += 1 }
         let length = entryCounts.values.reduce(0, +)
         totalEntryLength += length
         entryCount += 1
         changeAssociations(symbolSets, by: 1, refreshing: refreshing)
-        for key in exactKeys { exactMatches[key, default: []].append(slot) }
+        for key in exactKeys { exactMatches[Self.exactKeyHash(key), default: []].append(slot) }
         entries[Int(slot)] = EntrySlot(
-            entry: entry,
+            stored: StoredEntry(entry),
             skill: skill,
             documents: documentsOfEntry,
-            terms: entryTerms,
+            terms: termsOfEntry,
             length: length,
             exactKeys: exactKeys
         )
+        entryTerms[Int(slot)] = termsOfEntry
+        entryLengths[Int(slot)] = length
         slotByID[entry.id] = slot
         if refreshing { refreshIDF() }
     }
@@ -260,10 +284,12 @@ struct MatcherIndex: Sendable {
         entryCount -= 1
         changeAssociations(symbolSets, by: -1, refreshing: refreshing)
         for key in entrySlot.exactKeys {
-            exactMatches[key]?.removeAll { $0 == slot }
-            if exactMatches[key]?.isEmpty == true { exactMatches[key] = nil }
+            let hash = Self.exactKeyHash(key)
+            exactMatches[hash]?.removeAll { $0 == slot }
+            if exactMatches[hash]?.isEmpty == true { exactMatches[hash] = nil }
         }
         entries[Int(slot)] = nil
+        entryTerms[Int(slot)] = []
         freeEntries.append(slot)
         slotByID[entrySlot.entry.id] = nil
         if refreshing { refreshIDF() }
@@ -300,6 +326,14 @@ struct MatcherIndex: Sendable {
                 }
             }
         }
+    }
+
+    /// FNV-1a over the key's UTF-8: hashing a String in a dictionary normalises it first, which
+    /// dominated building the index.
+    static func exactKeyHash(_ key: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return hash
     }
 
     /// Pairs seen fewer times than this are noise.

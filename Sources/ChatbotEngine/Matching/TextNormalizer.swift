@@ -140,7 +140,7 @@ struct NormalizedText: Sendable {
         .map { Array($0.unicodeScalars) }
 
     private static func removeAll(_ pattern: [Unicode.Scalar], from scalars: inout [Unicode.Scalar]) {
-        guard scalars.count >= pattern.count else { return }
+        guard scalars.count >= pattern.count, scalars.contains(pattern[0]) else { return }
         var output: [Unicode.Scalar] = []
         output.reserveCapacity(scalars.count)
         var index = 0
