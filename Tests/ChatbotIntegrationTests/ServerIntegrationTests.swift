@@ -11,11 +11,15 @@ import NIOPosix
 import Testing
 
 /// The real server on 127.0.0.1:0, called with the project's own gRPC client.
-@Suite(.timeLimit(.minutes(1))) struct SignIntegrationTests {
+@Suite(.timeLimit(.minutes(1))) struct ServerIntegrationTests {
     static let key = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 
-    /// Serves a store with one bot for the length of `body`.
-    func withServer(_ body: (RPCClient, Bot) async throws -> Void) async throws {
+    /// Serves a store with one bot for the length of `body`; `prepare` writes to the store before
+    /// the server indexes it.
+    func withServer(
+        prepare: (SQLiteStore, Bot) throws -> Void = { _, _ in },
+        _ body: (RPCClient, Bot) async throws -> Void
+    ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "chatbotd-it-\(UUID().uuidString)"
         )
@@ -28,7 +32,10 @@ import Testing
         let directoryOfBots = BotDirectory(store: store, threadPool: threadPool) {
             Int64(Date().timeIntervalSince1970 * 1000)
         }
-        let operations = ChatbotOperations(directory: directoryOfBots, knowledgeBases: KnowledgeBases(store: store)) {
+        try prepare(store, bot)
+        let knowledgeBases = KnowledgeBases(store: store)
+        try knowledgeBases.refresh()
+        let operations = ChatbotOperations(directory: directoryOfBots, knowledgeBases: knowledgeBases) {
             1_700_000_000
         }
         var configuration = RPCServer.Configuration()
@@ -126,6 +133,43 @@ import Testing
                 var signatures = Set<String>()
                 for try await signature in group { signatures.insert(signature) }
                 #expect(signatures.count == 500)
+            }
+        }
+    }
+
+    @Test func queryAnswersFromThePublishedKnowledgeBase() async throws {
+        let entries = [
+            FAQEntry(key: "refund", skill: "售后", question: "怎么申请退款", similar: ["退款怎么申请"], answers: ["点“申请退款”。"]),
+            FAQEntry(key: "ship", skill: "物流", question: "多久能发货", similar: ["什么时候发货"], answers: ["48小时内。"]),
+        ]
+        let prepare: (SQLiteStore, Bot) throws -> Void = { store, bot in
+            _ = try store.importEntries(botID: bot.id, entries, replace: false)
+            _ = try store.publish(botID: bot.id)
+        }
+        try await withServer(prepare: prepare) { client, bot in
+            let signature = try JWTKey(secret: Self.key).sign(payload: Array(#"{"userid":"u1"}"#.utf8))
+            let response = try await client.unary(
+                "/chatbot.v1.Chatbot/Query",
+                ChatbotV1.QueryRequest(token: bot.token, signature: signature, query: "请问怎么申请退款？", explain: true),
+                as: ChatbotV1.QueryResponse.self,
+                timeout: .seconds(10)
+            )
+            #expect(response.status == .faq)
+            #expect(response.answer == "点“申请退款”。")
+            #expect(response.confidence == 1)
+            #expect(response.fromUserName == "u1")
+            #expect(response.msg.first?.content == response.answer)
+            #expect(response.candidates.first?.title == "怎么申请退款")
+            do throws(RPCError) {
+                _ = try await client.unary(
+                    "/chatbot.v1.Chatbot/Query",
+                    ChatbotV1.QueryRequest(token: bot.token, signature: "", query: "x"),
+                    as: ChatbotV1.QueryResponse.self
+                )
+                Issue.record("expected 1004")
+            } catch {
+                #expect(error.code == .invalidArgument)
+                #expect(error.trailers.first { $0.name == "chatbot-errcode" }?.value == "1004")
             }
         }
     }
