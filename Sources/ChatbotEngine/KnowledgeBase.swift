@@ -46,8 +46,8 @@ package final class KnowledgeBase: Sendable {
     ///   - limit: How many candidates to return at most (10 at most are scored).
     package func match(_ query: String, scope: SkillScope = .all, limit: Int = 10) -> [MatchCandidate] {
         let snapshot = index.withLock { $0 }
-        var scratch = scratches.withLock { $0.popLast() } ?? MatchScratch()
-        var candidates = snapshot.match(query, scope: scope, scratch: &scratch)
+        let scratch = scratches.withLock { $0.popLast() } ?? MatchScratch()
+        var candidates = snapshot.match(query, scope: scope, scratch: scratch)
         scratches.withLock { $0.append(scratch) }
         if candidates.count > limit { candidates.removeLast(candidates.count - limit) }
         return candidates

@@ -41,49 +41,76 @@ struct MatchLimits: Sendable {
     var associations = 16
 }
 
-/// Reusable per-thread buffers, sized to the index, so that a match allocates almost nothing.
-struct MatchScratch {
-    fileprivate var scores: [Float] = []
-    fileprivate var touched: [UInt32] = []
-    fileprivate var termStamp: [UInt32] = []
-    fileprivate var symbolStamp: [UInt32] = []
-    fileprivate var symbolQuery: [UInt16] = []
-    fileprivate var symbolMask: [UInt64] = []
-    fileprivate var documentStamp: [UInt32] = []
-    fileprivate var associationHead: [Int32] = []
-    fileprivate var associationStamp: [UInt32] = []
+/// Reusable buffers for one match at a time, sized to the index, so that a match allocates
+/// almost nothing and its inner loops index raw memory (no uniqueness or bounds checks in
+/// release builds).
+///
+/// - Important: One match at a time: ``KnowledgeBase`` leases each scratch from a pool under a
+///   lock and gets it back when the match is done. Indices come from the index the scratch was
+///   ``fit(_:)`` to, so they are within the buffers.
+final class MatchScratch: @unchecked Sendable {
+    // @unchecked: the buffers are plain memory owned by this object and touched by one match at a
+    // time (see above).
+    fileprivate var scores = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
+    fileprivate var touched = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
+    fileprivate var touchedCount = 0
+    fileprivate var termStamp = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
+    fileprivate var symbolStamp = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
+    fileprivate var symbolMask = UnsafeMutableBufferPointer<UInt64>(start: nil, count: 0)
+    fileprivate var documentStamp = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
+    fileprivate var associationHead = UnsafeMutableBufferPointer<Int32>(start: nil, count: 0)
+    fileprivate var associationStamp = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
+    fileprivate var bestForQuery = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
     fileprivate var stamp: UInt32 = 0
     fileprivate var documentStampValue: UInt32 = 0
-    fileprivate var bestForQuery: [Float] = []
 
     init() {}
 
-    fileprivate mutating func fit(_ index: MatcherIndex) {
-        if scores.count < index.documents.count {
-            scores += [Float](repeating: 0, count: index.documents.count - scores.count)
-        }
-        let terms = index.termIDF.count
-        if termStamp.count < terms { termStamp += [UInt32](repeating: 0, count: terms - termStamp.count) }
+    deinit {
+        scores.deallocate()
+        touched.deallocate()
+        termStamp.deallocate()
+        symbolStamp.deallocate()
+        symbolMask.deallocate()
+        documentStamp.deallocate()
+        associationHead.deallocate()
+        associationStamp.deallocate()
+        bestForQuery.deallocate()
+    }
+
+    /// Grows `buffer` to at least `count` elements, keeping its contents and filling the rest.
+    private static func grow<T>(_ buffer: inout UnsafeMutableBufferPointer<T>, to count: Int, filling value: T) {
+        guard buffer.count < count else { return }
+        let grown = UnsafeMutableBufferPointer<T>.allocate(capacity: max(count, buffer.count * 2))
+        let kept = buffer.count
+        if kept > 0 { _ = grown.initialize(fromContentsOf: buffer) }
+        grown[kept...].initialize(repeating: value)
+        buffer.deallocate()
+        buffer = grown
+    }
+
+    fileprivate func fit(_ index: MatcherIndex) {
+        Self.grow(&scores, to: index.documents.count, filling: 0)
+        Self.grow(&touched, to: index.documents.count, filling: 0)
+        Self.grow(&termStamp, to: index.termIDF.count, filling: 0)
         let symbols = index.symbolIDF.count
-        if symbolStamp.count < symbols {
-            let more = symbols - symbolStamp.count
-            symbolStamp += [UInt32](repeating: 0, count: more)
-            symbolQuery += [UInt16](repeating: 0, count: more)
-            symbolMask += [UInt64](repeating: 0, count: more)
-            documentStamp += [UInt32](repeating: 0, count: more)
-            associationHead += [Int32](repeating: -1, count: more)
-            associationStamp += [UInt32](repeating: 0, count: more)
-        }
+        Self.grow(&symbolStamp, to: symbols, filling: 0)
+        Self.grow(&symbolMask, to: symbols, filling: 0)
+        Self.grow(&documentStamp, to: symbols, filling: 0)
+        Self.grow(&associationHead, to: symbols, filling: -1)
+        Self.grow(&associationStamp, to: symbols, filling: 0)
         stamp += 1
         if stamp >= 1 << 31 {
             // Wrapped (the top bit marks deferred terms): clear the stamps so that none looks current.
-            for index in termStamp.indices { termStamp[index] = 0 }
-            for index in symbolStamp.indices {
-                symbolStamp[index] = 0
-                associationStamp[index] = 0
-            }
+            termStamp.update(repeating: 0)
+            symbolStamp.update(repeating: 0)
+            associationStamp.update(repeating: 0)
             stamp = 1
         }
+    }
+
+    fileprivate func fitQuery(distinctSymbols: Int) {
+        Self.grow(&bestForQuery, to: distinctSymbols, filling: 0)
     }
 }
 
@@ -132,7 +159,7 @@ extension MatcherIndex {
         _ text: String,
         scope: SkillScope = .all,
         limits: MatchLimits = MatchLimits(),
-        scratch: inout MatchScratch
+        scratch: MatchScratch
     ) -> [MatchCandidate] {
         guard documentCount > 0 else { return [] }
         scratch.fit(self)
@@ -188,13 +215,13 @@ extension MatcherIndex {
             query.symbols.append(symbol)
             if scratch.symbolStamp[Int(symbol)] != stamp {
                 scratch.symbolStamp[Int(symbol)] = stamp
-                scratch.symbolQuery[Int(symbol)] = UInt16(query.distinct.count)
                 scratch.symbolMask[Int(symbol)] = 0
                 query.distinct.append(symbol)
                 query.distinctIDF.append(symbolIDF[Int(symbol)])
             }
         }
         query.unknownDistinct = unknownSymbols.count
+        scratch.fitQuery(distinctSymbols: query.distinct.count)
         query.symbolWeight = query.distinctIDF.reduce(0, +) + Float(query.unknownDistinct) * unseenIDF
         if query.symbolWeight == 0 { query.symbolWeight = 1 }
         for (position, symbol) in query.symbols.prefix(64).enumerated() where symbol != .max {
@@ -219,19 +246,19 @@ extension MatcherIndex {
         // First stage: BM25 over the inverted lists of the rarer terms.
         let frequentLimit = UInt32(max(Float(limits.documents), limits.frequentTermShare * Float(documentCount)))
         var deferred: [UInt32] = []
-        scratch.touched.removeAll(keepingCapacity: true)
+        scratch.touchedCount = 0
         for term in query.known {
             if documentFrequency[Int(term)] > frequentLimit {
                 deferred.append(term)
             } else {
-                accumulate(term, scores: &scratch.scores, touched: &scratch.touched)
+                accumulate(term, scratch: scratch)
             }
         }
-        if scratch.touched.count < limits.documents {
-            for term in deferred { accumulate(term, scores: &scratch.scores, touched: &scratch.touched) }
+        if scratch.touchedCount < limits.documents {
+            for term in deferred { accumulate(term, scratch: scratch) }
             deferred.removeAll()
         }
-        var top = selectTop(limits.documents, scratch: &scratch, inScope: inScope)
+        var top = selectTop(limits.documents, scratch: scratch, inScope: inScope)
         top.sort { $0.score > $1.score }
 
         // Group by entry, best document first (by the rarer terms' score).
@@ -271,7 +298,7 @@ extension MatcherIndex {
             var bestQuestion: UInt16 = 0
             var bestSingle: Float = -.infinity
             for (document, score) in group.documents {
-                let features = pairFeatures(query, documents[Int(document)], bm25: score, scratch: &scratch)
+                let features = pairFeatures(query, documents[Int(document)], bm25: score, scratch: scratch)
                 best.formMaximum(features)
                 let single = features.rankerScore()
                 if single > bestSingle {
@@ -285,13 +312,19 @@ extension MatcherIndex {
         ranked.sort { $0.score > $1.score }
 
         let scores = ranked.map(\.score)
+        let softmaxDenominator = scores.reduce(0.0) { $0 + exp(Double($1) - Double(scores[0])) }
         var candidates = ranked.enumerated().map { position, item in
             let stored = entries[Int(item.slot)]!.stored
             let entry = stored.entry
             let question = Int(item.question)
             return MatchCandidate(
                 stored,
-                confidence: Self.confidence(of: position, in: scores, features: item.features),
+                confidence: Self.confidence(
+                    of: position,
+                    in: scores,
+                    softmaxDenominator: softmaxDenominator,
+                    features: item.features
+                ),
                 matchedQuestion: question == 0 || question > entry.similar.count
                     ? entry.question : entry.similar[question - 1],
                 score: item.score
@@ -318,31 +351,37 @@ extension MatcherIndex {
         return candidates
     }
 
-    private func accumulate(_ term: UInt32, scores: inout [Float], touched: inout [UInt32]) {
+    private func accumulate(_ term: UInt32, scratch: MatchScratch) {
         let idf = termIDF[Int(term)]
+        let scores = scratch.scores
+        let touched = scratch.touched
+        var count = scratch.touchedCount
         postings[Int(term)].withUnsafeBufferPointer { postings in
-            scores.withUnsafeMutableBufferPointer { scores in
-                for posting in postings {
-                    let document = Int(posting.document)
-                    if scores[document] == 0 { touched.append(posting.document) }
-                    scores[document] += idf * posting.weight
+            for posting in postings {
+                let document = Int(posting.document)
+                if scores[document] == 0 {
+                    touched[count] = posting.document
+                    count += 1
                 }
+                scores[document] += idf * posting.weight
             }
         }
+        scratch.touchedCount = count
     }
 
     /// The `count` best touched documents in scope, and the accumulator cleared.
     private func selectTop(
         _ count: Int,
-        scratch: inout MatchScratch,
+        scratch: MatchScratch,
         inScope: (UInt32) -> Bool
     ) -> [(document: UInt32, score: Float)] {
         // A min-heap of the best so far.
         var heap: [(document: UInt32, score: Float)] = []
         heap.reserveCapacity(count)
-        for document in scratch.touched {
-            let score = scratch.scores[Int(document)]
-            scratch.scores[Int(document)] = 0
+        let scores = scratch.scores
+        for document in scratch.touched[..<scratch.touchedCount] {
+            let score = scores[Int(document)]
+            scores[Int(document)] = 0
             if heap.count == count && score <= heap[0].score { continue }
             guard inScope(documentEntries[Int(document)]) else { continue }
             if heap.count < count {
@@ -368,7 +407,7 @@ extension MatcherIndex {
                 }
             }
         }
-        scratch.touched.removeAll(keepingCapacity: true)
+        scratch.touchedCount = 0
         return heap
     }
 
@@ -387,13 +426,13 @@ extension MatcherIndex {
         _ query: Query,
         _ document: Document,
         bm25: Float,
-        scratch: inout MatchScratch
+        scratch: MatchScratch
     ) -> PairFeatures {
         let stamp = scratch.stamp
         // Each document takes two stamp values: `member` marks its symbols, `member + 1` those
         // already counted.
         if scratch.documentStampValue >= UInt32.max - 2 {
-            for index in scratch.documentStamp.indices { scratch.documentStamp[index] = 0 }
+            scratch.documentStamp.update(repeating: 0)
             scratch.documentStampValue = 0
         }
         scratch.documentStampValue += 2
@@ -415,9 +454,6 @@ extension MatcherIndex {
         var shared: Float = 0
         var missDocument: Float = 0
         var softDocument: Float = 0
-        if scratch.bestForQuery.count < query.distinct.count {
-            scratch.bestForQuery += [Float](repeating: 0, count: query.distinct.count - scratch.bestForQuery.count)
-        }
         for index in query.distinct.indices { scratch.bestForQuery[index] = 0 }
         for symbol in document.symbols { scratch.documentStamp[Int(symbol)] = member }
         for symbol in document.symbols where scratch.documentStamp[Int(symbol)] == member {
@@ -517,13 +553,21 @@ extension MatcherIndex {
 
     /// The calibrated confidence of the candidate at `position` (logistic over its score, its
     /// margin over the best other candidate, its softmax share, and its soft coverage and misses).
-    static func confidence(of position: Int, in scores: [Float], features: PairFeatures) -> Double {
+    ///
+    /// - Parameters:
+    ///   - scores: All candidates' scores, best first.
+    ///   - softmaxDenominator: Σ exp(score − best) over `scores`.
+    static func confidence(
+        of position: Int,
+        in scores: [Float],
+        softmaxDenominator: Double,
+        features: PairFeatures
+    ) -> Double {
         let score = Double(scores[position])
-        var other = -Double.infinity
-        for (index, value) in scores.enumerated() where index != position { other = max(other, Double(value)) }
-        if scores.count == 1 { other = score - 5 }
-        let best = Double(scores.max() ?? 0)
-        let share = exp(score - best) / scores.reduce(0.0) { $0 + exp(Double($1) - best) }
+        let best = Double(scores[0])
+        // The best other candidate: the second for the first, the first for the rest.
+        let other = scores.count == 1 ? score - 5 : Double(position == 0 ? scores[1] : scores[0])
+        let share = exp(score - best) / softmaxDenominator
         let z =
             0.126 * score + 0.253 * (score - other) + 2.360 * share + 1.060 * Double(features.lane(9))
             + 1.993 * Double(features.lane(10)) + 0.371 * Double(features.lane(11))
