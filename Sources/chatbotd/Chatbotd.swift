@@ -73,11 +73,17 @@ struct Chatbotd: AsyncParsableCommand {
         let server = RPCServer(
             configuration: configuration,
             services: services + [ReflectionService(services: services)],
-            http1Routes: HTTP1Routes([
-                "/healthz": { _, _ in
-                    health.isServing ? (.ok, [], "ok\n") : (.serviceUnavailable, [], "shutting down\n")
-                }
-            ]),
+            http1Routes: HTTP1Routes(
+                [
+                    "/healthz": { _, _ in
+                        .done(
+                            health.isServing
+                                ? HTTP1Response(.ok, text: "ok\n")
+                                : HTTP1Response(.serviceUnavailable, text: "shutting down\n")
+                        )
+                    }
+                ]
+            ),
             group: group,
             logger: logger
         )
