@@ -69,6 +69,7 @@ struct Chatbotd: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port
         let health = HealthService()
+        let gateway = OpenAPIGateway(operations: operations)
         let services: [any RPCService] = [ChatbotRPCService(operations: operations), health]
         let server = RPCServer(
             configuration: configuration,
@@ -82,7 +83,8 @@ struct Chatbotd: AsyncParsableCommand {
                                 : HTTP1Response(.serviceUnavailable, text: "shutting down\n")
                         )
                     }
-                ]
+                ],
+                prefixes: [OpenAPIGateway.pathPrefix: { head, body in gateway.respond(to: head, body: body) }]
             ),
             group: group,
             logger: logger
