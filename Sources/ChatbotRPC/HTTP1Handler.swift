@@ -57,6 +57,8 @@ package struct HTTP1Routes: Sendable {
 /// until the response to the one before it has ended, so responses go out in request order even
 /// when a route answers later.
 ///
+/// `Expect: 100-continue` is answered with `100 Continue` once the head is accepted.
+///
 /// Limits against misbehaving clients: a body over ``Configuration/maxBodySize`` is answered 413
 /// and the connection closed; a request head must arrive within ``Configuration/headerTimeout``
 /// of the connection opening or of the previous response (so idle keep-alive connections are
@@ -122,6 +124,13 @@ final class HTTP1Handler: ChannelInboundHandler {
             }
             state = .receiving(head, nil)
             arm(configuration.bodyTimeout)
+            // A client that asks first (curl does for large bodies) would otherwise wait a second.
+            if head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                context.writeAndFlush(
+                    wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))),
+                    promise: nil
+                )
+            }
         case .body(var chunk):
             guard case .receiving(let head, var body) = state else { return }
             if (body?.readableBytes ?? 0) + chunk.readableBytes > configuration.maxBodySize {

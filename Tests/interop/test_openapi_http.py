@@ -419,3 +419,23 @@ def test_a_slow_body_times_out_with_408(server):
         assert status == 408 and headers["connection"] == "close"
         assert 5 < time.monotonic() - started < 15
         assert sock.recv(1) == b""
+
+
+def test_expect_100_continue_is_answered_before_the_body(server):
+    body = b'{"userid": "patient"}'
+    with connect(server) as sock:
+        request = request_bytes(f"/openapi/sign/{server.bot['token']}", body, extra="Expect: 100-continue\r\n")
+        sock.sendall(request[:-len(body)])
+        status, _, _, rest = read_response_head(sock)
+        assert status == 100
+        sock.sendall(body)
+        status, _, payload, _ = read_response(sock, rest)
+        assert status == 200 and json.loads(payload)["expiresIn"] == 7200
+
+
+def read_response_head(sock):
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    head, rest = data.split(b"\r\n\r\n", 1)
+    return int(head.split()[1]), head, b"", rest
