@@ -40,10 +40,35 @@ package struct JSONWriter {
     }
 
     /// Opens an object; members follow through ``write(member:string:)`` and
-    /// ``write(member:integer:)``, then ``endObject()``.
-    package mutating func beginObject() { bytes.append(UInt8(ascii: "{")) }
+    /// ``write(member:integer:)``, then ``endObject()``. Inside an array opened with
+    /// ``beginArray(member:)``, objects are elements, with the commas they need.
+    package mutating func beginObject() {
+        if bytes.last == UInt8(ascii: "}") { bytes.append(UInt8(ascii: ",")) }
+        bytes.append(UInt8(ascii: "{"))
+    }
 
     package mutating func endObject() { bytes.append(UInt8(ascii: "}")) }
+
+    /// Writes `"key":[` inside an open object; objects follow as elements, then ``endArray()``.
+    package mutating func beginArray(member key: String) {
+        writeKey(key)
+        bytes.append(UInt8(ascii: "["))
+    }
+
+    package mutating func endArray() { bytes.append(UInt8(ascii: "]")) }
+
+    /// Writes `"key":true` or `"key":false` inside an open object.
+    package mutating func write(member key: String, bool value: Bool) {
+        writeKey(key)
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+
+    /// Writes `"key":0.95` inside an open object: the shortest text that reads back as `value`
+    /// (`1.0` for one, as Python's `repr`); 0 for a value that is not finite, which JSON cannot hold.
+    package mutating func write(member key: String, number value: Double) {
+        writeKey(key)
+        bytes.append(contentsOf: (value.isFinite ? value.description : "0").utf8)
+    }
 
     /// Writes `"key":"value"` inside an open object, with the comma it needs.
     package mutating func write(member key: String, string value: String) {

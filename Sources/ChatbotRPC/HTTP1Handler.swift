@@ -1,55 +1,178 @@
 package import NIOCore
 package import NIOHTTP1
 
-/// The HTTP/1.1 endpoints served on the gRPC port: a request's method, path and body in, a
-/// status, headers and body out. Runs on the connection's event loop, so a route must not block.
-package struct HTTP1Routes: Sendable {
-    package typealias Route =
-        @Sendable (HTTPRequestHead, ByteBuffer) -> (HTTPResponseStatus, [(String, String)], String)
+/// What an HTTP/1.1 route answers: a status, extra headers and a body.
+package struct HTTP1Response: Sendable {
+    package var status: HTTPResponseStatus
+    package var headers: [(String, String)]
+    package var body: ByteBuffer
 
-    private let routes: [String: Route]
-
-    package init(_ routes: [String: Route]) {
-        self.routes = routes
+    /// A response with a body of `text`, `text/plain` unless `headers` name another content type.
+    package init(_ status: HTTPResponseStatus, headers: [(String, String)] = [], text: String) {
+        self.status = status
+        self.headers = headers
+        self.body = ByteBuffer(string: text)
     }
 
-    func route(for path: String) -> Route? { routes[path] }
+    /// A response with a body of `bytes`.
+    package init(_ status: HTTPResponseStatus, headers: [(String, String)] = [], bytes: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = ByteBuffer(bytes: bytes)
+    }
 }
 
-/// Serves ``HTTP1Routes`` with keep-alive; anything else is 404, a body over 1 MiB is 413.
+/// A route's answer: ready now (computed on the event loop, so it must not block), or work to
+/// run as a task (anything that waits, such as reading the store).
+package enum HTTP1Outcome: Sendable {
+    case done(HTTP1Response)
+    case later(@Sendable () async -> HTTP1Response)
+}
+
+/// The HTTP/1.1 endpoints served on the gRPC port: a request's head and body in, an
+/// ``HTTP1Outcome`` out. Runs on the connection's event loop, so a route must not block.
+///
+/// A path is looked up exactly first, then by the longest prefix that starts it (a prefix route
+/// such as `/openapi/` reads the rest of the path from the request head).
+package struct HTTP1Routes: Sendable {
+    package typealias Route = @Sendable (HTTPRequestHead, ByteBuffer) -> HTTP1Outcome
+
+    private let routes: [String: Route]
+    private let prefixes: [(prefix: String, route: Route)]
+
+    package init(_ routes: [String: Route], prefixes: [String: Route] = [:]) {
+        self.routes = routes
+        self.prefixes = prefixes.map { ($0.key, $0.value) }.sorted { $0.prefix.count > $1.prefix.count }
+    }
+
+    func route(for path: String) -> Route? {
+        if let route = routes[path] { return route }
+        return prefixes.first { path.hasPrefix($0.prefix) }?.route
+    }
+}
+
+/// Serves ``HTTP1Routes`` with keep-alive and pipelining; anything else is 404.
+///
+/// NIO's `HTTPServerPipelineHandler` (in front of this handler) holds a pipelined request back
+/// until the response to the one before it has ended, so responses go out in request order even
+/// when a route answers later.
+///
+/// `Expect: 100-continue` is answered with `100 Continue` once the head is accepted.
+///
+/// Limits against misbehaving clients: a body over ``Configuration/maxBodySize`` is answered 413
+/// and the connection closed; a request head must arrive within ``Configuration/headerTimeout``
+/// of the connection opening or of the previous response (so idle keep-alive connections are
+/// closed after that long, as Node's `keepAliveTimeout` does), and the body within
+/// ``Configuration/bodyTimeout`` of the head (else 408 and close). On graceful shutdown an idle
+/// connection is closed at once, a busy one after its response.
 final class HTTP1Handler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    private let routes: HTTP1Routes
-    private var head: HTTPRequestHead?
-    private var body: ByteBuffer?
-    private static let maxBodySize = 1 << 20
+    struct Configuration: Sendable {
+        var maxBodySize = 1 << 20
+        var headerTimeout = TimeAmount.seconds(10)
+        var bodyTimeout = TimeAmount.seconds(10)
+    }
 
-    init(routes: HTTP1Routes) {
+    private enum State {
+        /// Between requests: waiting for a head.
+        case idle
+        /// Head received, reading the body.
+        case receiving(HTTPRequestHead, ByteBuffer?)
+        /// The request is complete; its response is being computed or written.
+        case responding
+        /// Answered early (413, 408); the rest of the request is ignored and the connection closes.
+        case discarding
+    }
+
+    private let routes: HTTP1Routes
+    private let configuration: Configuration
+    private var state = State.idle
+    private var timer: Scheduled<Void>?
+    private var shuttingDown = false
+    private var loopBound: NIOLoopBound<HTTP1Handler>?
+    private var context: ChannelHandlerContext?
+
+    init(routes: HTTP1Routes, configuration: Configuration = Configuration()) {
         self.routes = routes
+        self.configuration = configuration
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        arm(configuration.headerTimeout)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+        self.context = nil
+        loopBound = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
-            self.head = head
-            body = nil
-        case .body(var chunk):
-            if (body?.readableBytes ?? 0) + chunk.readableBytes > Self.maxBodySize {
-                respond(context, .payloadTooLarge, [], "request body too large\n", keepAlive: false)
-                head = nil
+            guard case .idle = state else { return }
+            if let length = head.headers.first(name: "content-length").flatMap(Int.init),
+                length > configuration.maxBodySize
+            {
+                tooLarge(context)
                 return
             }
-            if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
+            state = .receiving(head, nil)
+            arm(configuration.bodyTimeout)
+            // A client that asks first (curl does for large bodies) would otherwise wait a second.
+            if head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                context.writeAndFlush(
+                    wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))),
+                    promise: nil
+                )
+            }
+        case .body(var chunk):
+            guard case .receiving(let head, var body) = state else { return }
+            if (body?.readableBytes ?? 0) + chunk.readableBytes > configuration.maxBodySize {
+                tooLarge(context)
+                return
+            }
+            if body == nil {
+                body = chunk
+            } else {
+                body!.writeBuffer(&chunk)
+            }
+            state = .receiving(head, body)
         case .end:
-            guard let head else { return }
-            self.head = nil
+            guard case .receiving(let head, let body) = state else { return }
+            state = .responding
+            disarm()
             let path = String(head.uri.prefix { $0 != "?" })
-            let (status, headers, text) =
-                routes.route(for: path)?(head, body ?? ByteBuffer()) ?? (.notFound, [], "not found\n")
-            respond(context, status, headers, text, keepAlive: head.isKeepAlive)
+            guard let route = routes.route(for: path) else {
+                respond(context, HTTP1Response(.notFound, text: "not found\n"), keepAlive: head.isKeepAlive)
+                return
+            }
+            switch route(head, body ?? ByteBuffer()) {
+            case .done(let response):
+                respond(context, response, keepAlive: head.isKeepAlive)
+            case .later(let work):
+                let loopBound = loopBound!
+                let keepAlive = head.isKeepAlive
+                Task {
+                    let response = await work()
+                    loopBound.eventLoop.execute { loopBound.value.respondLater(response, keepAlive: keepAlive) }
+                }
+            }
         }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is RPCServer.GracefulShutdownEvent {
+            shuttingDown = true
+            if case .idle = state { context.close(promise: nil) }
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     /// A request that does not parse (NIO has answered 400) or any other error ends the connection.
@@ -57,28 +180,73 @@ final class HTTP1Handler: ChannelInboundHandler {
         context.close(promise: nil)
     }
 
-    private func respond(
-        _ context: ChannelHandlerContext,
-        _ status: HTTPResponseStatus,
-        _ extraHeaders: [(String, String)],
-        _ text: String,
-        keepAlive: Bool
-    ) {
-        var headers = HTTPHeaders(extraHeaders)
+    private func tooLarge(_ context: ChannelHandlerContext) {
+        state = .discarding
+        disarm()
+        respond(context, HTTP1Response(.payloadTooLarge, text: "request body too large\n"), keepAlive: false)
+    }
+
+    private func respondLater(_ response: HTTP1Response, keepAlive: Bool) {
+        guard let context else { return }
+        respond(context, response, keepAlive: keepAlive)
+    }
+
+    private func respond(_ context: ChannelHandlerContext, _ response: HTTP1Response, keepAlive: Bool) {
+        let keepAlive = keepAlive && !shuttingDown
+        var headers = HTTPHeaders(response.headers)
         if !headers.contains(name: "content-type") {
             headers.add(name: "content-type", value: "text/plain; charset=utf-8")
         }
-        headers.add(name: "content-length", value: String(text.utf8.count))
+        headers.add(name: "content-length", value: String(response.body.readableBytes))
         if !keepAlive { headers.add(name: "connection", value: "close") }
         context.write(
-            wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))),
+            wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers))),
             promise: nil
         )
-        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: text)))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
+        // Ready for the next request before the end goes out: writing it makes NIO's pipeline
+        // handler deliver a pipelined request at once, re-entering channelRead.
+        if keepAlive {
+            if case .responding = state {
+                state = .idle
+                arm(configuration.headerTimeout)
+            }
+        } else {
+            state = .discarding
+            disarm()
+        }
         let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         if !keepAlive {
             let channel = context.channel
             done.whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    /// Closes the connection unless the current phase ends within `timeout`.
+    private func arm(_ timeout: TimeAmount) {
+        timer?.cancel()
+        guard let context, let loopBound else { return }
+        timer = context.eventLoop.scheduleTask(in: timeout) { loopBound.value.timedOut() }
+    }
+
+    private func disarm() {
+        timer?.cancel()
+        timer = nil
+    }
+
+    private func timedOut() {
+        timer = nil
+        guard let context else { return }
+        switch state {
+        case .receiving:
+            // The head came but the body is too slow: say so, then close.
+            state = .discarding
+            respond(context, HTTP1Response(.requestTimeout, text: "request body too slow\n"), keepAlive: false)
+        case .idle:
+            // Idle keep-alive connection, or a head that never completed.
+            context.close(promise: nil)
+        case .responding, .discarding:
+            break
         }
     }
 }

@@ -9,11 +9,27 @@ final class ProtocolDetector: ChannelInboundHandler, RemovableChannelHandler {
 
     private let makeGRPCHandler: () -> GRPCConnectionHandler
     private let http1Routes: HTTP1Routes
+    private let http1Configuration: HTTP1Handler.Configuration
     private var buffered: ByteBuffer?
 
-    init(makeGRPCHandler: @escaping () -> GRPCConnectionHandler, http1Routes: HTTP1Routes) {
+    init(
+        makeGRPCHandler: @escaping () -> GRPCConnectionHandler,
+        http1Routes: HTTP1Routes,
+        http1Configuration: HTTP1Handler.Configuration
+    ) {
         self.makeGRPCHandler = makeGRPCHandler
         self.http1Routes = http1Routes
+        self.http1Configuration = http1Configuration
+    }
+
+    /// A connection that has not said which protocol it speaks has nothing in flight: on graceful
+    /// shutdown it closes at once.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is RPCServer.GracefulShutdownEvent {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -32,7 +48,9 @@ final class ProtocolDetector: ChannelInboundHandler, RemovableChannelHandler {
                 try context.pipeline.syncOperations.addHandler(makeGRPCHandler())
             } else {
                 try context.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                try context.pipeline.syncOperations.addHandler(HTTP1Handler(routes: http1Routes))
+                try context.pipeline.syncOperations.addHandler(
+                    HTTP1Handler(routes: http1Routes, configuration: http1Configuration)
+                )
             }
         } catch {
             context.close(promise: nil)

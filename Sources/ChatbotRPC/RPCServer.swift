@@ -19,6 +19,13 @@ package final class RPCServer: Sendable {
         package var maxConcurrentStreams: UInt32 = 1024
         /// How long a graceful shutdown waits for calls in flight.
         package var shutdownGracePeriod = TimeAmount.seconds(10)
+        /// The largest HTTP/1.1 request body accepted (413 above).
+        package var maxHTTP1BodySize = 1 << 20
+        /// How long an HTTP/1.1 connection may take to send a request head, counted from when it
+        /// opened or from the previous response; idle keep-alive connections close after it.
+        package var http1HeaderTimeout = TimeAmount.seconds(10)
+        /// How long an HTTP/1.1 request body may take after its head (408 and close after).
+        package var http1BodyTimeout = TimeAmount.seconds(10)
 
         package init() {}
     }
@@ -63,6 +70,11 @@ package final class RPCServer: Sendable {
         perConnection.http2.maxConcurrentStreams = configuration.maxConcurrentStreams
         perConnection.shutdownGracePeriod = configuration.shutdownGracePeriod
         let connectionConfiguration = perConnection
+        let http1Configuration = HTTP1Handler.Configuration(
+            maxBodySize: configuration.maxHTTP1BodySize,
+            headerTimeout: configuration.http1HeaderTimeout,
+            bodyTimeout: configuration.http1BodyTimeout
+        )
         let router = self.router
         let routes = http1Routes
         let logger = self.logger
@@ -82,7 +94,8 @@ package final class RPCServer: Sendable {
                                 logger: logger
                             )
                         },
-                        http1Routes: routes
+                        http1Routes: routes,
+                        http1Configuration: http1Configuration
                     )
                     try channel.pipeline.syncOperations.addHandler(detector)
                 }

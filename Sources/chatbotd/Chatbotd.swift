@@ -69,15 +69,23 @@ struct Chatbotd: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port
         let health = HealthService()
+        let gateway = OpenAPIGateway(operations: operations)
         let services: [any RPCService] = [ChatbotRPCService(operations: operations), health]
         let server = RPCServer(
             configuration: configuration,
             services: services + [ReflectionService(services: services)],
-            http1Routes: HTTP1Routes([
-                "/healthz": { _, _ in
-                    health.isServing ? (.ok, [], "ok\n") : (.serviceUnavailable, [], "shutting down\n")
-                }
-            ]),
+            http1Routes: HTTP1Routes(
+                [
+                    "/healthz": { _, _ in
+                        .done(
+                            health.isServing
+                                ? HTTP1Response(.ok, text: "ok\n")
+                                : HTTP1Response(.serviceUnavailable, text: "shutting down\n")
+                        )
+                    }
+                ],
+                prefixes: [OpenAPIGateway.pathPrefix: { head, body in gateway.respond(to: head, body: body) }]
+            ),
             group: group,
             logger: logger
         )

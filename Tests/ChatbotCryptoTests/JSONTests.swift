@@ -22,6 +22,32 @@ import Testing
         #expect(try JSONValue(parsing: writer.bytes) == value)
     }
 
+    @Test func writesMembersArraysOfObjectsAndNumbersLikePython() {
+        var writer = JSONWriter(escapingNonASCII: false)
+        writer.beginObject()
+        writer.write(member: "id", integer: 7)
+        writer.beginArray(member: "options")
+        for (title, confidence) in [("一", 0.95), ("二", 1.0)] {
+            writer.beginObject()
+            writer.write(member: "title", string: title)
+            writer.write(member: "confidence", number: confidence)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.beginArray(member: "empty")
+        writer.endArray()
+        writer.write(member: "small", number: 1e-05)
+        writer.write(member: "nan", number: .nan)
+        writer.write(member: "yes", bool: true)
+        writer.write(member: "no", bool: false)
+        writer.endObject()
+        // Python: json.dumps(..., separators=(",", ":"), ensure_ascii=False), with NaN as 0.
+        let expected =
+            #"{"id":7,"options":[{"title":"一","confidence":0.95},{"title":"二","confidence":1.0}],"empty":[],"#
+            + #""small":1e-05,"nan":0,"yes":true,"no":false}"#
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == expected)
+    }
+
     @Test(arguments: [
         ("", "malformed JSON at offset 0: unexpected end of input"),
         ("{\"a\":1,}", "malformed JSON at offset 7: expected a member name"),

@@ -1,0 +1,163 @@
+internal import ChatbotCrypto
+internal import ChatbotEngine
+package import ChatbotRPC
+package import NIOCore
+package import NIOHTTP1
+
+/// The platform's own HTTP API, `POST /openapi/{op}/{TOKEN}`, over HTTP/1.1 on the gRPC port:
+/// the same operations as ``ChatbotRPCService``, with the hosted platform's field names, bodies
+/// and error shape, so that its clients only change their base URL.
+///
+/// - `sign`: `userid` (required, also read from the query string), `username`, `avatar` →
+///   `{"signature": "…", "expiresIn": 7200}`.
+/// - `aibot`: `signature`, `query`, `env` (`online` by default, or `debug`),
+///   `first_priority_skills`, `second_priority_skills` → the aibot response
+///   (``DialogueAnswer/json``).
+///
+/// Bodies are JSON or forms (``OpenAPIFields``). A platform failure is HTTP 200
+/// `{"errcode": N, "errmsg": "…"}`, as the platform sends it (1001 unknown TOKEN, 1002–1006 from
+/// the operations, -1 our own failure). What has no platform code is an HTTP error status with
+/// errcode -1 and an errmsg naming the cause: 400 for a body that cannot be read, 404 for an
+/// unknown operation, 405 for a method other than POST, 501 for an operation not built yet.
+///
+/// A known TOKEN answers on the event loop; an unknown one is looked up in the store as a task.
+package struct OpenAPIGateway: Sendable {
+    private let operations: ChatbotOperations
+
+    /// The path prefix to route here.
+    package static let pathPrefix = "/openapi/"
+
+    package init(operations: ChatbotOperations) {
+        self.operations = operations
+    }
+
+    /// The operations of the platform's API this gateway does not serve yet (501, not 404).
+    private static let notYet: Set<Substring> = [
+        "message", "dictmsg", "setautoreply", "sendmsg", "batchimportskill", "publish", "publish_progress",
+        "kefustate",
+    ]
+
+    private enum Operation {
+        case sign
+        case aibot
+    }
+
+    /// Answers one request whose path starts with ``pathPrefix``.
+    package func respond(to head: HTTPRequestHead, body: ByteBuffer) -> HTTP1Outcome {
+        let uri = head.uri
+        let question = uri.firstIndex(of: "?")
+        let path = uri[..<(question ?? uri.endIndex)].dropFirst(Self.pathPrefix.count)
+        let query = question.map { uri[uri.index(after: $0)...] } ?? ""
+        let parts = path.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
+        let operation: Operation
+        switch parts.first {
+        case "sign": operation = .sign
+        case "aibot": operation = .aibot
+        case let name? where Self.notYet.contains(name):
+            return .done(Self.error(.notImplemented, "/openapi/\(name) is not implemented yet"))
+        default:
+            return .done(Self.error(.notFound, "no such operation: \(uri[..<(question ?? uri.endIndex)])"))
+        }
+        guard parts.count <= 2 else {
+            return .done(Self.error(.notFound, "no such operation: \(uri[..<(question ?? uri.endIndex)])"))
+        }
+        guard head.method == .POST else {
+            return .done(Self.error(.methodNotAllowed, "use POST, not \(head.method.rawValue)", [("allow", "POST")]))
+        }
+        // A missing TOKEN is an unknown one (1001), as on the platform.
+        let token = parts.count == 2 ? String(parts[1]) : ""
+        let fields: OpenAPIFields
+        do throws(OpenAPIFields.Malformed) {
+            fields = try OpenAPIFields(
+                body: Array(buffer: body),
+                contentType: head.headers.first(name: "content-type"),
+                query: query
+            )
+        } catch {
+            return .done(Self.error(.badRequest, error.message))
+        }
+        let operations = self.operations
+        if let bot = operations.directory.cached(token: token) {
+            return .done(Self.perform(operation, operations, bot, fields))
+        }
+        return .later {
+            do throws(PlatformFailure) {
+                let bot = try await operations.directory.lookup(token: token)
+                return Self.perform(operation, operations, bot, fields)
+            } catch {
+                return Self.failure(error)
+            }
+        }
+    }
+
+    private static func perform(
+        _ operation: Operation,
+        _ operations: ChatbotOperations,
+        _ bot: BotEntry,
+        _ fields: OpenAPIFields
+    ) -> HTTP1Response {
+        do throws(PlatformFailure) {
+            switch operation {
+            case .sign:
+                let signature = try operations.sign(
+                    bot: bot,
+                    userID: fields.string("userid"),
+                    userName: fields.string("username"),
+                    avatar: fields.string("avatar")
+                )
+                var writer = JSONWriter(escapingNonASCII: false)
+                writer.beginObject()
+                writer.write(member: "signature", string: signature)
+                writer.write(member: "expiresIn", integer: ChatbotOperations.signatureLifetime)
+                writer.endObject()
+                return json(.ok, writer.bytes)
+            case .aibot:
+                let env: KnowledgeBaseEnv
+                switch fields.string("env").lowercased() {
+                case "", "online": env = .online
+                case "debug": env = .debug
+                case let other:
+                    return error(.badRequest, "env must be \"online\" or \"debug\", not \"\(other)\"")
+                }
+                let answer = try operations.query(
+                    bot: bot,
+                    DialogueQuery(
+                        signature: fields.string("signature"),
+                        query: fields.string("query"),
+                        env: env,
+                        firstPrioritySkills: fields.list("first_priority_skills"),
+                        secondPrioritySkills: fields.list("second_priority_skills")
+                    )
+                )
+                return json(.ok, answer.json)
+            }
+        } catch {
+            return failure(error)
+        }
+    }
+
+    /// A platform failure, as the platform sends it: HTTP 200 with the errcode in the body.
+    private static func failure(_ failure: PlatformFailure) -> HTTP1Response {
+        error(.ok, failure.errmsg, errcode: failure.errcode)
+    }
+
+    private static func error(
+        _ status: HTTPResponseStatus,
+        _ message: String,
+        _ headers: [(String, String)] = [],
+        errcode: ErrCode = .systemError
+    ) -> HTTP1Response {
+        var writer = JSONWriter(escapingNonASCII: false)
+        writer.beginObject()
+        writer.write(member: "errcode", integer: Int64(errcode.rawValue))
+        writer.write(member: "errmsg", string: message)
+        writer.endObject()
+        var response = json(status, writer.bytes)
+        response.headers += headers
+        return response
+    }
+
+    private static func json(_ status: HTTPResponseStatus, _ bytes: [UInt8]) -> HTTP1Response {
+        HTTP1Response(status, headers: [("content-type", "application/json; charset=utf-8")], bytes: bytes)
+    }
+}
