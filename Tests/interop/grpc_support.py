@@ -29,6 +29,39 @@ def generate_stubs(out_dir):
         sys.path.insert(0, str(out_dir))
 
 
+def write_kb(server, entries, name="kb.jsonl"):
+    """Writes knowledge-base entries as JSON Lines into the server's folder; returns the path."""
+    import json
+
+    path = os.path.join(server.dir, name)
+    with open(path, "w", encoding="utf-8") as f:
+        for entry in entries:
+            f.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    return path
+
+
+def with_test_bots(kb):
+    """A Server setup hook: imports and publishes `kb` for the main bot, and adds two more bots on the
+    same database: `picky`, which recommends rather than answers (threshold 0.999, draft only), and
+    `unapproved`."""
+
+    def setup(server):
+        import json
+        import sqlite3
+
+        server.ctl("kb", "import", "--token", server.bot["token"], write_kb(server, kb))
+        server.ctl("publish", "--token", server.bot["token"])
+        server.picky = json.loads(server.ctl("bots", "add", "--name", "picky"))
+        server.ctl("kb", "import", "--token", server.picky["token"], write_kb(server, kb))
+        server.ctl("bots", "set", "--token", server.picky["token"], "--threshold", "0.999",
+                   "--recommend-ratio", "0.01", "--max-options", "2")
+        server.unapproved = json.loads(server.ctl("bots", "add", "--name", "unapproved"))
+        with sqlite3.connect(server.db) as db:
+            db.execute("UPDATE bots SET approved = 0 WHERE token = ?", (server.unapproved["token"],))
+
+    return setup
+
+
 def binary(name):
     return pathlib.Path(os.environ.get(name.upper(), ROOT / ".build" / "debug" / name))
 

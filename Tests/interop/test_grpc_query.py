@@ -6,14 +6,13 @@ later imports and publishes by itself.
 """
 
 import json
-import sqlite3
 import time
 
 import grpc
 import jwt
 import pytest
 
-from grpc_support import Server, generate_stubs
+from grpc_support import Server, generate_stubs, with_test_bots, write_kb
 
 KB = [
     {"id": "refund", "skill": "售后", "question": "怎么申请退款",
@@ -30,27 +29,6 @@ KB = [
 ]
 
 
-def write_kb(server, entries, name="kb.jsonl"):
-    path = f"{server.dir}/{name}"
-    with open(path, "w", encoding="utf-8") as f:
-        for entry in entries:
-            f.write(json.dumps(entry, ensure_ascii=False) + "\n")
-    return path
-
-
-def setup(server):
-    server.ctl("kb", "import", "--token", server.bot["token"], write_kb(server, KB))
-    server.ctl("publish", "--token", server.bot["token"])
-    # A bot that recommends rather than answers, and one that is not approved.
-    server.picky = json.loads(server.ctl("bots", "add", "--name", "picky"))
-    server.ctl("kb", "import", "--token", server.picky["token"], write_kb(server, KB))
-    server.ctl("bots", "set", "--token", server.picky["token"], "--threshold", "0.999", "--recommend-ratio", "0.01",
-               "--max-options", "2")
-    server.unapproved = json.loads(server.ctl("bots", "add", "--name", "unapproved"))
-    with sqlite3.connect(server.db) as db:
-        db.execute("UPDATE bots SET approved = 0 WHERE token = ?", (server.unapproved["token"],))
-
-
 @pytest.fixture(scope="module")
 def stubs(tmp_path_factory):
     generate_stubs(tmp_path_factory.mktemp("stubs"))
@@ -61,7 +39,7 @@ def stubs(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server():
-    server = Server(setup=setup)
+    server = Server(setup=with_test_bots(KB))
     yield server
     status = server.terminate()
     assert status == 0, "".join(server.log)

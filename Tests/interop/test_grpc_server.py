@@ -1,7 +1,6 @@
 """chatbotd against real peers on loopback: Python grpcio stubs generated from proto/, raw sockets,
 and HTTP/1.1 on the same port."""
 
-import concurrent.futures
 import socket
 import time
 import urllib.request

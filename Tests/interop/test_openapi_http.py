@@ -7,7 +7,6 @@ The knowledge base is a small one written for these tests (never benchmark data)
 
 import json
 import socket
-import sqlite3
 import time
 
 import grpc
@@ -15,7 +14,7 @@ import jwt
 import pytest
 import requests
 
-from grpc_support import Server, generate_stubs
+from grpc_support import Server, generate_stubs, with_test_bots
 
 KB = [
     {"id": "borrow", "skill": "借阅", "question": "一次可以借几本书",
@@ -36,29 +35,9 @@ AIBOT_FIELDS = ["ans_node_id", "ans_node_name", "title", "answer", "answer_type"
                 "msg"]
 
 
-def write_kb(server, entries, name="kb.jsonl"):
-    path = f"{server.dir}/{name}"
-    with open(path, "w", encoding="utf-8") as f:
-        for entry in entries:
-            f.write(json.dumps(entry, ensure_ascii=False) + "\n")
-    return path
-
-
-def setup(server):
-    server.ctl("kb", "import", "--token", server.bot["token"], write_kb(server, KB))
-    server.ctl("publish", "--token", server.bot["token"])
-    server.picky = json.loads(server.ctl("bots", "add", "--name", "picky"))
-    server.ctl("kb", "import", "--token", server.picky["token"], write_kb(server, KB))
-    server.ctl("bots", "set", "--token", server.picky["token"], "--threshold", "0.999", "--recommend-ratio", "0.01",
-               "--max-options", "2")
-    server.unapproved = json.loads(server.ctl("bots", "add", "--name", "unapproved"))
-    with sqlite3.connect(server.db) as db:
-        db.execute("UPDATE bots SET approved = 0 WHERE token = ?", (server.unapproved["token"],))
-
-
 @pytest.fixture(scope="module")
 def server():
-    server = Server(setup=setup)
+    server = Server(setup=with_test_bots(KB))
     server.url = f"http://{server.address}"
     yield server
     status = server.terminate()
