@@ -164,6 +164,11 @@ extension MatcherIndex {
         guard documentCount > 0 else { return [] }
         scratch.fit(self)
         let stamp = scratch.stamp
+        let termStamp = scratch.termStamp
+        let symbolStamp = scratch.symbolStamp
+        let symbolMask = scratch.symbolMask
+        let associationHead = scratch.associationHead
+        let associationStamp = scratch.associationStamp
         let normalized = NormalizedText(text)
         let allowedSkills: [Bool]? = scope.skills.map { skills in
             var allowed = [Bool](repeating: false, count: skillIDs.count)
@@ -193,7 +198,7 @@ extension MatcherIndex {
             previous = code
             if let term = termIDs[code], documentFrequency[Int(term)] > 0 {
                 query.known.append(term)
-                scratch.termStamp[Int(term)] = stamp
+                termStamp[Int(term)] = stamp
                 let idf = termIDF[Int(term)]
                 query.selfScore += idf
                 query.entrySelfScore += entryTermIDF[Int(term)]
@@ -213,9 +218,9 @@ extension MatcherIndex {
                 continue
             }
             query.symbols.append(symbol)
-            if scratch.symbolStamp[Int(symbol)] != stamp {
-                scratch.symbolStamp[Int(symbol)] = stamp
-                scratch.symbolMask[Int(symbol)] = 0
+            if symbolStamp[Int(symbol)] != stamp {
+                symbolStamp[Int(symbol)] = stamp
+                symbolMask[Int(symbol)] = 0
                 query.distinct.append(symbol)
                 query.distinctIDF.append(symbolIDF[Int(symbol)])
             }
@@ -225,7 +230,7 @@ extension MatcherIndex {
         query.symbolWeight = query.distinctIDF.reduce(0, +) + Float(query.unknownDistinct) * unseenIDF
         if query.symbolWeight == 0 { query.symbolWeight = 1 }
         for (position, symbol) in query.symbols.prefix(64).enumerated() where symbol != .max {
-            scratch.symbolMask[Int(symbol)] |= 1 << UInt64(position)
+            symbolMask[Int(symbol)] |= 1 << UInt64(position)
         }
         // Association links: for each symbol that some query symbol is associated with, the
         // query symbols and strengths, as linked lists through `links`.
@@ -234,12 +239,12 @@ extension MatcherIndex {
                 let value = neighbour.value
                 guard value > 0 else { continue }
                 let target = Int(neighbour.symbol)
-                if scratch.associationStamp[target] != stamp {
-                    scratch.associationStamp[target] = stamp
-                    scratch.associationHead[target] = -1
+                if associationStamp[target] != stamp {
+                    associationStamp[target] = stamp
+                    associationHead[target] = -1
                 }
-                query.links.append((Int16(queryIndex), value, scratch.associationHead[target]))
-                scratch.associationHead[target] = Int32(query.links.count - 1)
+                query.links.append((Int16(queryIndex), value, associationHead[target]))
+                associationHead[target] = Int32(query.links.count - 1)
             }
         }
 
@@ -275,19 +280,19 @@ extension MatcherIndex {
             // The frequent terms' share, for the grouped documents only (the re-ranker reads them
             // anyway): one pass over each document's terms against the deferred terms, marked.
             let mark = stamp | 1 << 31
-            for term in deferred { scratch.termStamp[Int(term)] = mark }
+            for term in deferred { termStamp[Int(term)] = mark }
             for group in groups.indices {
                 for index in groups[group].documents.indices {
                     let document = Int(groups[group].documents[index].document)
                     var added: Float = 0
                     let length = Int(documents[document].length)
-                    for term in documents[document].terms where scratch.termStamp[Int(term.term)] == mark {
+                    for term in documents[document].terms where termStamp[Int(term.term)] == mark {
                         added += termIDF[Int(term.term)] * weight(count: term.count, length: length)
                     }
                     groups[group].documents[index].score += added
                 }
             }
-            for term in deferred { scratch.termStamp[Int(term)] = stamp }
+            for term in deferred { termStamp[Int(term)] = stamp }
         }
 
         // Re-rank.
@@ -412,10 +417,11 @@ extension MatcherIndex {
     }
 
     private func entryBM25(_ slot: Int, scratch: MatchScratch) -> Float {
+        let termStamp = scratch.termStamp
         let average = averageEntryLength
         let norm = Self.k1 * (1 - Self.b + Self.b * Float(entryLengths[slot]) / average)
         var score: Float = 0
-        for term in entryTerms[slot] where scratch.termStamp[Int(term.term)] == scratch.stamp {
+        for term in entryTerms[slot] where termStamp[Int(term.term)] == scratch.stamp {
             let tf = Float(term.count)
             score += entryTermIDF[Int(term.term)] * tf * (Self.k1 + 1) / (tf + norm)
         }
@@ -428,6 +434,13 @@ extension MatcherIndex {
         bm25: Float,
         scratch: MatchScratch
     ) -> PairFeatures {
+        let termStamp = scratch.termStamp
+        let symbolStamp = scratch.symbolStamp
+        let symbolMask = scratch.symbolMask
+        let documentStamp = scratch.documentStamp
+        let associationHead = scratch.associationHead
+        let associationStamp = scratch.associationStamp
+        let bestForQuery = scratch.bestForQuery
         let stamp = scratch.stamp
         // Each document takes two stamp values: `member` marks its symbols, `member + 1` those
         // already counted.
@@ -444,7 +457,7 @@ extension MatcherIndex {
         // Alignment over symbol sequences (bit-parallel; the query's first 64 symbols).
         let patternLength = min(query.symbols.count, 64)
         let (lcs, aligned) = Self.align(document.symbols, patternLength: patternLength) { symbol in
-            scratch.symbolStamp[Int(symbol)] == stamp ? scratch.symbolMask[Int(symbol)] : 0
+            symbolStamp[Int(symbol)] == stamp ? symbolMask[Int(symbol)] : 0
         }
         // Query symbols past the 64th count as insertions.
         let distance = aligned + query.symbols.count - patternLength
@@ -454,25 +467,25 @@ extension MatcherIndex {
         var shared: Float = 0
         var missDocument: Float = 0
         var softDocument: Float = 0
-        for index in query.distinct.indices { scratch.bestForQuery[index] = 0 }
-        for symbol in document.symbols { scratch.documentStamp[Int(symbol)] = member }
-        for symbol in document.symbols where scratch.documentStamp[Int(symbol)] == member {
-            scratch.documentStamp[Int(symbol)] = counted
+        for index in query.distinct.indices { bestForQuery[index] = 0 }
+        for symbol in document.symbols { documentStamp[Int(symbol)] = member }
+        for symbol in document.symbols where documentStamp[Int(symbol)] == member {
+            documentStamp[Int(symbol)] = counted
             let idf = symbolIDF[Int(symbol)]
             documentWeight += idf
-            if scratch.symbolStamp[Int(symbol)] == stamp {
+            if symbolStamp[Int(symbol)] == stamp {
                 shared += idf
                 continue
             }
             missDocument = max(missDocument, idf)
-            guard scratch.associationStamp[Int(symbol)] == stamp else { continue }
+            guard associationStamp[Int(symbol)] == stamp else { continue }
             var best: Float = 0
-            var link = scratch.associationHead[Int(symbol)]
+            var link = associationHead[Int(symbol)]
             while link >= 0 {
                 let (queryIndex, value, next) = query.links[Int(link)]
-                if scratch.documentStamp[Int(query.distinct[Int(queryIndex)])] < member {
+                if documentStamp[Int(query.distinct[Int(queryIndex)])] < member {
                     best = max(best, value)
-                    scratch.bestForQuery[Int(queryIndex)] = max(scratch.bestForQuery[Int(queryIndex)], value)
+                    bestForQuery[Int(queryIndex)] = max(bestForQuery[Int(queryIndex)], value)
                 }
                 link = next
             }
@@ -481,9 +494,9 @@ extension MatcherIndex {
         if documentWeight == 0 { documentWeight = 1 }
         var missQuery: Float = query.unknownDistinct > 0 ? unseenIDF : 0
         var softQuery: Float = 0
-        for (index, symbol) in query.distinct.enumerated() where scratch.documentStamp[Int(symbol)] < member {
+        for (index, symbol) in query.distinct.enumerated() where documentStamp[Int(symbol)] < member {
             missQuery = max(missQuery, query.distinctIDF[index])
-            softQuery += query.distinctIDF[index] * scratch.bestForQuery[index]
+            softQuery += query.distinctIDF[index] * bestForQuery[index]
         }
 
         // Coverage of bigram terms.
@@ -492,7 +505,7 @@ extension MatcherIndex {
         for term in document.terms where termIsPair[Int(term.term)] {
             let idf = termIDF[Int(term.term)]
             pairWeight += idf
-            if scratch.termStamp[Int(term.term)] == stamp { pairShared += idf }
+            if termStamp[Int(term.term)] == stamp { pairShared += idf }
         }
 
         let symbolWeight = query.symbolWeight
