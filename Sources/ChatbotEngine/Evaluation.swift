@@ -27,6 +27,8 @@ package struct Evaluation: Sendable {
         package var falseHitRate: Double { ratio(falseHits, outOfKB) }
         /// In-KB queries in the recommend band.
         package var recommendRate: Double { ratio(recommendedInKB, inKB) }
+        /// In-KB queries in the recommend band whose gold is among the first three options.
+        package var recommendedWithGoldRate: Double { ratio(recommendedWithGoldInKB, inKB) }
 
         private func ratio(_ part: Int, _ whole: Int) -> Double { whole == 0 ? 0 : Double(part) / Double(whole) }
     }

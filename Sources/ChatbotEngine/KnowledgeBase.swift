@@ -20,13 +20,6 @@ package final class KnowledgeBase: Sendable {
         index.withLock { $0.allEntries }.sorted { $0.id < $1.id }
     }
 
-    package var count: Int { index.withLock { $0.entryCount } }
-
-    /// The entry with this id.
-    package func entry(id: Int64) -> FAQEntry? {
-        index.withLock { index in index.slotByID[id].flatMap { index.entries[Int($0)]?.entry } }
-    }
-
     /// Adds `entry`, or replaces the one with the same id.
     package func upsert(_ entry: FAQEntry) {
         index.withLock { $0.upsert(entry) }

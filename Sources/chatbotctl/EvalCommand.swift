@@ -16,6 +16,7 @@ struct EvalCommand: ParsableCommand {
             knowledge base as stored (--env debug, the draft, by default), at the bot's threshold unless \
             --threshold is given. Prints {"queries","in_kb","out_of_kb","threshold","accuracy_at_1", \
             "recall_at_3","mrr_at_10","answered","hit_precision","false_hit_rate","recommended", \
+            "recommended_gold_in_top3", \
             "queries_per_second","by_source":{…}}; rates are fractions in [0,1].
             """
     )
@@ -120,6 +121,7 @@ struct EvalCommand: ParsableCommand {
             ("hit_precision", .number(format(figures.hitPrecision))),
             ("false_hit_rate", .number(format(figures.falseHitRate))),
             ("recommended", .number(format(figures.recommendRate))),
+            ("recommended_gold_in_top3", .number(format(figures.recommendedWithGoldRate))),
         ]
     }
 
