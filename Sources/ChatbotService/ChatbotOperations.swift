@@ -1,12 +1,23 @@
 internal import ChatbotCrypto
 package import ChatbotEngine
+package import ChatbotStore
+package import Logging
+package import NIOPosix
 internal import Synchronization
 
-/// The platform's operations on plain values, shared by the gRPC service and (later) the
-/// `/openapi` gateway, so that both faces answer the same way.
+/// The platform's operations on plain values, shared by the gRPC service and the `/openapi`
+/// gateway, so that both faces answer the same way.
+///
+/// Dialogue calls (`sign`, `aibot`, `message`) answer from memory. Management calls
+/// (`setautoreply`, `batchimportskill`, `publish`) write to ``store`` on ``threadPool``, never on
+/// an event loop, and refresh ``knowledgeBases`` there before they return, so the next query sees
+/// the write.
 package struct ChatbotOperations: Sendable {
     package let directory: BotDirectory
     package let knowledgeBases: KnowledgeBases
+    package let store: SQLiteStore
+    package let threadPool: NIOThreadPool
+    package let logger: Logger
     /// The current time in seconds since the epoch.
     package let now: @Sendable () -> Int64
     /// The current time in milliseconds since the epoch.
@@ -19,11 +30,17 @@ package struct ChatbotOperations: Sendable {
     package init(
         directory: BotDirectory,
         knowledgeBases: KnowledgeBases,
+        store: SQLiteStore,
+        threadPool: NIOThreadPool,
+        logger: Logger = Logger(label: "chatbotd.operations"),
         now: @escaping @Sendable () -> Int64,
         nowMilliseconds: (@Sendable () -> Int64)? = nil
     ) {
         self.directory = directory
         self.knowledgeBases = knowledgeBases
+        self.store = store
+        self.threadPool = threadPool
+        self.logger = logger
         self.now = now
         self.nowMilliseconds = nowMilliseconds ?? { now() * 1000 }
         self.messageIDs = MessageIDs()

@@ -46,7 +46,13 @@ package struct ChatbotRPCService: RPCService {
             },
             Self.notYet("Message", ChatbotV1.MessageRequest.self, ChatbotV1.MessageResponse.self),
             Self.notYet("DictMessage", ChatbotV1.EncryptedRequest.self, ChatbotV1.QueryResponse.self),
-            Self.notYet("SetAutoReply", ChatbotV1.EncryptedRequest.self, ChatbotV1.SetAutoReplyResponse.self),
+            .unary("/chatbot.v1.Chatbot/SetAutoReply") {
+                (request: ChatbotV1.EncryptedRequest, _) -> UnaryOutcome<ChatbotV1.SetAutoReplyResponse> in
+                Self.management(operations, token: request.token) { bot throws(PlatformFailure) in
+                    let id = try await operations.setAutoReply(bot: bot, encrypt: request.encrypt)
+                    return ChatbotV1.SetAutoReplyResponse(ansNodeId: id)
+                }
+            },
             Self.notYet("BatchImportSkill", ChatbotV1.EncryptedRequest.self, ChatbotV1.BatchImportSkillResponse.self),
             Self.notYet("Publish", ChatbotV1.PublishRequest.self, ChatbotV1.PublishResponse.self),
             Self.notYet(
@@ -133,6 +139,22 @@ package struct ChatbotRPCService: RPCService {
             return .success(ChatbotV1.QueryResponse(answer, explain: request.explain))
         } catch {
             return .failure(error)
+        }
+    }
+
+    /// A management call: it writes to the store, so it always runs off the event loop.
+    private static func management<Response: Sendable>(
+        _ operations: ChatbotOperations,
+        token: String,
+        _ body: @escaping @Sendable (BotEntry) async throws(PlatformFailure) -> Response
+    ) -> UnaryOutcome<Response> {
+        .later {
+            do throws(PlatformFailure) {
+                let bot = try await operations.directory.lookup(token: token)
+                return .success(try await body(bot))
+            } catch {
+                return .failure(error.rpcError)
+            }
         }
     }
 

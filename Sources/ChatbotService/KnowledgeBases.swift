@@ -73,7 +73,20 @@ package final class KnowledgeBases: Sendable {
             }
             updated[revision.botID] = Versions(draft: draft, online: online, revision: revision)
         }
-        versions.withLock { $0 = updated }
+        // Refreshes may run at once (the poller, and a management call after its write): keep
+        // whichever state of a bot is newer, so an older refresh never undoes a newer one.
+        versions.withLock { versions in
+            for (botID, new) in updated {
+                if let existing = versions[botID],
+                    existing.revision.draftRevision > new.revision.draftRevision
+                        || existing.revision.publishedVersion > new.revision.publishedVersion
+                {
+                    continue
+                }
+                versions[botID] = new
+            }
+            for botID in versions.keys where updated[botID] == nil { versions[botID] = nil }
+        }
         return rebuilt
     }
 }

@@ -33,13 +33,14 @@ package struct OpenAPIGateway: Sendable {
 
     /// The operations of the platform's API this gateway does not serve yet (501, not 404).
     private static let notYet: Set<Substring> = [
-        "message", "dictmsg", "setautoreply", "sendmsg", "batchimportskill", "publish", "publish_progress",
+        "message", "dictmsg", "sendmsg", "batchimportskill", "publish", "publish_progress",
         "kefustate",
     ]
 
     private enum Operation {
         case sign
         case aibot
+        case setAutoReply
     }
 
     /// Answers one request whose path starts with ``pathPrefix``.
@@ -53,6 +54,7 @@ package struct OpenAPIGateway: Sendable {
         switch parts.first {
         case "sign": operation = .sign
         case "aibot": operation = .aibot
+        case "setautoreply": operation = .setAutoReply
         case let name? where Self.notYet.contains(name):
             return .done(Self.error(.notImplemented, "/openapi/\(name) is not implemented yet"))
         default:
@@ -78,12 +80,15 @@ package struct OpenAPIGateway: Sendable {
         }
         let operations = self.operations
         if let bot = operations.directory.cached(token: token) {
-            return .done(Self.perform(operation, operations, bot, fields))
+            return Self.perform(operation, operations, bot, fields)
         }
         return .later {
             do throws(PlatformFailure) {
                 let bot = try await operations.directory.lookup(token: token)
-                return Self.perform(operation, operations, bot, fields)
+                switch Self.perform(operation, operations, bot, fields) {
+                case .done(let response): return response
+                case .later(let response): return await response()
+                }
             } catch {
                 return Self.failure(error)
             }
@@ -91,6 +96,46 @@ package struct OpenAPIGateway: Sendable {
     }
 
     private static func perform(
+        _ operation: Operation,
+        _ operations: ChatbotOperations,
+        _ bot: BotEntry,
+        _ fields: OpenAPIFields
+    ) -> HTTP1Outcome {
+        switch operation {
+        case .sign, .aibot:
+            return .done(answer(operation, operations, bot, fields))
+        case .setAutoReply:
+            let encrypt = Self.encrypt(fields)
+            return .later {
+                do throws(PlatformFailure) {
+                    let id = try await operations.setAutoReply(bot: bot, encrypt: encrypt)
+                    var writer = Self.okWriter()
+                    writer.write(member: "ans_node_id", integer: id)
+                    writer.endObject()
+                    return json(.ok, writer.bytes)
+                } catch {
+                    return failure(error)
+                }
+            }
+        }
+    }
+
+    /// The envelope of a management call: the field `encrypt`, or `encrypted` as some clients send it.
+    private static func encrypt(_ fields: OpenAPIFields) -> String {
+        fields.contains("encrypt") ? fields.string("encrypt") : fields.string("encrypted")
+    }
+
+    /// A writer with `{"errcode":0,"errmsg":"ok"` written, for the caller to add members and close.
+    private static func okWriter() -> JSONWriter {
+        var writer = JSONWriter(escapingNonASCII: false)
+        writer.beginObject()
+        writer.write(member: "errcode", integer: 0)
+        writer.write(member: "errmsg", string: "ok")
+        return writer
+    }
+
+    /// The dialogue calls, answered on the event loop.
+    private static func answer(
         _ operation: Operation,
         _ operations: ChatbotOperations,
         _ bot: BotEntry,
@@ -130,6 +175,8 @@ package struct OpenAPIGateway: Sendable {
                     )
                 )
                 return json(.ok, answer.json)
+            default:
+                preconditionFailure("not a dialogue call")
             }
         } catch {
             return failure(error)

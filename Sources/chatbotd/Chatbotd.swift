@@ -61,6 +61,9 @@ struct Chatbotd: AsyncParsableCommand {
         let operations = ChatbotOperations(
             directory: directory,
             knowledgeBases: knowledgeBases,
+            store: store,
+            threadPool: threadPool,
+            logger: logger,
             now: seconds,
             nowMilliseconds: milliseconds
         )

@@ -35,7 +35,12 @@ import Testing
         try prepare(store, bot)
         let knowledgeBases = KnowledgeBases(store: store)
         try knowledgeBases.refresh()
-        let operations = ChatbotOperations(directory: directoryOfBots, knowledgeBases: knowledgeBases) {
+        let operations = ChatbotOperations(
+            directory: directoryOfBots,
+            knowledgeBases: knowledgeBases,
+            store: store,
+            threadPool: threadPool
+        ) {
             1_700_000_000
         }
         var configuration = RPCServer.Configuration()
