@@ -66,8 +66,8 @@ extension ChatbotOperations {
     /// returning, so that the next `env=debug` query finds it.
     ///
     /// - Returns: The entry's id (`ans_node_id`).
-    /// - Throws: 1013 for the envelope, 1007 for the fields (see ``autoReply(from:)``), -1 when
-    ///   the store fails.
+    /// - Throws: 1013 for the envelope, 1007 for the fields (see ``autoReply(from:)``), 1015 when
+    ///   the managerid is not one of the bot's managers, -1 when the store fails.
     package func setAutoReply(bot: BotEntry, encrypt: String) async throws(PlatformFailure) -> Int64 {
         let reply = try Self.autoReply(from: openEnvelope(bot: bot, encrypt: encrypt))
         let entry = FAQEntry(
@@ -79,11 +79,23 @@ extension ChatbotOperations {
         )
         let botID = bot.bot.id
         let knowledgeBases = self.knowledgeBases
-        return try await withStore { store throws(StoreError) in
+        let managerID = reply.managerID
+        let id = try await withStore { store throws(StoreError) -> Int64? in
+            guard try store.isManager(botID: botID, managerID: managerID) else { return nil }
             let stored = try store.upsertEntry(botID: botID, entry)
             try knowledgeBases.refresh()
             return stored.id
         }
+        guard let id else { throw Self.unknownManager(managerID) }
+        return id
+    }
+
+    /// 1015, naming the managerid.
+    static func unknownManager(_ managerID: String) -> PlatformFailure {
+        PlatformFailure(
+            .managerUnknown,
+            "managerid \"\(managerID)\" is not a manager of this bot (chatbotctl bots add-manager)"
+        )
     }
 
     /// Runs `body` on the thread pool (the store blocks) and maps its failures: an invalid entry

@@ -20,10 +20,8 @@ MANAGER = "manager-1"
 
 
 def setup(server):
-    try:
-        server.ctl("bots", "add-manager", "--token", server.bot["token"], "--managerid", MANAGER)
-    except RuntimeError:
-        server.managers = False  # before managers existed: every managerid is accepted
+    added = json.loads(server.ctl("bots", "add-manager", "--token", server.bot["token"], "--managerid", MANAGER))
+    assert added == {"token": server.bot["token"], "managerid": MANAGER, "added": True, "managers": [MANAGER]}
     server.other = json.loads(server.ctl("bots", "add", "--name", "other"))
 
 
@@ -221,6 +219,25 @@ def test_missing_fields_are_1007(http, server, missing):
     assert result["errcode"] == 1007 and missing in result["errmsg"], result
 
 
+@pytest.mark.parametrize("manager", ["manager-2", "MANAGER-1", " "])
+def test_unknown_manager_is_1015(http, server, manager):
+    xml = autoreply_xml("s", "unknown manager question", "c", manager=manager)
+    result = post(http, server, "setautoreply", server.bot["token"], json={"encrypt": encrypt(server.bot, xml)})
+    assert result["errcode"] == (1007 if manager == " " else 1015), result
+    assert aibot(http, server, "unknown manager question")["status"] != "FAQ"
+
+
+def test_a_manager_added_while_serving_is_accepted(http, server):
+    xml = autoreply_xml("late", "late manager question", "late manager answer", manager="late-manager")
+    body = {"encrypt": encrypt(server.bot, xml)}
+    assert post(http, server, "setautoreply", server.bot["token"], json=body)["errcode"] == 1015
+    server.ctl("bots", "add-manager", "--token", server.bot["token"], "--managerid", "late-manager")
+    assert post(http, server, "setautoreply", server.bot["token"], json=body)["errcode"] == 0
+    # A manager of one bot is nobody to another.
+    other = post(http, server, "setautoreply", server.other["token"], json={"encrypt": encrypt(server.other, xml)})
+    assert other["errcode"] == 1015
+
+
 def test_unknown_token_is_1001(http, server):
     result = post(http, server, "setautoreply", "no-such-token", json={"encrypt": "x"})
     assert result["errcode"] == 1001
@@ -239,6 +256,11 @@ def test_setautoreply_over_grpc(http, server, stub):
     with pytest.raises(grpc.RpcError) as error:
         client.SetAutoReply(pb.EncryptedRequest(token="nope", encrypt="x"))
     assert error.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    with pytest.raises(grpc.RpcError) as error:
+        client.SetAutoReply(pb.EncryptedRequest(token=server.bot["token"],
+                                                encrypt=encrypt(server.bot, autoreply_xml("s", "t", "c", manager="nobody"))))
+    assert error.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert dict(error.value.trailing_metadata())["chatbot-errcode"] == "1015"
 
 
 def test_the_server_keeps_serving(http, server):
