@@ -18,6 +18,7 @@ package struct ChatbotOperations: Sendable {
     package let store: SQLiteStore
     package let threadPool: NIOThreadPool
     package let logger: Logger
+    let publishTasks = PublishTasks()
     /// The current time in seconds since the epoch.
     package let now: @Sendable () -> Int64
     /// The current time in milliseconds since the epoch.

@@ -53,13 +53,27 @@ package struct ChatbotRPCService: RPCService {
                     return ChatbotV1.SetAutoReplyResponse(ansNodeId: id)
                 }
             },
-            Self.notYet("BatchImportSkill", ChatbotV1.EncryptedRequest.self, ChatbotV1.BatchImportSkillResponse.self),
-            Self.notYet("Publish", ChatbotV1.PublishRequest.self, ChatbotV1.PublishResponse.self),
-            Self.notYet(
-                "PublishProgress",
-                ChatbotV1.PublishProgressRequest.self,
-                ChatbotV1.PublishProgressResponse.self
-            ),
+            .unary("/chatbot.v1.Chatbot/BatchImportSkill") {
+                (request: ChatbotV1.EncryptedRequest, _) -> UnaryOutcome<ChatbotV1.BatchImportSkillResponse> in
+                Self.management(operations, token: request.token) { bot throws(PlatformFailure) in
+                    let imported = try await operations.batchImportSkill(bot: bot, encrypt: request.encrypt)
+                    return ChatbotV1.BatchImportSkillResponse(imported: Int32(clamping: imported))
+                }
+            },
+            // Publish and PublishProgress carry no envelope in the contract: the TOKEN is the credential.
+            .unary("/chatbot.v1.Chatbot/Publish") {
+                (request: ChatbotV1.PublishRequest, _) -> UnaryOutcome<ChatbotV1.PublishResponse> in
+                Self.management(operations, token: request.token) { bot throws(PlatformFailure) in
+                    ChatbotV1.PublishResponse(taskId: try await operations.publish(bot: bot, managerID: nil))
+                }
+            },
+            .unary("/chatbot.v1.Chatbot/PublishProgress") {
+                (request: ChatbotV1.PublishProgressRequest, _) -> UnaryOutcome<ChatbotV1.PublishProgressResponse> in
+                Self.management(operations, token: request.token) { bot throws(PlatformFailure) in
+                    _ = try operations.publishProgress(bot: bot, taskID: request.taskId)
+                    return ChatbotV1.PublishProgressResponse(progress: 100, done: true)
+                }
+            },
             Self.notYet("SendMessage", ChatbotV1.EncryptedRequest.self, ChatbotV1.SendMessageResponse.self),
             Self.notYet("GetKefuState", ChatbotV1.KefuStateRequest.self, ChatbotV1.KefuStateResponse.self),
             Self.notYet("ChangeKefuState", ChatbotV1.ChangeKefuStateRequest.self, ChatbotV1.KefuStateResponse.self),

@@ -33,7 +33,7 @@ package struct OpenAPIGateway: Sendable {
 
     /// The operations of the platform's API this gateway does not serve yet (501, not 404).
     private static let notYet: Set<Substring> = [
-        "message", "dictmsg", "sendmsg", "batchimportskill", "publish", "publish_progress",
+        "message", "dictmsg", "sendmsg",
         "kefustate",
     ]
 
@@ -41,6 +41,9 @@ package struct OpenAPIGateway: Sendable {
         case sign
         case aibot
         case setAutoReply
+        case batchImportSkill
+        case publish
+        case publishProgress
     }
 
     /// Answers one request whose path starts with ``pathPrefix``.
@@ -55,6 +58,9 @@ package struct OpenAPIGateway: Sendable {
         case "sign": operation = .sign
         case "aibot": operation = .aibot
         case "setautoreply": operation = .setAutoReply
+        case "batchimportskill": operation = .batchImportSkill
+        case "publish": operation = .publish
+        case "publish_progress": operation = .publishProgress
         case let name? where Self.notYet.contains(name):
             return .done(Self.error(.notImplemented, "/openapi/\(name) is not implemented yet"))
         default:
@@ -104,13 +110,35 @@ package struct OpenAPIGateway: Sendable {
         switch operation {
         case .sign, .aibot:
             return .done(answer(operation, operations, bot, fields))
-        case .setAutoReply:
+        case .setAutoReply, .batchImportSkill, .publish, .publishProgress:
             let encrypt = Self.encrypt(fields)
+            let taskID = fields.string("task_id")
             return .later {
                 do throws(PlatformFailure) {
-                    let id = try await operations.setAutoReply(bot: bot, encrypt: encrypt)
                     var writer = Self.okWriter()
-                    writer.write(member: "ans_node_id", integer: id)
+                    switch operation {
+                    case .setAutoReply:
+                        let id = try await operations.setAutoReply(bot: bot, encrypt: encrypt)
+                        writer.write(member: "ans_node_id", integer: id)
+                    case .batchImportSkill:
+                        let imported = try await operations.batchImportSkill(bot: bot, encrypt: encrypt)
+                        writer.write(member: "imported", integer: Int64(imported))
+                    case .publish:
+                        let task = try await operations.publish(bot: bot, encrypt: encrypt)
+                        writer.write(member: "task_id", string: task)
+                    default:
+                        // The platform's shape ({code, msg, data{progress, status}}) and ours.
+                        let task = try await operations.publishProgress(bot: bot, encrypt: encrypt, taskID: taskID)
+                        writer.write(member: "task_id", string: task)
+                        writer.write(member: "progress", integer: 100)
+                        writer.write(member: "done", bool: true)
+                        writer.write(member: "code", integer: 0)
+                        writer.write(member: "msg", string: "success")
+                        writer.write(
+                            member: "data",
+                            value: .object([("progress", .integer(100)), ("status", .integer(1))])
+                        )
+                    }
                     writer.endObject()
                     return json(.ok, writer.bytes)
                 } catch {

@@ -266,3 +266,124 @@ def test_setautoreply_over_grpc(http, server, stub):
 def test_the_server_keeps_serving(http, server):
     assert http.get(f"{server.url}/healthz", timeout=10).text == "ok\n"
     assert aibot(http, server, "有停车场吗")["status"] == "FAQ"
+
+
+# MARK: batchimportskill, publish, publish_progress
+
+
+def skill_xml(skill, title, questions, answers):
+    return ("<skill>" + cdata("skillname", skill) + cdata("title", title)
+            + "".join(cdata("question", q) for q in questions) + "".join(cdata("answer", a) for a in answers)
+            + "</skill>")
+
+
+def batch_xml(skills, mode="0", manager=MANAGER):
+    return "<xml>" + cdata("managerid", manager) + cdata("mode", mode) + "".join(skills) + "</xml>"
+
+
+def manager_xml(manager=MANAGER, task_id=None):
+    return "<xml>" + cdata("managerid", manager) + (cdata("task_id", task_id) if task_id else "") + "</xml>"
+
+
+def test_batchimportskill_then_debug_then_publish_then_online(http, server):
+    skills = [
+        skill_xml("Lockers", "Are there lockers", ["where can I leave my bag", "bag storage"],
+                  ["Lockers are at the entrance; bring a 1 yuan coin."]),
+        skill_xml("复印", "可以复印吗", ["复印机在哪", "打印怎么收费"], ["二楼有自助复印机，每页0.2元。", "也可以扫码打印。"]),
+    ]
+    result = post(http, server, "batchimportskill", server.bot["token"],
+                  json={"encrypt": encrypt(server.bot, batch_xml(skills))})
+    assert result == {"errcode": 0, "errmsg": "ok", "imported": 2}
+    debug = aibot(http, server, "where can I leave my bag")
+    assert debug["status"] == "FAQ" and debug["ans_node_name"] == "Lockers"
+    assert aibot(http, server, "复印机在哪")["answer"] == "二楼有自助复印机，每页0.2元。"
+    assert aibot(http, server, "where can I leave my bag", env="online")["ans_node_name"] != "Lockers"
+
+    published = post(http, server, "publish", server.bot["token"], json={"encrypt": encrypt(server.bot, manager_xml())})
+    assert published["errcode"] == 0 and published["task_id"]
+    online = aibot(http, server, "where can I leave my bag", env="online")
+    assert online["status"] == "FAQ" and online["ans_node_id"] == debug["ans_node_id"]
+    assert aibot(http, server, "有停车场吗", env="online")["status"] == "FAQ"  # the earlier setautoreply too
+
+    progress = post(http, server, "publish_progress", server.bot["token"],
+                    json={"encrypt": encrypt(server.bot, manager_xml(task_id=published["task_id"]))})
+    assert progress["errcode"] == 0 and progress["progress"] == 100 and progress["done"] is True
+    assert progress["data"] == {"progress": 100, "status": 1} and progress["task_id"] == published["task_id"]
+    # As the platform's docs send it: only the managerid, for the latest publish.
+    latest = post(http, server, "publish_progress", server.bot["token"],
+                  data={"encrypt": encrypt(server.bot, manager_xml())})
+    assert latest["task_id"] == published["task_id"]
+
+
+def test_batchimportskill_mode_1_replaces_everything(http, server):
+    other = server.other
+    server.ctl("bots", "add-manager", "--token", other["token"], "--managerid", "boss")
+    first = [skill_xml("A", "alpha question one", [], ["alpha"]), skill_xml("B", "bravo question two", [], ["bravo"])]
+    body = {"encrypt": encrypt(other, batch_xml(first, manager="boss"))}
+    assert post(http, server, "batchimportskill", other["token"], json=body)["imported"] == 2
+    body = {"encrypt": encrypt(other, batch_xml([skill_xml("C", "charlie question three", [], ["charlie"])], "1",
+                                                manager="boss"))}
+    assert post(http, server, "batchimportskill", other["token"], json=body)["imported"] == 1
+    assert aibot(http, server, "charlie question three", bot=other)["answer"] == "charlie"
+    assert aibot(http, server, "alpha question one", bot=other)["status"] != "FAQ"
+
+
+@pytest.mark.parametrize("xml,errcode,cause", [
+    (batch_xml([]), 1007, "skill is missing"),
+    (batch_xml([skill_xml("s", "t", [], [])]), 1007, "skill[0].answer is missing"),
+    (batch_xml([skill_xml("", "t", [], ["a"])]), 1007, "skill[0].skillname"),
+    (batch_xml([skill_xml("s", "t", [], ["a"]), skill_xml("s", "t", [], ["b"])]), 1007, "skill[1] repeats"),
+    (batch_xml([skill_xml("s", "t", [], ["ok", '{"image":{}}'])]), 1007, "skill[0].answer[1].image"),
+    (batch_xml([skill_xml("s", "t", [], ["a"])], mode="2"), 1007, "mode"),
+    (batch_xml([skill_xml("s", "t", [], ["a"])], manager="stranger"), 1015, "stranger"),
+    ("<xml><managerid>manager-1</managerid><skill><title>t</skill></xml>", 1013, "expected </title>"),
+])
+def test_batchimportskill_refusals(http, server, xml, errcode, cause):
+    result = post(http, server, "batchimportskill", server.bot["token"], json={"encrypt": encrypt(server.bot, xml)})
+    assert result["errcode"] == errcode and cause in result["errmsg"], result
+
+
+def test_publish_refusals(http, server):
+    token = server.bot["token"]
+    assert post(http, server, "publish", token, json={"encrypt": encrypt(server.bot, manager_xml("x"))})["errcode"] == 1015
+    assert post(http, server, "publish", token, json={})["errcode"] == 1013
+    assert post(http, server, "publish", "nope", json={})["errcode"] == 1001
+    unknown = post(http, server, "publish_progress", token,
+                   json={"encrypt": encrypt(server.bot, manager_xml(task_id="publish-0-0-0"))})
+    assert unknown["errcode"] == 1007 and "publish-0-0-0" in unknown["errmsg"]
+    never = post(http, server, "publish_progress", server.other["token"],
+                 json={"encrypt": encrypt(server.other, manager_xml("boss"))})
+    assert never["errcode"] in (0, 1007)
+
+
+def test_batch_and_publish_over_grpc_match_http(http, server, stub):
+    pb, client = stub
+    bot = server.bot
+    xml = batch_xml([skill_xml("gRPC batch", "grpc batch question", ["batch over grpc"], ["grpc batch answer"])])
+    assert client.BatchImportSkill(pb.EncryptedRequest(token=bot["token"], encrypt=encrypt(bot, xml))).imported == 1
+    debug = aibot(http, server, "batch over grpc")
+    assert debug["answer"] == "grpc batch answer"
+    task = client.Publish(pb.PublishRequest(token=bot["token"])).task_id
+    assert task
+    progress = client.PublishProgress(pb.PublishProgressRequest(token=bot["token"], task_id=task))
+    assert progress.progress == 100 and progress.done
+    online = client.Query(pb.QueryRequest(token=bot["token"], signature=signature(bot), query="batch over grpc",
+                                          env=pb.ENV_ONLINE))
+    assert online.ans_node_id == debug["ans_node_id"] and online.answer == "grpc batch answer"
+    for call, request, code in [
+        (client.PublishProgress, pb.PublishProgressRequest(token=bot["token"], task_id="nope"),
+         grpc.StatusCode.INVALID_ARGUMENT),
+        (client.PublishProgress, pb.PublishProgressRequest(token=server.other["token"], task_id=task),
+         grpc.StatusCode.INVALID_ARGUMENT),
+        (client.Publish, pb.PublishRequest(token="nope"), grpc.StatusCode.UNAUTHENTICATED),
+        (client.BatchImportSkill, pb.EncryptedRequest(token=bot["token"], encrypt=encrypt(bot, batch_xml([]))),
+         grpc.StatusCode.INVALID_ARGUMENT),
+    ]:
+        with pytest.raises(grpc.RpcError) as error:
+            call(request)
+        assert error.value.code() == code
+
+
+def test_still_serving_after_all_that(http, server):
+    assert http.get(f"{server.url}/healthz", timeout=10).text == "ok\n"
+    assert aibot(http, server, "where can I leave my bag", env="online")["status"] == "FAQ"
