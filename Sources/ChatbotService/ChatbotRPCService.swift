@@ -44,7 +44,20 @@ package struct ChatbotRPCService: RPCService {
                     }
                 }
             },
-            Self.notYet("Message", ChatbotV1.MessageRequest.self, ChatbotV1.MessageResponse.self),
+            .unary("/chatbot.v1.Chatbot/Message") {
+                (request: ChatbotV1.MessageRequest, _) -> UnaryOutcome<ChatbotV1.MessageResponse> in
+                if let bot = operations.directory.cached(token: request.token) {
+                    return .done(Self.message(operations, bot, request))
+                }
+                return .later {
+                    do throws(PlatformFailure) {
+                        let bot = try await operations.directory.lookup(token: request.token)
+                        return Self.message(operations, bot, request)
+                    } catch {
+                        return .failure(error.rpcError)
+                    }
+                }
+            },
             Self.notYet("DictMessage", ChatbotV1.EncryptedRequest.self, ChatbotV1.QueryResponse.self),
             .unary("/chatbot.v1.Chatbot/SetAutoReply") {
                 (request: ChatbotV1.EncryptedRequest, _) -> UnaryOutcome<ChatbotV1.SetAutoReplyResponse> in
@@ -153,6 +166,31 @@ package struct ChatbotRPCService: RPCService {
             return .success(ChatbotV1.QueryResponse(answer, explain: request.explain))
         } catch {
             return .failure(error)
+        }
+    }
+
+    private static func message(
+        _ operations: ChatbotOperations,
+        _ bot: BotEntry,
+        _ request: ChatbotV1.MessageRequest
+    ) -> Result<ChatbotV1.MessageResponse, RPCError> {
+        do throws(PlatformFailure) {
+            let answer = try operations.message(bot: bot, query: request.query)
+            let full = ChatbotV1.QueryResponse(answer, explain: false)
+            return .success(
+                ChatbotV1.MessageResponse(
+                    answer: full.answer,
+                    answerType: full.answerType,
+                    msg: full.msg,
+                    status: full.status,
+                    fromUserName: full.fromUserName,
+                    toUserName: full.toUserName,
+                    msgId: full.msgId,
+                    createTime: full.createTime
+                )
+            )
+        } catch {
+            return .failure(error.rpcError)
         }
     }
 

@@ -13,6 +13,13 @@ package import NIOHTTP1
 /// - `aibot`: `signature`, `query`, `env` (`online` by default, or `debug`),
 ///   `first_priority_skills`, `second_priority_skills` → the aibot response
 ///   (``DialogueAnswer/json``).
+/// - `message` (legacy): `query` = JWT{username, msg} → the legacy response
+///   (``DialogueAnswer/legacyJSON``), from the published knowledge base.
+/// - `setautoreply`, `batchimportskill`, `publish`, `publish_progress`: `encrypt` (or
+///   `encrypted`) = the platform's envelope of XML with a `managerid` →
+///   `{"errcode":0,"errmsg":"ok", …}` with `ans_node_id`, `imported`, `task_id`, or the progress.
+///   They write to the store off the event loop (1007 for a missing or malformed field, 1013 for
+///   the envelope or its XML, 1015 for an unknown managerid).
 ///
 /// Bodies are JSON or forms (``OpenAPIFields``). A platform failure is HTTP 200
 /// `{"errcode": N, "errmsg": "…"}`, as the platform sends it (1001 unknown TOKEN, 1002–1006 from
@@ -20,7 +27,8 @@ package import NIOHTTP1
 /// errcode -1 and an errmsg naming the cause: 400 for a body that cannot be read, 404 for an
 /// unknown operation, 405 for a method other than POST, 501 for an operation not built yet.
 ///
-/// A known TOKEN answers on the event loop; an unknown one is looked up in the store as a task.
+/// A dialogue call with a known TOKEN answers on the event loop; an unknown TOKEN is looked up in
+/// the store as a task, and management calls always run as tasks.
 package struct OpenAPIGateway: Sendable {
     private let operations: ChatbotOperations
 
@@ -33,13 +41,14 @@ package struct OpenAPIGateway: Sendable {
 
     /// The operations of the platform's API this gateway does not serve yet (501, not 404).
     private static let notYet: Set<Substring> = [
-        "message", "dictmsg", "sendmsg",
+        "dictmsg", "sendmsg",
         "kefustate",
     ]
 
     private enum Operation {
         case sign
         case aibot
+        case message
         case setAutoReply
         case batchImportSkill
         case publish
@@ -57,6 +66,7 @@ package struct OpenAPIGateway: Sendable {
         switch parts.first {
         case "sign": operation = .sign
         case "aibot": operation = .aibot
+        case "message": operation = .message
         case "setautoreply": operation = .setAutoReply
         case "batchimportskill": operation = .batchImportSkill
         case "publish": operation = .publish
@@ -108,7 +118,7 @@ package struct OpenAPIGateway: Sendable {
         _ fields: OpenAPIFields
     ) -> HTTP1Outcome {
         switch operation {
-        case .sign, .aibot:
+        case .sign, .aibot, .message:
             return .done(answer(operation, operations, bot, fields))
         case .setAutoReply, .batchImportSkill, .publish, .publishProgress:
             let encrypt = Self.encrypt(fields)
@@ -203,6 +213,8 @@ package struct OpenAPIGateway: Sendable {
                     )
                 )
                 return json(.ok, answer.json)
+            case .message:
+                return json(.ok, try operations.message(bot: bot, query: fields.string("query")).legacyJSON)
             default:
                 preconditionFailure("not a dialogue call")
             }

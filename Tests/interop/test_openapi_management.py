@@ -387,3 +387,52 @@ def test_batch_and_publish_over_grpc_match_http(http, server, stub):
 def test_still_serving_after_all_that(http, server):
     assert http.get(f"{server.url}/healthz", timeout=10).text == "ok\n"
     assert aibot(http, server, "where can I leave my bag", env="online")["status"] == "FAQ"
+
+
+# MARK: message (legacy)
+
+
+LEGACY_FIELDS = {"answer", "answer_type", "msg", "status", "from_user_name", "to_user_name", "msg_id", "create_time"}
+
+
+def legacy_query(bot, **claims):
+    return jwt.encode(claims, bot["encoding_aes_key"], algorithm="HS256")
+
+
+@pytest.mark.parametrize("form", [True, False])
+def test_message_answers_in_the_legacy_shape(http, server, form):
+    query = legacy_query(server.bot, username="wx-user-3", msg="where can I leave my bag")
+    body = {"data": {"query": query}} if form else {"json": {"query": query}}
+    result = post(http, server, "message", server.bot["token"], **body)
+    assert set(result) == LEGACY_FIELDS, result
+    assert result["status"] == "FAQ" and result["from_user_name"] == "wx-user-3"
+    assert result["to_user_name"] == server.bot["appid"] and result["answer_type"] == "text"
+    assert result["msg"] == [{"content": result["answer"], "msg_type": "text"}]
+    assert result["answer"].startswith("Lockers are at the entrance")
+
+
+@pytest.mark.parametrize("query,errcode", [
+    ("", 1004),
+    ("not.a.jwt", 1005),
+    ("EXPIRED", 1005),
+    ("NO_USERNAME", 1006),
+])
+def test_message_refusals(http, server, query, errcode):
+    if query == "EXPIRED":
+        query = legacy_query(server.bot, username="u", msg="x", exp=1000)
+    elif query == "NO_USERNAME":
+        query = legacy_query(server.bot, msg="x")
+    assert post(http, server, "message", server.bot["token"], data={"query": query})["errcode"] == errcode
+    assert post(http, server, "message", "nope", data={"query": query})["errcode"] == 1001
+
+
+def test_message_over_grpc_matches_http(http, server, stub):
+    pb, client = stub
+    query = legacy_query(server.bot, username="wx-user-4", msg="复印机在哪")
+    over_http = post(http, server, "message", server.bot["token"], data={"query": query})
+    over_grpc = client.Message(pb.MessageRequest(token=server.bot["token"], query=query))
+    assert over_grpc.answer == over_http["answer"] and over_grpc.from_user_name == "wx-user-4"
+    assert over_grpc.create_time and over_grpc.msg[0].content == over_http["answer"]
+    with pytest.raises(grpc.RpcError) as error:
+        client.Message(pb.MessageRequest(token=server.bot["token"], query=legacy_query(server.bot, msg="x")))
+    assert dict(error.value.trailing_metadata())["chatbot-errcode"] == "1006"
