@@ -82,6 +82,12 @@ package struct JSONWriter {
         bytes.append(contentsOf: String(value).utf8)
     }
 
+    /// Writes `"key":` and `value` inside an open object, with the comma it needs.
+    package mutating func write(member key: String, value: JSONValue) {
+        writeKey(key)
+        write(value)
+    }
+
     private mutating func writeKey(_ key: String) {
         if bytes.last != UInt8(ascii: "{") { bytes.append(UInt8(ascii: ",")) }
         write(string: key)

@@ -29,6 +29,8 @@ package struct ErrCode: RawRepresentable, Hashable, Sendable, CustomStringConver
     package static let customerServiceFieldEmpty = Self(rawValue: 1008)
     /// 1013: data decryption failed.
     package static let decryptionFailed = Self(rawValue: 1013)
+    /// 1015: the managerid of a management call is not one of the bot's managers.
+    package static let managerUnknown = Self(rawValue: 1015)
     /// 1019: data decryption failed (the code some operations use).
     package static let decryptionFailedAlternate = Self(rawValue: 1019)
 

@@ -66,8 +66,8 @@ extension ChatbotOperations {
     /// returning, so that the next `env=debug` query finds it.
     ///
     /// - Returns: The entry's id (`ans_node_id`).
-    /// - Throws: 1013 for the envelope, 1007 for the fields (see ``autoReply(from:)``), -1 when
-    ///   the store fails.
+    /// - Throws: 1013 for the envelope, 1007 for the fields (see ``autoReply(from:)``), 1015 when
+    ///   the managerid is not one of the bot's managers, -1 when the store fails.
     package func setAutoReply(bot: BotEntry, encrypt: String) async throws(PlatformFailure) -> Int64 {
         let reply = try Self.autoReply(from: openEnvelope(bot: bot, encrypt: encrypt))
         let entry = FAQEntry(
@@ -79,11 +79,150 @@ extension ChatbotOperations {
         )
         let botID = bot.bot.id
         let knowledgeBases = self.knowledgeBases
-        return try await withStore { store throws(StoreError) in
+        let managerID = reply.managerID
+        let id = try await withStore { store throws(StoreError) -> Int64? in
+            guard try store.isManager(botID: botID, managerID: managerID) else { return nil }
             let stored = try store.upsertEntry(botID: botID, entry)
             try knowledgeBases.refresh()
             return stored.id
         }
+        guard let id else { throw Self.unknownManager(managerID) }
+        return id
+    }
+
+    /// 1015, naming the managerid.
+    static func unknownManager(_ managerID: String) -> PlatformFailure {
+        PlatformFailure(
+            .managerUnknown,
+            "managerid \"\(managerID)\" is not a manager of this bot (chatbotctl bots add-manager)"
+        )
+    }
+
+    /// `batchimportskill`: adds or updates the payload's skills in the draft (mode 0), or makes the
+    /// draft exactly those skills (mode 1), in one transaction, keyed like `setautoreply` (skill and
+    /// title), and refreshes the draft in memory before returning.
+    ///
+    /// - Returns: How many entries were written.
+    /// - Throws: 1013 for the envelope, 1007 for a missing or malformed field (the errmsg names it,
+    ///   e.g. `skill[2].answer[0]`), 1015 for an unknown managerid, -1 when the store fails.
+    package func batchImportSkill(bot: BotEntry, encrypt: String) async throws(PlatformFailure) -> Int {
+        let payload = try openEnvelope(bot: bot, encrypt: encrypt)
+        let managerID = try Self.required("managerid", in: payload)
+        let replace: Bool
+        switch payload.value(of: "mode")?.trimmingWhitespace ?? "" {
+        case "", "0": replace = false
+        case "1": replace = true
+        case let other:
+            throw PlatformFailure(.managementFieldEmpty, "mode must be 0 (append) or 1 (replace all), not \"\(other)\"")
+        }
+        let skills = payload.children(named: "skill")
+        guard !skills.isEmpty else {
+            throw PlatformFailure(.managementFieldEmpty, "skill is missing: send at least one <skill>")
+        }
+        var entries: [FAQEntry] = []
+        var seen: [String: Int] = [:]
+        for (i, skill) in skills.enumerated() {
+            let path = "skill[\(i)]."
+            let name = try Self.required("skillname", in: skill, path: path)
+            let title = try Self.required("title", in: skill, path: path)
+            let answers = skill.values(of: "answer")
+            guard !answers.isEmpty else { throw PlatformFailure(.managementFieldEmpty, "\(path)answer is missing") }
+            for (j, answer) in answers.enumerated() {
+                do throws(RichAnswer.Invalid) {
+                    try RichAnswer.check(answer, field: "\(path)answer[\(j)]")
+                } catch {
+                    throw PlatformFailure(.managementFieldEmpty, error.message)
+                }
+            }
+            var questions: [String] = []
+            for (j, question) in skill.values(of: "question").enumerated() {
+                let trimmed = question.trimmingWhitespace
+                guard !trimmed.isEmpty else {
+                    throw PlatformFailure(.managementFieldEmpty, "\(path)question[\(j)] is empty")
+                }
+                if trimmed != title && !questions.contains(trimmed) { questions.append(trimmed) }
+            }
+            let key = FAQEntry.autoReplyKey(skill: name, question: title)
+            if let first = seen[key] {
+                throw PlatformFailure(
+                    .managementFieldEmpty,
+                    "skill[\(i)] repeats the skillname and title of skill[\(first)]"
+                )
+            }
+            seen[key] = i
+            entries.append(FAQEntry(key: key, skill: name, question: title, similar: questions, answers: answers))
+        }
+        let botID = bot.bot.id
+        let knowledgeBases = self.knowledgeBases
+        let entriesToWrite = entries
+        let imported = try await withStore { store throws(StoreError) -> Int? in
+            guard try store.isManager(botID: botID, managerID: managerID) else { return nil }
+            let stored = try store.importEntries(botID: botID, entriesToWrite, replace: replace)
+            try knowledgeBases.refresh()
+            return stored.count
+        }
+        guard let imported else { throw Self.unknownManager(managerID) }
+        return imported
+    }
+
+    /// `publish` over HTTP: the platform's envelope carries the managerid, checked like the other
+    /// management calls. gRPC's `Publish` has no envelope (its TOKEN is the credential) and calls
+    /// ``publish(bot:managerID:)`` with nil.
+    package func publish(bot: BotEntry, encrypt: String) async throws(PlatformFailure) -> String {
+        let payload = try openEnvelope(bot: bot, encrypt: encrypt)
+        return try await publish(bot: bot, managerID: Self.required("managerid", in: payload))
+    }
+
+    /// Copies the draft to the published knowledge base (one store transaction, committed before
+    /// returning), refreshes the online version in memory, and returns the task id for
+    /// `publish_progress`.
+    ///
+    /// - Throws: 1015 for a managerid that is not the bot's, -1 when the store fails.
+    package func publish(bot: BotEntry, managerID: String?) async throws(PlatformFailure) -> String {
+        let botID = bot.bot.id
+        let knowledgeBases = self.knowledgeBases
+        let version = try await withStore { store throws(StoreError) -> Int64? in
+            if let managerID, try !store.isManager(botID: botID, managerID: managerID) { return nil }
+            let version = try store.publish(botID: botID)
+            try knowledgeBases.refresh()
+            return version
+        }
+        guard let version else { throw Self.unknownManager(managerID ?? "") }
+        return publishTasks.record(botID: botID, version: version).id
+    }
+
+    /// `publish_progress` over HTTP: the envelope carries the managerid and, optionally, the
+    /// task_id (also accepted as a plain field); without one, the bot's latest publish.
+    package func publishProgress(bot: BotEntry, encrypt: String, taskID: String) async throws(PlatformFailure) -> String
+    {
+        let payload = try openEnvelope(bot: bot, encrypt: encrypt)
+        let managerID = try Self.required("managerid", in: payload)
+        let botID = bot.bot.id
+        let known = try await withStore { store throws(StoreError) in
+            try store.isManager(botID: botID, managerID: managerID)
+        }
+        guard known else { throw Self.unknownManager(managerID) }
+        let taskID = payload.value(of: "task_id")?.trimmingWhitespace ?? taskID
+        return try publishProgress(bot: bot, taskID: taskID)
+    }
+
+    /// The progress of a publish task of this bot: always complete, since publishing commits
+    /// before `publish` answers.
+    ///
+    /// - Returns: The task's id.
+    /// - Throws: 1007 when the task is unknown (another bot's, from before a restart, or never
+    ///   issued), or when `taskID` is empty and the bot has not been published by this process.
+    package func publishProgress(bot: BotEntry, taskID: String) throws(PlatformFailure) -> String {
+        guard let task = publishTasks.task(id: taskID, botID: bot.bot.id) else {
+            if taskID.isEmpty {
+                throw PlatformFailure(.managementFieldEmpty, "task_id is missing and this bot has no publish task yet")
+            }
+            throw PlatformFailure(
+                .managementFieldEmpty,
+                "task_id \"\(taskID)\" is not a publish task of this bot (tasks are kept in memory until a restart)"
+            )
+        }
+        return task.id
     }
 
     /// Runs `body` on the thread pool (the store blocks) and maps its failures: an invalid entry

@@ -18,6 +18,7 @@ package struct ChatbotOperations: Sendable {
     package let store: SQLiteStore
     package let threadPool: NIOThreadPool
     package let logger: Logger
+    let publishTasks = PublishTasks()
     /// The current time in seconds since the epoch.
     package let now: @Sendable () -> Int64
     /// The current time in milliseconds since the epoch.
@@ -132,6 +133,38 @@ extension ChatbotOperations {
             messageID: messageIDs.next(),
             createTime: nowMilliseconds(),
             query: query.query
+        )
+    }
+
+    /// `message` (legacy): the query is a JWT {username, msg} keyed like `sign`'s; the answer
+    /// comes from the published knowledge base, keyed by username (`from_user_name`).
+    ///
+    /// - Throws: 1002 when the bot is not approved; 1004 for an empty query, 1005 for an invalid
+    ///   or expired JWT, 1006 when it carries no username.
+    package func message(bot: BotEntry, query token: String) throws(PlatformFailure) -> DialogueAnswer {
+        guard bot.bot.approved else { throw PlatformFailure(.botNotApproved, "bot not approved") }
+        let claims: JWTClaims
+        do throws(CryptoError) {
+            claims = try bot.jwtKey.verify(token, now: now())
+        } catch {
+            throw PlatformFailure(error, use: .dialogue)
+        }
+        guard let userName = claims.userName, !userName.isEmpty else {
+            throw PlatformFailure(.signatureUserIDMissing, "the query JWT carries no username")
+        }
+        let text = claims.message ?? ""
+        let reply = knowledgeBases.knowledgeBase(botID: bot.bot.id, env: .online).reply(
+            to: text,
+            settings: bot.bot.settings,
+            fallbackSeed: Self.seed(text)
+        )
+        return DialogueAnswer(
+            reply: reply,
+            userID: userName,
+            botName: bot.bot.appID,
+            messageID: messageIDs.next(),
+            createTime: nowMilliseconds(),
+            query: text
         )
     }
 

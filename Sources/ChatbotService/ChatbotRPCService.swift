@@ -44,7 +44,20 @@ package struct ChatbotRPCService: RPCService {
                     }
                 }
             },
-            Self.notYet("Message", ChatbotV1.MessageRequest.self, ChatbotV1.MessageResponse.self),
+            .unary("/chatbot.v1.Chatbot/Message") {
+                (request: ChatbotV1.MessageRequest, _) -> UnaryOutcome<ChatbotV1.MessageResponse> in
+                if let bot = operations.directory.cached(token: request.token) {
+                    return .done(Self.message(operations, bot, request))
+                }
+                return .later {
+                    do throws(PlatformFailure) {
+                        let bot = try await operations.directory.lookup(token: request.token)
+                        return Self.message(operations, bot, request)
+                    } catch {
+                        return .failure(error.rpcError)
+                    }
+                }
+            },
             Self.notYet("DictMessage", ChatbotV1.EncryptedRequest.self, ChatbotV1.QueryResponse.self),
             .unary("/chatbot.v1.Chatbot/SetAutoReply") {
                 (request: ChatbotV1.EncryptedRequest, _) -> UnaryOutcome<ChatbotV1.SetAutoReplyResponse> in
@@ -53,13 +66,27 @@ package struct ChatbotRPCService: RPCService {
                     return ChatbotV1.SetAutoReplyResponse(ansNodeId: id)
                 }
             },
-            Self.notYet("BatchImportSkill", ChatbotV1.EncryptedRequest.self, ChatbotV1.BatchImportSkillResponse.self),
-            Self.notYet("Publish", ChatbotV1.PublishRequest.self, ChatbotV1.PublishResponse.self),
-            Self.notYet(
-                "PublishProgress",
-                ChatbotV1.PublishProgressRequest.self,
-                ChatbotV1.PublishProgressResponse.self
-            ),
+            .unary("/chatbot.v1.Chatbot/BatchImportSkill") {
+                (request: ChatbotV1.EncryptedRequest, _) -> UnaryOutcome<ChatbotV1.BatchImportSkillResponse> in
+                Self.management(operations, token: request.token) { bot throws(PlatformFailure) in
+                    let imported = try await operations.batchImportSkill(bot: bot, encrypt: request.encrypt)
+                    return ChatbotV1.BatchImportSkillResponse(imported: Int32(clamping: imported))
+                }
+            },
+            // Publish and PublishProgress carry no envelope in the contract: the TOKEN is the credential.
+            .unary("/chatbot.v1.Chatbot/Publish") {
+                (request: ChatbotV1.PublishRequest, _) -> UnaryOutcome<ChatbotV1.PublishResponse> in
+                Self.management(operations, token: request.token) { bot throws(PlatformFailure) in
+                    ChatbotV1.PublishResponse(taskId: try await operations.publish(bot: bot, managerID: nil))
+                }
+            },
+            .unary("/chatbot.v1.Chatbot/PublishProgress") {
+                (request: ChatbotV1.PublishProgressRequest, _) -> UnaryOutcome<ChatbotV1.PublishProgressResponse> in
+                Self.management(operations, token: request.token) { bot throws(PlatformFailure) in
+                    _ = try operations.publishProgress(bot: bot, taskID: request.taskId)
+                    return ChatbotV1.PublishProgressResponse(progress: 100, done: true)
+                }
+            },
             Self.notYet("SendMessage", ChatbotV1.EncryptedRequest.self, ChatbotV1.SendMessageResponse.self),
             Self.notYet("GetKefuState", ChatbotV1.KefuStateRequest.self, ChatbotV1.KefuStateResponse.self),
             Self.notYet("ChangeKefuState", ChatbotV1.ChangeKefuStateRequest.self, ChatbotV1.KefuStateResponse.self),
@@ -139,6 +166,31 @@ package struct ChatbotRPCService: RPCService {
             return .success(ChatbotV1.QueryResponse(answer, explain: request.explain))
         } catch {
             return .failure(error)
+        }
+    }
+
+    private static func message(
+        _ operations: ChatbotOperations,
+        _ bot: BotEntry,
+        _ request: ChatbotV1.MessageRequest
+    ) -> Result<ChatbotV1.MessageResponse, RPCError> {
+        do throws(PlatformFailure) {
+            let answer = try operations.message(bot: bot, query: request.query)
+            let full = ChatbotV1.QueryResponse(answer, explain: false)
+            return .success(
+                ChatbotV1.MessageResponse(
+                    answer: full.answer,
+                    answerType: full.answerType,
+                    msg: full.msg,
+                    status: full.status,
+                    fromUserName: full.fromUserName,
+                    toUserName: full.toUserName,
+                    msgId: full.msgId,
+                    createTime: full.createTime
+                )
+            )
+        } catch {
+            return .failure(error.rpcError)
         }
     }
 

@@ -51,6 +51,28 @@ extension DialogueAnswer {
         writer.endObject()
     }
 
+    /// The legacy `/openapi/message` response: `answer`, `answer_type`, `msg[]`, `status`,
+    /// `from_user_name` (the username), `to_user_name`, `msg_id`, `create_time`.
+    package var legacyJSON: [UInt8] {
+        var writer = JSONWriter(escapingNonASCII: false)
+        writer.beginObject()
+        writer.write(member: "answer", string: reply.answer)
+        writer.write(member: "answer_type", string: reply.answerKind.rawValue)
+        writer.beginArray(member: "msg")
+        writer.beginObject()
+        writer.write(member: "content", string: reply.answer)
+        writer.write(member: "msg_type", string: reply.answerKind.rawValue)
+        writer.endObject()
+        writer.endArray()
+        writer.write(member: "status", string: Self.statusName(reply.status))
+        writer.write(member: "from_user_name", string: userID)
+        writer.write(member: "to_user_name", string: botName)
+        writer.write(member: "msg_id", string: messageID)
+        writer.write(member: "create_time", string: String(createTime))
+        writer.endObject()
+        return writer.bytes
+    }
+
     /// The platform's name of a status: `FAQ`, `FAQ_RECOMMEND`, `NOMATCH`.
     static func statusName(_ status: DialogueReply.Status) -> String {
         switch status {

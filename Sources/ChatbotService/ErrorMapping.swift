@@ -47,13 +47,17 @@ extension PlatformFailure {
 
 extension PlatformFailure {
     /// The gRPC status of this failure, with the errcode in the ``RPCError/errcodeTrailer``
-    /// trailer: 1001/1005 UNAUTHENTICATED, 1002 PERMISSION_DENIED, the other known client errors
-    /// INVALID_ARGUMENT, -1 (our own failure) INTERNAL.
+    /// trailer: 1001/1005 UNAUTHENTICATED, 1002 and 1015 PERMISSION_DENIED, the other known client
+    /// errors INVALID_ARGUMENT, -1 (our own failure) INTERNAL.
+    ///
+    /// 1015 (unknown managerid) is PERMISSION_DENIED rather than INVALID_ARGUMENT: the request is
+    /// well formed and the bot is known, the caller is just not allowed to manage it, and retrying
+    /// the same request cannot succeed until someone adds the manager.
     package var rpcError: RPCError {
         let code: RPCError.Code =
             switch errcode {
             case .tokenInvalid, .signatureInvalid: .unauthenticated
-            case .botNotApproved: .permissionDenied
+            case .botNotApproved, .managerUnknown: .permissionDenied
             case .signatureMissingUserID, .signatureEmpty, .signatureUserIDMissing, .managementFieldEmpty,
                 .customerServiceFieldEmpty, .decryptionFailed, .decryptionFailedAlternate:
                 .invalidArgument

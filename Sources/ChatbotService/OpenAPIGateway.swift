@@ -13,6 +13,13 @@ package import NIOHTTP1
 /// - `aibot`: `signature`, `query`, `env` (`online` by default, or `debug`),
 ///   `first_priority_skills`, `second_priority_skills` → the aibot response
 ///   (``DialogueAnswer/json``).
+/// - `message` (legacy): `query` = JWT{username, msg} → the legacy response
+///   (``DialogueAnswer/legacyJSON``), from the published knowledge base.
+/// - `setautoreply`, `batchimportskill`, `publish`, `publish_progress`: `encrypt` (or
+///   `encrypted`) = the platform's envelope of XML with a `managerid` →
+///   `{"errcode":0,"errmsg":"ok", …}` with `ans_node_id`, `imported`, `task_id`, or the progress.
+///   They write to the store off the event loop (1007 for a missing or malformed field, 1013 for
+///   the envelope or its XML, 1015 for an unknown managerid).
 ///
 /// Bodies are JSON or forms (``OpenAPIFields``). A platform failure is HTTP 200
 /// `{"errcode": N, "errmsg": "…"}`, as the platform sends it (1001 unknown TOKEN, 1002–1006 from
@@ -20,7 +27,8 @@ package import NIOHTTP1
 /// errcode -1 and an errmsg naming the cause: 400 for a body that cannot be read, 404 for an
 /// unknown operation, 405 for a method other than POST, 501 for an operation not built yet.
 ///
-/// A known TOKEN answers on the event loop; an unknown one is looked up in the store as a task.
+/// A dialogue call with a known TOKEN answers on the event loop; an unknown TOKEN is looked up in
+/// the store as a task, and management calls always run as tasks.
 package struct OpenAPIGateway: Sendable {
     private let operations: ChatbotOperations
 
@@ -33,14 +41,18 @@ package struct OpenAPIGateway: Sendable {
 
     /// The operations of the platform's API this gateway does not serve yet (501, not 404).
     private static let notYet: Set<Substring> = [
-        "message", "dictmsg", "sendmsg", "batchimportskill", "publish", "publish_progress",
+        "dictmsg", "sendmsg",
         "kefustate",
     ]
 
     private enum Operation {
         case sign
         case aibot
+        case message
         case setAutoReply
+        case batchImportSkill
+        case publish
+        case publishProgress
     }
 
     /// Answers one request whose path starts with ``pathPrefix``.
@@ -54,7 +66,11 @@ package struct OpenAPIGateway: Sendable {
         switch parts.first {
         case "sign": operation = .sign
         case "aibot": operation = .aibot
+        case "message": operation = .message
         case "setautoreply": operation = .setAutoReply
+        case "batchimportskill": operation = .batchImportSkill
+        case "publish": operation = .publish
+        case "publish_progress": operation = .publishProgress
         case let name? where Self.notYet.contains(name):
             return .done(Self.error(.notImplemented, "/openapi/\(name) is not implemented yet"))
         default:
@@ -102,15 +118,37 @@ package struct OpenAPIGateway: Sendable {
         _ fields: OpenAPIFields
     ) -> HTTP1Outcome {
         switch operation {
-        case .sign, .aibot:
+        case .sign, .aibot, .message:
             return .done(answer(operation, operations, bot, fields))
-        case .setAutoReply:
+        case .setAutoReply, .batchImportSkill, .publish, .publishProgress:
             let encrypt = Self.encrypt(fields)
+            let taskID = fields.string("task_id")
             return .later {
                 do throws(PlatformFailure) {
-                    let id = try await operations.setAutoReply(bot: bot, encrypt: encrypt)
                     var writer = Self.okWriter()
-                    writer.write(member: "ans_node_id", integer: id)
+                    switch operation {
+                    case .setAutoReply:
+                        let id = try await operations.setAutoReply(bot: bot, encrypt: encrypt)
+                        writer.write(member: "ans_node_id", integer: id)
+                    case .batchImportSkill:
+                        let imported = try await operations.batchImportSkill(bot: bot, encrypt: encrypt)
+                        writer.write(member: "imported", integer: Int64(imported))
+                    case .publish:
+                        let task = try await operations.publish(bot: bot, encrypt: encrypt)
+                        writer.write(member: "task_id", string: task)
+                    default:
+                        // The platform's shape ({code, msg, data{progress, status}}) and ours.
+                        let task = try await operations.publishProgress(bot: bot, encrypt: encrypt, taskID: taskID)
+                        writer.write(member: "task_id", string: task)
+                        writer.write(member: "progress", integer: 100)
+                        writer.write(member: "done", bool: true)
+                        writer.write(member: "code", integer: 0)
+                        writer.write(member: "msg", string: "success")
+                        writer.write(
+                            member: "data",
+                            value: .object([("progress", .integer(100)), ("status", .integer(1))])
+                        )
+                    }
                     writer.endObject()
                     return json(.ok, writer.bytes)
                 } catch {
@@ -175,6 +213,8 @@ package struct OpenAPIGateway: Sendable {
                     )
                 )
                 return json(.ok, answer.json)
+            case .message:
+                return json(.ok, try operations.message(bot: bot, query: fields.string("query")).legacyJSON)
             default:
                 preconditionFailure("not a dialogue call")
             }

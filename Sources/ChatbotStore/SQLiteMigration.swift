@@ -81,5 +81,18 @@ package struct SQLiteMigration: Sendable {
                 CREATE INDEX kb_published_entries_bot ON kb_published_entries (bot_id);
                 """
         ),
+        // Managers: the managerids a bot's management calls (setautoreply, batchimportskill,
+        // publish) may carry; any other gets errcode 1015.
+        SQLiteMigration(
+            version: 3,
+            sql: """
+                CREATE TABLE managers (
+                    bot_id INTEGER NOT NULL REFERENCES bots (id) ON DELETE CASCADE,
+                    managerid TEXT NOT NULL CHECK (managerid <> ''),
+                    created_at INTEGER NOT NULL,
+                    PRIMARY KEY (bot_id, managerid)
+                ) STRICT;
+                """
+        ),
     ]
 }

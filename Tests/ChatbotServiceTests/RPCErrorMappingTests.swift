@@ -8,6 +8,7 @@ import Testing
         (ErrCode.tokenInvalid, RPCError.Code.unauthenticated),
         (.signatureInvalid, .unauthenticated),
         (.botNotApproved, .permissionDenied),
+        (.managerUnknown, .permissionDenied),
         (.signatureMissingUserID, .invalidArgument),
         (.signatureEmpty, .invalidArgument),
         (.signatureUserIDMissing, .invalidArgument),

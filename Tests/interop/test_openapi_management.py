@@ -20,10 +20,8 @@ MANAGER = "manager-1"
 
 
 def setup(server):
-    try:
-        server.ctl("bots", "add-manager", "--token", server.bot["token"], "--managerid", MANAGER)
-    except RuntimeError:
-        server.managers = False  # before managers existed: every managerid is accepted
+    added = json.loads(server.ctl("bots", "add-manager", "--token", server.bot["token"], "--managerid", MANAGER))
+    assert added == {"token": server.bot["token"], "managerid": MANAGER, "added": True, "managers": [MANAGER]}
     server.other = json.loads(server.ctl("bots", "add", "--name", "other"))
 
 
@@ -221,6 +219,25 @@ def test_missing_fields_are_1007(http, server, missing):
     assert result["errcode"] == 1007 and missing in result["errmsg"], result
 
 
+@pytest.mark.parametrize("manager", ["manager-2", "MANAGER-1", " "])
+def test_unknown_manager_is_1015(http, server, manager):
+    xml = autoreply_xml("s", "unknown manager question", "c", manager=manager)
+    result = post(http, server, "setautoreply", server.bot["token"], json={"encrypt": encrypt(server.bot, xml)})
+    assert result["errcode"] == (1007 if manager == " " else 1015), result
+    assert aibot(http, server, "unknown manager question")["status"] != "FAQ"
+
+
+def test_a_manager_added_while_serving_is_accepted(http, server):
+    xml = autoreply_xml("late", "late manager question", "late manager answer", manager="late-manager")
+    body = {"encrypt": encrypt(server.bot, xml)}
+    assert post(http, server, "setautoreply", server.bot["token"], json=body)["errcode"] == 1015
+    server.ctl("bots", "add-manager", "--token", server.bot["token"], "--managerid", "late-manager")
+    assert post(http, server, "setautoreply", server.bot["token"], json=body)["errcode"] == 0
+    # A manager of one bot is nobody to another.
+    other = post(http, server, "setautoreply", server.other["token"], json={"encrypt": encrypt(server.other, xml)})
+    assert other["errcode"] == 1015
+
+
 def test_unknown_token_is_1001(http, server):
     result = post(http, server, "setautoreply", "no-such-token", json={"encrypt": "x"})
     assert result["errcode"] == 1001
@@ -239,8 +256,183 @@ def test_setautoreply_over_grpc(http, server, stub):
     with pytest.raises(grpc.RpcError) as error:
         client.SetAutoReply(pb.EncryptedRequest(token="nope", encrypt="x"))
     assert error.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    with pytest.raises(grpc.RpcError) as error:
+        client.SetAutoReply(pb.EncryptedRequest(token=server.bot["token"],
+                                                encrypt=encrypt(server.bot, autoreply_xml("s", "t", "c", manager="nobody"))))
+    assert error.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert dict(error.value.trailing_metadata())["chatbot-errcode"] == "1015"
 
 
 def test_the_server_keeps_serving(http, server):
     assert http.get(f"{server.url}/healthz", timeout=10).text == "ok\n"
     assert aibot(http, server, "有停车场吗")["status"] == "FAQ"
+
+
+# MARK: batchimportskill, publish, publish_progress
+
+
+def skill_xml(skill, title, questions, answers):
+    return ("<skill>" + cdata("skillname", skill) + cdata("title", title)
+            + "".join(cdata("question", q) for q in questions) + "".join(cdata("answer", a) for a in answers)
+            + "</skill>")
+
+
+def batch_xml(skills, mode="0", manager=MANAGER):
+    return "<xml>" + cdata("managerid", manager) + cdata("mode", mode) + "".join(skills) + "</xml>"
+
+
+def manager_xml(manager=MANAGER, task_id=None):
+    return "<xml>" + cdata("managerid", manager) + (cdata("task_id", task_id) if task_id else "") + "</xml>"
+
+
+def test_batchimportskill_then_debug_then_publish_then_online(http, server):
+    skills = [
+        skill_xml("Lockers", "Are there lockers", ["where can I leave my bag", "bag storage"],
+                  ["Lockers are at the entrance; bring a 1 yuan coin."]),
+        skill_xml("复印", "可以复印吗", ["复印机在哪", "打印怎么收费"], ["二楼有自助复印机，每页0.2元。", "也可以扫码打印。"]),
+    ]
+    result = post(http, server, "batchimportskill", server.bot["token"],
+                  json={"encrypt": encrypt(server.bot, batch_xml(skills))})
+    assert result == {"errcode": 0, "errmsg": "ok", "imported": 2}
+    debug = aibot(http, server, "where can I leave my bag")
+    assert debug["status"] == "FAQ" and debug["ans_node_name"] == "Lockers"
+    assert aibot(http, server, "复印机在哪")["answer"] == "二楼有自助复印机，每页0.2元。"
+    assert aibot(http, server, "where can I leave my bag", env="online")["ans_node_name"] != "Lockers"
+
+    published = post(http, server, "publish", server.bot["token"], json={"encrypt": encrypt(server.bot, manager_xml())})
+    assert published["errcode"] == 0 and published["task_id"]
+    online = aibot(http, server, "where can I leave my bag", env="online")
+    assert online["status"] == "FAQ" and online["ans_node_id"] == debug["ans_node_id"]
+    assert aibot(http, server, "有停车场吗", env="online")["status"] == "FAQ"  # the earlier setautoreply too
+
+    progress = post(http, server, "publish_progress", server.bot["token"],
+                    json={"encrypt": encrypt(server.bot, manager_xml(task_id=published["task_id"]))})
+    assert progress["errcode"] == 0 and progress["progress"] == 100 and progress["done"] is True
+    assert progress["data"] == {"progress": 100, "status": 1} and progress["task_id"] == published["task_id"]
+    # As the platform's docs send it: only the managerid, for the latest publish.
+    latest = post(http, server, "publish_progress", server.bot["token"],
+                  data={"encrypt": encrypt(server.bot, manager_xml())})
+    assert latest["task_id"] == published["task_id"]
+
+
+def test_batchimportskill_mode_1_replaces_everything(http, server):
+    other = server.other
+    server.ctl("bots", "add-manager", "--token", other["token"], "--managerid", "boss")
+    first = [skill_xml("A", "alpha question one", [], ["alpha"]), skill_xml("B", "bravo question two", [], ["bravo"])]
+    body = {"encrypt": encrypt(other, batch_xml(first, manager="boss"))}
+    assert post(http, server, "batchimportskill", other["token"], json=body)["imported"] == 2
+    body = {"encrypt": encrypt(other, batch_xml([skill_xml("C", "charlie question three", [], ["charlie"])], "1",
+                                                manager="boss"))}
+    assert post(http, server, "batchimportskill", other["token"], json=body)["imported"] == 1
+    assert aibot(http, server, "charlie question three", bot=other)["answer"] == "charlie"
+    assert aibot(http, server, "alpha question one", bot=other)["status"] != "FAQ"
+
+
+@pytest.mark.parametrize("xml,errcode,cause", [
+    (batch_xml([]), 1007, "skill is missing"),
+    (batch_xml([skill_xml("s", "t", [], [])]), 1007, "skill[0].answer is missing"),
+    (batch_xml([skill_xml("", "t", [], ["a"])]), 1007, "skill[0].skillname"),
+    (batch_xml([skill_xml("s", "t", [], ["a"]), skill_xml("s", "t", [], ["b"])]), 1007, "skill[1] repeats"),
+    (batch_xml([skill_xml("s", "t", [], ["ok", '{"image":{}}'])]), 1007, "skill[0].answer[1].image"),
+    (batch_xml([skill_xml("s", "t", [], ["a"])], mode="2"), 1007, "mode"),
+    (batch_xml([skill_xml("s", "t", [], ["a"])], manager="stranger"), 1015, "stranger"),
+    ("<xml><managerid>manager-1</managerid><skill><title>t</skill></xml>", 1013, "expected </title>"),
+])
+def test_batchimportskill_refusals(http, server, xml, errcode, cause):
+    result = post(http, server, "batchimportskill", server.bot["token"], json={"encrypt": encrypt(server.bot, xml)})
+    assert result["errcode"] == errcode and cause in result["errmsg"], result
+
+
+def test_publish_refusals(http, server):
+    token = server.bot["token"]
+    assert post(http, server, "publish", token, json={"encrypt": encrypt(server.bot, manager_xml("x"))})["errcode"] == 1015
+    assert post(http, server, "publish", token, json={})["errcode"] == 1013
+    assert post(http, server, "publish", "nope", json={})["errcode"] == 1001
+    unknown = post(http, server, "publish_progress", token,
+                   json={"encrypt": encrypt(server.bot, manager_xml(task_id="publish-0-0-0"))})
+    assert unknown["errcode"] == 1007 and "publish-0-0-0" in unknown["errmsg"]
+    never = post(http, server, "publish_progress", server.other["token"],
+                 json={"encrypt": encrypt(server.other, manager_xml("boss"))})
+    assert never["errcode"] in (0, 1007)
+
+
+def test_batch_and_publish_over_grpc_match_http(http, server, stub):
+    pb, client = stub
+    bot = server.bot
+    xml = batch_xml([skill_xml("gRPC batch", "grpc batch question", ["batch over grpc"], ["grpc batch answer"])])
+    assert client.BatchImportSkill(pb.EncryptedRequest(token=bot["token"], encrypt=encrypt(bot, xml))).imported == 1
+    debug = aibot(http, server, "batch over grpc")
+    assert debug["answer"] == "grpc batch answer"
+    task = client.Publish(pb.PublishRequest(token=bot["token"])).task_id
+    assert task
+    progress = client.PublishProgress(pb.PublishProgressRequest(token=bot["token"], task_id=task))
+    assert progress.progress == 100 and progress.done
+    online = client.Query(pb.QueryRequest(token=bot["token"], signature=signature(bot), query="batch over grpc",
+                                          env=pb.ENV_ONLINE))
+    assert online.ans_node_id == debug["ans_node_id"] and online.answer == "grpc batch answer"
+    for call, request, code in [
+        (client.PublishProgress, pb.PublishProgressRequest(token=bot["token"], task_id="nope"),
+         grpc.StatusCode.INVALID_ARGUMENT),
+        (client.PublishProgress, pb.PublishProgressRequest(token=server.other["token"], task_id=task),
+         grpc.StatusCode.INVALID_ARGUMENT),
+        (client.Publish, pb.PublishRequest(token="nope"), grpc.StatusCode.UNAUTHENTICATED),
+        (client.BatchImportSkill, pb.EncryptedRequest(token=bot["token"], encrypt=encrypt(bot, batch_xml([]))),
+         grpc.StatusCode.INVALID_ARGUMENT),
+    ]:
+        with pytest.raises(grpc.RpcError) as error:
+            call(request)
+        assert error.value.code() == code
+
+
+def test_still_serving_after_all_that(http, server):
+    assert http.get(f"{server.url}/healthz", timeout=10).text == "ok\n"
+    assert aibot(http, server, "where can I leave my bag", env="online")["status"] == "FAQ"
+
+
+# MARK: message (legacy)
+
+
+LEGACY_FIELDS = {"answer", "answer_type", "msg", "status", "from_user_name", "to_user_name", "msg_id", "create_time"}
+
+
+def legacy_query(bot, **claims):
+    return jwt.encode(claims, bot["encoding_aes_key"], algorithm="HS256")
+
+
+@pytest.mark.parametrize("form", [True, False])
+def test_message_answers_in_the_legacy_shape(http, server, form):
+    query = legacy_query(server.bot, username="wx-user-3", msg="where can I leave my bag")
+    body = {"data": {"query": query}} if form else {"json": {"query": query}}
+    result = post(http, server, "message", server.bot["token"], **body)
+    assert set(result) == LEGACY_FIELDS, result
+    assert result["status"] == "FAQ" and result["from_user_name"] == "wx-user-3"
+    assert result["to_user_name"] == server.bot["appid"] and result["answer_type"] == "text"
+    assert result["msg"] == [{"content": result["answer"], "msg_type": "text"}]
+    assert result["answer"].startswith("Lockers are at the entrance")
+
+
+@pytest.mark.parametrize("query,errcode", [
+    ("", 1004),
+    ("not.a.jwt", 1005),
+    ("EXPIRED", 1005),
+    ("NO_USERNAME", 1006),
+])
+def test_message_refusals(http, server, query, errcode):
+    if query == "EXPIRED":
+        query = legacy_query(server.bot, username="u", msg="x", exp=1000)
+    elif query == "NO_USERNAME":
+        query = legacy_query(server.bot, msg="x")
+    assert post(http, server, "message", server.bot["token"], data={"query": query})["errcode"] == errcode
+    assert post(http, server, "message", "nope", data={"query": query})["errcode"] == 1001
+
+
+def test_message_over_grpc_matches_http(http, server, stub):
+    pb, client = stub
+    query = legacy_query(server.bot, username="wx-user-4", msg="复印机在哪")
+    over_http = post(http, server, "message", server.bot["token"], data={"query": query})
+    over_grpc = client.Message(pb.MessageRequest(token=server.bot["token"], query=query))
+    assert over_grpc.answer == over_http["answer"] and over_grpc.from_user_name == "wx-user-4"
+    assert over_grpc.create_time and over_grpc.msg[0].content == over_http["answer"]
+    with pytest.raises(grpc.RpcError) as error:
+        client.Message(pb.MessageRequest(token=server.bot["token"], query=legacy_query(server.bot, msg="x")))
+    assert dict(error.value.trailing_metadata())["chatbot-errcode"] == "1006"
