@@ -16,47 +16,17 @@ package struct ChatbotRPCService: RPCService {
         return [
             .unary("/chatbot.v1.Chatbot/Sign") {
                 (request: ChatbotV1.SignRequest, _) -> UnaryOutcome<ChatbotV1.SignResponse> in
-                // A known bot answers on the event loop; an unknown TOKEN reads the store off it.
-                if let bot = operations.directory.cached(token: request.token) {
-                    return .done(Self.sign(operations, bot, request))
-                }
-                return .later {
-                    do throws(PlatformFailure) {
-                        let bot = try await operations.directory.lookup(token: request.token)
-                        return Self.sign(operations, bot, request)
-                    } catch {
-                        return .failure(error.rpcError)
-                    }
-                }
+                Self.withBot(operations, token: request.token) { Self.sign(operations, $0, request) }
             },
             .unary("/chatbot.v1.Chatbot/Query") {
                 (request: ChatbotV1.QueryRequest, _) -> UnaryOutcome<ChatbotV1.QueryResponse> in
-                // Matching is CPU work of tens of microseconds: a known bot answers on the event loop.
-                if let bot = operations.directory.cached(token: request.token) {
-                    return .done(Self.query(operations, bot, request).mapError(\.rpcError))
-                }
-                return .later {
-                    do throws(PlatformFailure) {
-                        let bot = try await operations.directory.lookup(token: request.token)
-                        return Self.query(operations, bot, request).mapError(\.rpcError)
-                    } catch {
-                        return .failure(error.rpcError)
-                    }
+                Self.withBot(operations, token: request.token) {
+                    Self.query(operations, $0, request).mapError(\.rpcError)
                 }
             },
             .unary("/chatbot.v1.Chatbot/Message") {
                 (request: ChatbotV1.MessageRequest, _) -> UnaryOutcome<ChatbotV1.MessageResponse> in
-                if let bot = operations.directory.cached(token: request.token) {
-                    return .done(Self.message(operations, bot, request))
-                }
-                return .later {
-                    do throws(PlatformFailure) {
-                        let bot = try await operations.directory.lookup(token: request.token)
-                        return Self.message(operations, bot, request)
-                    } catch {
-                        return .failure(error.rpcError)
-                    }
-                }
+                Self.withBot(operations, token: request.token) { Self.message(operations, $0, request) }
             },
             Self.notYet("DictMessage", ChatbotV1.EncryptedRequest.self, ChatbotV1.QueryResponse.self),
             .unary("/chatbot.v1.Chatbot/SetAutoReply") {
@@ -195,6 +165,24 @@ package struct ChatbotRPCService: RPCService {
     }
 
     /// A management call: it writes to the store, so it always runs off the event loop.
+    /// Answers with `answer` for the bot that `token` selects. A known bot answers on the event loop
+    /// (a lock and a dictionary lookup; signing and matching are microseconds of CPU); an unknown
+    /// TOKEN reads the store off it.
+    private static func withBot<Response: Sendable>(
+        _ operations: ChatbotOperations,
+        token: String,
+        _ answer: @escaping @Sendable (BotEntry) -> Result<Response, RPCError>
+    ) -> UnaryOutcome<Response> {
+        if let bot = operations.directory.cached(token: token) { return .done(answer(bot)) }
+        return .later {
+            do throws(PlatformFailure) {
+                return answer(try await operations.directory.lookup(token: token))
+            } catch {
+                return .failure(error.rpcError)
+            }
+        }
+    }
+
     private static func management<Response: Sendable>(
         _ operations: ChatbotOperations,
         token: String,
