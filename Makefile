@@ -39,11 +39,14 @@ deps:
 
 # Regenerates the protoc-c output and the Swift bridge from proto/ and fails if that changed
 # anything: generated code is committed and never edited by hand.
-GENERATED := Sources/CChatbotProto Sources/ChatbotProto/Generated
+# Hashes every file git would see (tracked or new, not ignored), so build output in ignored folders
+# does not count.
+GENERATED := Sources/CChatbotProto Sources/ChatbotProto/Generated clients
+HASH_GENERATED = git ls-files -co --exclude-standard -- $(GENERATED) | sort | xargs -d '\n' sha256sum | sha256sum
 check-generated:
-	@before=$$(find $(GENERATED) -type f | sort | xargs sha256sum | sha256sum); \
+	@before=$$($(HASH_GENERATED)); \
 	scripts/generate >/dev/null; \
-	after=$$(find $(GENERATED) -type f | sort | xargs sha256sum | sha256sum); \
+	after=$$($(HASH_GENERATED)); \
 	if [ "$$before" != "$$after" ]; then \
 		echo "generated code was out of date with proto/; scripts/generate has rewritten it: commit the result"; \
 		git status --short -- $(GENERATED); exit 1; \
