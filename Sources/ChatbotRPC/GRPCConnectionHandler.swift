@@ -2,8 +2,11 @@ internal import ChatbotHTTP2
 internal import Glibc
 internal import Logging
 internal import NIOCore
+internal import NIOHTTP1
 
-/// Serves gRPC on one HTTP/2 connection: owns its nghttp2 session and its calls.
+/// Serves gRPC on one HTTP/2 connection: owns its nghttp2 session and its calls. A request that
+/// is not gRPC (no `application/grpc` content type, and no gRPC method at its path) goes to the
+/// ``HTTPRoutes``, as over HTTP/1.1, with the same body limit and body timeout.
 ///
 /// Everything here runs on the channel's event loop. Unary handlers that answer at once run
 /// inline; others, and streaming handlers, run as tasks that hand their results back through
@@ -19,9 +22,14 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         var maxQueuedBytesPerStream = 256 << 10
         /// How long a graceful shutdown waits for calls in flight before closing.
         var shutdownGracePeriod = TimeAmount.seconds(10)
+        /// The largest body of a plain HTTP request (413 above).
+        var maxPlainBodySize = 1 << 20
+        /// How long a plain HTTP request's body may take after its headers (408 after).
+        var plainBodyTimeout = TimeAmount.seconds(10)
     }
 
     private let router: RPCRouter
+    private let httpRoutes: HTTPRoutes
     private let configuration: Configuration
     private let logger: Logger
     private var session: HTTP2Session?
@@ -34,8 +42,9 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     private var shuttingDown = false
     private var closing = false
 
-    init(router: RPCRouter, configuration: Configuration, logger: Logger) {
+    init(router: RPCRouter, httpRoutes: HTTPRoutes, configuration: Configuration, logger: Logger) {
         self.router = router
+        self.httpRoutes = httpRoutes
         self.configuration = configuration
         self.logger = logger
     }
@@ -164,6 +173,12 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         if Self.equals(name, ":path") {
             call.method = router.method(path: value)
             if call.method == nil { call.unknownPath = String(decoding: value, as: UTF8.self) }
+        } else if Self.equals(name, ":method") {
+            if !Self.equals(value, "POST") { call.requestMethod = String(decoding: value, as: UTF8.self) }
+        } else if call.method == nil && name.first != UInt8(ascii: ":") {
+            // Not a gRPC method: keep the headers for a plain HTTP route.
+            if Self.equals(name, "content-type") { call.isGRPC = Self.isGRPCContentType(value) }
+            call.plainHeaders.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
         } else if Self.equals(name, "content-type") {
             call.isGRPC = Self.isGRPCContentType(value)
         } else if Self.equals(name, "grpc-timeout") {
@@ -183,7 +198,10 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
             return
         }
         call.headersDone = true
-        if shuttingDown {
+        if call.method == nil && !call.isGRPC {
+            startPlain(call)
+            if endStream { endOfRequest(call) }
+        } else if shuttingDown {
             fail(call, RPCError(.unavailable, "the server is shutting down"))
         } else if !call.isGRPC {
             call.finished = true
@@ -208,6 +226,11 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     }
 
     func session(_ session: HTTP2Session, data: UnsafeRawBufferPointer, stream: Int32) {
+        if let call = calls[stream], call.plain != nil {
+            session.consume(data.count, on: stream)
+            receivePlain(call, data)
+            return
+        }
         guard let call = calls[stream], !call.finished, let method = call.method else {
             session.consume(data.count, on: stream)
             return
@@ -267,6 +290,10 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     private func endOfRequest(_ call: Call) {
         guard !call.requestDone else { return }
         call.requestDone = true
+        if let plain = call.plain {
+            if !call.finished { routePlain(call, plain) }
+            return
+        }
         guard !call.finished, let method = call.method else { return }
         switch method.handler {
         case .streaming:
@@ -457,6 +484,104 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         }
     }
 
+    // MARK: Plain HTTP requests
+
+    /// Starts reading a request that is not gRPC: its route, or 404; 503 while shutting down.
+    private func startPlain(_ call: Call) {
+        let uri = call.unknownPath ?? "/"
+        let path = String(uri.prefix { $0 != "?" })
+        let plain = PlainRequest(uri: uri, route: httpRoutes.route(for: path))
+        call.plain = plain
+        if shuttingDown {
+            respondPlain(call, httpRoutes.refusal(.serviceUnavailable, "the server is shutting down"))
+        } else if plain.route == nil {
+            respondPlain(call, httpRoutes.refusal(.notFound, "no such path: \(path)"))
+        } else if let length = call.plainHeaders.first(where: { $0.name == "content-length" }).flatMap({ Int($0.value) }
+        ),
+            length > configuration.maxPlainBodySize
+        {
+            tooLarge(call)
+        } else if let context, let loopBound {
+            let stream = call.stream
+            call.deadlineTimer = context.eventLoop.scheduleTask(in: configuration.plainBodyTimeout) {
+                loopBound.value.plainBodyTimedOut(stream)
+            }
+        }
+    }
+
+    private func receivePlain(_ call: Call, _ data: UnsafeRawBufferPointer) {
+        guard !call.finished, let plain = call.plain else { return }
+        guard plain.body.readableBytes + data.count <= configuration.maxPlainBodySize else {
+            tooLarge(call)
+            return
+        }
+        plain.body.writeBytes(data)
+    }
+
+    private func tooLarge(_ call: Call) {
+        let limit = configuration.maxPlainBodySize
+        respondPlain(call, httpRoutes.refusal(.payloadTooLarge, "request body too large: the limit is \(limit) bytes"))
+    }
+
+    private func plainBodyTimedOut(_ stream: Int32) {
+        guard let call = calls[stream], !call.finished, !call.requestDone else { return }
+        let limit = configuration.plainBodyTimeout.nanoseconds / 1_000_000
+        respondPlain(
+            call,
+            httpRoutes.refusal(.requestTimeout, "request body too slow: not complete within \(limit) ms")
+        )
+    }
+
+    /// The whole request is in: hands it to its route.
+    private func routePlain(_ call: Call, _ plain: PlainRequest) {
+        guard let route = plain.route else { return }
+        call.deadlineTimer?.cancel()
+        let head = HTTPRequestHead(
+            version: .http2,
+            method: HTTPMethod(rawValue: call.requestMethod ?? "POST"),
+            uri: plain.uri,
+            headers: HTTPHeaders(call.plainHeaders.map { ($0.name, $0.value) })
+        )
+        switch route(head, plain.body) {
+        case .done(let response):
+            respondPlain(call, response)
+        case .later(let work):
+            let stream = call.stream
+            let loopBound = loopBound!
+            call.task = Task {
+                let response = await work()
+                loopBound.eventLoop.execute {
+                    guard let call = loopBound.value.calls[stream] else { return }
+                    loopBound.value.respondPlain(call, response)
+                    loopBound.value.scheduleFlush()
+                }
+            }
+        }
+    }
+
+    /// Ends a plain request with `response`: headers, then the body with END_STREAM.
+    private func respondPlain(_ call: Call, _ response: HTTPRouteResponse) {
+        guard !call.finished, let session else { return }
+        call.finished = true
+        call.deadlineTimer?.cancel()
+        var fields: [(name: String, value: String)] = [(":status", String(response.status.code))]
+        fields += response.headers.map { ($0.0.lowercased(), $0.1) }
+        if !fields.contains(where: { $0.name == "content-type" }) {
+            fields.append(("content-type", "text/plain; charset=utf-8"))
+        }
+        fields.append(("content-length", String(response.body.readableBytes)))
+        let empty = response.body.readableBytes == 0
+        do {
+            try session.respond(on: call.stream, headers: HeaderBlock(fields), endStream: empty)
+            if !empty {
+                session.send(response.body, on: call.stream)
+                session.finish(call.stream)
+            }
+        } catch {
+            session.reset(call.stream, errorCode: 2)
+        }
+    }
+
     // MARK: Shutdown
 
     /// Announces GOAWAY, lets calls in flight finish, and closes (at the latest after the grace period).
@@ -519,6 +644,12 @@ private final class Call {
     var decoder: GRPCFraming.Decoder
     var method: RPCMethod?
     var unknownPath: String?
+    /// The request's method when it is not POST.
+    var requestMethod: String?
+    /// The regular headers of a request whose path names no gRPC method.
+    var plainHeaders: [(name: String, value: String)] = []
+    /// Set when the request is plain HTTP, not gRPC.
+    var plain: PlainRequest?
     var isGRPC = false
     var timeout: TimeAmount?
     var badTimeout: String?
@@ -538,5 +669,17 @@ private final class Call {
     init(stream: Int32, maxMessageSize: Int) {
         self.stream = stream
         self.decoder = GRPCFraming.Decoder(maxMessageSize: maxMessageSize)
+    }
+}
+
+/// A plain HTTP request on an HTTP/2 stream: where it goes and its body so far.
+private final class PlainRequest {
+    let uri: String
+    let route: HTTPRoutes.Route?
+    var body = ByteBuffer()
+
+    init(uri: String, route: HTTPRoutes.Route?) {
+        self.uri = uri
+        self.route = route
     }
 }

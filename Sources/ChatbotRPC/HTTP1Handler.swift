@@ -1,57 +1,7 @@
-package import NIOCore
-package import NIOHTTP1
+internal import NIOCore
+internal import NIOHTTP1
 
-/// What an HTTP/1.1 route answers: a status, extra headers and a body.
-package struct HTTP1Response: Sendable {
-    package var status: HTTPResponseStatus
-    package var headers: [(String, String)]
-    package var body: ByteBuffer
-
-    /// A response with a body of `text`, `text/plain` unless `headers` name another content type.
-    package init(_ status: HTTPResponseStatus, headers: [(String, String)] = [], text: String) {
-        self.status = status
-        self.headers = headers
-        self.body = ByteBuffer(string: text)
-    }
-
-    /// A response with a body of `bytes`.
-    package init(_ status: HTTPResponseStatus, headers: [(String, String)] = [], bytes: [UInt8]) {
-        self.status = status
-        self.headers = headers
-        self.body = ByteBuffer(bytes: bytes)
-    }
-}
-
-/// A route's answer: ready now (computed on the event loop, so it must not block), or work to
-/// run as a task (anything that waits, such as reading the store).
-package enum HTTP1Outcome: Sendable {
-    case done(HTTP1Response)
-    case later(@Sendable () async -> HTTP1Response)
-}
-
-/// The HTTP/1.1 endpoints served on the gRPC port: a request's head and body in, an
-/// ``HTTP1Outcome`` out. Runs on the connection's event loop, so a route must not block.
-///
-/// A path is looked up exactly first, then by the longest prefix that starts it (a prefix route
-/// such as `/openapi/` reads the rest of the path from the request head).
-package struct HTTP1Routes: Sendable {
-    package typealias Route = @Sendable (HTTPRequestHead, ByteBuffer) -> HTTP1Outcome
-
-    private let routes: [String: Route]
-    private let prefixes: [(prefix: String, route: Route)]
-
-    package init(_ routes: [String: Route], prefixes: [String: Route] = [:]) {
-        self.routes = routes
-        self.prefixes = prefixes.map { ($0.key, $0.value) }.sorted { $0.prefix.count > $1.prefix.count }
-    }
-
-    func route(for path: String) -> Route? {
-        if let route = routes[path] { return route }
-        return prefixes.first { path.hasPrefix($0.prefix) }?.route
-    }
-}
-
-/// Serves ``HTTP1Routes`` with keep-alive and pipelining; anything else is 404.
+/// Serves ``HTTPRoutes`` with keep-alive and pipelining; anything else is 404.
 ///
 /// NIO's `HTTPServerPipelineHandler` (in front of this handler) holds a pipelined request back
 /// until the response to the one before it has ended, so responses go out in request order even
@@ -86,7 +36,7 @@ final class HTTP1Handler: ChannelInboundHandler {
         case discarding
     }
 
-    private let routes: HTTP1Routes
+    private let routes: HTTPRoutes
     private let configuration: Configuration
     private var state = State.idle
     private var timer: Scheduled<Void>?
@@ -94,7 +44,7 @@ final class HTTP1Handler: ChannelInboundHandler {
     private var loopBound: NIOLoopBound<HTTP1Handler>?
     private var context: ChannelHandlerContext?
 
-    init(routes: HTTP1Routes, configuration: Configuration = Configuration()) {
+    init(routes: HTTPRoutes, configuration: Configuration = Configuration()) {
         self.routes = routes
         self.configuration = configuration
     }
@@ -149,7 +99,7 @@ final class HTTP1Handler: ChannelInboundHandler {
             disarm()
             let path = String(head.uri.prefix { $0 != "?" })
             guard let route = routes.route(for: path) else {
-                respond(context, HTTP1Response(.notFound, text: "not found\n"), keepAlive: head.isKeepAlive)
+                respond(context, routes.refusal(.notFound, "no such path: \(path)"), keepAlive: head.isKeepAlive)
                 return
             }
             switch route(head, body ?? ByteBuffer()) {
@@ -183,15 +133,16 @@ final class HTTP1Handler: ChannelInboundHandler {
     private func tooLarge(_ context: ChannelHandlerContext) {
         state = .discarding
         disarm()
-        respond(context, HTTP1Response(.payloadTooLarge, text: "request body too large\n"), keepAlive: false)
+        let cause = "request body too large: the limit is \(configuration.maxBodySize) bytes"
+        respond(context, routes.refusal(.payloadTooLarge, cause), keepAlive: false)
     }
 
-    private func respondLater(_ response: HTTP1Response, keepAlive: Bool) {
+    private func respondLater(_ response: HTTPRouteResponse, keepAlive: Bool) {
         guard let context else { return }
         respond(context, response, keepAlive: keepAlive)
     }
 
-    private func respond(_ context: ChannelHandlerContext, _ response: HTTP1Response, keepAlive: Bool) {
+    private func respond(_ context: ChannelHandlerContext, _ response: HTTPRouteResponse, keepAlive: Bool) {
         let keepAlive = keepAlive && !shuttingDown
         var headers = HTTPHeaders(response.headers)
         if !headers.contains(name: "content-type") {
@@ -241,7 +192,9 @@ final class HTTP1Handler: ChannelInboundHandler {
         case .receiving:
             // The head came but the body is too slow: say so, then close.
             state = .discarding
-            respond(context, HTTP1Response(.requestTimeout, text: "request body too slow\n"), keepAlive: false)
+            let cause =
+                "request body too slow: not complete within \(configuration.bodyTimeout.nanoseconds / 1_000_000) ms"
+            respond(context, routes.refusal(.requestTimeout, cause), keepAlive: false)
         case .idle:
             // Idle keep-alive connection, or a head that never completed.
             context.close(promise: nil)

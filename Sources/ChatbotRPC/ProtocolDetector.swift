@@ -8,17 +8,17 @@ final class ProtocolDetector: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
 
     private let makeGRPCHandler: () -> GRPCConnectionHandler
-    private let http1Routes: HTTP1Routes
+    private let httpRoutes: HTTPRoutes
     private let http1Configuration: HTTP1Handler.Configuration
     private var buffered: ByteBuffer?
 
     init(
         makeGRPCHandler: @escaping () -> GRPCConnectionHandler,
-        http1Routes: HTTP1Routes,
+        httpRoutes: HTTPRoutes,
         http1Configuration: HTTP1Handler.Configuration
     ) {
         self.makeGRPCHandler = makeGRPCHandler
-        self.http1Routes = http1Routes
+        self.httpRoutes = httpRoutes
         self.http1Configuration = http1Configuration
     }
 
@@ -49,7 +49,7 @@ final class ProtocolDetector: ChannelInboundHandler, RemovableChannelHandler {
             } else {
                 try context.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                 try context.pipeline.syncOperations.addHandler(
-                    HTTP1Handler(routes: http1Routes, configuration: http1Configuration)
+                    HTTP1Handler(routes: httpRoutes, configuration: http1Configuration)
                 )
             }
         } catch {

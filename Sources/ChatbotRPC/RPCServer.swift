@@ -5,7 +5,7 @@ internal import NIOPosix
 internal import Synchronization
 
 /// The server: one port, gRPC over HTTP/2 (prior knowledge) and HTTP/1.1, told apart by the
-/// connection preface.
+/// connection preface; plain HTTP routes are served over both.
 ///
 /// ``run()`` serves until ``shutDownGracefully()``: then it stops accepting, sends GOAWAY on
 /// every connection, lets calls in flight finish (bounded by the grace period) and returns.
@@ -19,13 +19,14 @@ package final class RPCServer: Sendable {
         package var maxConcurrentStreams: UInt32 = 1024
         /// How long a graceful shutdown waits for calls in flight.
         package var shutdownGracePeriod = TimeAmount.seconds(10)
-        /// The largest HTTP/1.1 request body accepted (413 above).
-        package var maxHTTP1BodySize = 1 << 20
+        /// The largest plain HTTP request body accepted, over HTTP/1.1 and HTTP/2 (413 above).
+        package var maxHTTPBodySize = 1 << 20
         /// How long an HTTP/1.1 connection may take to send a request head, counted from when it
         /// opened or from the previous response; idle keep-alive connections close after it.
         package var http1HeaderTimeout = TimeAmount.seconds(10)
-        /// How long an HTTP/1.1 request body may take after its head (408 and close after).
-        package var http1BodyTimeout = TimeAmount.seconds(10)
+        /// How long a plain HTTP request body may take after its head, over HTTP/1.1 (408 and
+        /// close after) and HTTP/2 (408).
+        package var httpBodyTimeout = TimeAmount.seconds(10)
 
         package init() {}
     }
@@ -35,7 +36,7 @@ package final class RPCServer: Sendable {
 
     private let configuration: Configuration
     private let router: RPCRouter
-    private let http1Routes: HTTP1Routes
+    private let httpRoutes: HTTPRoutes
     private let group: any EventLoopGroup
     private let logger: Logger
     private let state = Mutex(State())
@@ -52,13 +53,13 @@ package final class RPCServer: Sendable {
     package init(
         configuration: Configuration,
         services: [any RPCService],
-        http1Routes: HTTP1Routes,
+        httpRoutes: HTTPRoutes,
         group: any EventLoopGroup,
         logger: Logger
     ) {
         self.configuration = configuration
         self.router = RPCRouter(services: services)
-        self.http1Routes = http1Routes
+        self.httpRoutes = httpRoutes
         self.group = group
         self.logger = logger
     }
@@ -69,14 +70,16 @@ package final class RPCServer: Sendable {
         perConnection.maxReceiveMessageSize = configuration.maxReceiveMessageSize
         perConnection.http2.maxConcurrentStreams = configuration.maxConcurrentStreams
         perConnection.shutdownGracePeriod = configuration.shutdownGracePeriod
+        perConnection.maxPlainBodySize = configuration.maxHTTPBodySize
+        perConnection.plainBodyTimeout = configuration.httpBodyTimeout
         let connectionConfiguration = perConnection
         let http1Configuration = HTTP1Handler.Configuration(
-            maxBodySize: configuration.maxHTTP1BodySize,
+            maxBodySize: configuration.maxHTTPBodySize,
             headerTimeout: configuration.http1HeaderTimeout,
-            bodyTimeout: configuration.http1BodyTimeout
+            bodyTimeout: configuration.httpBodyTimeout
         )
         let router = self.router
-        let routes = http1Routes
+        let routes = httpRoutes
         let logger = self.logger
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
@@ -90,11 +93,12 @@ package final class RPCServer: Sendable {
                         makeGRPCHandler: {
                             GRPCConnectionHandler(
                                 router: router,
+                                httpRoutes: routes,
                                 configuration: connectionConfiguration,
                                 logger: logger
                             )
                         },
-                        http1Routes: routes,
+                        httpRoutes: routes,
                         http1Configuration: http1Configuration
                     )
                     try channel.pipeline.syncOperations.addHandler(detector)

@@ -4,7 +4,8 @@ package import ChatbotRPC
 package import NIOCore
 package import NIOHTTP1
 
-/// The platform's own HTTP API, `POST /openapi/{op}/{TOKEN}`, over HTTP/1.1 on the gRPC port:
+/// The platform's own HTTP API, `POST /openapi/{op}/{TOKEN}`, over HTTP/1.1 and plain HTTP/2 on
+/// the gRPC port:
 /// the same operations as ``ChatbotRPCService``, with the hosted platform's field names, bodies
 /// and error shape, so that its clients only change their base URL.
 ///
@@ -25,7 +26,9 @@ package import NIOHTTP1
 /// `{"errcode": N, "errmsg": "…"}`, as the platform sends it (1001 unknown TOKEN, 1002–1006 from
 /// the operations, -1 our own failure). What has no platform code is an HTTP error status with
 /// errcode -1 and an errmsg naming the cause: 400 for a body that cannot be read, 404 for an
-/// unknown operation, 405 for a method other than POST, 501 for an operation not built yet.
+/// unknown operation, 405 for a method other than POST, 501 for an operation not built yet; and
+/// (through ``refusal(_:_:)``, which the server answers before any route) 404 for an unknown
+/// path, 413 for a body over the limit, 408 for a body that does not arrive in time.
 ///
 /// A dialogue call with a known TOKEN answers on the event loop; an unknown TOKEN is looked up in
 /// the store as a task, and management calls always run as tasks.
@@ -56,7 +59,7 @@ package struct OpenAPIGateway: Sendable {
     }
 
     /// Answers one request whose path starts with ``pathPrefix``.
-    package func respond(to head: HTTPRequestHead, body: ByteBuffer) -> HTTP1Outcome {
+    package func respond(to head: HTTPRequestHead, body: ByteBuffer) -> HTTPRouteOutcome {
         let uri = head.uri
         let question = uri.firstIndex(of: "?")
         let path = uri[..<(question ?? uri.endIndex)].dropFirst(Self.pathPrefix.count)
@@ -116,7 +119,7 @@ package struct OpenAPIGateway: Sendable {
         _ operations: ChatbotOperations,
         _ bot: BotEntry,
         _ fields: OpenAPIFields
-    ) -> HTTP1Outcome {
+    ) -> HTTPRouteOutcome {
         switch operation {
         case .sign, .aibot, .message:
             return .done(answer(operation, operations, bot, fields))
@@ -178,7 +181,7 @@ package struct OpenAPIGateway: Sendable {
         _ operations: ChatbotOperations,
         _ bot: BotEntry,
         _ fields: OpenAPIFields
-    ) -> HTTP1Response {
+    ) -> HTTPRouteResponse {
         do throws(PlatformFailure) {
             switch operation {
             case .sign:
@@ -223,8 +226,13 @@ package struct OpenAPIGateway: Sendable {
         }
     }
 
+    /// The server's refusals before a route runs, in the platform's error shape.
+    package static func refusal(_ status: HTTPResponseStatus, _ cause: String) -> HTTPRouteResponse {
+        error(status, cause)
+    }
+
     /// A platform failure, as the platform sends it: HTTP 200 with the errcode in the body.
-    private static func failure(_ failure: PlatformFailure) -> HTTP1Response {
+    private static func failure(_ failure: PlatformFailure) -> HTTPRouteResponse {
         error(.ok, failure.errmsg, errcode: failure.errcode)
     }
 
@@ -233,7 +241,7 @@ package struct OpenAPIGateway: Sendable {
         _ message: String,
         _ headers: [(String, String)] = [],
         errcode: ErrCode = .systemError
-    ) -> HTTP1Response {
+    ) -> HTTPRouteResponse {
         var writer = JSONWriter(escapingNonASCII: false)
         writer.beginObject()
         writer.write(member: "errcode", integer: Int64(errcode.rawValue))
@@ -244,7 +252,7 @@ package struct OpenAPIGateway: Sendable {
         return response
     }
 
-    private static func json(_ status: HTTPResponseStatus, _ bytes: [UInt8]) -> HTTP1Response {
-        HTTP1Response(status, headers: [("content-type", "application/json; charset=utf-8")], bytes: bytes)
+    private static func json(_ status: HTTPResponseStatus, _ bytes: [UInt8]) -> HTTPRouteResponse {
+        HTTPRouteResponse(status, headers: [("content-type", "application/json; charset=utf-8")], bytes: bytes)
     }
 }

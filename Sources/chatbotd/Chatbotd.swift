@@ -77,17 +77,18 @@ struct Chatbotd: AsyncParsableCommand {
         let server = RPCServer(
             configuration: configuration,
             services: services + [ReflectionService(services: services)],
-            http1Routes: HTTP1Routes(
+            httpRoutes: HTTPRoutes(
                 [
                     "/healthz": { _, _ in
                         .done(
                             health.isServing
-                                ? HTTP1Response(.ok, text: "ok\n")
-                                : HTTP1Response(.serviceUnavailable, text: "shutting down\n")
+                                ? HTTPRouteResponse(.ok, text: "ok\n")
+                                : HTTPRouteResponse(.serviceUnavailable, text: "shutting down\n")
                         )
                     }
                 ],
-                prefixes: [OpenAPIGateway.pathPrefix: { head, body in gateway.respond(to: head, body: body) }]
+                prefixes: [OpenAPIGateway.pathPrefix: { head, body in gateway.respond(to: head, body: body) }],
+                refusal: OpenAPIGateway.refusal
             ),
             group: group,
             logger: logger

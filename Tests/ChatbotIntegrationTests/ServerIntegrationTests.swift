@@ -48,7 +48,7 @@ import Testing
         let server = RPCServer(
             configuration: configuration,
             services: [ChatbotRPCService(operations: operations), HealthService()],
-            http1Routes: HTTP1Routes([:]),
+            httpRoutes: HTTPRoutes([:]),
             group: group,
             logger: Logger(label: "it")
         )

@@ -1,4 +1,5 @@
-"""Helpers for tests against a real chatbotd: stubs generated from proto/, a server process."""
+"""Helpers for tests against a real chatbotd: stubs generated from proto/, a server process, an
+HTTP/2 client."""
 
 import os
 import pathlib
@@ -128,3 +129,24 @@ class Server:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+
+
+class HTTP2Session:
+    """httpx over plain HTTP/2 (prior knowledge), called like a requests.Session."""
+
+    def __init__(self):
+        import httpx
+
+        self.client = httpx.Client(http1=False, http2=True)
+
+    def post(self, url, data=None, **kwargs):
+        if isinstance(data, (bytes, str)):
+            kwargs["content"] = data
+        elif data is not None:
+            kwargs["data"] = data
+        response = self.client.post(url, **kwargs)
+        assert response.http_version == "HTTP/2"
+        return response
+
+    def get(self, url, **kwargs):
+        return self.client.get(url, **kwargs)

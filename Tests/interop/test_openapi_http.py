@@ -1,6 +1,7 @@
 """The platform's own HTTP API (/openapi/sign and /openapi/aibot) against a real chatbotd, with
-`requests` and raw sockets: JSON and form bodies, the platform's errcodes, the same answers as the
-gRPC Query, keep-alive, pipelining, limits.
+`requests` (HTTP/1.1), `httpx` (plain HTTP/2, prior knowledge), `h2` and raw sockets: JSON and form
+bodies, the platform's errcodes, the same answers as the gRPC Query, keep-alive, pipelining,
+limits.
 
 The knowledge base is a small one written for these tests (never benchmark data).
 """
@@ -10,11 +11,13 @@ import socket
 import time
 
 import grpc
+import h2.connection
+import h2.events
 import jwt
 import pytest
 import requests
 
-from grpc_support import Server, generate_stubs, with_test_bots
+from grpc_support import HTTP2Session, Server, generate_stubs, with_test_bots
 
 KB = [
     {"id": "borrow", "skill": "借阅", "question": "一次可以借几本书",
@@ -44,10 +47,15 @@ def server():
     assert status == 0, "".join(server.log)
 
 
-@pytest.fixture(scope="module")
-def http(server):
-    with requests.Session() as session:
+@pytest.fixture(scope="module", params=["HTTP/1.1", "HTTP/2"])
+def http(server, request):
+    if request.param == "HTTP/2":
+        session = HTTP2Session()
         yield session
+        session.client.close()
+    else:
+        with requests.Session() as session:
+            yield session
 
 
 def post(http, server, op, token, **kwargs):
@@ -278,10 +286,12 @@ def test_unknown_operations_methods_and_paths(http, server):
     assert http.get(f"{server.url}/nothing", timeout=10).status_code == 404
 
 
-def test_an_oversized_body_is_413(server):
+def test_an_oversized_body_is_413(http, server):
     body = b"query=" + b"a" * (1 << 20)
-    response = requests.post(f"{server.url}/openapi/aibot/{server.bot['token']}", data=body, timeout=10)
+    response = http.post(f"{server.url}/openapi/aibot/{server.bot['token']}", data=body, timeout=10)
     assert response.status_code == 413
+    assert response.json() == {"errcode": -1, "errmsg": "request body too large: the limit is 1048576 bytes"}
+    assert post(http, server, "sign", server.bot["token"], data={"userid": "u"}).status_code == 200
 
 
 def test_a_bot_added_after_start_is_found_in_the_store(http, server):
@@ -390,14 +400,49 @@ def test_the_server_keeps_serving_after_garbage(http, server, garbage):
 
 
 def test_a_slow_body_times_out_with_408(server):
-    with connect(server) as sock:
+    """Over HTTP/1.1 the connection closes after the 408; over HTTP/2 only the stream ends. Both
+    protocols wait in the same 10 s."""
+    with connect(server) as sock, connect(server) as sock2:
         sock.settimeout(20)
+        sock2.settimeout(20)
         started = time.monotonic()
         sock.sendall(b"POST /openapi/sign/x HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nuserid=")
-        status, headers, _, _ = read_response(sock)
+        conn = h2.connection.H2Connection()
+        conn.initiate_connection()
+        conn.send_headers(1, [(":method", "POST"), (":path", "/openapi/sign/x"), (":scheme", "http"),
+                              (":authority", "t"), ("content-type", "application/x-www-form-urlencoded")])
+        conn.send_data(1, b"userid=")
+        sock2.sendall(conn.data_to_send())
+
+        status, headers, body, _ = read_response(sock)
         assert status == 408 and headers["connection"] == "close"
+        assert json.loads(body)["errmsg"] == "request body too slow: not complete within 10000 ms"
         assert 5 < time.monotonic() - started < 15
         assert sock.recv(1) == b""
+
+        h2_headers, h2_body = None, b""
+        while True:
+            data = sock2.recv(65536)
+            assert data, "the HTTP/2 connection closed before the 408"
+            for event in conn.receive_data(data):
+                if isinstance(event, h2.events.ResponseReceived):
+                    h2_headers = dict(event.headers)
+                elif isinstance(event, h2.events.DataReceived):
+                    h2_body += event.data
+                    conn.acknowledge_received_data(event.flow_controlled_length, 1)
+            sock2.sendall(conn.data_to_send())
+            if h2_headers and h2_headers.get(b"content-length") == str(len(h2_body)).encode():
+                break
+        assert h2_headers[b":status"] == b"408"
+        assert json.loads(h2_body)["errcode"] == -1
+        # The connection still serves.
+        conn.send_headers(3, [(":method", "GET"), (":path", "/healthz"), (":scheme", "http"), (":authority", "t")],
+                          end_stream=True)
+        sock2.sendall(conn.data_to_send())
+        answered = False
+        while not answered:
+            for event in conn.receive_data(sock2.recv(65536)):
+                answered = answered or isinstance(event, h2.events.StreamEnded) and event.stream_id == 3
 
 
 def test_expect_100_continue_is_answered_before_the_body(server):
