@@ -96,9 +96,13 @@ let package = Package(
             dependencies: [
                 "ChatbotCrypto",
                 "ChatbotEngine",
+                "ChatbotProto",
+                "ChatbotRPC",
                 "ChatbotService",
                 "ChatbotStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
 

@@ -25,6 +25,17 @@ package struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
         package static let unauthenticated = Self(rawValue: 16)
 
         package var description: String { String(rawValue) }
+
+        /// The code's name in the gRPC spec, such as `UNAUTHENTICATED`; the number when unknown.
+        package var name: String {
+            rawValue >= 0 && rawValue < Self.names.count ? Self.names[rawValue] : String(rawValue)
+        }
+
+        private static let names = [
+            "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
+            "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
+            "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED",
+        ]
     }
 
     package var code: Code

@@ -1,14 +1,15 @@
 import ArgumentParser
 
-/// The command-line tool: bots, knowledge bases, evaluation, and payload debugging for integrators.
+/// The command-line tool: bots, knowledge bases, evaluation, payload debugging for integrators, and
+/// sign/query as a gRPC client of a running server.
 @main
-struct Chatbotctl: ParsableCommand {
+struct Chatbotctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chatbotctl",
         abstract: "Manage and debug a chatbotd deployment.",
         subcommands: [
             BotsCommand.self, KnowledgeBaseCommand.self, PublishCommand.self, EvalCommand.self, CryptoCommand.self,
-            JWTCommand.self,
+            JWTCommand.self, SignCommand.self, QueryCommand.self,
         ]
     )
 }
