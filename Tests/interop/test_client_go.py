@@ -38,7 +38,7 @@ SERVER_TESTS = [
     "TestRefusalsCarryStatusAndErrcode/wrong_token",
 ]
 UNIT_TESTS = ["TestEnvelopesMatchWechatpy", "TestJWTsMatchPyJWT", "TestSignJWTEncodesClaimsInFieldOrder",
-              "TestAutoReplyXML"]
+              "TestAutoReplyXML", "TestQueryBatchNeverExceedsMaxInFlight", "TestQueryBatchStopsWhenHandleFails"]
 
 
 def go_env():
