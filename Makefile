@@ -5,17 +5,21 @@ SWIFT ?= swift
 PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+# What the server builds and runs with (`make run` installs only these) ...
 APT_PACKAGES := pkg-config libssl-dev libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler libsqlite3-dev \
-	nghttp2-client \
-	golang-go protobuf-compiler protoc-gen-go protoc-gen-go-grpc golang-google-grpc-dev golang-google-protobuf-dev \
+	nghttp2-client
+# ... and what the tests add: the generated clients under clients/ build with these, all from
+# Debian's packages so that every client builds offline.
+CLIENT_APT_PACKAGES := protobuf-compiler \
+	golang-go protoc-gen-go protoc-gen-go-grpc golang-google-grpc-dev golang-google-protobuf-dev \
 	golang-github-golang-protobuf-1-5-dev
 PIP_PACKAGES := pytest wechatpy==1.8.18 PyJWT==2.15.1 protobuf grpcio==1.85.1 grpcio-tools==1.85.1 \
 	grpcio-reflection==1.85.1 requests httpx[http2]==0.28.1
 SWIFT_FLAGS := -Xswiftc -warnings-as-errors
 
-.PHONY: run test test-asan deps check-generated lint build bench clean
+.PHONY: run test test-asan deps deps-server check-generated lint build bench clean
 
-run: deps
+run: deps-server
 	$(SWIFT) build -c release
 	scripts/run
 
@@ -29,12 +33,20 @@ test-asan:
 	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp:print_suppressions=0 \
 		$(SWIFT) test --sanitize=address --scratch-path .build-asan
 
-deps:
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+# Installs the Debian packages in $(1) that are missing.
+define apt-install
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
-		echo "installing: $$missing"; \
+		echo "installing:" $$missing; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+endef
+
+deps-server:
+	$(call apt-install,$(APT_PACKAGES))
+
+deps: deps-server
+	$(call apt-install,$(CLIENT_APT_PACKAGES))
 	@$(PYTHON) -c 'import pytest, wechatpy, jwt, grpc, grpc_tools, grpc_reflection, requests, httpx, h2' 2>/dev/null || \
 		$(PYTHON) -m pip install -q $(PIP_PACKAGES) || \
 		$(PYTHON) -m pip install -q --break-system-packages $(PIP_PACKAGES)
