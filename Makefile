@@ -6,7 +6,8 @@ PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 APT_PACKAGES := pkg-config libssl-dev libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler libsqlite3-dev \
-	nghttp2-client
+	nghttp2-client \
+	g++ make libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
 PIP_PACKAGES := pytest wechatpy==1.8.18 PyJWT==2.15.1 protobuf grpcio==1.85.1 grpcio-tools==1.85.1 \
 	grpcio-reflection==1.85.1 requests
 SWIFT_FLAGS := -Xswiftc -warnings-as-errors
