@@ -6,7 +6,10 @@ PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 APT_PACKAGES := pkg-config libssl-dev libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler libsqlite3-dev \
-	nghttp2-client
+	nghttp2-client \
+	openjdk-17-jdk-headless protobuf-compiler protobuf-compiler-grpc-java-plugin libgrpc-java libprotobuf-java \
+	libnetty-java libperfmark-java libguava-java libgoogle-gson-java liberror-prone-java libanimal-sniffer-java \
+	libjsr305-java libgoogle-common-protos-java libgeronimo-annotation-1.3-spec-java
 PIP_PACKAGES := pytest wechatpy==1.8.18 PyJWT==2.15.1 protobuf grpcio==1.85.1 grpcio-tools==1.85.1 \
 	grpcio-reflection==1.85.1 requests
 SWIFT_FLAGS := -Xswiftc -warnings-as-errors
