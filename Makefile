@@ -13,7 +13,10 @@ APT_PACKAGES := pkg-config libssl-dev libnghttp2-dev libprotobuf-c-dev protobuf-
 CLIENT_APT_PACKAGES := protobuf-compiler \
 	golang-go protoc-gen-go protoc-gen-go-grpc golang-google-grpc-dev golang-google-protobuf-dev \
 	golang-github-golang-protobuf-1-5-dev \
-	g++ make libgrpc++-dev libprotobuf-dev protobuf-compiler-grpc
+	g++ make libgrpc++-dev libprotobuf-dev protobuf-compiler-grpc \
+	openjdk-17-jdk-headless protobuf-compiler-grpc-java-plugin libgrpc-java libprotobuf-java \
+	libnetty-java libperfmark-java libguava-java libgoogle-gson-java liberror-prone-java libanimal-sniffer-java \
+	libjsr305-java libgoogle-common-protos-java libgeronimo-annotation-1.3-spec-java
 PIP_PACKAGES := pytest wechatpy==1.8.18 PyJWT==2.15.1 protobuf grpcio==1.85.1 grpcio-tools==1.85.1 \
 	grpcio-reflection==1.85.1 requests httpx[http2]==0.28.1
 SWIFT_FLAGS := -Xswiftc -warnings-as-errors

@@ -1,0 +1,96 @@
+"""The Java client (clients/java) against a real chatbotd: built offline with javac from Debian's
+grpc-java and netty jars, then its example and its test runner (a plain main that ends with
+"N passed, N failed") run with the server's address and the bot's credentials in the environment.
+
+The knowledge base is written for these tests (never benchmark data).
+"""
+
+import os
+import subprocess
+
+import pytest
+
+from grpc_support import ROOT, Server, write_kb
+
+JAVA = ROOT / "clients" / "java"
+VECTORS = ROOT / "Tests" / "ChatbotCryptoTests" / "Fixtures" / "crypto-vectors.json"
+MANAGER = "java-manager"
+QUESTION, ANSWER = "怎么申请退款", "在订单详情页点击“申请退款”即可。"
+KB = [
+    {"id": "refund", "skill": "售后", "question": QUESTION, "similar": ["退款怎么申请", "我要退货退款"], "answer": ANSWER},
+    {"id": "shipping", "skill": "物流", "question": "多久能发货", "similar": ["什么时候发货"], "answer": "付款后48小时内发货。"},
+    {"id": "password", "skill": "account", "question": "How do I reset my password?",
+     "similar": ["I forgot my password", "reset password"], "answer": "Use “Forgot password” on the sign-in page."},
+]
+
+
+@pytest.fixture(scope="session")
+def classpath(tmp_path_factory):
+    """Builds the client once per session into a temporary folder; returns its runtime classpath."""
+    out = tmp_path_factory.mktemp("java-client")
+    result = subprocess.run([str(JAVA / "build.sh"), str(out)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return (out / "classpath").read_text().strip()
+
+
+def setup(server):
+    server.ctl("kb", "import", "--token", server.bot["token"], write_kb(server, KB))
+    server.ctl("publish", "--token", server.bot["token"])
+    server.ctl("bots", "add-manager", "--token", server.bot["token"], "--managerid", MANAGER)
+
+
+@pytest.fixture(scope="module")
+def server():
+    server = Server(setup=setup)
+    yield server
+    status = server.terminate()
+    assert status == 0, "".join(server.log)
+
+
+def client_env(server, **overrides):
+    env = dict(os.environ)
+    env.update({
+        "CHATBOT_VECTORS": str(VECTORS),
+        "CHATBOT_ADDRESS": server.address,
+        "CHATBOT_TOKEN": server.bot["token"],
+        "CHATBOT_APPID": server.bot["appid"],
+        "CHATBOT_AES_KEY": server.bot["encoding_aes_key"],
+        "CHATBOT_MANAGERID": MANAGER,
+        "CHATBOT_QUESTION": QUESTION,
+        "CHATBOT_ANSWER": ANSWER,
+    })
+    env.update(overrides)
+    return env
+
+
+def java(classpath, main, *args, env=None):
+    return subprocess.run(["java", "-cp", classpath, main, *args], capture_output=True, text=True, env=env,
+                          timeout=170)
+
+
+def test_java_client_tests_pass(classpath, server):
+    result = java(classpath, "chatbot.client.test.ClientTests", env=client_env(server))
+    print(result.stdout)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.rstrip().endswith("9 passed, 0 failed"), result.stdout
+    assert "10000 results" in result.stdout
+
+
+def test_java_example_runs(classpath, server):
+    bot = server.bot
+    result = java(classpath, "chatbot.client.example.Example", server.address, bot["token"], bot["encoding_aes_key"],
+                  QUESTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"Sign RPC signature: {QUESTION} -> {ANSWER} (MATCH_STATUS_FAQ, confidence 1.00)", lines
+    assert lines[1] == f"local signature:    {QUESTION} -> {ANSWER} (MATCH_STATUS_FAQ)", lines
+    assert lines[2].startswith("QueryStream: 20 results, at most "), lines
+    assert lines[3].startswith("wrong token: UNAUTHENTICATED, errcode 1001"), lines
+
+
+def test_java_tests_fail_when_the_key_is_wrong(classpath, server):
+    # A key that is not the bot's: the server must refuse the locally signed JWT, and the runner must say so.
+    env = client_env(server, CHATBOT_AES_KEY="abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG")
+    result = java(classpath, "chatbot.client.test.ClientTests", "query_with_local_jwt", env=env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "UNAUTHENTICATED" in result.stdout and result.stdout.rstrip().endswith("0 passed, 1 failed"), result.stdout

@@ -1,0 +1,115 @@
+package chatbot.client;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * HS256 JWTs as the platform signs them (DESIGN §4): the key is the bot's 43-character
+ * EncodingAESKey taken as UTF-8 text, not decoded. The output is byte-for-byte what PyJWT makes for
+ * the same claims in the same order (compact JSON, non-ASCII escaped as {@code \\uXXXX}).
+ */
+public final class Jwt {
+    private static final String HEADER = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+    private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
+
+    private Jwt() {}
+
+    /** A user signature like the Sign RPC's: claims userid, username, avatar, iat, exp. */
+    public static String signUser(String encodingAesKey, String userid, String username, String avatar,
+                                  Duration ttl) {
+        long now = Instant.now().getEpochSecond();
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("userid", userid);
+        claims.put("username", username);
+        claims.put("avatar", avatar);
+        claims.put("iat", now);
+        claims.put("exp", now + ttl.getSeconds());
+        return sign(encodingAesKey, claims);
+    }
+
+    /** Signs claims (String, Number or Boolean values) in their iteration order. */
+    public static String sign(String encodingAesKey, Map<String, ?> claims) {
+        String signingInput = segment(HEADER) + "." + segment(toJson(claims));
+        return signingInput + "." + B64URL.encodeToString(hmac(encodingAesKey, signingInput));
+    }
+
+    /** True when the token's HS256 signature over its own first two segments matches the key. */
+    public static boolean verify(String encodingAesKey, String token) {
+        int dot = token.lastIndexOf('.');
+        if (dot < 0 || token.indexOf('.') == dot) {
+            return false;
+        }
+        byte[] given;
+        try {
+            given = Base64.getUrlDecoder().decode(token.substring(dot + 1));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return java.security.MessageDigest.isEqual(given, hmac(encodingAesKey, token.substring(0, dot)));
+    }
+
+    private static String segment(String json) {
+        return B64URL.encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] hmac(String key, String input) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return mac.doFinal(input.getBytes(StandardCharsets.US_ASCII));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+
+    static String toJson(Map<String, ?> claims) {
+        StringBuilder out = new StringBuilder("{");
+        for (Map.Entry<String, ?> claim : claims.entrySet()) {
+            if (out.length() > 1) {
+                out.append(',');
+            }
+            quote(out, claim.getKey());
+            out.append(':');
+            Object value = claim.getValue();
+            if (value instanceof String) {
+                quote(out, (String) value);
+            } else if (value instanceof Number || value instanceof Boolean) {
+                out.append(value);
+            } else {
+                throw new IllegalArgumentException("claim " + claim.getKey() + " must be a String, Number or Boolean");
+            }
+        }
+        return out.append('}').toString();
+    }
+
+    private static void quote(StringBuilder out, String text) {
+        out.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    if (c < 0x20 || c > 0x7e) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+}
