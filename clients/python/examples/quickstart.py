@@ -42,8 +42,10 @@ def main() -> int:
 
         # 3. Many questions over one QueryStream, at most 32 in flight, results as they come.
         questions = [args.question, "今天天气怎么样", args.question + "？"] * 100
-        answered = sum(1 for r in client.query_batch(questions, max_in_flight=32, signature=local)
-                       if r.ok and r.response.status == pb.MATCH_STATUS_FAQ)
+        answered = 0
+        for result in client.query_batch(questions, max_in_flight=32, signature=local):
+            if result.response is not None and result.response.status == pb.MATCH_STATUS_FAQ:
+                answered += 1
         print(f"batch: {len(questions)} questions over QueryStream, {answered} answered from the FAQ")
 
         # 4. A new FAQ entry in an envelope built here, visible in the draft (env debug).

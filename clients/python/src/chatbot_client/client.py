@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Any, Callable, Generic, Iterable, Iterator, Mapping, Optional, Sequence, TypeVar, Union
+from typing import Any, Callable, Generic, Iterable, Iterator, Mapping, Optional, Sequence, TypeVar, Union, cast
 
 import grpc
 
@@ -16,10 +16,11 @@ from .errors import ChatbotError
 __all__ = ["BatchResult", "ChatbotClient", "autoreply_xml"]
 
 T = TypeVar("T")
-EnvLike = Union[int, str, None]
+_STUB: Any = pb_grpc.ChatbotStub  # the generated gRPC module carries no type hints
+EnvLike = Union["pb.Env", int, str, None]
 
 
-def _env(env: EnvLike) -> int:
+def _env(env: EnvLike) -> "pb.Env":
     if env is None:
         return pb.ENV_ONLINE
     if isinstance(env, str):
@@ -27,7 +28,7 @@ def _env(env: EnvLike) -> int:
         if env.lower() not in names:
             raise ValueError(f"env is 'online' or 'debug', not {env!r}")
         return names[env.lower()]
-    return int(env)
+    return cast("pb.Env", int(env))
 
 
 def _cdata(tag: str, text: str) -> str:
@@ -83,7 +84,7 @@ class ChatbotClient:
             self._owns_channel = False
         self.channel = channel
         #: The generated stub, for calls this class does not wrap.
-        self.stub = pb_grpc.ChatbotStub(channel)
+        self.stub: Any = _STUB(channel)
         self.token = token
         self.encoding_aes_key = encoding_aes_key
         self.appid = appid
@@ -113,7 +114,9 @@ class ChatbotClient:
 
     def sign(self, userid: str, username: str = "", avatar: str = "") -> pb.SignResponse:
         """The Sign RPC: a signature issued by the server."""
-        return self.call("Sign", pb.SignRequest(token=self.token, userid=userid, username=username, avatar=avatar))
+        response: pb.SignResponse = self.call(
+            "Sign", pb.SignRequest(token=self.token, userid=userid, username=username, avatar=avatar))
+        return response
 
     def sign_locally(self, userid: str, *, username: Optional[str] = None, avatar: Optional[str] = None,
                      expires_in: Optional[int] = SIGNATURE_LIFETIME) -> str:
@@ -218,7 +221,7 @@ class ChatbotClient:
                     request.signature = request.signature or signature
                 elif isinstance(item, str):
                     request.token, request.signature, request.query = self.token, signature, item
-                    request.env = mode  # type: ignore[assignment]
+                    request.env = mode
                     request.explain = explain
                 else:
                     failure.append(TypeError(f"query_batch takes str or QueryRequest items, not {type(item)}"))
