@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := pkg-config libssl-dev libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler libsqlite3-dev \
 	nghttp2-client
 PIP_PACKAGES := pytest wechatpy==1.8.18 PyJWT==2.15.1 protobuf grpcio==1.85.1 grpcio-tools==1.85.1 \
-	grpcio-reflection==1.85.1 requests cryptography
+	grpcio-reflection==1.85.1 requests cryptography setuptools
 SWIFT_FLAGS := -Xswiftc -warnings-as-errors
 
 .PHONY: run test test-asan deps check-generated lint build bench clean
@@ -33,7 +33,7 @@ deps:
 		echo "installing: $$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
-	@$(PYTHON) -c 'import pytest, wechatpy, jwt, grpc, grpc_tools, grpc_reflection, requests, cryptography' 2>/dev/null || \
+	@$(PYTHON) -c 'import pytest, wechatpy, jwt, grpc, grpc_tools, grpc_reflection, requests, cryptography, setuptools' 2>/dev/null || \
 		$(PYTHON) -m pip install -q $(PIP_PACKAGES) || \
 		$(PYTHON) -m pip install -q --break-system-packages $(PIP_PACKAGES)
 
