@@ -18,7 +18,7 @@ CLIENT_APT_PACKAGES := protobuf-compiler \
 	libnetty-java libperfmark-java libguava-java libgoogle-gson-java liberror-prone-java libanimal-sniffer-java \
 	libjsr305-java libgoogle-common-protos-java libgeronimo-annotation-1.3-spec-java
 PIP_PACKAGES := pytest wechatpy==1.8.18 PyJWT==2.15.1 protobuf grpcio==1.85.1 grpcio-tools==1.85.1 \
-	grpcio-reflection==1.85.1 requests httpx[http2]==0.28.1
+	grpcio-reflection==1.85.1 requests httpx[http2]==0.28.1 cryptography setuptools
 SWIFT_FLAGS := -Xswiftc -warnings-as-errors
 
 .PHONY: run test test-asan deps deps-server check-generated lint build bench clean
@@ -51,7 +51,7 @@ deps-server:
 
 deps: deps-server
 	$(call apt-install,$(CLIENT_APT_PACKAGES))
-	@$(PYTHON) -c 'import pytest, wechatpy, jwt, grpc, grpc_tools, grpc_reflection, requests, httpx, h2' 2>/dev/null || \
+	@$(PYTHON) -c 'import pytest, wechatpy, jwt, grpc, grpc_tools, grpc_reflection, requests, httpx, h2, cryptography, setuptools' 2>/dev/null || \
 		$(PYTHON) -m pip install -q $(PIP_PACKAGES) || \
 		$(PYTHON) -m pip install -q --break-system-packages $(PIP_PACKAGES)
 

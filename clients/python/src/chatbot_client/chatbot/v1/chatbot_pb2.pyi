@@ -1,0 +1,341 @@
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class Env(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ENV_ONLINE: _ClassVar[Env]
+    ENV_DEBUG: _ClassVar[Env]
+
+class MatchStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    MATCH_STATUS_UNSPECIFIED: _ClassVar[MatchStatus]
+    MATCH_STATUS_FAQ: _ClassVar[MatchStatus]
+    MATCH_STATUS_CONTEXT_FAQ: _ClassVar[MatchStatus]
+    MATCH_STATUS_GENERAL_FAQ: _ClassVar[MatchStatus]
+    MATCH_STATUS_FAQ_RECOMMEND: _ClassVar[MatchStatus]
+    MATCH_STATUS_NOMATCH: _ClassVar[MatchStatus]
+
+class AnswerType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ANSWER_TYPE_TEXT: _ClassVar[AnswerType]
+    ANSWER_TYPE_NEWS: _ClassVar[AnswerType]
+    ANSWER_TYPE_IMAGE: _ClassVar[AnswerType]
+    ANSWER_TYPE_MINIPROGRAMPAGE: _ClassVar[AnswerType]
+    ANSWER_TYPE_MULTIMSG: _ClassVar[AnswerType]
+
+class KefuState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    KEFU_STATE_BOT: _ClassVar[KefuState]
+    KEFU_STATE_AGENT: _ClassVar[KefuState]
+ENV_ONLINE: Env
+ENV_DEBUG: Env
+MATCH_STATUS_UNSPECIFIED: MatchStatus
+MATCH_STATUS_FAQ: MatchStatus
+MATCH_STATUS_CONTEXT_FAQ: MatchStatus
+MATCH_STATUS_GENERAL_FAQ: MatchStatus
+MATCH_STATUS_FAQ_RECOMMEND: MatchStatus
+MATCH_STATUS_NOMATCH: MatchStatus
+ANSWER_TYPE_TEXT: AnswerType
+ANSWER_TYPE_NEWS: AnswerType
+ANSWER_TYPE_IMAGE: AnswerType
+ANSWER_TYPE_MINIPROGRAMPAGE: AnswerType
+ANSWER_TYPE_MULTIMSG: AnswerType
+KEFU_STATE_BOT: KefuState
+KEFU_STATE_AGENT: KefuState
+
+class Status(_message.Message):
+    __slots__ = ("errcode", "errmsg")
+    ERRCODE_FIELD_NUMBER: _ClassVar[int]
+    ERRMSG_FIELD_NUMBER: _ClassVar[int]
+    errcode: int
+    errmsg: str
+    def __init__(self, errcode: _Optional[int] = ..., errmsg: _Optional[str] = ...) -> None: ...
+
+class SignRequest(_message.Message):
+    __slots__ = ("token", "userid", "username", "avatar")
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    USERID_FIELD_NUMBER: _ClassVar[int]
+    USERNAME_FIELD_NUMBER: _ClassVar[int]
+    AVATAR_FIELD_NUMBER: _ClassVar[int]
+    token: str
+    userid: str
+    username: str
+    avatar: str
+    def __init__(self, token: _Optional[str] = ..., userid: _Optional[str] = ..., username: _Optional[str] = ..., avatar: _Optional[str] = ...) -> None: ...
+
+class SignResponse(_message.Message):
+    __slots__ = ("signature", "expires_in")
+    SIGNATURE_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_IN_FIELD_NUMBER: _ClassVar[int]
+    signature: str
+    expires_in: int
+    def __init__(self, signature: _Optional[str] = ..., expires_in: _Optional[int] = ...) -> None: ...
+
+class SlotValues(_message.Message):
+    __slots__ = ("values",)
+    VALUES_FIELD_NUMBER: _ClassVar[int]
+    values: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, values: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class QueryRequest(_message.Message):
+    __slots__ = ("token", "signature", "query", "env", "first_priority_skills", "second_priority_skills", "explain", "request_id", "slot_dictionaries")
+    class SlotDictionariesEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: SlotValues
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[SlotValues, _Mapping]] = ...) -> None: ...
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    SIGNATURE_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    ENV_FIELD_NUMBER: _ClassVar[int]
+    FIRST_PRIORITY_SKILLS_FIELD_NUMBER: _ClassVar[int]
+    SECOND_PRIORITY_SKILLS_FIELD_NUMBER: _ClassVar[int]
+    EXPLAIN_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    SLOT_DICTIONARIES_FIELD_NUMBER: _ClassVar[int]
+    token: str
+    signature: str
+    query: str
+    env: Env
+    first_priority_skills: _containers.RepeatedScalarFieldContainer[str]
+    second_priority_skills: _containers.RepeatedScalarFieldContainer[str]
+    explain: bool
+    request_id: str
+    slot_dictionaries: _containers.MessageMap[str, SlotValues]
+    def __init__(self, token: _Optional[str] = ..., signature: _Optional[str] = ..., query: _Optional[str] = ..., env: _Optional[_Union[Env, str]] = ..., first_priority_skills: _Optional[_Iterable[str]] = ..., second_priority_skills: _Optional[_Iterable[str]] = ..., explain: _Optional[bool] = ..., request_id: _Optional[str] = ..., slot_dictionaries: _Optional[_Mapping[str, SlotValues]] = ...) -> None: ...
+
+class QueryResponse(_message.Message):
+    __slots__ = ("ans_node_id", "ans_node_name", "title", "answer", "answer_type", "confidence", "options", "status", "from_user_name", "to_user_name", "msg_id", "query", "create_time", "is_default_answer", "slots_info", "msg", "candidates")
+    class Option(_message.Message):
+        __slots__ = ("ans_node_name", "title", "answer", "confidence")
+        ANS_NODE_NAME_FIELD_NUMBER: _ClassVar[int]
+        TITLE_FIELD_NUMBER: _ClassVar[int]
+        ANSWER_FIELD_NUMBER: _ClassVar[int]
+        CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
+        ans_node_name: str
+        title: str
+        answer: str
+        confidence: float
+        def __init__(self, ans_node_name: _Optional[str] = ..., title: _Optional[str] = ..., answer: _Optional[str] = ..., confidence: _Optional[float] = ...) -> None: ...
+    class SlotInfo(_message.Message):
+        __slots__ = ("slot_name", "slot_value", "norm_value")
+        SLOT_NAME_FIELD_NUMBER: _ClassVar[int]
+        SLOT_VALUE_FIELD_NUMBER: _ClassVar[int]
+        NORM_VALUE_FIELD_NUMBER: _ClassVar[int]
+        slot_name: str
+        slot_value: str
+        norm_value: str
+        def __init__(self, slot_name: _Optional[str] = ..., slot_value: _Optional[str] = ..., norm_value: _Optional[str] = ...) -> None: ...
+    class Msg(_message.Message):
+        __slots__ = ("content", "msg_type")
+        CONTENT_FIELD_NUMBER: _ClassVar[int]
+        MSG_TYPE_FIELD_NUMBER: _ClassVar[int]
+        content: str
+        msg_type: str
+        def __init__(self, content: _Optional[str] = ..., msg_type: _Optional[str] = ...) -> None: ...
+    class Candidate(_message.Message):
+        __slots__ = ("ans_node_id", "ans_node_name", "title", "confidence", "matched_question")
+        ANS_NODE_ID_FIELD_NUMBER: _ClassVar[int]
+        ANS_NODE_NAME_FIELD_NUMBER: _ClassVar[int]
+        TITLE_FIELD_NUMBER: _ClassVar[int]
+        CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
+        MATCHED_QUESTION_FIELD_NUMBER: _ClassVar[int]
+        ans_node_id: int
+        ans_node_name: str
+        title: str
+        confidence: float
+        matched_question: str
+        def __init__(self, ans_node_id: _Optional[int] = ..., ans_node_name: _Optional[str] = ..., title: _Optional[str] = ..., confidence: _Optional[float] = ..., matched_question: _Optional[str] = ...) -> None: ...
+    ANS_NODE_ID_FIELD_NUMBER: _ClassVar[int]
+    ANS_NODE_NAME_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    ANSWER_FIELD_NUMBER: _ClassVar[int]
+    ANSWER_TYPE_FIELD_NUMBER: _ClassVar[int]
+    CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
+    OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    FROM_USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    TO_USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    MSG_ID_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    IS_DEFAULT_ANSWER_FIELD_NUMBER: _ClassVar[int]
+    SLOTS_INFO_FIELD_NUMBER: _ClassVar[int]
+    MSG_FIELD_NUMBER: _ClassVar[int]
+    CANDIDATES_FIELD_NUMBER: _ClassVar[int]
+    ans_node_id: int
+    ans_node_name: str
+    title: str
+    answer: str
+    answer_type: AnswerType
+    confidence: float
+    options: _containers.RepeatedCompositeFieldContainer[QueryResponse.Option]
+    status: MatchStatus
+    from_user_name: str
+    to_user_name: str
+    msg_id: str
+    query: str
+    create_time: str
+    is_default_answer: bool
+    slots_info: _containers.RepeatedCompositeFieldContainer[QueryResponse.SlotInfo]
+    msg: _containers.RepeatedCompositeFieldContainer[QueryResponse.Msg]
+    candidates: _containers.RepeatedCompositeFieldContainer[QueryResponse.Candidate]
+    def __init__(self, ans_node_id: _Optional[int] = ..., ans_node_name: _Optional[str] = ..., title: _Optional[str] = ..., answer: _Optional[str] = ..., answer_type: _Optional[_Union[AnswerType, str]] = ..., confidence: _Optional[float] = ..., options: _Optional[_Iterable[_Union[QueryResponse.Option, _Mapping]]] = ..., status: _Optional[_Union[MatchStatus, str]] = ..., from_user_name: _Optional[str] = ..., to_user_name: _Optional[str] = ..., msg_id: _Optional[str] = ..., query: _Optional[str] = ..., create_time: _Optional[str] = ..., is_default_answer: _Optional[bool] = ..., slots_info: _Optional[_Iterable[_Union[QueryResponse.SlotInfo, _Mapping]]] = ..., msg: _Optional[_Iterable[_Union[QueryResponse.Msg, _Mapping]]] = ..., candidates: _Optional[_Iterable[_Union[QueryResponse.Candidate, _Mapping]]] = ...) -> None: ...
+
+class QueryResult(_message.Message):
+    __slots__ = ("request_id", "response", "error")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    RESPONSE_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    response: QueryResponse
+    error: Status
+    def __init__(self, request_id: _Optional[str] = ..., response: _Optional[_Union[QueryResponse, _Mapping]] = ..., error: _Optional[_Union[Status, _Mapping]] = ...) -> None: ...
+
+class MessageRequest(_message.Message):
+    __slots__ = ("token", "query")
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    token: str
+    query: str
+    def __init__(self, token: _Optional[str] = ..., query: _Optional[str] = ...) -> None: ...
+
+class MessageResponse(_message.Message):
+    __slots__ = ("answer", "answer_type", "msg", "status", "from_user_name", "to_user_name", "msg_id", "create_time")
+    ANSWER_FIELD_NUMBER: _ClassVar[int]
+    ANSWER_TYPE_FIELD_NUMBER: _ClassVar[int]
+    MSG_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    FROM_USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    TO_USER_NAME_FIELD_NUMBER: _ClassVar[int]
+    MSG_ID_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    answer: str
+    answer_type: AnswerType
+    msg: _containers.RepeatedCompositeFieldContainer[QueryResponse.Msg]
+    status: MatchStatus
+    from_user_name: str
+    to_user_name: str
+    msg_id: str
+    create_time: str
+    def __init__(self, answer: _Optional[str] = ..., answer_type: _Optional[_Union[AnswerType, str]] = ..., msg: _Optional[_Iterable[_Union[QueryResponse.Msg, _Mapping]]] = ..., status: _Optional[_Union[MatchStatus, str]] = ..., from_user_name: _Optional[str] = ..., to_user_name: _Optional[str] = ..., msg_id: _Optional[str] = ..., create_time: _Optional[str] = ...) -> None: ...
+
+class EncryptedRequest(_message.Message):
+    __slots__ = ("token", "encrypt")
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    ENCRYPT_FIELD_NUMBER: _ClassVar[int]
+    token: str
+    encrypt: str
+    def __init__(self, token: _Optional[str] = ..., encrypt: _Optional[str] = ...) -> None: ...
+
+class SetAutoReplyResponse(_message.Message):
+    __slots__ = ("ans_node_id",)
+    ANS_NODE_ID_FIELD_NUMBER: _ClassVar[int]
+    ans_node_id: int
+    def __init__(self, ans_node_id: _Optional[int] = ...) -> None: ...
+
+class BatchImportSkillResponse(_message.Message):
+    __slots__ = ("imported",)
+    IMPORTED_FIELD_NUMBER: _ClassVar[int]
+    imported: int
+    def __init__(self, imported: _Optional[int] = ...) -> None: ...
+
+class PublishRequest(_message.Message):
+    __slots__ = ("token",)
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    token: str
+    def __init__(self, token: _Optional[str] = ...) -> None: ...
+
+class PublishResponse(_message.Message):
+    __slots__ = ("task_id",)
+    TASK_ID_FIELD_NUMBER: _ClassVar[int]
+    task_id: str
+    def __init__(self, task_id: _Optional[str] = ...) -> None: ...
+
+class PublishProgressRequest(_message.Message):
+    __slots__ = ("token", "task_id")
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    TASK_ID_FIELD_NUMBER: _ClassVar[int]
+    token: str
+    task_id: str
+    def __init__(self, token: _Optional[str] = ..., task_id: _Optional[str] = ...) -> None: ...
+
+class PublishProgressResponse(_message.Message):
+    __slots__ = ("progress", "done")
+    PROGRESS_FIELD_NUMBER: _ClassVar[int]
+    DONE_FIELD_NUMBER: _ClassVar[int]
+    progress: int
+    done: bool
+    def __init__(self, progress: _Optional[int] = ..., done: _Optional[bool] = ...) -> None: ...
+
+class SendMessageResponse(_message.Message):
+    __slots__ = ("msg_id",)
+    MSG_ID_FIELD_NUMBER: _ClassVar[int]
+    msg_id: str
+    def __init__(self, msg_id: _Optional[str] = ...) -> None: ...
+
+class KefuStateRequest(_message.Message):
+    __slots__ = ("token", "appid", "openid")
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    APPID_FIELD_NUMBER: _ClassVar[int]
+    OPENID_FIELD_NUMBER: _ClassVar[int]
+    token: str
+    appid: str
+    openid: str
+    def __init__(self, token: _Optional[str] = ..., appid: _Optional[str] = ..., openid: _Optional[str] = ...) -> None: ...
+
+class ChangeKefuStateRequest(_message.Message):
+    __slots__ = ("token", "appid", "openid", "state")
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    APPID_FIELD_NUMBER: _ClassVar[int]
+    OPENID_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    token: str
+    appid: str
+    openid: str
+    state: KefuState
+    def __init__(self, token: _Optional[str] = ..., appid: _Optional[str] = ..., openid: _Optional[str] = ..., state: _Optional[_Union[KefuState, str]] = ...) -> None: ...
+
+class KefuStateResponse(_message.Message):
+    __slots__ = ("state",)
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    state: KefuState
+    def __init__(self, state: _Optional[_Union[KefuState, str]] = ...) -> None: ...
+
+class SubscribeOutboxRequest(_message.Message):
+    __slots__ = ("token", "channels")
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    CHANNELS_FIELD_NUMBER: _ClassVar[int]
+    token: str
+    channels: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, token: _Optional[str] = ..., channels: _Optional[_Iterable[int]] = ...) -> None: ...
+
+class OutboxMessage(_message.Message):
+    __slots__ = ("appid", "openid", "msg", "channel", "kefuname", "kefuavatar", "msg_id", "create_time", "raw")
+    APPID_FIELD_NUMBER: _ClassVar[int]
+    OPENID_FIELD_NUMBER: _ClassVar[int]
+    MSG_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    KEFUNAME_FIELD_NUMBER: _ClassVar[int]
+    KEFUAVATAR_FIELD_NUMBER: _ClassVar[int]
+    MSG_ID_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    RAW_FIELD_NUMBER: _ClassVar[int]
+    appid: str
+    openid: str
+    msg: str
+    channel: int
+    kefuname: str
+    kefuavatar: str
+    msg_id: str
+    create_time: int
+    raw: bytes
+    def __init__(self, appid: _Optional[str] = ..., openid: _Optional[str] = ..., msg: _Optional[str] = ..., channel: _Optional[int] = ..., kefuname: _Optional[str] = ..., kefuavatar: _Optional[str] = ..., msg_id: _Optional[str] = ..., create_time: _Optional[int] = ..., raw: _Optional[bytes] = ...) -> None: ...

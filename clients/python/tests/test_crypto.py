@@ -1,0 +1,114 @@
+"""JWTs and envelopes against the reference vectors (made with wechatpy 1.8.18 and PyJWT 2.15.1)
+and against wechatpy and PyJWT themselves, both directions."""
+
+from __future__ import annotations
+
+import base64
+import random
+
+import jwt
+import pytest
+from wechatpy.crypto import PrpCrypto, WeChatCrypto
+
+from chatbot_client import CryptoError, MessageCrypto, msg_signature, sign_jwt, verify_jwt
+
+TOKEN = "pyClientToken"
+APPID = "wx5823bf96d3bd56c7"
+KEYS = ["abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", "ekEa8YrO33F+mknIW9BlaHcxAkspLTsogieqOo7tfJ4"]
+
+
+def payloads() -> list[str]:
+    rng = random.Random(20261125)
+    alphabet = [chr(c) for c in range(0x20, 0x7F)] + [chr(c) for c in range(0x4E00, 0x4E80)] + ["😀", "é", "\n", "]]>"]
+    fixed = ["", "x", "你好，请问有什么可以帮您？", "😀" * 8, "a" * 11, "a" * 12, "<xml><msg>m</msg></xml>", "长" * 2000]
+    return fixed + ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 600))) for _ in range(16)]
+
+
+def wechatpy_encrypt(key: str, message: str, prefix: bytes) -> str:
+    """wechatpy's envelope of message with a chosen 16-byte random prefix."""
+    prp = PrpCrypto(base64.b64decode(key + "="))
+    prp.get_random_string = lambda: prefix  # the one random input of its _encrypt
+    out = prp.encrypt(message, APPID)
+    return out.decode() if isinstance(out, bytes) else out
+
+
+# MARK: reference vectors
+
+
+def test_envelope_vectors(crypto_vectors):
+    assert len(crypto_vectors["envelopes"]) >= 5
+    for v in crypto_vectors["envelopes"]:
+        crypto = MessageCrypto(v["encoding_aes_key"], v["appid"])
+        assert crypto.key.hex() == v["aes_key_hex"], v["name"]
+        ours = crypto.encrypt(v["payload"], bytes.fromhex(v["random_prefix_hex"]))
+        assert ours == v["expected_ciphertext_b64"], v["name"]
+        assert crypto.decrypt(v["expected_ciphertext_b64"]) == v["payload"], v["name"]
+        assert msg_signature(v["token"], v["timestamp"], v["nonce"], ours) == v["expected_msg_signature"], v["name"]
+
+
+def test_jwt_vectors(crypto_vectors):
+    assert len(crypto_vectors["jwts"]) >= 5
+    for v in crypto_vectors["jwts"]:
+        assert sign_jwt(v["secret"], v["claims"]) == v["expected_token"], v["name"]
+        assert verify_jwt(v["secret"], v["expected_token"], now=v["claims"]["exp"] - 1) == v["claims"], v["name"]
+
+
+# MARK: wechatpy, both directions
+
+
+@pytest.mark.parametrize("key", KEYS)
+@pytest.mark.parametrize("message", payloads(), ids=lambda m: f"{len(m)}chars")
+def test_same_prefix_same_bytes_as_wechatpy(key, message):
+    prefix = bytes(random.Random(len(message)).randrange(256) for _ in range(16))
+    ours = MessageCrypto(key, APPID).encrypt(message, prefix)
+    assert ours == wechatpy_encrypt(key, message, prefix)
+
+
+@pytest.mark.parametrize("key", KEYS)
+@pytest.mark.parametrize("message", payloads(), ids=lambda m: f"{len(m)}chars")
+def test_wechatpy_opens_ours_and_we_open_theirs(key, message):
+    ours = MessageCrypto(key, APPID).encrypt_message(message, TOKEN, "n0nce", "1700000000")
+    ours_signature = ours.split("<MsgSignature><![CDATA[")[1].split("]]>")[0]
+    assert WeChatCrypto(TOKEN, key, APPID).decrypt_message(ours, ours_signature, "1700000000", "n0nce") == message
+
+    theirs = WeChatCrypto(TOKEN, key, APPID).encrypt_message(message, "n0nce", "1700000000")
+    assert MessageCrypto(key, APPID).decrypt(theirs) == message  # the whole XML envelope
+    encrypt = theirs.split("<Encrypt><![CDATA[")[1].split("]]>")[0]
+    assert MessageCrypto(key, APPID).decrypt(encrypt) == message
+    signature = theirs.split("<MsgSignature><![CDATA[")[1].split("]]>")[0]
+    assert msg_signature(TOKEN, "1700000000", "n0nce", encrypt) == signature
+
+
+def test_refusals_name_the_cause():
+    envelope = MessageCrypto(KEYS[0], APPID).encrypt("a message long enough to span blocks")
+    with pytest.raises(CryptoError, match="appid"):
+        MessageCrypto(KEYS[0], "wxsomeoneelse").decrypt(envelope)
+    with pytest.raises(CryptoError, match="padding|length|appid"):
+        MessageCrypto(KEYS[1], APPID).decrypt(envelope)
+    with pytest.raises(CryptoError, match="base64"):
+        MessageCrypto(KEYS[0], APPID).decrypt("not base64!")
+    with pytest.raises(ValueError):
+        MessageCrypto(KEYS[0][:-1], APPID)
+
+
+# MARK: PyJWT, both directions
+
+
+def test_pyjwt_verifies_ours_and_we_verify_pyjwt():
+    token = sign_jwt(KEYS[0], userid="u1", username="张三", avatar="https://example.com/a.png")
+    claims = jwt.decode(token, KEYS[0], algorithms=["HS256"])
+    assert claims["userid"] == "u1" and claims["username"] == "张三" and claims["exp"] - claims["iat"] == 7200
+    assert token == jwt.encode(claims, KEYS[0], algorithm="HS256")
+    theirs = jwt.encode({"userid": "u2", "msg": "hi"}, KEYS[1], algorithm="HS256")
+    assert verify_jwt(KEYS[1], theirs) == {"userid": "u2", "msg": "hi"}
+
+
+def test_jwt_refusals():
+    with pytest.raises(CryptoError, match="signature"):
+        verify_jwt(KEYS[1], sign_jwt(KEYS[0], userid="u"))
+    with pytest.raises(CryptoError, match="expired"):
+        verify_jwt(KEYS[0], sign_jwt(KEYS[0], userid="u", now=1000, expires_in=10))
+    with pytest.raises(CryptoError):
+        verify_jwt(KEYS[0], "not.a.jwt")
+    with pytest.raises(ValueError):
+        sign_jwt(KEYS[0])
