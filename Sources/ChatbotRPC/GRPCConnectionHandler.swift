@@ -9,8 +9,9 @@ internal import NIOHTTP1
 /// ``HTTPRoutes``, as over HTTP/1.1, with the same body limit and body timeout.
 ///
 /// Everything here runs on the channel's event loop. Unary handlers that answer at once run
-/// inline; others, and streaming handlers, run as tasks that hand their results back through
-/// `eventLoop.execute`. Handlers never touch the session.
+/// inline; others run as tasks that hand their results back through `eventLoop.execute`.
+/// Streaming handlers run as tasks on the event loop itself (``EventLoopTaskExecutor``), so their
+/// messages pass without a thread switch. Handlers never touch the session.
 final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -35,6 +36,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     private var session: HTTP2Session?
     private var context: ChannelHandlerContext?
     private var loopBound: NIOLoopBound<GRPCConnectionHandler>?
+    /// Where streaming handlers run: this connection's event loop.
+    private var streamingExecutor: EventLoopTaskExecutor?
     private var calls: [Int32: Call] = [:]
     /// The call whose header block is being received (found once per block, not per field).
     private var headerCall: Call?
@@ -54,6 +57,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        streamingExecutor = EventLoopTaskExecutor(context.eventLoop)
         do {
             session = try HTTP2Session(role: .server, settings: configuration.http2, delegate: self)
         } catch {
@@ -69,6 +73,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         session = nil
         self.context = nil
         loopBound = nil
+        streamingExecutor = nil
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -246,7 +251,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
                     }
                     call.request = message
                 } else {
-                    call.inbound?.yield(message)
+                    call.inbound?.append(message)
                 }
             }
         } catch {
@@ -414,27 +419,40 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         _ call: Call,
         _ handler: @escaping @Sendable (RPCInbound, RPCOutbound, RPCContext) async throws(RPCError) -> Void
     ) {
-        guard let loopBound, let context else { return }
+        guard let loopBound, let context, let streamingExecutor else { return }
         let stream = call.stream
-        let (messages, continuation) = AsyncStream<ByteBuffer>.makeStream()
-        call.inbound = continuation
-        let inbound = RPCInbound(messages: messages) { count in
-            loopBound.eventLoop.execute {
-                loopBound.value.session?.consume(count, on: stream)
-                loopBound.value.scheduleFlush()
+        let messages = InboundMessages()
+        call.inbound = messages
+        // The handler runs on this event loop, so these calls are direct (`onLoop` keeps them
+        // right should a job ever run elsewhere), and a write with room left does not suspend.
+        let inbound = RPCInbound(messages: NIOLoopBound(messages, eventLoop: context.eventLoop)) { count in
+            Self.onLoop(loopBound) { handler in
+                handler.session?.consume(count, on: stream)
+                handler.scheduleFlush()
             }
         }
         let outbound = RPCOutbound(
             write: { framed throws(RPCError) in
-                let result = await withCheckedContinuation { continuation in
-                    loopBound.eventLoop.execute { loopBound.value.write(framed, on: stream, continuation) }
+                let hasRoom: Bool
+                if loopBound.eventLoop.inEventLoop {
+                    hasRoom = try loopBound.value.enqueue(framed, on: stream).get()
+                } else {
+                    hasRoom = try await withCheckedContinuation { queued in
+                        loopBound.eventLoop.execute {
+                            queued.resume(returning: loopBound.value.enqueue(framed, on: stream))
+                        }
+                    }.get()
                 }
-                try result.get()
+                if !hasRoom {
+                    try await withCheckedContinuation { room in
+                        Self.onLoop(loopBound) { $0.waitForRoom(on: stream, room) }
+                    }.get()
+                }
             },
             allocator: context.channel.allocator
         )
         let rpcContext = call.context!
-        call.task = Task {
+        call.task = Task(executorPreference: streamingExecutor) {
             let result: Result<Void, RPCError>
             do throws(RPCError) {
                 try await handler(inbound, outbound, rpcContext)
@@ -446,31 +464,48 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         }
     }
 
-    private func write(
-        _ framed: ByteBuffer,
-        on stream: Int32,
-        _ waiter: CheckedContinuation<Result<Void, RPCError>, Never>
+    /// Runs `body` with the handler now when on its event loop, else enqueued there.
+    private static func onLoop(
+        _ loopBound: NIOLoopBound<GRPCConnectionHandler>,
+        _ body: @escaping @Sendable (GRPCConnectionHandler) -> Void
     ) {
+        if loopBound.eventLoop.inEventLoop {
+            body(loopBound.value)
+        } else {
+            loopBound.eventLoop.execute { body(loopBound.value) }
+        }
+    }
+
+    /// Queues `framed` on `stream`: whether the stream still has room for more, or why the call
+    /// is over.
+    private func enqueue(_ framed: ByteBuffer, on stream: Int32) -> Result<Bool, RPCError> {
         guard let call = calls[stream], !call.finished, let session else {
-            waiter.resume(returning: .failure(RPCError(.cancelled, "the call is over")))
-            return
+            return .failure(RPCError(.cancelled, "the call is over"))
         }
         if !call.responseStarted {
             call.responseStarted = true
             do {
                 try session.respond(on: stream, headers: Self.responseHeaders, endStream: false)
             } catch {
-                waiter.resume(returning: .failure(RPCError(.internalError, "cannot start the response")))
-                return
+                return .failure(RPCError(.internalError, "cannot start the response"))
             }
         }
         session.send(framed, on: stream)
-        if session.queuedBytes(on: stream) > configuration.maxQueuedBytesPerStream {
-            call.writeWaiters.append(waiter)
-        } else {
-            waiter.resume(returning: .success(()))
-        }
         scheduleFlush()
+        return .success(session.queuedBytes(on: stream) <= configuration.maxQueuedBytesPerStream)
+    }
+
+    /// Resumes `waiter` once `stream` has room for more (at once if it has), or when the call ends.
+    private func waitForRoom(on stream: Int32, _ waiter: CheckedContinuation<Result<Void, RPCError>, Never>) {
+        guard let call = calls[stream], !call.finished, let session else {
+            waiter.resume(returning: .failure(RPCError(.cancelled, "the call is over")))
+            return
+        }
+        if session.queuedBytes(on: stream) <= configuration.maxQueuedBytesPerStream {
+            waiter.resume(returning: .success(()))
+        } else {
+            call.writeWaiters.append(waiter)
+        }
     }
 
     private func finishStreaming(_ stream: Int32, _ result: Result<Void, RPCError>) {
@@ -663,7 +698,7 @@ private final class Call {
     var finished = false
     var deadlineTimer: Scheduled<Void>?
     var task: Task<Void, Never>?
-    var inbound: AsyncStream<ByteBuffer>.Continuation?
+    var inbound: InboundMessages?
     var writeWaiters: [CheckedContinuation<Result<Void, RPCError>, Never>] = []
 
     init(stream: Int32, maxMessageSize: Int) {
