@@ -24,10 +24,16 @@ def generate_stubs(out_dir):
     args = ["protoc", f"-I{ROOT / 'proto'}", f"--python_out={out_dir}", f"--grpc_python_out={out_dir}"]
     if protoc.main(args + PROTO_FILES) != 0:
         raise RuntimeError("grpc_tools.protoc failed")
-    for package in ["chatbot", "chatbot/v1", "grpc", "grpc/health", "grpc/health/v1"]:
+    for package in ["chatbot", "chatbot/v1", "grpc/health", "grpc/health/v1"]:
         pathlib.Path(out_dir, package, "__init__.py").touch()
     if str(out_dir) not in sys.path:
         sys.path.insert(0, str(out_dir))
+    # grpc.health.v1 lives inside grpcio's own `grpc` package: add the generated folder to that
+    # package's path rather than shadowing grpcio with a second `grpc`.
+    import grpc
+
+    if str(pathlib.Path(out_dir, "grpc")) not in grpc.__path__:
+        grpc.__path__.append(str(pathlib.Path(out_dir, "grpc")))
 
 
 def write_kb(server, entries, name="kb.jsonl"):
