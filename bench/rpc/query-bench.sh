@@ -2,6 +2,8 @@
 # The Query benchmark on three faces, side by side in one run against one chatbotd answering from
 # the faq-bench knowledge base (server pinned to core 0 with one event loop, load to core 1):
 #   - gRPC `chatbot.v1.Chatbot/Query` with h2load (-c 8 -m 16);
+#   - gRPC `QueryStream` with h2load (-c 4 -m 4), 1,024 queries per stream (one request body of
+#     1,024 framed QueryRequests; the answers stream back as the server reads them);
 #   - `POST /openapi/aibot/{TOKEN}` over plain HTTP/2 with h2load (-c 8 -m 16);
 #   - the same over HTTP/1.1 keep-alive with wrk (-c 8, one request at a time per connection).
 # Each reports requests per server CPU-second (the server's user+system time over the face's run).
@@ -73,13 +75,16 @@ def field(number, text):
     while n >= 0x80:
         out += bytes([n & 0x7F | 0x80]); n >>= 7
     return out + bytes([n]) + data
-bodies = []
+bodies, frames = [], []
 for i, query in enumerate(queries[:16]):
     message = field(1, token) + field(2, signature) + field(3, query)
-    open(f"{work}/body{i}.bin", "wb").write(b"\0" + struct.pack(">I", len(message)) + message)
+    frames.append(b"\0" + struct.pack(">I", len(message)) + message)
+    open(f"{work}/body{i}.bin", "wb").write(frames[-1])
     body = json.dumps({"signature": signature, "query": query}, ensure_ascii=False)
     open(f"{work}/body{i}.json", "w", encoding="utf-8").write(body)
     bodies.append(body)
+# QueryStream: the 16 queries 64 times over on one stream.
+open(f"{work}/stream.bin", "wb").write(b"".join(frames * 64))
 # Lua long strings take the UTF-8 bodies as they are (Lua 5.1 has no \u escapes).
 lua = "\n".join("bodies[%d] = [==[%s]==]" % (i + 1, b) for i, b in enumerate(bodies))
 open(f"{work}/aibot.lua", "w", encoding="utf-8").write(f"""bodies = {{}}
@@ -128,6 +133,19 @@ for i in $(seq 0 15); do
             { echo "query-bench: aibot query $i ($proto) did not get an answer" >&2; exit 1; }
     done
 done
+# The stream's 1,024 results must all be answers (QueryResult field 2), none a per-item error.
+curl -sS --http2-prior-knowledge -H 'content-type: application/grpc' -H 'te: trailers' \
+    --data-binary "@$WORK/stream.bin" -o "$WORK/stream.out" "$BASE/chatbot.v1.Chatbot/QueryStream"
+"$PYTHON" - "$WORK/stream.out" <<'PY' || { echo "query-bench: QueryStream did not answer all 1,024 queries" >&2; exit 1; }
+import struct, sys
+data, results, i = open(sys.argv[1], "rb").read(), 0, 0
+while i < len(data):
+    length = struct.unpack(">I", data[i + 1:i + 5])[0]
+    if data[i + 5] != 0x12:
+        sys.exit(f"result {results} is not an answer")
+    results, i = results + 1, i + 5 + length
+sys.exit(0 if results == 1024 else f"{results} results")
+PY
 for i in $(seq 0 15); do grpc_run 500 "$i" >/dev/null; http2_run 500 "$i" >/dev/null; done
 http1_run 2 >/dev/null
 
@@ -153,6 +171,12 @@ RSS0=$(awk '/^VmRSS:/ { print $2 }' "/proc/$SERVER_PID/status")
 h2load_counts() { awk '/^requests:/ { n += $2 } /^status codes:/ { ok += $3 } END { print n, ok }'; }
 wrk_counts() { awk '/requests in/ { n = $1 } /Non-2xx or 3xx/ { bad = $NF } END { print n, n - bad }'; }
 measure "gRPC Query (h2load)" h2load_counts h2load_all grpc_run
+stream_run() {
+    taskset -c 1 h2load -n "$((PER * 16 / 1024))" -c 4 -m 4 -t 1 -H 'content-type: application/grpc' \
+        -H 'te: trailers' -d "$WORK/stream.bin" "$BASE/chatbot.v1.Chatbot/QueryStream"
+}
+stream_counts() { awk '/^requests:/ { n = $2 * 1024 } /^status codes:/ { ok = $3 * 1024 } END { print n, ok }'; }
+measure "gRPC QueryStream (h2load)" stream_counts stream_run
 measure "aibot, HTTP/2 (h2load)" h2load_counts h2load_all http2_run
 # wrk runs for as long as the gRPC face took, rounded up to whole seconds.
 IFS='|' read -r _ _ _ _ _ s e <<<"${RESULTS[0]}"
