@@ -317,20 +317,28 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
             case .done(let result):
                 complete(call, result)
             case .later(let work):
-                let stream = call.stream
-                let loopBound = loopBound!
-                call.task = Task {
-                    let result = await work()
-                    loopBound.eventLoop.execute { loopBound.value.complete(stream, result) }
-                }
+                runLater(call, work) { $0.complete($1, $2) }
             }
         }
     }
 
-    private func complete(_ stream: Int32, _ result: Result<ByteBuffer, RPCError>) {
-        if let call = calls[stream] {
-            complete(call, result)
-            scheduleFlush()
+    /// Runs `work` as a task, then `finish` with its result on the event loop, unless the call
+    /// is gone by then.
+    private func runLater<Value: Sendable>(
+        _ call: Call,
+        _ work: @escaping @Sendable () async -> Value,
+        _ finish: @escaping @Sendable (GRPCConnectionHandler, Call, Value) -> Void
+    ) {
+        let stream = call.stream
+        let loopBound = loopBound!
+        call.task = Task {
+            let result = await work()
+            loopBound.eventLoop.execute {
+                let handler = loopBound.value
+                guard let call = handler.calls[stream] else { return }
+                finish(handler, call, result)
+                handler.scheduleFlush()
+            }
         }
     }
 
@@ -581,16 +589,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         case .done(let response):
             respondPlain(call, response)
         case .later(let work):
-            let stream = call.stream
-            let loopBound = loopBound!
-            call.task = Task {
-                let response = await work()
-                loopBound.eventLoop.execute {
-                    guard let call = loopBound.value.calls[stream] else { return }
-                    loopBound.value.respondPlain(call, response)
-                    loopBound.value.scheduleFlush()
-                }
-            }
+            runLater(call, work) { $0.respondPlain($1, $2) }
         }
     }
 
