@@ -153,7 +153,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatbotServiceTests",
-            dependencies: ["ChatbotService", "ChatbotCrypto", "ChatbotEngine", "ChatbotRPC"]
+            dependencies: ["ChatbotService", "ChatbotCrypto", "ChatbotEngine", "ChatbotRPC", "ChatbotStore"]
         ),
     ]
 )

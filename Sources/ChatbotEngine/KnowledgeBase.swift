@@ -15,6 +15,18 @@ package final class KnowledgeBase: Sendable {
         self.index = Mutex(MatcherIndex(entries: entries))
     }
 
+    private init(index: MatcherIndex) {
+        self.index = Mutex(index)
+    }
+
+    /// A knowledge base with the same entries, which changes apart from this one.
+    ///
+    /// Cheap: the copy shares the index's storage, and the first change to either copies only
+    /// the parts of the index that change touches.
+    package func copy() -> KnowledgeBase {
+        KnowledgeBase(index: index.withLock { $0 })
+    }
+
     /// The entries, by id.
     package var entries: [FAQEntry] {
         index.withLock { $0.allEntries }.sorted { $0.id < $1.id }

@@ -62,8 +62,9 @@ extension ChatbotOperations {
     }
 
     /// `setautoreply`: upserts one entry of the draft, keyed by skill and title
-    /// (``FAQEntry/autoReplyKey(skill:question:)``), and refreshes the draft in memory before
-    /// returning, so that the next `env=debug` query finds it.
+    /// (``FAQEntry/autoReplyKey(skill:question:)``), and updates the draft in memory before
+    /// returning (that one entry, or a refresh when another write came in between:
+    /// ``KnowledgeBases/applyDraftUpsert(_:revision:)``), so that the next `env=debug` query finds it.
     ///
     /// - Returns: The entry's id (`ans_node_id`).
     /// - Throws: 1013 for the envelope, 1007 for the fields (see ``autoReply(from:)``), 1015 when
@@ -83,8 +84,8 @@ extension ChatbotOperations {
         let id = try await withStore { store throws(StoreError) -> Int64? in
             guard try store.isManager(botID: botID, managerID: managerID) else { return nil }
             let stored = try store.upsertEntry(botID: botID, entry)
-            try knowledgeBases.refresh()
-            return stored.id
+            try knowledgeBases.applyDraftUpsert(stored.entry, revision: stored.revision)
+            return stored.entry.id
         }
         guard let id else { throw Self.unknownManager(managerID) }
         return id

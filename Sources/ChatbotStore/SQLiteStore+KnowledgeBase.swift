@@ -16,7 +16,9 @@ extension SQLiteStore {
     private static let deleteDraftEntryByID = "DELETE FROM kb_draft_entries WHERE id = ?1"
     private static let deleteDraftEntryByKey = "DELETE FROM kb_draft_entries WHERE bot_id = ?1 AND key = ?2"
     private static let selectBotExists = "SELECT 1 FROM bots WHERE id = ?1"
-    private static let bumpDraftRevision = "UPDATE bots SET draft_revision = draft_revision + 1 WHERE id = ?1"
+    private static let bumpDraftRevision = """
+        UPDATE bots SET draft_revision = draft_revision + 1 WHERE id = ?1 RETURNING draft_revision, published_version
+        """
     private static let selectDraftEntries = "SELECT \(entryColumns) FROM kb_draft_entries WHERE bot_id = ?1 ORDER BY id"
     private static let selectPublishedEntries =
         "SELECT \(entryColumns) FROM kb_published_entries WHERE bot_id = ?1 ORDER BY id"
@@ -50,6 +52,15 @@ extension SQLiteStore {
     ///   invalid (see ``checkEntry(_:)``) or two have the same key,
     ///   ``StoreError/Code-swift.struct/unknownBot`` when no bot has `botID`. Nothing is written then.
     package func importEntries(botID: Int64, _ entries: [FAQEntry], replace: Bool) throws(StoreError) -> [FAQEntry] {
+        try importEntriesReturningRevision(botID: botID, entries, replace: replace).entries
+    }
+
+    /// ``importEntries(botID:_:replace:)``, which also returns the revisions the write made.
+    private func importEntriesReturningRevision(
+        botID: Int64,
+        _ entries: [FAQEntry],
+        replace: Bool
+    ) throws(StoreError) -> (entries: [FAQEntry], revision: KnowledgeBaseRevision) {
         var keys = Set<String>(minimumCapacity: entries.count)
         for entry in entries {
             try Self.checkEntry(entry)
@@ -59,8 +70,9 @@ extension SQLiteStore {
         }
         let updatedAt = currentTime()
         let stored = try withConnection("cannot import the entries") { connection throws(SQLiteError) in
-            try connection.withTransaction { () throws(SQLiteError) -> [FAQEntry]? in
-                guard try Self.bumpDraftRevision(botID, connection) else { return nil }
+            try connection.withTransaction {
+                () throws(SQLiteError) -> (entries: [FAQEntry], revision: KnowledgeBaseRevision)? in
+                guard let revision = try Self.bumpDraftRevision(botID, connection) else { return nil }
                 var stored: [FAQEntry] = []
                 stored.reserveCapacity(entries.count)
                 for var entry in entries {
@@ -82,7 +94,7 @@ extension SQLiteStore {
                         }
                     }
                 }
-                return stored
+                return (stored, revision)
             }
         }
         guard let stored else { throw Self.unknownBot(botID) }
@@ -94,9 +106,16 @@ extension SQLiteStore {
     ///
     /// The same as ``importEntries(botID:_:replace:)`` with one entry and `replace` false.
     ///
-    /// - Returns: The entry as stored, with its id.
-    package func upsertEntry(botID: Int64, _ entry: FAQEntry) throws(StoreError) -> FAQEntry {
-        try importEntries(botID: botID, [entry], replace: false)[0]
+    /// - Returns: The entry as stored, with its id, and the bot's revisions right after this write,
+    ///   read in its transaction: the write took the bot from the same numbers with a draft
+    ///   revision one less. A server whose knowledge base in memory stands there can apply `entry`
+    ///   to its draft instead of reloading it.
+    package func upsertEntry(
+        botID: Int64,
+        _ entry: FAQEntry
+    ) throws(StoreError) -> (entry: FAQEntry, revision: KnowledgeBaseRevision) {
+        let written = try importEntriesReturningRevision(botID: botID, [entry], replace: false)
+        return (written.entries[0], written.revision)
     }
 
     /// Deletes the draft entry with key `key`, if there is one, and commits before returning.
@@ -234,13 +253,22 @@ extension SQLiteStore {
 
     /// Bumps the bot's draft revision, in the caller's transaction.
     ///
-    /// - Returns: Whether the bot exists.
-    private static func bumpDraftRevision(_ botID: Int64, _ connection: SQLiteConnection) throws(SQLiteError) -> Bool {
-        try connection.withStatement(bumpDraftRevision) { statement throws(SQLiteError) in
+    /// - Returns: The bot's revisions after the bump; nil when the bot does not exist.
+    private static func bumpDraftRevision(
+        _ botID: Int64,
+        _ connection: SQLiteConnection
+    ) throws(SQLiteError) -> KnowledgeBaseRevision? {
+        try connection.withStatement(bumpDraftRevision) { statement throws(SQLiteError) -> KnowledgeBaseRevision? in
             try statement.bind(botID, at: 1)
+            guard try statement.step() else { return nil }
+            let revision = KnowledgeBaseRevision(
+                botID: botID,
+                draftRevision: statement.int64(at: 0),
+                publishedVersion: statement.int64(at: 1)
+            )
             try statement.run()
+            return revision
         }
-        return connection.changedRowCount > 0
     }
 
     /// Inserts or updates one draft entry, in the caller's transaction, and returns its id.

@@ -76,10 +76,10 @@ import Testing
 
         // One entry at a time: the same rules; clearing the threshold clears it.
         changedB.threshold = nil
-        let upserted = try store.upsertEntry(botID: bot.id, changedB)
+        let upserted = try store.upsertEntry(botID: bot.id, changedB).entry
         #expect(upserted.id == first[1].id)
         #expect(try store.entries(botID: bot.id, env: .debug)[1].threshold == nil)
-        let added = try store.upsertEntry(botID: bot.id, Self.entry("d"))
+        let added = try store.upsertEntry(botID: bot.id, Self.entry("d")).entry
         #expect(added.id > second[1].id)
         #expect(try store.entryCount(botID: bot.id, env: .debug) == 4)
     }
@@ -97,9 +97,9 @@ import Testing
         #expect(try store.entries(botID: bot.id, env: .debug).map(\.key) == ["a", "c"])
 
         // A deleted entry's id is never given again, even when it was the highest.
-        let last = try store.upsertEntry(botID: bot.id, Self.entry("z"))
+        let last = try store.upsertEntry(botID: bot.id, Self.entry("z")).entry
         #expect(try store.deleteEntry(botID: bot.id, key: "z"))
-        let next = try store.upsertEntry(botID: bot.id, Self.entry("z"))
+        let next = try store.upsertEntry(botID: bot.id, Self.entry("z")).entry
         #expect(next.id > last.id)
 
         // Replacing with nothing empties the draft.
@@ -253,7 +253,11 @@ import Testing
 
         _ = try store.importEntries(botID: bot.id, [Self.entry("a"), Self.entry("b")], replace: false)
         #expect(try revisions()[bot.id]! == (1, 0))
-        _ = try store.upsertEntry(botID: bot.id, Self.entry("c"))
+        // upsertEntry returns the revisions its own write made.
+        #expect(
+            try store.upsertEntry(botID: bot.id, Self.entry("c")).revision
+                == KnowledgeBaseRevision(botID: bot.id, draftRevision: 2, publishedVersion: 0)
+        )
         #expect(try revisions()[bot.id]! == (2, 0))
         _ = try store.deleteEntry(botID: bot.id, key: "c")
         #expect(try revisions()[bot.id]! == (3, 0))
@@ -261,9 +265,13 @@ import Testing
         #expect(try revisions()[bot.id]! == (3, 1))
         try store.updateSettings(botID: bot.id, BotSettings(threshold: 0.7))
         #expect(try revisions()[bot.id]! == (4, 1))
+        #expect(
+            try store.upsertEntry(botID: bot.id, Self.entry("c")).revision
+                == KnowledgeBaseRevision(botID: bot.id, draftRevision: 5, publishedVersion: 1)
+        )
         // A failed write bumps nothing.
         _ = try? store.importEntries(botID: bot.id, [Self.entry("x"), Self.entry("x")], replace: false)
-        #expect(try revisions()[bot.id]! == (4, 1))
+        #expect(try revisions()[bot.id]! == (5, 1))
         #expect(try revisions()[other.id]! == (0, 0))
     }
 
@@ -277,7 +285,7 @@ import Testing
             similar: ["s" + text, "s2" + text],
             answers: ["a" + text, #"{"news":{"articles":[{"title":"\#(text)"}]}}"#]
         )
-        let stored = try store.upsertEntry(botID: bot.id, entry)
+        let stored = try store.upsertEntry(botID: bot.id, entry).entry
         #expect(try store.entries(botID: bot.id, env: .debug) == [stored])
         _ = try store.publish(botID: bot.id)
         #expect(try store.entries(botID: bot.id, env: .online) == [stored])
@@ -487,7 +495,7 @@ private final class Flag: Sendable {
             let stored = try store.upsertEntry(
                 botID: bots[0].id,
                 FAQEntry(key: "k", skill: "s", question: "q", answers: ["a"])
-            )
+            ).entry
             #expect(try store.publish(botID: bots[0].id) == 1)
             #expect(try store.entries(botID: bots[0].id, env: .online) == [stored])
             try store.updateSettings(botID: bots[1].id, BotSettings(maxOptions: 2))

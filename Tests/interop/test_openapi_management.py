@@ -407,6 +407,30 @@ def test_batch_and_publish_over_grpc_match_http(http, server, stub):
         assert error.value.code() == code
 
 
+def test_setautoreply_after_publish_changes_debug_only(http, server):
+    """Right after a publish the server shares one index between debug and online; a setautoreply
+    must change the draft's copy only, an existing entry and a new one alike."""
+    bot = server.bot
+    first = post(http, server, "setautoreply", bot["token"],
+                 json={"encrypt": encrypt(bot, autoreply_xml("Loans", "How many books can I borrow", "Ten.",
+                                                             ["borrowing limit"]))})
+    assert first["errcode"] == 0
+    assert post(http, server, "publish", bot["token"], json={"encrypt": encrypt(bot, manager_xml())})["errcode"] == 0
+    assert aibot(http, server, "borrowing limit", env="online")["answer"] == "Ten."
+
+    changed = post(http, server, "setautoreply", bot["token"],
+                   json={"encrypt": encrypt(bot, autoreply_xml("Loans", "How many books can I borrow", "Twelve.",
+                                                               ["borrowing limit"]))})
+    added = post(http, server, "setautoreply", bot["token"],
+                 json={"encrypt": encrypt(bot, autoreply_xml("Loans", "Can I renew a loan", "Twice, online.",
+                                                             ["loan renewal"]))})
+    assert changed["ans_node_id"] == first["ans_node_id"] and added["errcode"] == 0
+    assert aibot(http, server, "borrowing limit")["answer"] == "Twelve."
+    assert aibot(http, server, "loan renewal")["answer"] == "Twice, online."
+    assert aibot(http, server, "borrowing limit", env="online")["answer"] == "Ten."
+    assert aibot(http, server, "loan renewal", env="online").get("answer") != "Twice, online."
+
+
 def test_still_serving_after_all_that(http, server):
     assert http.get(f"{server.url}/healthz", timeout=10).text == "ok\n"
     assert aibot(http, server, "where can I leave my bag", env="online")["status"] == "FAQ"
