@@ -72,7 +72,7 @@ def test_java_client_tests_pass(classpath, server):
     result = java(classpath, "chatbot.client.test.ClientTests", env=client_env(server))
     print(result.stdout)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.rstrip().endswith("9 passed, 0 failed"), result.stdout
+    assert result.stdout.rstrip().endswith("11 passed, 0 failed"), result.stdout
     assert "10000 results" in result.stdout
 
 
