@@ -1,6 +1,7 @@
 """Helpers for tests against a real chatbotd: stubs generated from proto/, a server process, an
 HTTP/2 client."""
 
+import contextlib
 import os
 import pathlib
 import re
@@ -13,6 +14,7 @@ import time
 from grpc_tools import protoc
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+CRYPTO_VECTORS = ROOT / "Tests" / "ChatbotCryptoTests" / "Fixtures" / "crypto-vectors.json"
 PROTO_FILES = [
     "chatbot/v1/chatbot.proto",
     "grpc/health/v1/health.proto",
@@ -67,6 +69,42 @@ def with_test_bots(kb):
             db.execute("UPDATE bots SET approved = 0 WHERE token = ?", (server.unapproved["token"],))
 
     return setup
+
+
+def env_with(env, **overrides):
+    """A copy of env with overrides applied; a None value removes the variable."""
+    merged = dict(env, **overrides)
+    return {k: v for k, v in merged.items() if v is not None}
+
+
+@contextlib.contextmanager
+def client_test_server(kb, manager, *, address_var="CHATBOT_ADDRESS", **env):
+    """A chatbotd for a generated client's tests, as (server, env).
+
+    The server's bot has `kb` (a list of entries) imported and published and `manager` as a
+    manager. env is os.environ plus `address_var` (the server's HOST:PORT; each client names it
+    its own way), CHATBOT_TOKEN, CHATBOT_APPID, CHATBOT_AES_KEY, CHATBOT_MANAGERID and the `env`
+    items given here (a None value removes a variable). On leaving, the server gets SIGTERM and
+    must exit with status 0.
+    """
+
+    def setup(server):
+        server.ctl("kb", "import", "--token", server.bot["token"], write_kb(server, kb))
+        server.ctl("publish", "--token", server.bot["token"])
+        server.ctl("bots", "add-manager", "--token", server.bot["token"], "--managerid", manager)
+
+    server = Server(setup=setup)
+    variables = {address_var: server.address, "CHATBOT_TOKEN": server.bot["token"],
+                 "CHATBOT_APPID": server.bot["appid"], "CHATBOT_AES_KEY": server.bot["encoding_aes_key"],
+                 "CHATBOT_MANAGERID": manager}
+    variables.update(env)
+    try:
+        yield server, env_with(os.environ, **variables)
+    except BaseException:
+        server.kill()
+        raise
+    status = server.terminate()
+    assert status == 0, f"chatbotd exited with status {status}:\n" + "".join(server.log)
 
 
 def binary(name):

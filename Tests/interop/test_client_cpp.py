@@ -16,11 +16,10 @@ import time
 
 import pytest
 
-from grpc_support import ROOT, Server, write_kb
+from grpc_support import CRYPTO_VECTORS as VECTORS, ROOT, client_test_server, env_with
 
 CLIENT = ROOT / "clients" / "cpp"
 BUILD = CLIENT / "build"  # ignored by clients/cpp/.gitignore; make rebuilds only what changed
-VECTORS = ROOT / "Tests" / "ChatbotCryptoTests" / "Fixtures" / "crypto-vectors.json"
 MANAGER = "cpp-manager"
 FAQ_QUESTION, FAQ_TITLE = "请问怎么申请退款呢？", "怎么申请退款"
 KB = [
@@ -57,34 +56,12 @@ def binaries():
     return {"test": BUILD / "chatbot_test", "example": BUILD / "chatbot_example", "build_seconds": seconds}
 
 
-def setup(server):
-    server.ctl("kb", "import", "--token", server.bot["token"], write_kb(server, KB))
-    server.ctl("publish", "--token", server.bot["token"])
-    server.ctl("bots", "add-manager", "--token", server.bot["token"], "--managerid", MANAGER)
-
-
 @pytest.fixture(scope="module")
-def server():
-    server = Server(setup=setup)
-    yield server
-    status = server.terminate()
-    assert status == 0, "".join(server.log)
-
-
-def client_env(server, **overrides):
-    env = dict(os.environ)
-    env.update({
-        "CHATBOT_ADDRESS": server.address,
-        "CHATBOT_TOKEN": server.bot["token"],
-        "CHATBOT_AES_KEY": server.bot["encoding_aes_key"],
-        "CHATBOT_APPID": server.bot["appid"],
-        "CHATBOT_MANAGERID": MANAGER,
-        "CHATBOT_FAQ_QUESTION": FAQ_QUESTION,
-        "CHATBOT_FAQ_TITLE": FAQ_TITLE,
-        "CHATBOT_VECTORS": str(VECTORS),
-    })
-    env.update(overrides)
-    return env
+def served():
+    """(server, env): a chatbotd with KB and MANAGER, and the environment chatbot_test reads."""
+    with client_test_server(KB, MANAGER, CHATBOT_FAQ_QUESTION=FAQ_QUESTION, CHATBOT_FAQ_TITLE=FAQ_TITLE,
+                            CHATBOT_VECTORS=str(VECTORS)) as served:
+        yield served
 
 
 def run(binary, *args, env, timeout=150):
@@ -96,7 +73,7 @@ def test_offline_crypto_against_the_reference_vectors(binaries):
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHATBOT_")}
     env["CHATBOT_VECTORS"] = str(VECTORS)
     code, output = run(binaries["test"], "--offline", env=env)
-    assert code == 0 and "5 passed, 0 failed" in output, output
+    assert code == 0 and "8 passed, 0 failed" in output, output
 
 
 def test_every_server_test_is_driven_here(binaries):
@@ -107,14 +84,14 @@ def test_every_server_test_is_driven_here(binaries):
 
 
 @pytest.mark.parametrize("name", SERVER_TESTS)
-def test_cpp_client_against_chatbotd(binaries, server, name):
-    code, output = run(binaries["test"], name, env=client_env(server))
+def test_cpp_client_against_chatbotd(binaries, served, name):
+    code, output = run(binaries["test"], name, env=served[1])
     print(output)
     assert code == 0 and "1 passed, 0 failed" in output, output
 
 
-def test_example_program(binaries, server):
-    code, output = run(binaries["example"], FAQ_QUESTION, env=client_env(server))
+def test_example_program(binaries, served):
+    code, output = run(binaries["example"], FAQ_QUESTION, env=served[1])
     assert code == 0, output
     lines = dict(line.split(": ", 1) for line in output.splitlines() if ": " in line)
     assert lines["sign"] == "expires_in=7200"
@@ -125,10 +102,11 @@ def test_example_program(binaries, server):
     assert lines["wrong token"] == "code=16 errcode=1001"  # grpc::StatusCode::UNAUTHENTICATED
 
 
-def test_the_cpp_tests_can_fail(binaries, server):
+def test_the_cpp_tests_can_fail(binaries, served):
     # With another bot's key, the server refuses our JWTs (1005) and the C++ test must say so.
+    server, env = served
     wrong_key = json.loads(server.ctl("bots", "add", "--name", "cpp-other"))["encoding_aes_key"]
     code, output = run(binaries["test"], "query_with_a_locally_signed_jwt",
-                       env=client_env(server, CHATBOT_AES_KEY=wrong_key))
+                       env=env_with(env, CHATBOT_AES_KEY=wrong_key))
     assert code == 1 and "FAIL query_with_a_locally_signed_jwt" in output and "errcode 1005" in output, output
     assert "0 passed, 1 failed" in output

@@ -17,7 +17,7 @@ import subprocess
 
 import pytest
 
-from grpc_support import ROOT, Server, write_kb
+from grpc_support import ROOT, client_test_server, env_with
 
 GO_DIR = ROOT / "clients" / "go"
 MANAGER = "go-manager"
@@ -66,26 +66,12 @@ def go_client(tmp_path_factory):
     return {"example": out / "example", "tests": out / "chatbot.test"}
 
 
-def setup(server):
-    server.ctl("kb", "import", "--token", server.bot["token"], write_kb(server, KB))
-    server.ctl("publish", "--token", server.bot["token"])
-    server.ctl("bots", "add-manager", "--token", server.bot["token"], "--managerid", MANAGER)
-
-
 @pytest.fixture(scope="module")
-def server():
-    server = Server(setup=setup)
-    yield server
-    status = server.terminate()
-    assert status == 0, "".join(server.log)
-
-
-def client_env(server, **overrides):
-    env = dict(os.environ, CHATBOT_ADDR=server.address, CHATBOT_TOKEN=server.bot["token"],
-               CHATBOT_APPID=server.bot["appid"], CHATBOT_AES_KEY=server.bot["encoding_aes_key"],
-               CHATBOT_MANAGERID=MANAGER, CHATBOT_QUESTION=QUESTION, CHATBOT_ANSWER=ANSWER)
-    env.update(overrides)
-    return {k: v for k, v in env.items() if v is not None}
+def env():
+    """The environment of the Go tests and example: a chatbotd with KB and MANAGER."""
+    with client_test_server(KB, MANAGER, address_var="CHATBOT_ADDR", CHATBOT_QUESTION=QUESTION,
+                            CHATBOT_ANSWER=ANSWER) as (_, env):
+        yield env
 
 
 def run_go_tests(go_client, env, *args):
@@ -98,8 +84,8 @@ def run_go_tests(go_client, env, *args):
     return result.returncode, output, outcomes
 
 
-def test_go_tests_pass_against_the_server(go_client, server):
-    code, output, outcomes = run_go_tests(go_client, client_env(server))
+def test_go_tests_pass_against_the_server(go_client, env):
+    code, output, outcomes = run_go_tests(go_client, env)
     assert code == 0, output
     assert not outcomes["SKIP"] and not outcomes["FAIL"], output
     missing = [name for name in SERVER_TESTS + UNIT_TESTS if name not in outcomes["PASS"]]
@@ -107,13 +93,13 @@ def test_go_tests_pass_against_the_server(go_client, server):
     assert "10000 queries in" in output
 
 
-def test_go_tests_fail_when_the_server_answers_otherwise(go_client, server):
+def test_go_tests_fail_when_the_server_answers_otherwise(go_client, env):
     # The same tests with a wrong expectation and a wrong key must fail, not pass vacuously.
-    code, output, outcomes = run_go_tests(go_client, client_env(server, CHATBOT_ANSWER="another answer"),
+    code, output, outcomes = run_go_tests(go_client, env_with(env, CHATBOT_ANSWER="another answer"),
                                           "-test.run", "TestQueryWithALocalSignature")
     assert code != 0 and "TestQueryWithALocalSignature" in outcomes["FAIL"], output
     wrong_key = "A" * 43
-    code, output, outcomes = run_go_tests(go_client, client_env(server, CHATBOT_AES_KEY=wrong_key),
+    code, output, outcomes = run_go_tests(go_client, env_with(env, CHATBOT_AES_KEY=wrong_key),
                                           "-test.run", "TestSetAutoReplyThenFoundInDebug")
     assert code != 0 and "errcode 1013" in output, output
 
@@ -125,9 +111,9 @@ def test_go_tests_skip_only_without_a_server(go_client):
     assert {name for name in SERVER_TESTS if "/" not in name} == outcomes["SKIP"], output
 
 
-def test_go_example(go_client, server):
+def test_go_example(go_client, env):
     result = subprocess.run([str(go_client["example"]), "-batch", "2000", "-in-flight", "16"],
-                            env=client_env(server), capture_output=True, text=True, timeout=120)
+                            env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     steps = {line["step"]: line for line in map(json.loads, result.stdout.splitlines())}
     assert steps["sign"]["signature"].count(".") == 2 and steps["sign"]["expires_in"] == 7200

@@ -5,15 +5,13 @@ grpc-java and netty jars, then its example and its test runner (a plain main tha
 The knowledge base is written for these tests (never benchmark data).
 """
 
-import os
 import subprocess
 
 import pytest
 
-from grpc_support import ROOT, Server, write_kb
+from grpc_support import CRYPTO_VECTORS as VECTORS, ROOT, client_test_server, env_with
 
 JAVA = ROOT / "clients" / "java"
-VECTORS = ROOT / "Tests" / "ChatbotCryptoTests" / "Fixtures" / "crypto-vectors.json"
 MANAGER = "java-manager"
 QUESTION, ANSWER = "怎么申请退款", "在订单详情页点击“申请退款”即可。"
 KB = [
@@ -33,34 +31,12 @@ def classpath(tmp_path_factory):
     return (out / "classpath").read_text().strip()
 
 
-def setup(server):
-    server.ctl("kb", "import", "--token", server.bot["token"], write_kb(server, KB))
-    server.ctl("publish", "--token", server.bot["token"])
-    server.ctl("bots", "add-manager", "--token", server.bot["token"], "--managerid", MANAGER)
-
-
 @pytest.fixture(scope="module")
-def server():
-    server = Server(setup=setup)
-    yield server
-    status = server.terminate()
-    assert status == 0, "".join(server.log)
-
-
-def client_env(server, **overrides):
-    env = dict(os.environ)
-    env.update({
-        "CHATBOT_VECTORS": str(VECTORS),
-        "CHATBOT_ADDRESS": server.address,
-        "CHATBOT_TOKEN": server.bot["token"],
-        "CHATBOT_APPID": server.bot["appid"],
-        "CHATBOT_AES_KEY": server.bot["encoding_aes_key"],
-        "CHATBOT_MANAGERID": MANAGER,
-        "CHATBOT_QUESTION": QUESTION,
-        "CHATBOT_ANSWER": ANSWER,
-    })
-    env.update(overrides)
-    return env
+def served():
+    """(server, env): a chatbotd with KB and MANAGER, and the environment ClientTests reads."""
+    with client_test_server(KB, MANAGER, CHATBOT_VECTORS=str(VECTORS), CHATBOT_QUESTION=QUESTION,
+                            CHATBOT_ANSWER=ANSWER) as served:
+        yield served
 
 
 def java(classpath, main, *args, env=None):
@@ -68,15 +44,16 @@ def java(classpath, main, *args, env=None):
                           timeout=170)
 
 
-def test_java_client_tests_pass(classpath, server):
-    result = java(classpath, "chatbot.client.test.ClientTests", env=client_env(server))
+def test_java_client_tests_pass(classpath, served):
+    result = java(classpath, "chatbot.client.test.ClientTests", env=served[1])
     print(result.stdout)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.rstrip().endswith("9 passed, 0 failed"), result.stdout
+    assert result.stdout.rstrip().endswith("11 passed, 0 failed"), result.stdout
     assert "10000 results" in result.stdout
 
 
-def test_java_example_runs(classpath, server):
+def test_java_example_runs(classpath, served):
+    server = served[0]
     bot = server.bot
     result = java(classpath, "chatbot.client.example.Example", server.address, bot["token"], bot["encoding_aes_key"],
                   QUESTION)
@@ -88,9 +65,9 @@ def test_java_example_runs(classpath, server):
     assert lines[3].startswith("wrong token: UNAUTHENTICATED, errcode 1001"), lines
 
 
-def test_java_tests_fail_when_the_key_is_wrong(classpath, server):
+def test_java_tests_fail_when_the_key_is_wrong(classpath, served):
     # A key that is not the bot's: the server must refuse the locally signed JWT, and the runner must say so.
-    env = client_env(server, CHATBOT_AES_KEY="abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG")
+    env = env_with(served[1], CHATBOT_AES_KEY="abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG")
     result = java(classpath, "chatbot.client.test.ClientTests", "query_with_local_jwt", env=env)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "UNAUTHENTICATED" in result.stdout and result.stdout.rstrip().endswith("0 passed, 1 failed"), result.stdout

@@ -9,7 +9,6 @@ installed package, so their generated stubs never meet this process's.
 """
 
 import json
-import os
 import pathlib
 import shutil
 import subprocess
@@ -18,7 +17,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from grpc_support import ROOT, Server, write_kb
+from grpc_support import CRYPTO_VECTORS, ROOT, client_test_server
 
 CLIENT = ROOT / "clients" / "python"
 MANAGER = "py-manager"
@@ -42,26 +41,13 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def server():
-    def setup(server):
-        entries = [json.loads(line) for line in (CLIENT / "tests" / "kb.jsonl").read_text("utf-8").splitlines()]
-        server.ctl("kb", "import", "--token", server.bot["token"], write_kb(server, entries))
-        server.ctl("publish", "--token", server.bot["token"])
-        server.ctl("bots", "add-manager", "--token", server.bot["token"], "--managerid", MANAGER)
-
-    server = Server(setup=setup)
-    yield server
-    status = server.terminate()
-    assert status == 0, "".join(server.log)
-
-
-@pytest.fixture(scope="module")
-def env(site, server):
-    return {**os.environ, "PYTHONPATH": str(site), "PYTHONDONTWRITEBYTECODE": "1",
-            "CHATBOT_TARGET": server.address, "CHATBOT_TOKEN": server.bot["token"],
-            "CHATBOT_AES_KEY": server.bot["encoding_aes_key"], "CHATBOT_APPID": server.bot["appid"],
-            "CHATBOT_MANAGERID": MANAGER,
-            "CHATBOT_CRYPTO_VECTORS": str(ROOT / "Tests" / "ChatbotCryptoTests" / "Fixtures" / "crypto-vectors.json")}
+def env(site):
+    """A chatbotd with the client's tests/kb.jsonl and MANAGER, and the environment its tests read,
+    importing the installed package."""
+    kb = [json.loads(line) for line in (CLIENT / "tests" / "kb.jsonl").read_text("utf-8").splitlines()]
+    with client_test_server(kb, MANAGER, address_var="CHATBOT_TARGET", PYTHONPATH=str(site),
+                            PYTHONDONTWRITEBYTECODE="1", CHATBOT_CRYPTO_VECTORS=str(CRYPTO_VECTORS)) as (_, env):
+        yield env
 
 
 def test_installed_package_is_the_one_imported(site, env):

@@ -81,6 +81,8 @@ def run_unary(client: ChatbotClient, queries: list[str], signature: str, in_flig
 
 
 def run_unary_concurrent(client: ChatbotClient, queries: list[str], signature: str, in_flight: int) -> int:
+    if not queries:  # no call would ever set `done`
+        return 0
     window = threading.Semaphore(in_flight)
     done = threading.Event()
     lock = threading.Lock()
@@ -102,7 +104,9 @@ def run_unary_concurrent(client: ChatbotClient, queries: list[str], signature: s
         window.acquire()
         request = pb.QueryRequest(token=client.token, signature=signature, query=query)
         client.stub.Query.future(request, timeout=60).add_done_callback(finished)
-    done.wait()
+    # Every call has a 60 s deadline, so all have finished well within this after the last is sent.
+    if not done.wait(timeout=120):
+        raise RuntimeError(f"unary-K: {counts['finished']} of {len(queries)} calls finished after 120 s")
     if failures:
         raise failures[0]
     return counts["ok"]

@@ -12,7 +12,7 @@ OUT=$(mkdir -p "${1:-$HERE/build}" && cd "${1:-$HERE/build}" && pwd)
 JARS=${JAVA_JARS:-/usr/share/java}
 
 # grpc-java 1.41.3 and what its Debian poms depend on (libgrpc-java itself only pulls in
-# opencensus; the rest are separate packages, listed in the Makefile's APT_PACKAGES).
+# opencensus; the rest are separate packages, listed in the Makefile's CLIENT_APT_PACKAGES).
 deps=(
     grpc-api grpc-context grpc-core grpc-netty grpc-protobuf grpc-protobuf-lite grpc-stub
     protobuf guava perfmark-api gson error_prone_annotations animal-sniffer-annotations jsr305
@@ -28,7 +28,7 @@ for dep in "${deps[@]}"; do
     classpath+="$jar:"
 done
 if (( ${#missing[@]} )); then
-    echo "clients/java/build.sh: missing ${missing[*]} (install the Makefile's APT_PACKAGES)" >&2
+    echo "clients/java/build.sh: missing ${missing[*]} (install the Makefile's CLIENT_APT_PACKAGES: make deps)" >&2
     exit 1
 fi
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <deque>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -44,6 +45,7 @@ BatchStats query_batch(v1::Chatbot::StubInterface& stub, std::size_t count,
     bool reading_done = false;
     BatchStats stats;
     std::exception_ptr writer_error;
+    std::deque<std::string> pending_ids;  // request_id of each unanswered query, in the order sent
 
     // The writer takes a slot before each write and the reader gives one back per result, so at
     // most `limit` queries are ever unanswered.
@@ -57,6 +59,7 @@ BatchStats query_batch(v1::Chatbot::StubInterface& stub, std::size_t count,
                     if (reading_done) return;
                     ++in_flight;
                     stats.peak_in_flight = std::max(stats.peak_in_flight, in_flight);
+                    pending_ids.push_back(next.request_id());  // before the write: its result comes after
                 }
                 if (!stream->Write(next)) return;  // the stream ended; Finish() tells why
                 std::lock_guard<std::mutex> lock(mutex);
@@ -72,13 +75,33 @@ BatchStats query_batch(v1::Chatbot::StubInterface& stub, std::size_t count,
     std::exception_ptr reader_error;
     v1::QueryResult result;
     while (stream->Read(&result)) {
+        std::string expected;
+        bool expected_one = false;
         {
             std::lock_guard<std::mutex> lock(mutex);
-            --in_flight;
+            if (!pending_ids.empty()) {
+                expected_one = true;
+                expected = std::move(pending_ids.front());
+                pending_ids.pop_front();
+                --in_flight;
+            }
             ++stats.received;
         }
         slot_free.notify_one();
         try {
+            // The server answers in the order sent, echoing each request_id: anything else would
+            // hand results to the wrong requests.
+            if (!expected_one)
+                throw ChatbotError(grpc::Status(grpc::StatusCode::INTERNAL,
+                                                "QueryStream sent a result (request_id \"" + result.request_id() +
+                                                    "\") for no request"),
+                                   0);
+            if (result.request_id() != expected)
+                throw ChatbotError(grpc::Status(grpc::StatusCode::INTERNAL,
+                                                "QueryStream result " + std::to_string(stats.received - 1) +
+                                                    " echoes request_id \"" + result.request_id() + "\", want \"" +
+                                                    expected + "\""),
+                                   0);
             on_result(std::move(result));
         } catch (...) {
             reader_error = std::current_exception();
@@ -103,6 +126,13 @@ BatchStats query_batch(v1::Chatbot::StubInterface& stub, std::size_t count,
         std::rethrow_exception(writer_error);
     }
     check(stream->Finish(), context);
+    // An OK status is not enough: a stream that ended early would otherwise look like success.
+    if (stats.sent != count || stats.received != stats.sent)
+        throw ChatbotError(grpc::Status(grpc::StatusCode::INTERNAL,
+                                        "QueryStream ended OK after " + std::to_string(stats.sent) + " of " +
+                                            std::to_string(count) + " queries sent and " +
+                                            std::to_string(stats.received) + " results received"),
+                           0);
     return stats;
 }
 

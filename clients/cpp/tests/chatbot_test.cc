@@ -7,15 +7,18 @@
 // directory), and for the server tests CHATBOT_ADDRESS, CHATBOT_TOKEN, CHATBOT_AES_KEY,
 // CHATBOT_APPID, CHATBOT_MANAGERID, CHATBOT_FAQ_QUESTION and CHATBOT_FAQ_TITLE (a question of the
 // published knowledge base and the title of the entry it must hit). Server tests are skipped when
-// CHATBOT_ADDRESS is unset. Ends with "N passed, N failed[, N skipped]"; exits 1 on any failure.
+// CHATBOT_ADDRESS is unset or empty. Ends with "N passed, N failed[, N skipped]"; exits 1 on any failure.
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
 #include <ctime>
+#include <deque>
 #include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -353,6 +356,160 @@ OFFLINE_TEST(bad_keys_are_refused) {
     CHECK(refused);
 }
 
+// MARK: the batch helper against a scripted stream (no server)
+
+namespace {
+
+// A QueryStream that answers each write at once, echoing the request_id through `echo`, and ends
+// OK (further writes fail, reads end) after `answers` results.
+class ScriptedStream : public grpc::ClientReaderWriterInterface<v1::QueryRequest, v1::QueryResult> {
+  public:
+    ScriptedStream(std::size_t answers, std::function<std::string(const std::string&)> echo)
+        : answers_(answers), echo_(std::move(echo)) {}
+    void WaitForInitialMetadata() override {}
+    bool NextMessageSize(uint32_t* size) override {
+        *size = UINT32_MAX;
+        return true;
+    }
+    bool Write(const v1::QueryRequest& request, grpc::WriteOptions) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (ended_) return false;
+        v1::QueryResult result;
+        result.set_request_id(echo_(request.request_id()));
+        result.mutable_response()->set_answer("a");
+        out_.push_back(std::move(result));
+        ended_ = out_.size() + read_ == answers_;
+        changed_.notify_all();
+        return true;
+    }
+    bool WritesDone() override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        ended_ = true;
+        changed_.notify_all();
+        return true;
+    }
+    bool Read(v1::QueryResult* result) override {
+        std::unique_lock<std::mutex> lock(mutex_);
+        changed_.wait(lock, [&] { return !out_.empty() || ended_; });
+        if (out_.empty()) return false;
+        *result = std::move(out_.front());
+        out_.pop_front();
+        ++read_;
+        return true;
+    }
+    grpc::Status Finish() override { return grpc::Status::OK; }
+
+  private:
+    std::size_t answers_, read_ = 0;
+    std::function<std::string(const std::string&)> echo_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::deque<v1::QueryResult> out_;
+    bool ended_ = false;
+};
+
+// A stub whose QueryStream is a ScriptedStream; every other call aborts.
+class ScriptedStub : public v1::Chatbot::StubInterface {
+  public:
+    ScriptedStub(std::size_t answers, std::function<std::string(const std::string&)> echo)
+        : answers_(answers), echo_(std::move(echo)) {}
+
+  private:
+    grpc::ClientReaderWriterInterface<v1::QueryRequest, v1::QueryResult>* QueryStreamRaw(grpc::ClientContext*) override {
+        return new ScriptedStream(answers_, echo_);
+    }
+    // StubInterface's other pure virtual functions.
+    grpc::Status Sign(grpc::ClientContext*, const v1::SignRequest&, v1::SignResponse*) override { std::abort(); }
+    grpc::Status Query(grpc::ClientContext*, const v1::QueryRequest&, v1::QueryResponse*) override { std::abort(); }
+    grpc::Status Message(grpc::ClientContext*, const v1::MessageRequest&, v1::MessageResponse*) override { std::abort(); }
+    grpc::Status DictMessage(grpc::ClientContext*, const v1::EncryptedRequest&, v1::QueryResponse*) override { std::abort(); }
+    grpc::Status SetAutoReply(grpc::ClientContext*, const v1::EncryptedRequest&, v1::SetAutoReplyResponse*) override { std::abort(); }
+    grpc::Status BatchImportSkill(grpc::ClientContext*, const v1::EncryptedRequest&, v1::BatchImportSkillResponse*) override { std::abort(); }
+    grpc::Status Publish(grpc::ClientContext*, const v1::PublishRequest&, v1::PublishResponse*) override { std::abort(); }
+    grpc::Status PublishProgress(grpc::ClientContext*, const v1::PublishProgressRequest&, v1::PublishProgressResponse*) override { std::abort(); }
+    grpc::Status SendMessage(grpc::ClientContext*, const v1::EncryptedRequest&, v1::SendMessageResponse*) override { std::abort(); }
+    grpc::Status GetKefuState(grpc::ClientContext*, const v1::KefuStateRequest&, v1::KefuStateResponse*) override { std::abort(); }
+    grpc::Status ChangeKefuState(grpc::ClientContext*, const v1::ChangeKefuStateRequest&, v1::KefuStateResponse*) override { std::abort(); }
+    grpc::ClientAsyncResponseReaderInterface<v1::SignResponse>* AsyncSignRaw(grpc::ClientContext*, const v1::SignRequest&, grpc::CompletionQueue*) override { std::abort(); }
+    grpc::ClientAsyncResponseReaderInterface<v1::SignResponse>* PrepareAsyncSignRaw(grpc::ClientContext*, const v1::SignRequest&, grpc::CompletionQueue*) override { std::abort(); }
+    grpc::ClientAsyncResponseReaderInterface<v1::QueryResponse>* AsyncQueryRaw(grpc::ClientContext*, const v1::QueryRequest&, grpc::CompletionQueue*) override { std::abort(); }
+    grpc::ClientAsyncResponseReaderInterface<v1::QueryResponse>* PrepareAsyncQueryRaw(grpc::ClientContext*, const v1::QueryRequest&, grpc::CompletionQueue*) override { std::abort(); }
+    grpc::ClientAsyncReaderWriterInterface<v1::QueryRequest, v1::QueryResult>* AsyncQueryStreamRaw(grpc::ClientContext*, grpc::CompletionQueue*, void*) override { std::abort(); }
+    grpc::ClientAsyncReaderWriterInterface<v1::QueryRequest, v1::QueryResult>* PrepareAsyncQueryStreamRaw(grpc::ClientContext*, grpc::CompletionQueue*) override { std::abort(); }
+    grpc::ClientAsyncResponseReaderInterface<v1::MessageResponse>* AsyncMessageRaw(grpc::ClientContext*, const v1::MessageRequest&, grpc::CompletionQueue*) override { std::abort(); }
+    grpc::ClientAsyncResponseReaderInterface<v1::MessageResponse>* PrepareAsyncMessageRaw(grpc::ClientContext*, const v1::MessageRequest&, grpc::CompletionQueue*) override { std::abort(); }
+    grpc::ClientAsyncResponseReaderInterface<v1::QueryResponse>* AsyncDictMessageRaw(grpc::ClientContext*, const v1::EncryptedRequest&, grpc::CompletionQueue*) override { std::abort(); }
+    grpc::ClientAsyncResponseReaderInterface<v1::QueryResponse>* PrepareAsyncDictMessageRaw(grpc::ClientContext*, const v1::EncryptedRequest&, grpc::CompletionQueue*) override { std::abort(); }
+    grpc::ClientAsyncResponseReaderInterface<v1::SetAutoReplyResponse>* AsyncSetAutoReplyRaw(grpc::ClientContext*, const v1::EncryptedRequest&, grpc::CompletionQueue*) override { std::abort(); }
+    grpc::ClientAsyncResponseReaderInterface<v1::SetAutoReplyResponse>* PrepareAsyncSetAutoReplyRaw(grpc::ClientContext*, const v1::EncryptedRequest&, grpc::CompletionQueue*) override { std::abort(); }
+    grpc::ClientAsyncResponseReaderInterface<v1::BatchImportSkillResponse>* AsyncBatchImportSkillRaw(grpc::ClientContext*, const v1::EncryptedRequest&, grpc::CompletionQueue*) override { std::abort(); }
+    grpc::ClientAsyncResponseReaderInterface<v1::BatchImportSkillResponse>* PrepareAsyncBatchImportSkillRaw(grpc::ClientContext*, const v1::EncryptedRequest&, grpc::CompletionQueue*) override { std::abort(); }
+    grpc::ClientAsyncResponseReaderInterface<v1::PublishResponse>* AsyncPublishRaw(grpc::ClientContext*, const v1::PublishRequest&, grpc::CompletionQueue*) override { std::abort(); }
+    grpc::ClientAsyncResponseReaderInterface<v1::PublishResponse>* PrepareAsyncPublishRaw(grpc::ClientContext*, const v1::PublishRequest&, grpc::CompletionQueue*) override { std::abort(); }
+    grpc::ClientAsyncResponseReaderInterface<v1::PublishProgressResponse>* AsyncPublishProgressRaw(grpc::ClientContext*, const v1::PublishProgressRequest&, grpc::CompletionQueue*) override { std::abort(); }
+    grpc::ClientAsyncResponseReaderInterface<v1::PublishProgressResponse>* PrepareAsyncPublishProgressRaw(grpc::ClientContext*, const v1::PublishProgressRequest&, grpc::CompletionQueue*) override { std::abort(); }
+    grpc::ClientAsyncResponseReaderInterface<v1::SendMessageResponse>* AsyncSendMessageRaw(grpc::ClientContext*, const v1::EncryptedRequest&, grpc::CompletionQueue*) override { std::abort(); }
+    grpc::ClientAsyncResponseReaderInterface<v1::SendMessageResponse>* PrepareAsyncSendMessageRaw(grpc::ClientContext*, const v1::EncryptedRequest&, grpc::CompletionQueue*) override { std::abort(); }
+    grpc::ClientAsyncResponseReaderInterface<v1::KefuStateResponse>* AsyncGetKefuStateRaw(grpc::ClientContext*, const v1::KefuStateRequest&, grpc::CompletionQueue*) override { std::abort(); }
+    grpc::ClientAsyncResponseReaderInterface<v1::KefuStateResponse>* PrepareAsyncGetKefuStateRaw(grpc::ClientContext*, const v1::KefuStateRequest&, grpc::CompletionQueue*) override { std::abort(); }
+    grpc::ClientAsyncResponseReaderInterface<v1::KefuStateResponse>* AsyncChangeKefuStateRaw(grpc::ClientContext*, const v1::ChangeKefuStateRequest&, grpc::CompletionQueue*) override { std::abort(); }
+    grpc::ClientAsyncResponseReaderInterface<v1::KefuStateResponse>* PrepareAsyncChangeKefuStateRaw(grpc::ClientContext*, const v1::ChangeKefuStateRequest&, grpc::CompletionQueue*) override { std::abort(); }
+    grpc::ClientReaderInterface<v1::OutboxMessage>* SubscribeOutboxRaw(grpc::ClientContext*, const v1::SubscribeOutboxRequest&) override { std::abort(); }
+    grpc::ClientAsyncReaderInterface<v1::OutboxMessage>* AsyncSubscribeOutboxRaw(grpc::ClientContext*, const v1::SubscribeOutboxRequest&, grpc::CompletionQueue*, void*) override { std::abort(); }
+    grpc::ClientAsyncReaderInterface<v1::OutboxMessage>* PrepareAsyncSubscribeOutboxRaw(grpc::ClientContext*, const v1::SubscribeOutboxRequest&, grpc::CompletionQueue*) override { std::abort(); }
+
+    std::size_t answers_;
+    std::function<std::string(const std::string&)> echo_;
+};
+
+std::string same(const std::string& id) { return id; }
+
+// query_batch over `stub` with `count` requests "r0", "r1", ...; returns the results' ids.
+std::vector<std::string> scripted_batch(ScriptedStub& stub, std::size_t count, cc::BatchStats* stats = nullptr) {
+    std::vector<v1::QueryRequest> requests(count);
+    for (std::size_t i = 0; i < count; ++i) requests[i].set_request_id("r" + std::to_string(i));
+    std::vector<std::string> ids;
+    for (const auto& r : cc::query_batch(stub, requests, {4, std::chrono::seconds(10)}, stats)) ids.push_back(r.request_id());
+    return ids;
+}
+
+}  // namespace
+
+OFFLINE_TEST(query_batch_takes_a_complete_stream_in_order) {
+    ScriptedStub stub(50, same);
+    cc::BatchStats stats;
+    auto ids = scripted_batch(stub, 50, &stats);
+    CHECK_EQ(ids.size(), std::size_t{50});
+    CHECK_EQ(ids.back(), std::string("r49"));
+    CHECK_EQ(stats.sent, std::size_t{50});
+    CHECK_EQ(stats.received, std::size_t{50});
+    CHECK(stats.peak_in_flight >= 1 && stats.peak_in_flight <= 4);
+}
+
+// Runs a batch of 50 over `stub`, which must fail with ChatbotError INTERNAL naming `why`.
+void check_batch_refused(ScriptedStub& stub, const std::string& why) {
+    try {
+        scripted_batch(stub, 50);
+    } catch (const cc::ChatbotError& e) {
+        CHECK_EQ(static_cast<int>(e.code()), static_cast<int>(grpc::StatusCode::INTERNAL));
+        CHECK_EQ(e.errcode(), 0);
+        if (e.details().find(why) == std::string::npos) fail(__FILE__, __LINE__, "unexpected error: " + e.details());
+        return;
+    }
+    fail(__FILE__, __LINE__, "query_batch took a broken stream as success");
+}
+
+OFFLINE_TEST(query_batch_refuses_a_stream_that_ends_ok_early) {
+    ScriptedStub stub(30, same);  // answers 30 of 50, then ends with status OK
+    check_batch_refused(stub, "ended OK after 30 of 50 queries sent and 30 results received");
+}
+
+OFFLINE_TEST(query_batch_refuses_a_result_with_another_request_id) {
+    // The 8th result echoes "r8" for "r7"; the stream then ends, as a cancelled one would.
+    ScriptedStub stub(8, [](const std::string& id) { return id == "r7" ? std::string("r8") : id; });
+    check_batch_refused(stub, "result 7 echoes request_id \"r8\", want \"r7\"");
+}
+
 // MARK: against a running chatbotd
 
 namespace {
@@ -535,13 +692,14 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
-    const bool have_server = std::getenv("CHATBOT_ADDRESS") != nullptr;
+    const char* address = std::getenv("CHATBOT_ADDRESS");
+    const bool have_server = address != nullptr && *address != '\0';
     int passed = 0, failed = 0, skipped = 0;
     for (const auto& t : registry()) {
         if (!selected.empty() && !selected.count(t.name)) continue;
         if (offline_only && !t.offline) continue;
         if (!t.offline && !have_server) {
-            std::cout << "SKIP " << t.name << " (CHATBOT_ADDRESS is not set)\n";
+            std::cout << "SKIP " << t.name << " (CHATBOT_ADDRESS is not set or empty)\n";
             ++skipped;
             continue;
         }

@@ -49,15 +49,7 @@ def bot() -> Iterator[dict]:
     if not (harness / "grpc_support.py").exists():
         pytest.skip("set CHATBOT_TARGET (and the bot's credentials), or run inside the chatbotd repository")
     sys.path.insert(0, str(harness))
-    from grpc_support import Server, write_kb  # type: ignore[import-not-found]
+    from grpc_support import client_test_server  # type: ignore[import-not-found]
 
-    def setup(server):
-        server.ctl("kb", "import", "--token", server.bot["token"], write_kb(server, kb_entries()))
-        server.ctl("publish", "--token", server.bot["token"])
-        server.ctl("bots", "add-manager", "--token", server.bot["token"], "--managerid", MANAGER)
-
-    server = Server(setup=setup)
-    try:
+    with client_test_server(kb_entries(), MANAGER) as (server, _):
         yield {"target": server.address, "managerid": MANAGER, **server.bot}
-    finally:
-        server.terminate()

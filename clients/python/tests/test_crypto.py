@@ -110,5 +110,9 @@ def test_jwt_refusals():
         verify_jwt(KEYS[0], sign_jwt(KEYS[0], userid="u", now=1000, expires_in=10))
     with pytest.raises(CryptoError):
         verify_jwt(KEYS[0], "not.a.jwt")
+    for exp in ("2000000000", [1], {"t": 1}, True):
+        with pytest.raises(CryptoError, match="exp is not a number"):
+            verify_jwt(KEYS[0], sign_jwt(KEYS[0], {"userid": "u", "exp": exp}))
+    assert verify_jwt(KEYS[0], sign_jwt(KEYS[0], {"userid": "u", "exp": 2000.5}), now=2000)["exp"] == 2000.5
     with pytest.raises(ValueError):
         sign_jwt(KEYS[0])

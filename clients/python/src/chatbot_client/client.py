@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any, Callable, Generic, Iterable, Iterator, Mapping, Optional, Sequence, TypeVar, Union, cast
 
@@ -17,6 +18,9 @@ __all__ = ["BatchResult", "ChatbotClient", "autoreply_xml"]
 
 T = TypeVar("T")
 _STUB: Any = pb_grpc.ChatbotStub  # the generated gRPC module carries no type hints
+#: query_batch re-signs its local signature when less than this many seconds of it remain.
+RESIGN_MARGIN = 300
+_clock: Callable[[], float] = time.time  # the wall clock of signatures; tests replace it
 EnvLike = Union["pb.Env", int, str, None]
 
 
@@ -184,21 +188,60 @@ class ChatbotClient:
         endless or expensive iterator is fine. Each request gets ``request_id`` = its index, and
         each result is mapped back to its input by the echoed id.
 
+        The signature filled in is made for ``userid`` once per batch and lives
+        ``SIGNATURE_LIFETIME`` (7200 s). When the client signs locally (it has the bot's
+        ``encoding_aes_key``) the batch re-signs before that, when less than ``RESIGN_MARGIN``
+        (300 s) remain, so a batch may run as long as it likes. Otherwise (a ``signature`` given
+        here, or one from the Sign RPC) items sent after that signature expires are refused one by
+        one (errcode 1005): for longer batches give the client the key, or pass ``QueryRequest``
+        items that carry their own signatures.
+
         A refused item comes back as a result with ``error`` set (``code`` None, the item's
         errcode); a failure of the whole stream raises :class:`ChatbotError`, and an exception from
         ``inputs`` is re-raised after the items already sent are answered. ``timeout`` bounds the
         whole stream (none by default). Closing the returned iterator early cancels the stream.
+
+        The arguments are checked, and a signature made, when this is called (``ValueError`` for a
+        bad ``max_in_flight`` or ``env``, ``TypeError`` for ``inputs`` that are not iterable); the
+        stream starts with the first ``next()``.
         """
         if max_in_flight < 1:
             raise ValueError("max_in_flight must be at least 1")
-        signature = signature if signature is not None else self._signature(userid)
         mode = _env(env)
+        source = iter(inputs)
+        if self.encoding_aes_key and signature is None:
+            sign = self._local_batch_signer(userid)
+        else:
+            fixed = signature if signature is not None else self.sign(userid).signature
+
+            def sign() -> str:
+                return fixed
+        sign()  # the first signature now, so a failure to sign surfaces here
+        return self._query_batch(source, max_in_flight, sign, mode, explain, timeout)
+
+    def _local_batch_signer(self, userid: str) -> Callable[[], str]:
+        """A signature for ``userid`` made locally, remade when less than RESIGN_MARGIN seconds of it remain."""
+        key = cast(str, self.encoding_aes_key)
+        current = ""
+        resign_at = float("-inf")
+
+        def sign() -> str:
+            nonlocal current, resign_at
+            now = _clock()
+            if now >= resign_at:
+                current = sign_jwt(key, userid=userid, expires_in=SIGNATURE_LIFETIME, now=int(now))
+                resign_at = int(now) + SIGNATURE_LIFETIME - RESIGN_MARGIN
+            return current
+
+        return sign
+
+    def _query_batch(self, source: Iterator[T], max_in_flight: int, sign: Callable[[], str], mode: "pb.Env",
+                     explain: bool, timeout: Optional[float]) -> Iterator[BatchResult[T]]:
         window = threading.Semaphore(max_in_flight)
         stop = threading.Event()
         lock = threading.Lock()
         pending: dict[str, tuple[int, T]] = {}
         failure: list[BaseException] = []
-        source = iter(inputs)
 
         def requests() -> Iterator[pb.QueryRequest]:
             # Runs on grpc's request thread; takes one window slot before reading each input.
@@ -218,9 +261,9 @@ class ChatbotClient:
                 if isinstance(item, pb.QueryRequest):
                     request.CopyFrom(item)
                     request.token = request.token or self.token
-                    request.signature = request.signature or signature
+                    request.signature = request.signature or sign()
                 elif isinstance(item, str):
-                    request.token, request.signature, request.query = self.token, signature, item
+                    request.token, request.signature, request.query = self.token, sign(), item
                     request.env = mode
                     request.explain = explain
                 else:

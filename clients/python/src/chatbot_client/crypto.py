@@ -120,6 +120,8 @@ def verify_jwt(encoding_aes_key: str, token: str, *, now: Optional[int] = None) 
     if not hmac.compare_digest(expected, _b64url_decode(parts[2])):
         raise CryptoError("JWT signature does not match")
     exp = claims.get("exp")
+    if exp is not None and (isinstance(exp, bool) or not isinstance(exp, (int, float))):
+        raise CryptoError(f"JWT exp is not a number: {exp!r}")
     if exp is not None and (int(time.time()) if now is None else now) >= exp:
         raise CryptoError("JWT expired")
     return claims

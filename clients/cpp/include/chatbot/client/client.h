@@ -53,9 +53,13 @@ struct BatchStats {
 
 // Sends `count` queries over one QueryStream, request(i) making the i-th, never more than
 // options.max_in_flight unanswered at once, and hands each QueryResult to on_result (on the
-// calling thread, in the server's order: the order sent). Per-item failures arrive as results
-// with `error` set; a failure of the stream itself throws ChatbotError, as does an exception from
-// on_result (after cancelling the call).
+// calling thread, in the server's order: the order sent). request(i) runs on a writer thread of
+// the helper's, one call at a time, so it must not touch what on_result touches without a lock.
+// Per-item failures arrive as results with `error` set. A failure of the stream itself throws
+// ChatbotError, and so does a stream that does not answer each query in order: a result whose
+// request_id is not the one sent in its position, or a stream that ends OK with results missing
+// (code INTERNAL, errcode 0). An exception thrown by on_result or request(i) cancels the call and
+// is rethrown unchanged.
 BatchStats query_batch(v1::Chatbot::StubInterface& stub, std::size_t count,
                        const std::function<v1::QueryRequest(std::size_t)>& request,
                        const std::function<void(v1::QueryResult&&)>& on_result, const BatchOptions& options = {});

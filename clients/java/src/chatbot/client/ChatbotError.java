@@ -10,6 +10,10 @@ import java.util.OptionalInt;
  * the {@code chatbot-errcode} trailer (1001 token invalid, 1005 signature invalid, 1013 decryption
  * failed, …; DESIGN §3).
  *
+ * <p>{@code code} is {@code null} for a per-item error inside QueryStream ({@link
+ * #of(chatbot.v1.ChatbotOuterClass.Status)}), which carries no gRPC status of its own: the stream
+ * itself goes on. Test {@code code() == null} rather than comparing it with {@code Status.Code.OK}.
+ *
  * <pre>{@code
  * try { stub.query(request); }
  * catch (StatusRuntimeException e) {
@@ -47,8 +51,8 @@ public record ChatbotError(Status.Code code, int errcode, String errmsg) {
         }
     }
 
-    /** A per-item failure inside QueryStream, which carries no gRPC status of its own. */
+    /** A per-item failure inside QueryStream, which carries no gRPC status of its own: {@code code} is null. */
     public static ChatbotError of(chatbot.v1.ChatbotOuterClass.Status itemStatus) {
-        return new ChatbotError(Status.Code.OK, itemStatus.getErrcode(), itemStatus.getErrmsg());
+        return new ChatbotError(null, itemStatus.getErrcode(), itemStatus.getErrmsg());
     }
 }

@@ -8,6 +8,8 @@ import io.grpc.stub.ClientResponseObserver;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,12 +49,19 @@ public final class QueryBatch {
     /**
      * Runs the batch, handing each result to {@code onResult} (on a gRPC thread, one at a time, in
      * order) as it arrives. Blocks until the server has answered everything; a failure of the
-     * stream as a whole is rethrown as the StatusRuntimeException it came as.
+     * stream as a whole is rethrown as the StatusRuntimeException it came as. An exception thrown by
+     * {@code onResult} cancels the stream and is rethrown from here unchanged. Each result must echo
+     * the request_id of the request sent in its position, and a stream that ends must have answered
+     * every request; otherwise IllegalStateException.
      */
     public void run(Iterator<QueryRequest> requests, Consumer<QueryResult> onResult) throws InterruptedException {
         Semaphore slots = new Semaphore(maxInFlight);
         CountDownLatch done = new CountDownLatch(1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
+        // What went wrong on our side while reading (onResult threw, a result for the wrong
+        // request): takes precedence over the CANCELLED status the cancellation brings.
+        AtomicReference<RuntimeException> readFailure = new AtomicReference<>();
+        Queue<String> pendingIds = new ConcurrentLinkedQueue<>();  // request_ids sent and not yet answered
         AtomicLong answered = new AtomicLong();
         long sent = 0;
         AtomicReference<ClientCallStreamObserver<QueryRequest>> call = new AtomicReference<>();
@@ -66,9 +75,23 @@ public final class QueryBatch {
 
             @Override
             public void onNext(QueryResult result) {
-                answered.incrementAndGet();
+                if (readFailure.get() != null) {
+                    return;  // cancelled; what is still on its way is dropped
+                }
+                long index = answered.getAndIncrement();
                 try {
+                    String expected = pendingIds.poll();
+                    if (expected == null || !expected.equals(result.getRequestId())) {
+                        throw new IllegalStateException("QueryStream result " + index + " echoes request_id \""
+                                + result.getRequestId() + "\", "
+                                + (expected == null ? "sent for no request" : "want \"" + expected + "\""));
+                    }
                     onResult.accept(result);
+                } catch (RuntimeException | Error e) {
+                    RuntimeException stop = e instanceof RuntimeException ? (RuntimeException) e : new StopBatch((Error) e);
+                    if (readFailure.compareAndSet(null, stop)) {
+                        call.get().cancel("QueryBatch stopped: " + e, e);
+                    }
                 } finally {
                     slots.release();
                 }
@@ -92,9 +115,9 @@ public final class QueryBatch {
 
         ClientCallStreamObserver<QueryRequest> requestStream = call.get();
         try {
-            while (requests.hasNext() && done.getCount() > 0) {
+            while (requests.hasNext() && done.getCount() > 0 && readFailure.get() == null) {
                 slots.acquire();
-                if (done.getCount() == 0) {
+                if (done.getCount() == 0 || readFailure.get() != null) {
                     break;
                 }
                 QueryRequest request = requests.next();
@@ -102,17 +125,31 @@ public final class QueryBatch {
                 if (inFlight > maxObservedInFlight) {
                     maxObservedInFlight = inFlight;
                 }
+                pendingIds.add(request.getRequestId());  // before the send: its result comes after
                 requestStream.onNext(request);
                 sent++;
             }
-            if (done.getCount() > 0) {
+            if (done.getCount() > 0 && readFailure.get() == null) {
                 requestStream.onCompleted();
             }
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (RuntimeException e) {
+            // After the reader cancelled the call, sending fails ("call was cancelled"): the
+            // reader's reason is the one to rethrow, below.
+            if (readFailure.get() == null) {
+                requestStream.cancel("batch abandoned by the client", e);
+                throw e;
+            }
+        } catch (InterruptedException e) {
             requestStream.cancel("batch abandoned by the client", e);
             throw e;
         }
         done.await();
+        RuntimeException stopped = readFailure.get();
+        if (stopped instanceof StopBatch) {
+            throw ((StopBatch) stopped).error;
+        } else if (stopped != null) {
+            throw stopped;
+        }
         Throwable t = failure.get();
         if (t instanceof RuntimeException) {
             throw (RuntimeException) t;
@@ -122,6 +159,16 @@ public final class QueryBatch {
         if (answered.get() != sent || requests.hasNext()) {
             throw new IllegalStateException("the server ended the stream after " + answered.get() + " answers to "
                     + sent + " queries sent");
+        }
+    }
+
+    /** Carries an Error thrown by onResult to run(), which rethrows the Error itself. */
+    private static final class StopBatch extends RuntimeException {
+        final Error error;
+
+        StopBatch(Error error) {
+            super(error);
+            this.error = error;
         }
     }
 

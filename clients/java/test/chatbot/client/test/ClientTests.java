@@ -1,5 +1,6 @@
 package chatbot.client.test;
 
+import chatbot.client.AutoReply;
 import chatbot.client.ChatbotError;
 import chatbot.client.Envelope;
 import chatbot.client.Jwt;
@@ -65,10 +66,12 @@ public final class ClientTests {
         tests.put("jwt_matches_pyjwt_vectors", ClientTests::jwtMatchesPyjwtVectors);
         tests.put("envelope_matches_wechatpy_vectors", ClientTests::envelopeMatchesWechatpyVectors);
         tests.put("envelope_refuses_another_appid", ClientTests::envelopeRefusesAnotherAppid);
+        tests.put("auto_reply_xml_splits_cdata_end", ClientTests::autoReplyXmlSplitsCdataEnd);
         tests.put("sign_rpc_signature_verifies_locally", ClientTests::signRpcSignatureVerifiesLocally);
         tests.put("query_with_sign_rpc_signature", ClientTests::queryWithSignRpcSignature);
         tests.put("query_with_local_jwt", ClientTests::queryWithLocalJwt);
         tests.put("query_stream_10000_bounded", ClientTests::queryStream10000Bounded);
+        tests.put("query_batch_rethrows_what_on_result_throws", ClientTests::queryBatchRethrowsWhatOnResultThrows);
         tests.put("set_auto_reply_then_found_in_debug", ClientTests::setAutoReplyThenFoundInDebug);
         tests.put("errors_carry_status_and_errcode", ClientTests::errorsCarryStatusAndErrcode);
 
@@ -219,7 +222,8 @@ public final class ClientTests {
             QueryResult result = results.get(i);
             check(result.getRequestId().equals("r" + i), "result " + i + " echoes " + result.getRequestId());
             if (i % 1000 == 999) {
-                check(result.hasError() && ChatbotError.of(result.getError()).errcode() == 1001, "item " + i + ": " + result);
+                check(result.hasError() && ChatbotError.of(result.getError()).errcode() == 1001
+                        && ChatbotError.of(result.getError()).code() == null, "item " + i + ": " + result);
             } else {
                 check(result.hasResponse(), "item " + i + ": " + result);
                 if (i % texts.length == 0) {
@@ -229,14 +233,37 @@ public final class ClientTests {
         }
     }
 
+    static void queryBatchRethrowsWhatOnResultThrows() throws Exception {
+        String signature = Jwt.signUser(env("CHATBOT_AES_KEY"), "stream-user", "", "", Duration.ofMinutes(10));
+        QueryBatch batch = new QueryBatch(ChatbotGrpc.newStub(channel()).withDeadlineAfter(60, TimeUnit.SECONDS), 8);
+        Iterator<QueryRequest> requests = IntStream.range(0, 1000).mapToObj(
+                i -> query(env("CHATBOT_QUESTION")).setSignature(signature).setRequestId("t" + i).build()).iterator();
+        class Mine extends RuntimeException {
+            Mine() {
+                super("thrown by onResult");
+            }
+        }
+        Mine mine = new Mine();
+        AtomicInteger seen = new AtomicInteger();
+        try {
+            batch.run(requests, result -> {
+                if (seen.incrementAndGet() == 5) {
+                    throw mine;
+                }
+            });
+        } catch (Mine e) {
+            check(e == mine, "another exception of the same class: " + e);
+            check(seen.get() == 5, "onResult called " + seen.get() + " times, after it threw at the 5th");
+            return;
+        }
+        throw new AssertionError("run() returned although onResult threw");
+    }
+
     static void setAutoReplyThenFoundInDebug() {
         String title = "Java客户端的测试问题" + System.nanoTime();
         String similar = "Java similar question " + System.nanoTime();
         String content = "Java客户端设置的答案 <ok> & done";
-        String xml = "<xml>"
-                + cdata("managerid", env("CHATBOT_MANAGERID")) + cdata("skillname", "Java客户端")
-                + cdata("title", title) + cdata("content", content)
-                + "<list>" + cdata("question", similar) + "</list></xml>";
+        String xml = AutoReply.xml(env("CHATBOT_MANAGERID"), "Java客户端", title, content, List.of(similar));
         String encrypted = new Envelope(env("CHATBOT_AES_KEY"), env("CHATBOT_APPID")).encrypt(xml);
         long id = blocking().setAutoReply(EncryptedRequest.newBuilder()
                 .setToken(env("CHATBOT_TOKEN")).setEncrypt(encrypted).build()).getAnsNodeId();
@@ -269,6 +296,14 @@ public final class ClientTests {
                 .setToken(env("CHATBOT_TOKEN")).setEncrypt(foreign).build()), Status.Code.INVALID_ARGUMENT, 1013);
     }
 
+    static void autoReplyXmlSplitsCdataEnd() {
+        String xml = AutoReply.xml("m", "s", "t", "a]]>b", List.of("q1", "q2"));
+        String expected = "<xml><managerid><![CDATA[m]]></managerid><skillname><![CDATA[s]]></skillname>"
+                + "<title><![CDATA[t]]></title><content><![CDATA[a]]]]><![CDATA[>b]]></content>"
+                + "<list><question><![CDATA[q1]]></question><question><![CDATA[q2]]></question></list></xml>";
+        check(xml.equals(expected), xml);
+    }
+
     // MARK: plumbing
 
     private static void expectError(Runnable call, Status.Code code, int errcode) {
@@ -294,10 +329,6 @@ public final class ClientTests {
 
     private static QueryRequest.Builder query(String text) {
         return QueryRequest.newBuilder().setToken(env("CHATBOT_TOKEN")).setQuery(text);
-    }
-
-    private static String cdata(String tag, String text) {
-        return "<" + tag + "><![CDATA[" + text + "]]></" + tag + ">";
     }
 
     private static synchronized ManagedChannel channel() {
