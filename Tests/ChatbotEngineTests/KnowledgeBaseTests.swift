@@ -61,6 +61,18 @@ enum Fixture {
         #expect(!reply.isDefaultAnswer)
     }
 
+    @Test func questionsThatDifferOnlyInANumberAreExactHitsOnTheirOwnEntries() throws {
+        let kb = KnowledgeBase(entries: [
+            FAQEntry(id: 1, key: "plan-1", skill: "套餐", question: "套餐1怎么收费", answers: ["每月10元。"]),
+            FAQEntry(id: 2, key: "plan-2", skill: "套餐", question: "套餐2怎么收费", answers: ["每月20元。"]),
+        ])
+        for (query, key) in [("套餐2怎么收费", "plan-2"), ("请问套餐１怎么收费？", "plan-1")] {
+            let reply = kb.reply(to: query, settings: settings)
+            #expect(reply.entry?.key == key, "\(query)")
+            #expect(reply.confidence == 1)
+        }
+    }
+
     @Test func paraphrasesRankTheirEntryFirst() {
         let kb = KnowledgeBase(entries: Fixture.entries)
         for (query, key) in [

@@ -26,6 +26,13 @@ import Testing
         #expect(NormalizedText("花呗怎么还款").exactKey != NormalizedText("借呗怎么还款").exactKey)
     }
 
+    @Test func exactKeyKeepsTheNumbersThatScoringMasks() {
+        #expect(NormalizedText("套餐1怎么收费").exactKey != NormalizedText("套餐2怎么收费").exactKey)
+        #expect(NormalizedText("套餐１２怎么收费").exactKey == NormalizedText("请问套餐12怎么收费").exactKey)
+        #expect(NormalizedText("step 3 of 10").numbers == ["3", "10"])
+        #expect(NormalizedText("尾号***的卡").numbers.isEmpty)
+    }
+
     @Test(arguments: [
         ("passwords", "password"), ("replies", "reply"), ("sharing", "shar"), ("moved", "mov"), ("class", "class"),
     ])

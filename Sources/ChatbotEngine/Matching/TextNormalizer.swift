@@ -11,6 +11,9 @@ struct NormalizedText: Sendable {
     var ideographs: [Unicode.Scalar] = []
     /// The Latin words (and `#` for masked numbers), in order, lower case.
     var words: [String] = []
+    /// The runs of digits as written (after NFKC), in order: scoring sees them only as `#`, but
+    /// the exact-match key keeps them, so that 套餐1 and 套餐2 are different questions.
+    var numbers: [String] = []
 
     init(_ text: String) {
         if !Self.scan(text, into: &self) {
@@ -24,7 +27,7 @@ struct NormalizedText: Sendable {
     init() {}
 
     /// The key of an exact match: the ideographs without particles and fillers (请问, 你好, 的, 吗 …),
-    /// then the words. Two texts with the same key ask the same thing.
+    /// then the words, then the numbers. Two texts with the same key ask the same thing.
     var exactKey: String {
         var kept = ideographs
         for filler in Self.fillers { Self.removeAll(filler, from: &kept) }
@@ -32,6 +35,10 @@ struct NormalizedText: Sendable {
         var key = String(String.UnicodeScalarView(kept))
         key.append("|")
         key.append(words.joined(separator: " "))
+        if !numbers.isEmpty {
+            key.append("|")
+            key.append(numbers.joined(separator: " "))
+        }
         return key
     }
 
@@ -97,8 +104,10 @@ struct NormalizedText: Sendable {
                 if inMask != run {
                     endWord()
                     result.words.append("#")
+                    if run == 0x30 { result.numbers.append("") }
                     inMask = run
                 }
+                if run == 0x30 { result.numbers[result.numbers.count - 1].unicodeScalars.append(scalar) }
                 continue
             case .ideograph:
                 endWord()
