@@ -32,6 +32,11 @@ package final class KnowledgeBase: Sendable {
         index.withLock { $0.allEntries }.sorted { $0.id < $1.id }
     }
 
+    /// How many entries it holds.
+    package var count: Int {
+        index.withLock { $0.entryCount }
+    }
+
     /// Adds `entry`, or replaces the one with the same id.
     package func upsert(_ entry: FAQEntry) {
         index.withLock { $0.upsert(entry) }

@@ -33,6 +33,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     private let httpRoutes: HTTPRoutes
     private let configuration: Configuration
     private let logger: Logger
+    private let metrics: ServerMetrics
     private var session: HTTP2Session?
     private var context: ChannelHandlerContext?
     private var loopBound: NIOLoopBound<GRPCConnectionHandler>?
@@ -45,10 +46,17 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     private var shuttingDown = false
     private var closing = false
 
-    init(router: RPCRouter, httpRoutes: HTTPRoutes, configuration: Configuration, logger: Logger) {
+    init(
+        router: RPCRouter,
+        httpRoutes: HTTPRoutes,
+        configuration: Configuration,
+        metrics: ServerMetrics,
+        logger: Logger
+    ) {
         self.router = router
         self.httpRoutes = httpRoutes
         self.configuration = configuration
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -162,7 +170,11 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         if let call = calls[stream] {
             headerCall = call.headersDone ? nil : call
         } else {
-            let call = Call(stream: stream, maxMessageSize: configuration.maxReceiveMessageSize)
+            let call = Call(
+                stream: stream,
+                maxMessageSize: configuration.maxReceiveMessageSize,
+                methodSlot: metrics.unknownMethodSlot
+            )
             calls[stream] = call
             headerCall = call
         }
@@ -176,8 +188,12 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     ) {
         guard let call = headerCall else { return }
         if Self.equals(name, ":path") {
-            call.method = router.method(path: value)
-            if call.method == nil { call.unknownPath = String(decoding: value, as: UTF8.self) }
+            if let (slot, method) = router.find(path: value) {
+                call.method = method
+                call.methodSlot = slot
+            } else {
+                call.unknownPath = String(decoding: value, as: UTF8.self)
+            }
         } else if Self.equals(name, ":method") {
             if !Self.equals(value, "POST") { call.requestMethod = String(decoding: value, as: UTF8.self) }
         } else if call.method == nil && name.first != UInt8(ascii: ":") {
@@ -210,6 +226,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
             fail(call, RPCError(.unavailable, "the server is shutting down"))
         } else if !call.isGRPC {
             call.finished = true
+            metrics.countHTTP(route: httpRoutes.unmatchedLabel, status: 415)
             try? session.respond(on: stream, headers: Self.unsupportedMediaType, endStream: true)
         } else if let bad = call.badTimeout {
             fail(call, RPCError(.invalidArgument, "malformed grpc-timeout: \(bad)"))
@@ -252,6 +269,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
                     call.request = message
                 } else {
                     call.inbound?.append(message)
+                    metrics.countReceived(method: call.methodSlot)
                 }
             }
         } catch {
@@ -268,6 +286,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         guard let call = calls.removeValue(forKey: stream) else { return }
         if !call.finished {
             call.finished = true
+            if call.plain == nil { metrics.countCall(method: call.methodSlot, code: .cancelled) }
             abandon(call, RPCError(.cancelled, "the client cancelled the call"))
         }
         if shuttingDown && calls.isEmpty { scheduleFlush() }
@@ -355,6 +374,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     private func succeed(_ call: Call, sending message: ByteBuffer? = nil) {
         guard let session else { return }
         call.finished = true
+        metrics.countCall(method: call.methodSlot, code: .ok)
         call.deadlineTimer?.cancel()
         do {
             if call.responseStarted || message != nil {
@@ -376,6 +396,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     private func fail(_ call: Call, _ error: RPCError) {
         guard !call.finished, let session else { return }
         call.finished = true
+        metrics.countCall(method: call.methodSlot, code: error.code)
         abandon(call, error)
         do {
             if call.responseStarted {
@@ -416,6 +437,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     private func cancelAll() {
         for call in calls.values where !call.finished {
             call.finished = true
+            if call.plain == nil { metrics.countCall(method: call.methodSlot, code: .unavailable) }
             abandon(call, RPCError(.unavailable, "the connection closed"))
         }
         calls.removeAll()
@@ -499,6 +521,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
             }
         }
         session.send(framed, on: stream)
+        metrics.countSent(method: call.methodSlot)
         scheduleFlush()
         return .success(session.queuedBytes(on: stream) <= configuration.maxQueuedBytesPerStream)
     }
@@ -533,7 +556,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     private func startPlain(_ call: Call) {
         let uri = call.unknownPath ?? "/"
         let path = String(uri.prefix { $0 != "?" })
-        let plain = PlainRequest(uri: uri, route: httpRoutes.route(for: path))
+        let match = httpRoutes.route(for: path)
+        let plain = PlainRequest(uri: uri, route: match?.route, label: match?.label ?? httpRoutes.unmatchedLabel)
         call.plain = plain
         if shuttingDown {
             respondPlain(call, httpRoutes.refusal(.serviceUnavailable, "the server is shutting down"))
@@ -597,6 +621,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     private func respondPlain(_ call: Call, _ response: HTTPRouteResponse) {
         guard !call.finished, let session else { return }
         call.finished = true
+        metrics.countHTTP(route: call.plain?.label ?? httpRoutes.unmatchedLabel, status: response.status.code)
         call.deadlineTimer?.cancel()
         var fields: [(name: String, value: String)] = [(":status", String(response.status.code))]
         fields += response.headers.map { ($0.0.lowercased(), $0.1) }
@@ -677,6 +702,8 @@ private final class Call {
     let stream: Int32
     var decoder: GRPCFraming.Decoder
     var method: RPCMethod?
+    /// Where the call is counted: its method's slot, or the unknown-method slot.
+    var methodSlot: Int
     var unknownPath: String?
     /// The request's method when it is not POST.
     var requestMethod: String?
@@ -700,8 +727,9 @@ private final class Call {
     var inbound: InboundMessages?
     var writeWaiters: [CheckedContinuation<Result<Void, RPCError>, Never>] = []
 
-    init(stream: Int32, maxMessageSize: Int) {
+    init(stream: Int32, maxMessageSize: Int, methodSlot: Int) {
         self.stream = stream
+        self.methodSlot = methodSlot
         self.decoder = GRPCFraming.Decoder(maxMessageSize: maxMessageSize)
     }
 }
@@ -710,10 +738,13 @@ private final class Call {
 private final class PlainRequest {
     let uri: String
     let route: HTTPRoutes.Route?
+    /// The slot its response is counted under.
+    let label: Int
     var body = ByteBuffer()
 
-    init(uri: String, route: HTTPRoutes.Route?) {
+    init(uri: String, route: HTTPRoutes.Route?, label: Int) {
         self.uri = uri
         self.route = route
+        self.label = label
     }
 }

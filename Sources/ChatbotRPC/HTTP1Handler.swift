@@ -28,8 +28,8 @@ final class HTTP1Handler: ChannelInboundHandler {
     private enum State {
         /// Between requests: waiting for a head.
         case idle
-        /// Head received, reading the body.
-        case receiving(HTTPRequestHead, ByteBuffer?)
+        /// Head received, reading the body; the route for its path, if any.
+        case receiving(HTTPRequestHead, ByteBuffer?, HTTPRoutes.Match?)
         /// The request is complete; its response is being computed or written.
         case responding
         /// Answered early (413, 408); the rest of the request is ignored and the connection closes.
@@ -38,15 +38,20 @@ final class HTTP1Handler: ChannelInboundHandler {
 
     private let routes: HTTPRoutes
     private let configuration: Configuration
+    private let metrics: ServerMetrics
     private var state = State.idle
+    /// The metrics slot the response being prepared is counted under.
+    private var label: Int
     private var timer: Scheduled<Void>?
     private var shuttingDown = false
     private var loopBound: NIOLoopBound<HTTP1Handler>?
     private var context: ChannelHandlerContext?
 
-    init(routes: HTTPRoutes, configuration: Configuration = Configuration()) {
+    init(routes: HTTPRoutes, configuration: Configuration = Configuration(), metrics: ServerMetrics) {
         self.routes = routes
         self.configuration = configuration
+        self.metrics = metrics
+        self.label = routes.unmatchedLabel
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -66,13 +71,15 @@ final class HTTP1Handler: ChannelInboundHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             guard case .idle = state else { return }
+            let match = routes.route(for: String(head.uri.prefix { $0 != "?" }))
+            label = match?.label ?? routes.unmatchedLabel
             if let length = head.headers.first(name: "content-length").flatMap(Int.init),
                 length > configuration.maxBodySize
             {
                 tooLarge(context)
                 return
             }
-            state = .receiving(head, nil)
+            state = .receiving(head, nil, match)
             arm(configuration.bodyTimeout)
             // A client that asks first (curl does for large bodies) would otherwise wait a second.
             if head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
@@ -82,7 +89,7 @@ final class HTTP1Handler: ChannelInboundHandler {
                 )
             }
         case .body(var chunk):
-            guard case .receiving(let head, var body) = state else { return }
+            guard case .receiving(let head, var body, let match) = state else { return }
             if (body?.readableBytes ?? 0) + chunk.readableBytes > configuration.maxBodySize {
                 tooLarge(context)
                 return
@@ -92,13 +99,13 @@ final class HTTP1Handler: ChannelInboundHandler {
             } else {
                 body!.writeBuffer(&chunk)
             }
-            state = .receiving(head, body)
+            state = .receiving(head, body, match)
         case .end:
-            guard case .receiving(let head, let body) = state else { return }
+            guard case .receiving(let head, let body, let match) = state else { return }
             state = .responding
             disarm()
-            let path = String(head.uri.prefix { $0 != "?" })
-            guard let route = routes.route(for: path) else {
+            guard let route = match?.route else {
+                let path = head.uri.prefix { $0 != "?" }
                 respond(context, routes.refusal(.notFound, "no such path: \(path)"), keepAlive: head.isKeepAlive)
                 return
             }
@@ -143,6 +150,7 @@ final class HTTP1Handler: ChannelInboundHandler {
     }
 
     private func respond(_ context: ChannelHandlerContext, _ response: HTTPRouteResponse, keepAlive: Bool) {
+        metrics.countHTTP(route: label, status: response.status.code)
         let keepAlive = keepAlive && !shuttingDown
         var headers = HTTPHeaders(response.headers)
         if !headers.contains(name: "content-type") {

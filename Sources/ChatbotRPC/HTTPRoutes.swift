@@ -35,6 +35,11 @@ package enum HTTPRouteOutcome: Sendable {
 ///
 /// A path is looked up exactly first, then by the longest prefix that starts it (a prefix route
 /// such as `/openapi/` reads the rest of the path from the request head).
+///
+/// Requests are counted (``ServerMetrics``) under a label per route: its path; for a prefix route
+/// with `segments`, the prefix and the path segment after it when that is one of them
+/// (`/openapi/aibot`), else the prefix alone, so what follows (a TOKEN) never becomes a label;
+/// `unmatched` for a path no route takes.
 package struct HTTPRoutes: Sendable {
     package typealias Route = @Sendable (HTTPRequestHead, ByteBuffer) -> HTTPRouteOutcome
 
@@ -42,23 +47,83 @@ package struct HTTPRoutes: Sendable {
     /// 413 body too large, 408 body too slow), given the status and the cause.
     package typealias Refusal = @Sendable (HTTPResponseStatus, String) -> HTTPRouteResponse
 
-    private let routes: [String: Route]
-    private let prefixes: [(prefix: String, route: Route)]
+    /// A route found for a path, and the slot of its label in ``metricLabels``.
+    struct Match {
+        let route: Route
+        let label: Int
+    }
+
+    private struct Prefix {
+        let prefix: String
+        let route: Route
+        let label: Int
+        /// The segments counted on their own, and their labels' slots.
+        let segments: [(name: String, label: Int)]
+    }
+
+    private let exact: [String: Route]
+    private let prefixRoutes: [String: Route]
+    private let segments: [String: [String]]
+    private let routes: [String: Match]
+    private let prefixes: [Prefix]
+    /// The label of each metrics slot; the last one is `unmatched`.
+    let metricLabels: [String]
     let refusal: Refusal
 
-    /// `refusal` defaults to the cause as plain text.
+    /// `refusal` defaults to the cause as plain text; `segments` names, per prefix, the path
+    /// segments after it that are counted on their own.
     package init(
         _ routes: [String: Route],
         prefixes: [String: Route] = [:],
+        segments: [String: [String]] = [:],
         refusal: @escaping Refusal = { HTTPRouteResponse($0, text: $1 + "\n") }
     ) {
-        self.routes = routes
-        self.prefixes = prefixes.map { ($0.key, $0.value) }.sorted { $0.prefix.count > $1.prefix.count }
+        self.exact = routes
+        self.prefixRoutes = prefixes
+        self.segments = segments
+        var labels: [String] = []
+        func label(_ name: String) -> Int {
+            labels.append(name)
+            return labels.count - 1
+        }
+        var matches: [String: Match] = [:]
+        for (path, route) in routes.sorted(by: { $0.key < $1.key }) {
+            matches[path] = Match(route: route, label: label(path))
+        }
+        self.routes = matches
+        self.prefixes = prefixes.sorted { $0.key < $1.key }.map { prefix, route in
+            Prefix(
+                prefix: prefix,
+                route: route,
+                label: label(prefix),
+                segments: (segments[prefix] ?? []).map { ($0, label(prefix + $0)) }
+            )
+        }
+        .sorted { $0.prefix.count > $1.prefix.count }
+        _ = label("unmatched")
+        self.metricLabels = labels
         self.refusal = refusal
     }
 
-    func route(for path: String) -> Route? {
-        if let route = routes[path] { return route }
-        return prefixes.first { path.hasPrefix($0.prefix) }?.route
+    /// These routes and `route` at `path`.
+    package func adding(_ path: String, _ route: @escaping Route) -> HTTPRoutes {
+        var routes = exact
+        routes[path] = route
+        return HTTPRoutes(routes, prefixes: prefixRoutes, segments: segments, refusal: refusal)
+    }
+
+    /// The slot of the `unmatched` label.
+    var unmatchedLabel: Int { metricLabels.count - 1 }
+
+    func route(for path: String) -> Match? {
+        if let match = routes[path] { return match }
+        guard let prefix = prefixes.first(where: { path.hasPrefix($0.prefix) }) else { return nil }
+        guard !prefix.segments.isEmpty else { return Match(route: prefix.route, label: prefix.label) }
+        let rest = path.utf8.dropFirst(prefix.prefix.utf8.count)
+        let segment = rest.prefix { $0 != UInt8(ascii: "/") }
+        for known in prefix.segments where known.name.utf8.elementsEqual(segment) {
+            return Match(route: prefix.route, label: known.label)
+        }
+        return Match(route: prefix.route, label: prefix.label)
     }
 }

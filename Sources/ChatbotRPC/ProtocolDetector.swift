@@ -3,23 +3,27 @@ internal import NIOCore
 internal import NIOHTTP1
 
 /// Tells HTTP/2 (gRPC, prior knowledge) from HTTP/1.1 by the first bytes of a connection and
-/// sets up the pipeline for it: the HTTP/2 connection preface starts with `PRI `.
+/// sets up the pipeline for it: the HTTP/2 connection preface starts with `PRI `. From then until
+/// it closes, the connection is counted as open in ``ServerMetrics``.
 final class ProtocolDetector: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
 
     private let makeGRPCHandler: () -> GRPCConnectionHandler
     private let httpRoutes: HTTPRoutes
     private let http1Configuration: HTTP1Handler.Configuration
+    private let metrics: ServerMetrics
     private var buffered: ByteBuffer?
 
     init(
         makeGRPCHandler: @escaping () -> GRPCConnectionHandler,
         httpRoutes: HTTPRoutes,
-        http1Configuration: HTTP1Handler.Configuration
+        http1Configuration: HTTP1Handler.Configuration,
+        metrics: ServerMetrics
     ) {
         self.makeGRPCHandler = makeGRPCHandler
         self.httpRoutes = httpRoutes
         self.http1Configuration = http1Configuration
+        self.metrics = metrics
     }
 
     /// A connection that has not said which protocol it speaks has nothing in flight: on graceful
@@ -49,13 +53,17 @@ final class ProtocolDetector: ChannelInboundHandler, RemovableChannelHandler {
             } else {
                 try context.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                 try context.pipeline.syncOperations.addHandler(
-                    HTTP1Handler(routes: httpRoutes, configuration: http1Configuration)
+                    HTTP1Handler(routes: httpRoutes, configuration: http1Configuration, metrics: metrics)
                 )
             }
         } catch {
             context.close(promise: nil)
             return
         }
+        let kind: ServerMetrics.ConnectionProtocol = isHTTP2 ? .http2 : .http1
+        let metrics = self.metrics
+        metrics.connectionOpened(kind)
+        context.channel.closeFuture.whenComplete { _ in metrics.connectionClosed(kind) }
         context.fireChannelRead(wrapInboundOut(buffered))
         context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
     }

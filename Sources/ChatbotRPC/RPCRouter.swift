@@ -9,12 +9,23 @@ package struct RPCRouter: Sendable {
     }
 
     package func method(path: UnsafeRawBufferPointer) -> RPCMethod? {
-        for entry in methods where entry.path.count == path.count {
+        find(path: path)?.method
+    }
+
+    /// The method at `path` and its position among ``methodPaths`` (its metrics slot).
+    func find(path: UnsafeRawBufferPointer) -> (slot: Int, method: RPCMethod)? {
+        for (slot, entry) in methods.enumerated() where entry.path.count == path.count {
             let same = entry.path.withUnsafeBytes { memcmp($0.baseAddress!, path.baseAddress!, path.count) == 0 }
-            if same { return entry.method }
+            if same { return (slot, entry.method) }
         }
         return nil
     }
+
+    /// Every method's path, in lookup order.
+    var methodPaths: [String] { methods.map(\.method.path) }
+
+    /// Every method's kind, in the order of ``methodPaths``.
+    var methodKinds: [RPCMethod.Kind] { methods.map(\.method.kind) }
 
     /// The fully qualified names of the services that have methods here.
     package var serviceNames: [String] {

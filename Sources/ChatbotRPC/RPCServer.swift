@@ -1,6 +1,7 @@
 internal import ChatbotHTTP2
 package import Logging
 package import NIOCore
+internal import NIOHTTP1
 internal import NIOPosix
 internal import Synchronization
 
@@ -27,6 +28,9 @@ package final class RPCServer: Sendable {
         /// How long a plain HTTP request body may take after its head, over HTTP/1.1 (408 and
         /// close after) and HTTP/2 (408).
         package var httpBodyTimeout = TimeAmount.seconds(10)
+        /// Where the server answers with its ``ServerMetrics`` in the Prometheus text format
+        /// (`GET`, over HTTP/1.1 and HTTP/2); nil for nowhere.
+        package var metricsPath: String? = "/metrics"
 
         package init() {}
     }
@@ -39,6 +43,8 @@ package final class RPCServer: Sendable {
     private let httpRoutes: HTTPRoutes
     private let group: any EventLoopGroup
     private let logger: Logger
+    /// The server's counters, served at ``Configuration/metricsPath``.
+    package let metrics: ServerMetrics
     private let state = Mutex(State())
 
     private struct State {
@@ -50,18 +56,44 @@ package final class RPCServer: Sendable {
         var stopped = false
     }
 
+    /// - Parameters:
+    ///   - metricsCollectors: Add their own families to each scrape of ``Configuration/metricsPath``.
     package init(
         configuration: Configuration,
         services: [any RPCService],
         httpRoutes: HTTPRoutes,
+        metricsCollectors: [@Sendable (inout PrometheusText) -> Void] = [],
         group: any EventLoopGroup,
         logger: Logger
     ) {
         self.configuration = configuration
-        self.router = RPCRouter(services: services)
-        self.httpRoutes = httpRoutes
+        let router = RPCRouter(services: services)
+        self.router = router
         self.group = group
         self.logger = logger
+        guard let path = configuration.metricsPath else {
+            self.httpRoutes = httpRoutes
+            self.metrics = ServerMetrics(router: router, httpRoutes: httpRoutes, collectors: metricsCollectors)
+            return
+        }
+        // The route reads the metrics, which need the routes' labels: it finds them through a box
+        // filled right after.
+        let box = MetricsBox()
+        let routes = httpRoutes.adding(path) { head, _ in
+            guard head.method == .GET else {
+                return .done(HTTPRouteResponse(.methodNotAllowed, headers: [("allow", "GET")], text: "use GET\n"))
+            }
+            return .later {
+                HTTPRouteResponse(
+                    .ok,
+                    headers: [("content-type", PrometheusText.contentType)],
+                    text: box.metrics.withLock { $0 }?.render() ?? ""
+                )
+            }
+        }
+        self.httpRoutes = routes
+        self.metrics = ServerMetrics(router: router, httpRoutes: routes, collectors: metricsCollectors)
+        box.metrics.withLock { $0 = self.metrics }
     }
 
     /// Binds, serves, and returns after a graceful shutdown has drained the connections.
@@ -80,6 +112,7 @@ package final class RPCServer: Sendable {
         )
         let router = self.router
         let routes = httpRoutes
+        let metrics = self.metrics
         let logger = self.logger
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
@@ -95,11 +128,13 @@ package final class RPCServer: Sendable {
                                 router: router,
                                 httpRoutes: routes,
                                 configuration: connectionConfiguration,
+                                metrics: metrics,
                                 logger: logger
                             )
                         },
                         httpRoutes: routes,
-                        http1Configuration: http1Configuration
+                        http1Configuration: http1Configuration,
+                        metrics: metrics
                     )
                     try channel.pipeline.syncOperations.addHandler(detector)
                 }
@@ -166,4 +201,9 @@ package final class RPCServer: Sendable {
             _ = state.withLock { $0.connections.removeValue(forKey: id) }
         }
     }
+}
+
+/// Hands the metrics to the route that serves them, which is made before them.
+private final class MetricsBox: Sendable {
+    let metrics = Mutex<ServerMetrics?>(nil)
 }

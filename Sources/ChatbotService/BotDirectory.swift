@@ -42,6 +42,15 @@ package final class BotDirectory: Sendable {
         self.now = now
     }
 
+    /// The AppID of every bot in memory, by bot id.
+    package func appIDs() -> [Int64: String] {
+        var appIDs: [Int64: String] = [:]
+        for case .found(let entry) in entries.withLock({ Array($0.values) }) {
+            appIDs[entry.bot.id] = entry.bot.appID
+        }
+        return appIDs
+    }
+
     /// The bot for `token` if it is in memory, without waiting; nil means "ask ``lookup(token:)``".
     package func cached(token: String) -> BotEntry? {
         if case .found(let entry) = entries.withLock({ $0[token] }) { return entry }

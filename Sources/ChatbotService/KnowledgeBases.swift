@@ -38,6 +38,12 @@ package final class KnowledgeBases: Sendable {
         return env == .debug ? versions.draft : versions.online
     }
 
+    /// How many entries each bot's draft and online versions hold, by bot id.
+    package func entryCounts() -> [(botID: Int64, draft: Int, online: Int)] {
+        let current = versions.withLock { $0 }
+        return current.sorted { $0.key < $1.key }.map { ($0.key, $0.value.draft.count, $0.value.online.count) }
+    }
+
     /// Reloads the knowledge bases whose revisions changed in the store.
     ///
     /// Blocks on the store and on index building: call it on a thread pool.

@@ -42,6 +42,12 @@ package struct OpenAPIGateway: Sendable {
         self.operations = operations
     }
 
+    /// The operations this gateway knows, served or not yet: the path segments after
+    /// ``pathPrefix`` that requests are counted under (``ChatbotRPC/HTTPRoutes``).
+    package static let operationNames =
+        ["sign", "aibot", "message", "setautoreply", "batchimportskill", "publish", "publish_progress"]
+        + notYet.map(String.init).sorted()
+
     /// The operations of the platform's API this gateway does not serve yet (501, not 404).
     private static let notYet: Set<Substring> = [
         "dictmsg", "sendmsg",

@@ -88,8 +88,10 @@ struct Chatbotd: AsyncParsableCommand {
                     }
                 ],
                 prefixes: [OpenAPIGateway.pathPrefix: { head, body in gateway.respond(to: head, body: body) }],
+                segments: [OpenAPIGateway.pathPrefix: OpenAPIGateway.operationNames],
                 refusal: OpenAPIGateway.refusal
             ),
+            metricsCollectors: [{ operations.collectMetrics(into: &$0) }],
             group: group,
             logger: logger
         )

@@ -1,0 +1,78 @@
+import NIOHTTP1
+import Testing
+
+@testable import ChatbotRPC
+
+@Suite struct ServerMetricsTests {
+    static let ok: HTTPRoutes.Route = { _, _ in .done(HTTPRouteResponse(.ok, text: "")) }
+    let routes = HTTPRoutes(
+        ["/healthz": Self.ok],
+        prefixes: ["/openapi/": Self.ok],
+        segments: ["/openapi/": ["aibot", "sign"]]
+    )
+
+    @Test func labelsRoutesByPrefixAndKnownSegmentOnly() {
+        #expect(routes.metricLabels == ["/healthz", "/openapi/", "/openapi/aibot", "/openapi/sign", "unmatched"])
+        let label = { (path: String) in routes.route(for: path).map { routes.metricLabels[$0.label] } }
+        #expect(label("/healthz") == "/healthz")
+        #expect(label("/openapi/aibot/SECRETTOKEN") == "/openapi/aibot")
+        #expect(label("/openapi/aibot") == "/openapi/aibot")
+        #expect(label("/openapi/sign/SECRETTOKEN") == "/openapi/sign")
+        #expect(label("/openapi/SECRETTOKEN") == "/openapi/")
+        #expect(label("/openapi/aibotx/SECRETTOKEN") == "/openapi/")
+        #expect(label("/openapi/") == "/openapi/")
+        #expect(label("/elsewhere") == nil)
+        #expect(routes.metricLabels[routes.unmatchedLabel] == "unmatched")
+        #expect(routes.adding("/metrics", Self.ok).metricLabels.contains("/metrics"))
+    }
+
+    @Test func countsIntoItsSlotsAndRendersOnlyWhatMoved() {
+        let router = RPCRouter(services: [HealthService()])
+        let collector: @Sendable (inout PrometheusText) -> Void = { text in
+            text.family("extra", .gauge, help: "From a collector.")
+            text.sample("extra", [], 7)
+        }
+        let metrics = ServerMetrics(router: router, httpRoutes: routes, collectors: [collector])
+        let check = router.methodPaths.firstIndex(of: "/grpc.health.v1.Health/Check")!
+        let watch = router.methodPaths.firstIndex(of: "/grpc.health.v1.Health/Watch")!
+        metrics.countCall(method: check, code: .ok)
+        metrics.countCall(method: check, code: .ok)
+        metrics.countCall(method: metrics.unknownMethodSlot, code: .unimplemented)
+        metrics.countCall(method: check, code: RPCError.Code(rawValue: 99))
+        metrics.countSent(method: watch)
+        metrics.countHTTP(route: routes.route(for: "/openapi/aibot/T")!.label, status: 200)
+        metrics.countHTTP(route: routes.unmatchedLabel, status: 404)
+        metrics.countHTTP(route: routes.unmatchedLabel, status: 1000)
+        metrics.connectionOpened(.http1)
+        metrics.connectionOpened(.http2)
+        metrics.connectionClosed(.http2)
+        #expect(metrics.calls("/grpc.health.v1.Health/Check", code: .ok) == 2)
+        #expect(metrics.calls("unknown", code: .unimplemented) == 1)
+        #expect(metrics.responses("/openapi/aibot", status: 200) == 1)
+
+        let text = metrics.render()
+        let lines = Set(text.split(separator: "\n").map(String.init))
+        for expected in [
+            "# TYPE chatbot_grpc_requests_total counter",
+            #"chatbot_grpc_requests_total{method="/grpc.health.v1.Health/Check",code="OK"} 2"#,
+            #"chatbot_grpc_requests_total{method="/grpc.health.v1.Health/Check",code="UNKNOWN"} 1"#,
+            #"chatbot_grpc_requests_total{method="unknown",code="UNIMPLEMENTED"} 1"#,
+            #"chatbot_grpc_stream_messages_total{method="/grpc.health.v1.Health/Watch",direction="sent"} 1"#,
+            #"chatbot_grpc_stream_messages_total{method="/grpc.health.v1.Health/Watch",direction="received"} 0"#,
+            #"chatbot_http_requests_total{route="/openapi/aibot",status="200"} 1"#,
+            #"chatbot_http_requests_total{route="unmatched",status="404"} 1"#,
+            #"chatbot_connections_open{protocol="http1"} 1"#,
+            #"chatbot_connections_open{protocol="http2"} 0"#,
+            "# TYPE chatbot_connections_open gauge",
+            "# TYPE process_cpu_seconds_total counter",
+            "extra 7",
+        ] {
+            #expect(lines.contains(expected), "missing \(expected)")
+        }
+        // Unary methods have no message counters; nothing that did not move is listed.
+        #expect(!text.contains(#"method="/grpc.health.v1.Health/Check",direction"#))
+        #expect(!text.contains("status=\"1000\""))
+        #expect(!text.contains("/openapi/sign"))
+        #expect(text.hasSuffix("extra 7\n"))
+    }
+}

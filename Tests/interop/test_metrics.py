@@ -1,0 +1,181 @@
+"""GET /metrics against a real chatbotd: the Prometheus text format (0.0.4) over HTTP/1.1 and plain
+HTTP/2, counters that move by exactly the calls made (gRPC by method and status, streaming messages,
+plain HTTP by route and status), the gauges, and no TOKEN anywhere in the output.
+
+The knowledge base is a small one written for these tests (never benchmark data).
+"""
+
+import re
+
+import grpc
+import jwt
+import pytest
+import requests
+
+from grpc_support import HTTP2Session, Server, generate_stubs, with_test_bots
+
+KB = [
+    {"id": "refund", "skill": "售后", "question": "怎么申请退款", "similar": ["如何退款", "退款流程"],
+     "answer": "在订单页点击申请退款。"},
+    {"id": "shipping", "skill": "物流", "question": "多久能发货", "similar": ["什么时候发货"],
+     "answer": "付款后48小时内发货。"},
+    {"id": "hours", "skill": "门店", "question": "门店营业时间是几点", "similar": ["你们几点开门"],
+     "answer": "每天早上9点到晚上9点。"},
+]
+
+QUERY = "/chatbot.v1.Chatbot/Query"
+QUERY_STREAM = "/chatbot.v1.Chatbot/QueryStream"
+SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
+LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
+
+
+@pytest.fixture(scope="module")
+def stubs(tmp_path_factory):
+    generate_stubs(tmp_path_factory.mktemp("stubs"))
+    from chatbot.v1 import chatbot_pb2, chatbot_pb2_grpc
+
+    return chatbot_pb2, chatbot_pb2_grpc
+
+
+@pytest.fixture(scope="module")
+def server():
+    server = Server(setup=with_test_bots(KB))
+    server.url = f"http://{server.address}"
+    yield server
+    status = server.terminate()
+    assert status == 0, "".join(server.log)
+
+
+def signature(bot):
+    return jwt.encode({"userid": "user-1"}, bot["encoding_aes_key"], algorithm="HS256")
+
+
+def parse(text):
+    """{(name, ((label, value), …)): value} of every sample, after checking each family's HELP and
+    TYPE lines come before its samples."""
+    samples, typed = {}, {}
+    for line in text.splitlines():
+        if line.startswith("# HELP "):
+            continue
+        if line.startswith("# TYPE "):
+            _, _, name, kind = line.split(" ")
+            assert kind in ("counter", "gauge"), line
+            typed[name] = kind
+            continue
+        match = SAMPLE.match(line)
+        assert match, f"not a sample line: {line!r}"
+        name, labels, value = match.groups()
+        assert name in typed, f"{name} has no # TYPE line before it"
+        samples[(name, tuple(sorted(LABEL.findall(labels or ""))))] = float(value)
+    return samples
+
+
+def scrape(http, server):
+    response = http.get(f"{server.url}/metrics", timeout=10)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain; version=0.0.4")
+    return response.text
+
+
+def value(samples, name, **labels):
+    return samples.get((name, tuple(sorted(labels.items()))), 0)
+
+
+def test_counters_move_by_exactly_the_calls_made(stubs, server):
+    pb, pb_grpc = stubs
+    bot = server.bot
+    http1 = requests.Session()
+    http2 = HTTP2Session()
+    before_text = scrape(http1, server)
+    before = parse(before_text)
+
+    with grpc.insecure_channel(server.address) as channel:
+        stub = pb_grpc.ChatbotStub(channel)
+        for text in ["怎么申请退款", "多久能发货", "今天天气怎么样"]:
+            stub.Query(pb.QueryRequest(token=bot["token"], signature=signature(bot), query=text), timeout=10)
+        for _ in range(2):
+            with pytest.raises(grpc.RpcError) as failure:
+                stub.Query(pb.QueryRequest(token="no-such-token-secret", signature="x", query="q"), timeout=10)
+            assert failure.value.code() == grpc.StatusCode.UNAUTHENTICATED
+        stream = [pb.QueryRequest(token=bot["token"], signature=signature(bot), query="如何退款", request_id=str(i))
+                  for i in range(4)]
+        assert len(list(stub.QueryStream(iter(stream), timeout=10))) == 4
+        # A path that names no method is counted as "unknown", never under its own path.
+        nope = channel.unary_unary("/chatbot.v1.Chatbot/NoSuchMethodMadeUp")
+        with pytest.raises(grpc.RpcError) as failure:
+            nope(b"", timeout=10)
+        assert failure.value.code() == grpc.StatusCode.UNIMPLEMENTED
+
+    body = {"signature": signature(bot), "query": "怎么申请退款"}
+    for http in (http1, http2):
+        response = http.post(f"{server.url}/openapi/aibot/{bot['token']}", json=body, timeout=10)
+        assert response.status_code == 200 and "errcode" not in response.json()
+    # A TOKEN where the operation goes: 404 under the prefix, the TOKEN never a label.
+    assert http1.post(f"{server.url}/openapi/{bot['token']}", json=body, timeout=10).status_code == 404
+    assert http2.post(f"{server.url}/no/such/{bot['token']}", data=b"", timeout=10).status_code == 404
+
+    after_text = scrape(http2, server)
+    after = parse(after_text)
+
+    def moved(name, **labels):
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    assert moved("chatbot_grpc_requests_total", method=QUERY, code="OK") == 3
+    assert moved("chatbot_grpc_requests_total", method=QUERY, code="UNAUTHENTICATED") == 2
+    assert moved("chatbot_grpc_requests_total", method=QUERY_STREAM, code="OK") == 1
+    assert moved("chatbot_grpc_requests_total", method="unknown", code="UNIMPLEMENTED") == 1
+    assert moved("chatbot_grpc_stream_messages_total", method=QUERY_STREAM, direction="received") == 4
+    assert moved("chatbot_grpc_stream_messages_total", method=QUERY_STREAM, direction="sent") == 4
+    assert moved("chatbot_http_requests_total", route="/openapi/aibot", status="200") == 2
+    assert moved("chatbot_http_requests_total", route="/openapi/", status="404") == 1
+    assert moved("chatbot_http_requests_total", route="unmatched", status="404") == 1
+    # The first scrape is counted once it has been answered.
+    assert moved("chatbot_http_requests_total", route="/metrics", status="200") == 1
+    # Nothing else moved.
+    grpc_total = sum(v for (name, _), v in after.items() if name == "chatbot_grpc_requests_total") - sum(
+        v for (name, _), v in before.items() if name == "chatbot_grpc_requests_total")
+    http_total = sum(v for (name, _), v in after.items() if name == "chatbot_http_requests_total") - sum(
+        v for (name, _), v in before.items() if name == "chatbot_http_requests_total")
+    assert (grpc_total, http_total) == (7, 5)
+
+    for text in (before_text, after_text):
+        for token in (bot["token"], server.picky["token"], server.unapproved["token"], "no-such-token-secret"):
+            assert token not in text
+        assert "NoSuchMethodMadeUp" not in text
+
+    # Both HTTP sessions are open while the second scrape is answered.
+    assert value(after, "chatbot_connections_open", protocol="http1") >= 1
+    assert value(after, "chatbot_connections_open", protocol="http2") >= 1
+    http1.close()
+    http2.client.close()
+
+
+def test_gauges_and_the_format(server):
+    with requests.Session() as http:
+        text = scrape(http, server)
+        # Over plain HTTP/2 too, and only GET.
+        http2 = HTTP2Session()
+        assert http2.get(f"{server.url}/metrics", timeout=10).headers["content-type"].startswith(
+            "text/plain; version=0.0.4")
+        assert http.post(f"{server.url}/metrics", data=b"", timeout=10).status_code == 405
+        http2.client.close()
+    samples = parse(text)
+    for family, kind in [
+        ("chatbot_grpc_requests_total", "counter"),
+        ("chatbot_grpc_stream_messages_total", "counter"),
+        ("chatbot_http_requests_total", "counter"),
+        ("chatbot_connections_open", "gauge"),
+        ("chatbot_knowledge_base_entries", "gauge"),
+        ("process_cpu_seconds_total", "counter"),
+        ("process_resident_memory_bytes", "gauge"),
+    ]:
+        assert f"# TYPE {family} {kind}\n" in text
+        assert f"# HELP {family} " in text
+    appid = server.bot["appid"]
+    assert value(samples, "chatbot_knowledge_base_entries", bot=appid, env="online") == len(KB)
+    assert value(samples, "chatbot_knowledge_base_entries", bot=appid, env="debug") == len(KB)
+    # picky has a draft and nothing published.
+    assert value(samples, "chatbot_knowledge_base_entries", bot=server.picky["appid"], env="debug") == len(KB)
+    assert value(samples, "chatbot_knowledge_base_entries", bot=server.picky["appid"], env="online") == 0
+    assert value(samples, "process_cpu_seconds_total") > 0
+    assert value(samples, "process_resident_memory_bytes") > 1 << 20
