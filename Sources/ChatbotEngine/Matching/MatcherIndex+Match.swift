@@ -50,19 +50,20 @@ struct MatchLimits: Sendable {
 ///   ``fit(_:)`` to, so they are within the buffers.
 final class MatchScratch: @unchecked Sendable {
     // @unchecked: the buffers are plain memory owned by this object and touched by one match at a
-    // time (see above).
-    fileprivate var scores = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
-    fileprivate var touched = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
-    fileprivate var touchedCount = 0
-    fileprivate var termStamp = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
-    fileprivate var symbolStamp = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
-    fileprivate var symbolMask = UnsafeMutableBufferPointer<UInt64>(start: nil, count: 0)
-    fileprivate var documentStamp = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
-    fileprivate var associationHead = UnsafeMutableBufferPointer<Int32>(start: nil, count: 0)
-    fileprivate var associationStamp = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
-    fileprivate var bestForQuery = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
-    fileprivate var stamp: UInt32 = 0
-    fileprivate var documentStampValue: UInt32 = 0
+    // time (see above). For the same reason the properties skip dynamic exclusivity checks: a
+    // class property's check is a runtime call, and the re-ranker read them for every pair.
+    @exclusivity(unchecked) fileprivate var scores = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
+    @exclusivity(unchecked) fileprivate var touched = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
+    @exclusivity(unchecked) fileprivate var touchedCount = 0
+    @exclusivity(unchecked) fileprivate var termStamp = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
+    @exclusivity(unchecked) fileprivate var symbolStamp = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
+    @exclusivity(unchecked) fileprivate var symbolMask = UnsafeMutableBufferPointer<UInt64>(start: nil, count: 0)
+    @exclusivity(unchecked) fileprivate var documentStamp = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
+    @exclusivity(unchecked) fileprivate var associationHead = UnsafeMutableBufferPointer<Int32>(start: nil, count: 0)
+    @exclusivity(unchecked) fileprivate var associationStamp = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
+    @exclusivity(unchecked) fileprivate var bestForQuery = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
+    @exclusivity(unchecked) fileprivate var stamp: UInt32 = 0
+    @exclusivity(unchecked) fileprivate var documentStampValue: UInt32 = 0
 
     init() {}
 
