@@ -338,21 +338,21 @@ extension MatcherIndex {
         }
 
         // An exact (normalised) match wins with full confidence.
-        let exactKey = normalized.exactKey
-        if let slots = exactMatches[Self.exactKeyHash(exactKey)],
-            let slot = slots.first(where: { inScope($0) && entries[Int($0)]!.exactKeys.contains(exactKey) })
-        {
-            let entry = entries[Int(slot)]!
-            let position = candidates.firstIndex { $0.entry.id == entry.entry.id }
-            var exact =
-                position.map { candidates.remove(at: $0) }
-                ?? MatchCandidate(entry.stored, confidence: 1, matchedQuestion: entry.entry.question, score: 0)
-            exact.confidence = 1
-            if let question = entry.entry.questions.first(where: { NormalizedText($0).exactKey == exactKey }) {
-                exact.matchedQuestion = question
+        let exactKeyUTF8 = normalized.exactKeyUTF8
+        if let slots = exactMatches[Self.exactKeyHash(utf8: exactKeyUTF8)] {
+            let exactKey = String(decoding: exactKeyUTF8, as: UTF8.self)
+            if let slot = slots.first(where: { inScope($0) && entries[Int($0)]!.exactKeys.contains(exactKey) }) {
+                let entry = entries[Int(slot)]!
+                let position = candidates.firstIndex { $0.entry.id == entry.entry.id }
+                var exact =
+                    position.map { candidates.remove(at: $0) }
+                    ?? MatchCandidate(entry.stored, confidence: 1, matchedQuestion: entry.entry.question, score: 0)
+                exact.confidence = 1
+                let question = Int(entry.exactQuestions[entry.exactKeys.firstIndex(of: exactKey)!])
+                exact.matchedQuestion = question == 0 ? entry.entry.question : entry.entry.similar[question - 1]
+                candidates.insert(exact, at: 0)
+                if candidates.count > limits.entries { candidates.removeLast() }
             }
-            candidates.insert(exact, at: 0)
-            if candidates.count > limits.entries { candidates.removeLast() }
         }
         return candidates
     }
