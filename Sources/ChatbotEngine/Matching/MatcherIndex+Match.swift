@@ -65,7 +65,27 @@ final class MatchScratch: @unchecked Sendable {
     @exclusivity(unchecked) fileprivate var stamp: UInt32 = 0
     @exclusivity(unchecked) fileprivate var documentStampValue: UInt32 = 0
 
+    // Arrays a match fills, kept between matches for their capacity (see ``take(_:)``).
+    @exclusivity(unchecked) fileprivate var query = MatcherIndex.Query()
+    @exclusivity(unchecked) fileprivate var codes: [UInt64] = []
+    @exclusivity(unchecked) fileprivate var symbolCodes: [UInt32] = []
+    @exclusivity(unchecked) fileprivate var deferred: [UInt32] = []
+    @exclusivity(unchecked) fileprivate var top: [(document: UInt32, score: Float)] = []
+    @exclusivity(unchecked) fileprivate var groupSlots: [UInt32] = []
+    @exclusivity(unchecked) fileprivate var grouped: [(group: Int, document: UInt32, score: Float)] = []
+    @exclusivity(unchecked) fileprivate var ranked: [MatcherIndex.RankedEntry] = []
+    @exclusivity(unchecked) fileprivate var rankedScores: [Float] = []
+
     init() {}
+
+    /// Moves `array` out of the scratch, empty but with its capacity; the match puts it back
+    /// when done, so that the next match appends without allocating.
+    fileprivate static func take<Element>(_ array: inout [Element]) -> [Element] {
+        var taken: [Element] = []
+        swap(&taken, &array)
+        taken.removeAll(keepingCapacity: true)
+        return taken
+    }
 
     deinit {
         scores.deallocate()
@@ -139,8 +159,12 @@ extension MatcherIndex {
     /// The weight of the entry-level feature (``PairFeatures/entryBM25``).
     static let entryBM25Weight: Float = 2.298
 
+    /// An entry re-ranked: its slot, its features (each the best over its questions), its score,
+    /// and the question that scored best alone.
+    fileprivate typealias RankedEntry = (slot: UInt32, features: PairFeatures, score: Float, question: UInt16)
+
     /// The query after analysis: terms, symbols and what the re-ranker needs about them.
-    private struct Query {
+    fileprivate struct Query {
         var known: [UInt32] = []  // distinct known term indices
         var selfScore: Float = 0
         var pairWeight: Float = 0
@@ -151,6 +175,20 @@ extension MatcherIndex {
         var unknownDistinct = 0
         var symbolWeight: Float = 0
         var links: [(symbol: Int16, value: Float, next: Int32)] = []
+
+        /// Empties it, keeping the arrays' capacity.
+        mutating func reset() {
+            known.removeAll(keepingCapacity: true)
+            selfScore = 0
+            pairWeight = 0
+            entrySelfScore = 0
+            symbols.removeAll(keepingCapacity: true)
+            distinct.removeAll(keepingCapacity: true)
+            distinctIDF.removeAll(keepingCapacity: true)
+            unknownDistinct = 0
+            symbolWeight = 0
+            links.removeAll(keepingCapacity: true)
+        }
     }
 
     /// Matches `query` against the index.
@@ -182,8 +220,8 @@ extension MatcherIndex {
         }
 
         // Analysis.
-        var codes: [UInt64] = []
-        var symbolCodes: [UInt32] = []
+        var codes = MatchScratch.take(&scratch.codes)
+        var symbolCodes = MatchScratch.take(&scratch.symbolCodes)
         var unknownWords: [String: UInt32] = [:]
         normalized.analyze(terms: &codes, symbols: &symbolCodes) { word in
             if let id = wordIDs[word] { return id }
@@ -192,7 +230,9 @@ extension MatcherIndex {
             unknownWords[word] = id
             return id
         }
-        var query = Query()
+        var query = scratch.query
+        scratch.query = Query()
+        query.reset()
         codes.sort()
         var previous: UInt64?
         for code in codes where code != previous {
@@ -251,7 +291,7 @@ extension MatcherIndex {
 
         // First stage: BM25 over the inverted lists of the rarer terms.
         let frequentLimit = UInt32(max(Float(limits.documents), limits.frequentTermShare * Float(documentCount)))
-        var deferred: [UInt32] = []
+        var deferred = MatchScratch.take(&scratch.deferred)
         scratch.touchedCount = 0
         for term in query.known {
             if documentFrequency[Int(term)] > frequentLimit {
@@ -264,17 +304,21 @@ extension MatcherIndex {
             for term in deferred { accumulate(term, scratch: scratch) }
             deferred.removeAll()
         }
-        var top = selectTop(limits.documents, scratch: scratch, inScope: inScope)
+        var top = MatchScratch.take(&scratch.top)
+        selectTop(limits.documents, into: &top, scratch: scratch, inScope: inScope)
         top.sort { $0.score > $1.score }
 
-        // Group by entry, best document first (by the rarer terms' score).
-        var groups: [(slot: UInt32, documents: [(document: UInt32, score: Float)])] = []
+        // Group by entry, best document first (by the rarer terms' score): the entries in
+        // `groupSlots`, and each kept document, in order, with the index of its entry's group.
+        var groupSlots = MatchScratch.take(&scratch.groupSlots)
+        var grouped = MatchScratch.take(&scratch.grouped)
         for candidate in top {
             let slot = documentEntries[Int(candidate.document)]
-            if let index = groups.firstIndex(where: { $0.slot == slot }) {
-                groups[index].documents.append(candidate)
-            } else if groups.count < limits.entries {
-                groups.append((slot, [candidate]))
+            if let index = groupSlots.firstIndex(of: slot) {
+                grouped.append((index, candidate.document, candidate.score))
+            } else if groupSlots.count < limits.entries {
+                groupSlots.append(slot)
+                grouped.append((groupSlots.count - 1, candidate.document, candidate.score))
             }
         }
         if !deferred.isEmpty {
@@ -282,28 +326,25 @@ extension MatcherIndex {
             // anyway): one pass over each document's terms against the deferred terms, marked.
             let mark = stamp | 1 << 31
             for term in deferred { termStamp[Int(term)] = mark }
-            for group in groups.indices {
-                for index in groups[group].documents.indices {
-                    let document = Int(groups[group].documents[index].document)
-                    var added: Float = 0
-                    let length = Int(documents[document].length)
-                    for term in documents[document].terms where termStamp[Int(term.term)] == mark {
-                        added += termIDF[Int(term.term)] * weight(count: term.count, length: length)
-                    }
-                    groups[group].documents[index].score += added
+            for index in grouped.indices {
+                let document = Int(grouped[index].document)
+                var added: Float = 0
+                let length = Int(documents[document].length)
+                for term in documents[document].terms where termStamp[Int(term.term)] == mark {
+                    added += termIDF[Int(term.term)] * weight(count: term.count, length: length)
                 }
+                grouped[index].score += added
             }
             for term in deferred { termStamp[Int(term)] = stamp }
         }
 
         // Re-rank.
-        var ranked: [(slot: UInt32, features: PairFeatures, score: Float, question: UInt16)] = []
-        ranked.reserveCapacity(groups.count)
-        for group in groups {
+        var ranked = MatchScratch.take(&scratch.ranked)
+        for (group, slot) in groupSlots.enumerated() {
             var best = PairFeatures()
             var bestQuestion: UInt16 = 0
             var bestSingle: Float = -.infinity
-            for (document, score) in group.documents {
+            for (member, document, score) in grouped where member == group {
                 let features = pairFeatures(query, documents[Int(document)], bm25: score, scratch: scratch)
                 best.formMaximum(features)
                 let single = features.rankerScore()
@@ -312,12 +353,13 @@ extension MatcherIndex {
                     bestQuestion = documents[Int(document)].question
                 }
             }
-            best.entryBM25 = entryBM25(Int(group.slot), scratch: scratch) / query.entrySelfScore
-            ranked.append((group.slot, best, best.rankerScore(), bestQuestion))
+            best.entryBM25 = entryBM25(Int(slot), scratch: scratch) / query.entrySelfScore
+            ranked.append((slot, best, best.rankerScore(), bestQuestion))
         }
         ranked.sort { $0.score > $1.score }
 
-        let scores = ranked.map(\.score)
+        var scores = MatchScratch.take(&scratch.rankedScores)
+        scores.append(contentsOf: ranked.lazy.map(\.score))
         let softmaxDenominator = scores.reduce(0.0) { $0 + exp(Double($1) - Double(scores[0])) }
         var candidates = ranked.enumerated().map { position, item in
             let stored = entries[Int(item.slot)]!.stored
@@ -354,6 +396,16 @@ extension MatcherIndex {
                 if candidates.count > limits.entries { candidates.removeLast() }
             }
         }
+
+        scratch.codes = codes
+        scratch.symbolCodes = symbolCodes
+        scratch.query = query
+        scratch.deferred = deferred
+        scratch.top = top
+        scratch.groupSlots = groupSlots
+        scratch.grouped = grouped
+        scratch.ranked = ranked
+        scratch.rankedScores = scores
         return candidates
     }
 
@@ -375,14 +427,15 @@ extension MatcherIndex {
         scratch.touchedCount = count
     }
 
-    /// The `count` best touched documents in scope, and the accumulator cleared.
+    /// Puts the `count` best touched documents in scope into `heap` (empty on entry), and clears
+    /// the accumulator.
     private func selectTop(
         _ count: Int,
+        into heap: inout [(document: UInt32, score: Float)],
         scratch: MatchScratch,
         inScope: (UInt32) -> Bool
-    ) -> [(document: UInt32, score: Float)] {
+    ) {
         // A min-heap of the best so far.
-        var heap: [(document: UInt32, score: Float)] = []
         heap.reserveCapacity(count)
         let scores = scratch.scores
         for document in scratch.touched[..<scratch.touchedCount] {
@@ -414,7 +467,6 @@ extension MatcherIndex {
             }
         }
         scratch.touchedCount = 0
-        return heap
     }
 
     private func entryBM25(_ slot: Int, scratch: MatchScratch) -> Float {
