@@ -214,6 +214,10 @@ extension MatcherIndex {
             for skill in skills { if let id = skillIDs[skill] { allowed[Int(id)] = true } }
             return allowed
         }
+        // The closures below capture these arrays, not `self`: capturing a struct copies it, and
+        // copying the index retains every buffer it holds.
+        let entrySkills = self.entrySkills
+        let wordIDs = self.wordIDs
         func inScope(_ slot: UInt32) -> Bool {
             guard let allowedSkills else { return true }
             return allowedSkills[Int(entrySkills[Int(slot)])]
