@@ -309,7 +309,7 @@ extension MatcherIndex {
             deferred.removeAll()
         }
         var top = MatchScratch.take(&scratch.top)
-        selectTop(limits.documents, into: &top, scratch: scratch, inScope: inScope)
+        selectTop(limits.documents, into: &top, scratch: scratch, allowedSkills: allowedSkills)
         top.sort { $0.score > $1.score }
 
         // Group by entry, best document first (by the rarer terms' score): the entries in
@@ -433,20 +433,24 @@ extension MatcherIndex {
 
     /// Puts the `count` best touched documents in scope into `heap` (empty on entry), and clears
     /// the accumulator.
+    ///
+    /// - Parameter allowedSkills: Whether each skill is in scope; nil for all of them.
     private func selectTop(
         _ count: Int,
         into heap: inout [(document: UInt32, score: Float)],
         scratch: MatchScratch,
-        inScope: (UInt32) -> Bool
+        allowedSkills: [Bool]?
     ) {
-        // A min-heap of the best so far.
+        // A min-heap of the best so far, and its smallest score once it is full (most touched
+        // documents stop at that one comparison).
         heap.reserveCapacity(count)
+        var floor = -Float.infinity
         let scores = scratch.scores
         for document in scratch.touched[..<scratch.touchedCount] {
             let score = scores[Int(document)]
             scores[Int(document)] = 0
-            if heap.count == count && score <= heap[0].score { continue }
-            guard inScope(documentEntries[Int(document)]) else { continue }
+            if score <= floor { continue }
+            if let allowedSkills, !allowedSkills[Int(entrySkills[Int(documentEntries[Int(document)])])] { continue }
             if heap.count < count {
                 heap.append((document, score))
                 var child = heap.count - 1
@@ -469,6 +473,7 @@ extension MatcherIndex {
                     parent = smaller
                 }
             }
+            if heap.count == count { floor = heap[0].score }
         }
         scratch.touchedCount = 0
     }
