@@ -62,6 +62,10 @@ final class MatchScratch: @unchecked Sendable {
     @exclusivity(unchecked) fileprivate var associationHead = UnsafeMutableBufferPointer<Int32>(start: nil, count: 0)
     @exclusivity(unchecked) fileprivate var associationStamp = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
     @exclusivity(unchecked) fileprivate var bestForQuery = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
+    @exclusivity(unchecked) fileprivate var heap = UnsafeMutableBufferPointer<(document: UInt32, score: Float)>(
+        start: nil,
+        count: 0
+    )
     @exclusivity(unchecked) fileprivate var stamp: UInt32 = 0
     @exclusivity(unchecked) fileprivate var documentStampValue: UInt32 = 0
 
@@ -97,6 +101,7 @@ final class MatchScratch: @unchecked Sendable {
         associationHead.deallocate()
         associationStamp.deallocate()
         bestForQuery.deallocate()
+        heap.deallocate()
     }
 
     /// Grows `buffer` to at least `count` elements, keeping its contents and filling the rest.
@@ -128,6 +133,10 @@ final class MatchScratch: @unchecked Sendable {
             associationStamp.update(repeating: 0)
             stamp = 1
         }
+    }
+
+    fileprivate func fitHeap(_ count: Int) {
+        Self.grow(&heap, to: count, filling: (0, 0))
     }
 
     fileprivate func fitQuery(distinctSymbols: Int) {
@@ -441,9 +450,11 @@ extension MatcherIndex {
         scratch: MatchScratch,
         allowedSkills: [Bool]?
     ) {
-        // A min-heap of the best so far, and its smallest score once it is full (most touched
-        // documents stop at that one comparison).
-        heap.reserveCapacity(count)
+        // A min-heap of the best so far (in raw memory: its sifts swap a lot), and its smallest
+        // score once it is full (most touched documents stop at that one comparison).
+        scratch.fitHeap(count)
+        let heapBuffer = scratch.heap
+        var size = 0
         var floor = -Float.infinity
         let scores = scratch.scores
         for document in scratch.touched[..<scratch.touchedCount] {
@@ -451,30 +462,32 @@ extension MatcherIndex {
             scores[Int(document)] = 0
             if score <= floor { continue }
             if let allowedSkills, !allowedSkills[Int(entrySkills[Int(documentEntries[Int(document)])])] { continue }
-            if heap.count < count {
-                heap.append((document, score))
-                var child = heap.count - 1
+            if size < count {
+                heapBuffer[size] = (document, score)
+                size += 1
+                var child = size - 1
                 while child > 0 {
                     let parent = (child - 1) / 2
-                    if heap[parent].score <= heap[child].score { break }
-                    heap.swapAt(parent, child)
+                    if heapBuffer[parent].score <= heapBuffer[child].score { break }
+                    heapBuffer.swapAt(parent, child)
                     child = parent
                 }
             } else {
-                heap[0] = (document, score)
+                heapBuffer[0] = (document, score)
                 var parent = 0
                 while true {
                     let left = 2 * parent + 1
-                    if left >= heap.count { break }
+                    if left >= size { break }
                     let right = left + 1
-                    let smaller = right < heap.count && heap[right].score < heap[left].score ? right : left
-                    if heap[parent].score <= heap[smaller].score { break }
-                    heap.swapAt(parent, smaller)
+                    let smaller = right < size && heapBuffer[right].score < heapBuffer[left].score ? right : left
+                    if heapBuffer[parent].score <= heapBuffer[smaller].score { break }
+                    heapBuffer.swapAt(parent, smaller)
                     parent = smaller
                 }
             }
-            if heap.count == count { floor = heap[0].score }
+            if size == count { floor = heapBuffer[0].score }
         }
+        heap.append(contentsOf: heapBuffer[..<size])
         scratch.touchedCount = 0
     }
 
