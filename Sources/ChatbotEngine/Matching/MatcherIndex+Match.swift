@@ -266,7 +266,7 @@ extension MatcherIndex {
         if query.entrySelfScore == 0 { query.entrySelfScore = 1 }
         var unknownSymbols = Set<UInt32>()
         for code in symbolCodes {
-            guard let symbol = symbolIDs[code], symbolFrequency[Int(symbol)] > 0 else {
+            guard let symbol = symbolIDs[UInt64(code)], symbolFrequency[Int(symbol)] > 0 else {
                 query.symbols.append(.max)
                 unknownSymbols.insert(code)
                 continue

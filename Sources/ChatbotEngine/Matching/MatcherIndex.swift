@@ -62,12 +62,13 @@ struct MatcherIndex: Sendable {
 
     // Vocabulary.
     private(set) var wordIDs: [String: UInt32] = [:]
-    private(set) var termIDs: [UInt64: UInt32] = [:]
+    private(set) var termIDs = CodeTable()
     private(set) var termIsPair: [Bool] = []
     private(set) var documentFrequency: [UInt32] = []
     private(set) var entryFrequency: [UInt32] = []
     private(set) var postings: [[Posting]] = []
-    private(set) var symbolIDs: [UInt32: UInt32] = [:]
+    /// Symbol codes (UInt32) widened to 64 bits.
+    private(set) var symbolIDs = CodeTable()
     private(set) var symbolFrequency: [UInt32] = []
     private(set) var skillIDs: [String: UInt32] = [:]
 
@@ -406,7 +407,7 @@ struct MatcherIndex: Sendable {
     private mutating func intern(term code: UInt64) -> UInt32 {
         if let id = termIDs[code] { return id }
         let id = UInt32(termIDs.count)
-        termIDs[code] = id
+        termIDs.insert(code, id: id)
         termIsPair.append(TermCode.isPair(code))
         documentFrequency.append(0)
         entryFrequency.append(0)
@@ -417,9 +418,9 @@ struct MatcherIndex: Sendable {
     }
 
     private mutating func intern(symbol code: UInt32) -> UInt32 {
-        if let id = symbolIDs[code] { return id }
+        if let id = symbolIDs[UInt64(code)] { return id }
         let id = UInt32(symbolIDs.count)
-        symbolIDs[code] = id
+        symbolIDs.insert(UInt64(code), id: id)
         symbolFrequency.append(0)
         symbolIDF.append(0)
         associationSingles.append(0)
