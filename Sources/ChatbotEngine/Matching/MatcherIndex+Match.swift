@@ -147,24 +147,29 @@ final class MatchScratch: @unchecked Sendable {
 extension MatcherIndex {
     /// The weights of the re-ranker over ``PairFeatures`` (a listwise softmax fitted on the
     /// evaluation set's dev split; see bench/matcher/README.md).
-    static let rankerWeights = SIMD16<Float>(
-        2.766,
-        0.245,
-        1.723,
-        1.733,
-        3.053,
-        1.952,
-        0.876,
-        0.476,
-        1.726,
-        4.253,
-        3.918,
-        -0.677,
-        0.243,
-        0,
-        0,
-        0
-    )
+    ///
+    /// Computed, not stored: a stored static is read through `swift_once` on every call, and the
+    /// ranker scores every pair; a literal folds into the caller.
+    static var rankerWeights: SIMD16<Float> {
+        SIMD16<Float>(
+            2.766,
+            0.245,
+            1.723,
+            1.733,
+            3.053,
+            1.952,
+            0.876,
+            0.476,
+            1.726,
+            4.253,
+            3.918,
+            -0.677,
+            0.243,
+            0,
+            0,
+            0
+        )
+    }
     /// The weight of the entry-level feature (``PairFeatures/entryBM25``).
     static let entryBM25Weight: Float = 2.298
 
