@@ -50,21 +50,46 @@ struct MatchLimits: Sendable {
 ///   ``fit(_:)`` to, so they are within the buffers.
 final class MatchScratch: @unchecked Sendable {
     // @unchecked: the buffers are plain memory owned by this object and touched by one match at a
-    // time (see above).
-    fileprivate var scores = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
-    fileprivate var touched = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
-    fileprivate var touchedCount = 0
-    fileprivate var termStamp = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
-    fileprivate var symbolStamp = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
-    fileprivate var symbolMask = UnsafeMutableBufferPointer<UInt64>(start: nil, count: 0)
-    fileprivate var documentStamp = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
-    fileprivate var associationHead = UnsafeMutableBufferPointer<Int32>(start: nil, count: 0)
-    fileprivate var associationStamp = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
-    fileprivate var bestForQuery = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
-    fileprivate var stamp: UInt32 = 0
-    fileprivate var documentStampValue: UInt32 = 0
+    // time (see above). For the same reason the properties skip dynamic exclusivity checks: a
+    // class property's check is a runtime call, and the re-ranker read them for every pair.
+    @exclusivity(unchecked) fileprivate var scores = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
+    @exclusivity(unchecked) fileprivate var touched = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
+    @exclusivity(unchecked) fileprivate var touchedCount = 0
+    @exclusivity(unchecked) fileprivate var termStamp = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
+    @exclusivity(unchecked) fileprivate var symbolStamp = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
+    @exclusivity(unchecked) fileprivate var symbolMask = UnsafeMutableBufferPointer<UInt64>(start: nil, count: 0)
+    @exclusivity(unchecked) fileprivate var documentStamp = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
+    @exclusivity(unchecked) fileprivate var associationHead = UnsafeMutableBufferPointer<Int32>(start: nil, count: 0)
+    @exclusivity(unchecked) fileprivate var associationStamp = UnsafeMutableBufferPointer<UInt32>(start: nil, count: 0)
+    @exclusivity(unchecked) fileprivate var bestForQuery = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
+    @exclusivity(unchecked) fileprivate var heap = UnsafeMutableBufferPointer<(document: UInt32, score: Float)>(
+        start: nil,
+        count: 0
+    )
+    @exclusivity(unchecked) fileprivate var stamp: UInt32 = 0
+    @exclusivity(unchecked) fileprivate var documentStampValue: UInt32 = 0
+
+    // Arrays a match fills, kept between matches for their capacity (see ``take(_:)``).
+    @exclusivity(unchecked) fileprivate var query = MatcherIndex.Query()
+    @exclusivity(unchecked) fileprivate var codes: [UInt64] = []
+    @exclusivity(unchecked) fileprivate var symbolCodes: [UInt32] = []
+    @exclusivity(unchecked) fileprivate var deferred: [UInt32] = []
+    @exclusivity(unchecked) fileprivate var top: [(document: UInt32, score: Float)] = []
+    @exclusivity(unchecked) fileprivate var groupSlots: [UInt32] = []
+    @exclusivity(unchecked) fileprivate var grouped: [(group: Int, document: UInt32, score: Float)] = []
+    @exclusivity(unchecked) fileprivate var ranked: [MatcherIndex.RankedEntry] = []
+    @exclusivity(unchecked) fileprivate var rankedScores: [Float] = []
 
     init() {}
+
+    /// Moves `array` out of the scratch, empty but with its capacity; the match puts it back
+    /// when done, so that the next match appends without allocating.
+    fileprivate static func take<Element>(_ array: inout [Element]) -> [Element] {
+        var taken: [Element] = []
+        swap(&taken, &array)
+        taken.removeAll(keepingCapacity: true)
+        return taken
+    }
 
     deinit {
         scores.deallocate()
@@ -76,6 +101,7 @@ final class MatchScratch: @unchecked Sendable {
         associationHead.deallocate()
         associationStamp.deallocate()
         bestForQuery.deallocate()
+        heap.deallocate()
     }
 
     /// Grows `buffer` to at least `count` elements, keeping its contents and filling the rest.
@@ -109,6 +135,10 @@ final class MatchScratch: @unchecked Sendable {
         }
     }
 
+    fileprivate func fitHeap(_ count: Int) {
+        Self.grow(&heap, to: count, filling: (0, 0))
+    }
+
     fileprivate func fitQuery(distinctSymbols: Int) {
         Self.grow(&bestForQuery, to: distinctSymbols, filling: 0)
     }
@@ -117,29 +147,38 @@ final class MatchScratch: @unchecked Sendable {
 extension MatcherIndex {
     /// The weights of the re-ranker over ``PairFeatures`` (a listwise softmax fitted on the
     /// evaluation set's dev split; see bench/matcher/README.md).
-    static let rankerWeights = SIMD16<Float>(
-        2.766,
-        0.245,
-        1.723,
-        1.733,
-        3.053,
-        1.952,
-        0.876,
-        0.476,
-        1.726,
-        4.253,
-        3.918,
-        -0.677,
-        0.243,
-        0,
-        0,
-        0
-    )
+    ///
+    /// Computed, not stored: a stored static is read through `swift_once` on every call, and the
+    /// ranker scores every pair; a literal folds into the caller.
+    static var rankerWeights: SIMD16<Float> {
+        SIMD16<Float>(
+            2.766,
+            0.245,
+            1.723,
+            1.733,
+            3.053,
+            1.952,
+            0.876,
+            0.476,
+            1.726,
+            4.253,
+            3.918,
+            -0.677,
+            0.243,
+            0,
+            0,
+            0
+        )
+    }
     /// The weight of the entry-level feature (``PairFeatures/entryBM25``).
     static let entryBM25Weight: Float = 2.298
 
+    /// An entry re-ranked: its slot, its features (each the best over its questions), its score,
+    /// and the question that scored best alone.
+    fileprivate typealias RankedEntry = (slot: UInt32, features: PairFeatures, score: Float, question: UInt16)
+
     /// The query after analysis: terms, symbols and what the re-ranker needs about them.
-    private struct Query {
+    fileprivate struct Query {
         var known: [UInt32] = []  // distinct known term indices
         var selfScore: Float = 0
         var pairWeight: Float = 0
@@ -150,6 +189,20 @@ extension MatcherIndex {
         var unknownDistinct = 0
         var symbolWeight: Float = 0
         var links: [(symbol: Int16, value: Float, next: Int32)] = []
+
+        /// Empties it, keeping the arrays' capacity.
+        mutating func reset() {
+            known.removeAll(keepingCapacity: true)
+            selfScore = 0
+            pairWeight = 0
+            entrySelfScore = 0
+            symbols.removeAll(keepingCapacity: true)
+            distinct.removeAll(keepingCapacity: true)
+            distinctIDF.removeAll(keepingCapacity: true)
+            unknownDistinct = 0
+            symbolWeight = 0
+            links.removeAll(keepingCapacity: true)
+        }
     }
 
     /// Matches `query` against the index.
@@ -175,14 +228,18 @@ extension MatcherIndex {
             for skill in skills { if let id = skillIDs[skill] { allowed[Int(id)] = true } }
             return allowed
         }
+        // The closures below capture these arrays, not `self`: capturing a struct copies it, and
+        // copying the index retains every buffer it holds.
+        let entrySkills = self.entrySkills
+        let wordIDs = self.wordIDs
         func inScope(_ slot: UInt32) -> Bool {
             guard let allowedSkills else { return true }
             return allowedSkills[Int(entrySkills[Int(slot)])]
         }
 
         // Analysis.
-        var codes: [UInt64] = []
-        var symbolCodes: [UInt32] = []
+        var codes = MatchScratch.take(&scratch.codes)
+        var symbolCodes = MatchScratch.take(&scratch.symbolCodes)
         var unknownWords: [String: UInt32] = [:]
         normalized.analyze(terms: &codes, symbols: &symbolCodes) { word in
             if let id = wordIDs[word] { return id }
@@ -191,7 +248,9 @@ extension MatcherIndex {
             unknownWords[word] = id
             return id
         }
-        var query = Query()
+        var query = scratch.query
+        scratch.query = Query()
+        query.reset()
         codes.sort()
         var previous: UInt64?
         for code in codes where code != previous {
@@ -212,7 +271,7 @@ extension MatcherIndex {
         if query.entrySelfScore == 0 { query.entrySelfScore = 1 }
         var unknownSymbols = Set<UInt32>()
         for code in symbolCodes {
-            guard let symbol = symbolIDs[code], symbolFrequency[Int(symbol)] > 0 else {
+            guard let symbol = symbolIDs[UInt64(code)], symbolFrequency[Int(symbol)] > 0 else {
                 query.symbols.append(.max)
                 unknownSymbols.insert(code)
                 continue
@@ -250,7 +309,7 @@ extension MatcherIndex {
 
         // First stage: BM25 over the inverted lists of the rarer terms.
         let frequentLimit = UInt32(max(Float(limits.documents), limits.frequentTermShare * Float(documentCount)))
-        var deferred: [UInt32] = []
+        var deferred = MatchScratch.take(&scratch.deferred)
         scratch.touchedCount = 0
         for term in query.known {
             if documentFrequency[Int(term)] > frequentLimit {
@@ -263,17 +322,21 @@ extension MatcherIndex {
             for term in deferred { accumulate(term, scratch: scratch) }
             deferred.removeAll()
         }
-        var top = selectTop(limits.documents, scratch: scratch, inScope: inScope)
+        var top = MatchScratch.take(&scratch.top)
+        selectTop(limits.documents, into: &top, scratch: scratch, allowedSkills: allowedSkills)
         top.sort { $0.score > $1.score }
 
-        // Group by entry, best document first (by the rarer terms' score).
-        var groups: [(slot: UInt32, documents: [(document: UInt32, score: Float)])] = []
+        // Group by entry, best document first (by the rarer terms' score): the entries in
+        // `groupSlots`, and each kept document, in order, with the index of its entry's group.
+        var groupSlots = MatchScratch.take(&scratch.groupSlots)
+        var grouped = MatchScratch.take(&scratch.grouped)
         for candidate in top {
             let slot = documentEntries[Int(candidate.document)]
-            if let index = groups.firstIndex(where: { $0.slot == slot }) {
-                groups[index].documents.append(candidate)
-            } else if groups.count < limits.entries {
-                groups.append((slot, [candidate]))
+            if let index = groupSlots.firstIndex(of: slot) {
+                grouped.append((index, candidate.document, candidate.score))
+            } else if groupSlots.count < limits.entries {
+                groupSlots.append(slot)
+                grouped.append((groupSlots.count - 1, candidate.document, candidate.score))
             }
         }
         if !deferred.isEmpty {
@@ -281,28 +344,25 @@ extension MatcherIndex {
             // anyway): one pass over each document's terms against the deferred terms, marked.
             let mark = stamp | 1 << 31
             for term in deferred { termStamp[Int(term)] = mark }
-            for group in groups.indices {
-                for index in groups[group].documents.indices {
-                    let document = Int(groups[group].documents[index].document)
-                    var added: Float = 0
-                    let length = Int(documents[document].length)
-                    for term in documents[document].terms where termStamp[Int(term.term)] == mark {
-                        added += termIDF[Int(term.term)] * weight(count: term.count, length: length)
-                    }
-                    groups[group].documents[index].score += added
+            for index in grouped.indices {
+                let document = Int(grouped[index].document)
+                var added: Float = 0
+                let length = Int(documents[document].length)
+                for term in documents[document].terms where termStamp[Int(term.term)] == mark {
+                    added += termIDF[Int(term.term)] * weight(count: term.count, length: length)
                 }
+                grouped[index].score += added
             }
             for term in deferred { termStamp[Int(term)] = stamp }
         }
 
         // Re-rank.
-        var ranked: [(slot: UInt32, features: PairFeatures, score: Float, question: UInt16)] = []
-        ranked.reserveCapacity(groups.count)
-        for group in groups {
+        var ranked = MatchScratch.take(&scratch.ranked)
+        for (group, slot) in groupSlots.enumerated() {
             var best = PairFeatures()
             var bestQuestion: UInt16 = 0
             var bestSingle: Float = -.infinity
-            for (document, score) in group.documents {
+            for (member, document, score) in grouped where member == group {
                 let features = pairFeatures(query, documents[Int(document)], bm25: score, scratch: scratch)
                 best.formMaximum(features)
                 let single = features.rankerScore()
@@ -311,12 +371,13 @@ extension MatcherIndex {
                     bestQuestion = documents[Int(document)].question
                 }
             }
-            best.entryBM25 = entryBM25(Int(group.slot), scratch: scratch) / query.entrySelfScore
-            ranked.append((group.slot, best, best.rankerScore(), bestQuestion))
+            best.entryBM25 = entryBM25(Int(slot), scratch: scratch) / query.entrySelfScore
+            ranked.append((slot, best, best.rankerScore(), bestQuestion))
         }
         ranked.sort { $0.score > $1.score }
 
-        let scores = ranked.map(\.score)
+        var scores = MatchScratch.take(&scratch.rankedScores)
+        scores.append(contentsOf: ranked.lazy.map(\.score))
         let softmaxDenominator = scores.reduce(0.0) { $0 + exp(Double($1) - Double(scores[0])) }
         var candidates = ranked.enumerated().map { position, item in
             let stored = entries[Int(item.slot)]!.stored
@@ -337,22 +398,32 @@ extension MatcherIndex {
         }
 
         // An exact (normalised) match wins with full confidence.
-        let exactKey = normalized.exactKey
-        if let slots = exactMatches[Self.exactKeyHash(exactKey)],
-            let slot = slots.first(where: { inScope($0) && entries[Int($0)]!.exactKeys.contains(exactKey) })
-        {
-            let entry = entries[Int(slot)]!
-            let position = candidates.firstIndex { $0.entry.id == entry.entry.id }
-            var exact =
-                position.map { candidates.remove(at: $0) }
-                ?? MatchCandidate(entry.stored, confidence: 1, matchedQuestion: entry.entry.question, score: 0)
-            exact.confidence = 1
-            if let question = entry.entry.questions.first(where: { NormalizedText($0).exactKey == exactKey }) {
-                exact.matchedQuestion = question
+        let exactKeyUTF8 = normalized.exactKeyUTF8
+        if let slots = exactMatches[Self.exactKeyHash(utf8: exactKeyUTF8)] {
+            let exactKey = String(decoding: exactKeyUTF8, as: UTF8.self)
+            if let slot = slots.first(where: { inScope($0) && entries[Int($0)]!.exactKeys.contains(exactKey) }) {
+                let entry = entries[Int(slot)]!
+                let position = candidates.firstIndex { $0.entry.id == entry.entry.id }
+                var exact =
+                    position.map { candidates.remove(at: $0) }
+                    ?? MatchCandidate(entry.stored, confidence: 1, matchedQuestion: entry.entry.question, score: 0)
+                exact.confidence = 1
+                let question = Int(entry.exactQuestions[entry.exactKeys.firstIndex(of: exactKey)!])
+                exact.matchedQuestion = question == 0 ? entry.entry.question : entry.entry.similar[question - 1]
+                candidates.insert(exact, at: 0)
+                if candidates.count > limits.entries { candidates.removeLast() }
             }
-            candidates.insert(exact, at: 0)
-            if candidates.count > limits.entries { candidates.removeLast() }
         }
+
+        scratch.codes = codes
+        scratch.symbolCodes = symbolCodes
+        scratch.query = query
+        scratch.deferred = deferred
+        scratch.top = top
+        scratch.groupSlots = groupSlots
+        scratch.grouped = grouped
+        scratch.ranked = ranked
+        scratch.rankedScores = scores
         return candidates
     }
 
@@ -374,46 +445,55 @@ extension MatcherIndex {
         scratch.touchedCount = count
     }
 
-    /// The `count` best touched documents in scope, and the accumulator cleared.
+    /// Puts the `count` best touched documents in scope into `heap` (empty on entry), and clears
+    /// the accumulator.
+    ///
+    /// - Parameter allowedSkills: Whether each skill is in scope; nil for all of them.
     private func selectTop(
         _ count: Int,
+        into heap: inout [(document: UInt32, score: Float)],
         scratch: MatchScratch,
-        inScope: (UInt32) -> Bool
-    ) -> [(document: UInt32, score: Float)] {
-        // A min-heap of the best so far.
-        var heap: [(document: UInt32, score: Float)] = []
-        heap.reserveCapacity(count)
+        allowedSkills: [Bool]?
+    ) {
+        // A min-heap of the best so far (in raw memory: its sifts swap a lot), and its smallest
+        // score once it is full (most touched documents stop at that one comparison).
+        scratch.fitHeap(count)
+        let heapBuffer = scratch.heap
+        var size = 0
+        var floor = -Float.infinity
         let scores = scratch.scores
         for document in scratch.touched[..<scratch.touchedCount] {
             let score = scores[Int(document)]
             scores[Int(document)] = 0
-            if heap.count == count && score <= heap[0].score { continue }
-            guard inScope(documentEntries[Int(document)]) else { continue }
-            if heap.count < count {
-                heap.append((document, score))
-                var child = heap.count - 1
+            if score <= floor { continue }
+            if let allowedSkills, !allowedSkills[Int(entrySkills[Int(documentEntries[Int(document)])])] { continue }
+            if size < count {
+                heapBuffer[size] = (document, score)
+                size += 1
+                var child = size - 1
                 while child > 0 {
                     let parent = (child - 1) / 2
-                    if heap[parent].score <= heap[child].score { break }
-                    heap.swapAt(parent, child)
+                    if heapBuffer[parent].score <= heapBuffer[child].score { break }
+                    heapBuffer.swapAt(parent, child)
                     child = parent
                 }
             } else {
-                heap[0] = (document, score)
+                heapBuffer[0] = (document, score)
                 var parent = 0
                 while true {
                     let left = 2 * parent + 1
-                    if left >= heap.count { break }
+                    if left >= size { break }
                     let right = left + 1
-                    let smaller = right < heap.count && heap[right].score < heap[left].score ? right : left
-                    if heap[parent].score <= heap[smaller].score { break }
-                    heap.swapAt(parent, smaller)
+                    let smaller = right < size && heapBuffer[right].score < heapBuffer[left].score ? right : left
+                    if heapBuffer[parent].score <= heapBuffer[smaller].score { break }
+                    heapBuffer.swapAt(parent, smaller)
                     parent = smaller
                 }
             }
+            if size == count { floor = heapBuffer[0].score }
         }
+        heap.append(contentsOf: heapBuffer[..<size])
         scratch.touchedCount = 0
-        return heap
     }
 
     private func entryBM25(_ slot: Int, scratch: MatchScratch) -> Float {

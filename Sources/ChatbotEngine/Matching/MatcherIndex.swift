@@ -56,16 +56,19 @@ struct MatcherIndex: Sendable {
         var terms: [TermCount]
         var length: Int
         var exactKeys: [String]
+        /// The first of its questions with each of ``exactKeys``, by position (0 = the standard one).
+        var exactQuestions: [UInt16]
     }
 
     // Vocabulary.
     private(set) var wordIDs: [String: UInt32] = [:]
-    private(set) var termIDs: [UInt64: UInt32] = [:]
+    private(set) var termIDs = CodeTable()
     private(set) var termIsPair: [Bool] = []
     private(set) var documentFrequency: [UInt32] = []
     private(set) var entryFrequency: [UInt32] = []
     private(set) var postings: [[Posting]] = []
-    private(set) var symbolIDs: [UInt32: UInt32] = [:]
+    /// Symbol codes (UInt32) widened to 64 bits.
+    private(set) var symbolIDs = CodeTable()
     private(set) var symbolFrequency: [UInt32] = []
     private(set) var skillIDs: [String: UInt32] = [:]
 
@@ -180,12 +183,16 @@ struct MatcherIndex: Sendable {
         var documentsOfEntry: [UInt32] = []
         var symbolSets: [Set<UInt32>] = []
         var exactKeys: [String] = []
+        var exactQuestions: [UInt16] = []
         var terms: [UInt64] = []
         var symbols: [UInt32] = []
         for (position, question) in entry.questions.enumerated() {
             let text = NormalizedText(question)
             let key = text.exactKey
-            if key != "|" && !exactKeys.contains(key) { exactKeys.append(key) }
+            if key != "|" && !exactKeys.contains(key) {
+                exactKeys.append(key)
+                exactQuestions.append(UInt16(clamping: position))
+            }
             terms.removeAll(keepingCapacity: true)
             symbols.removeAll(keepingCapacity: true)
             text.analyze(terms: &terms, symbols: &symbols) { intern(word: $0) }
@@ -227,7 +234,8 @@ struct MatcherIndex: Sendable {
             documents: documentsOfEntry,
             terms: termsOfEntry,
             length: length,
-            exactKeys: exactKeys
+            exactKeys: exactKeys,
+            exactQuestions: exactQuestions
         )
         entryTerms[Int(slot)] = termsOfEntry
         entryLengths[Int(slot)] = length
@@ -330,9 +338,12 @@ struct MatcherIndex: Sendable {
 
     /// FNV-1a over the key's UTF-8: hashing a String in a dictionary normalises it first, which
     /// dominated building the index.
-    static func exactKeyHash(_ key: String) -> UInt64 {
+    static func exactKeyHash(_ key: String) -> UInt64 { exactKeyHash(utf8: key.utf8) }
+
+    /// ``exactKeyHash(_:)`` of the key with this UTF-8.
+    static func exactKeyHash<Bytes: Sequence<UInt8>>(utf8: Bytes) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        for byte in utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return hash
     }
 
@@ -396,7 +407,7 @@ struct MatcherIndex: Sendable {
     private mutating func intern(term code: UInt64) -> UInt32 {
         if let id = termIDs[code] { return id }
         let id = UInt32(termIDs.count)
-        termIDs[code] = id
+        termIDs.insert(code, id: id)
         termIsPair.append(TermCode.isPair(code))
         documentFrequency.append(0)
         entryFrequency.append(0)
@@ -407,9 +418,9 @@ struct MatcherIndex: Sendable {
     }
 
     private mutating func intern(symbol code: UInt32) -> UInt32 {
-        if let id = symbolIDs[code] { return id }
+        if let id = symbolIDs[UInt64(code)] { return id }
         let id = UInt32(symbolIDs.count)
-        symbolIDs[code] = id
+        symbolIDs.insert(UInt64(code), id: id)
         symbolFrequency.append(0)
         symbolIDF.append(0)
         associationSingles.append(0)

@@ -28,16 +28,29 @@ struct NormalizedText: Sendable {
 
     /// The key of an exact match: the ideographs without particles and fillers (请问, 你好, 的, 吗 …),
     /// then the words, then the numbers. Two texts with the same key ask the same thing.
-    var exactKey: String {
+    var exactKey: String { String(decoding: exactKeyUTF8, as: UTF8.self) }
+
+    /// ``exactKey`` as UTF-8, built without intermediate strings: the matcher hashes it and makes
+    /// a string only when some question has that hash.
+    var exactKeyUTF8: [UInt8] {
         var kept = ideographs
         for filler in Self.fillers { Self.removeAll(filler, from: &kept) }
-        kept.removeAll { Self.particles.contains($0) }
-        var key = String(String.UnicodeScalarView(kept))
-        key.append("|")
-        key.append(words.joined(separator: " "))
+        var key: [UInt8] = []
+        key.reserveCapacity(3 * kept.count + 16)
+        for scalar in kept where !Self.isParticle(scalar) {
+            UTF8.encode(scalar) { key.append($0) }
+        }
+        key.append(UInt8(ascii: "|"))
+        for (index, word) in words.enumerated() {
+            if index > 0 { key.append(UInt8(ascii: " ")) }
+            key.append(contentsOf: word.utf8)
+        }
         if !numbers.isEmpty {
-            key.append("|")
-            key.append(numbers.joined(separator: " "))
+            key.append(UInt8(ascii: "|"))
+            for (index, number) in numbers.enumerated() {
+                if index > 0 { key.append(UInt8(ascii: " ")) }
+                key.append(contentsOf: number.utf8)
+            }
         }
         return key
     }
@@ -54,6 +67,8 @@ struct NormalizedText: Sendable {
     /// Scans `text` into `result`; returns `false` (fast path only) at the first scalar that
     /// needs NFKC.
     private static func scan(_ text: String, into result: inout NormalizedText, general: Bool = false) -> Bool {
+        // Every ideograph takes three bytes of UTF-8: one allocation instead of a doubling series.
+        result.ideographs.reserveCapacity(text.utf8.count / 3)
         var word = String.UnicodeScalarView()
         var inMask: UInt32 = 0  // the scalar whose run made the current mask word (digit class or '*')
         func endWord() {
@@ -140,9 +155,14 @@ struct NormalizedText: Sendable {
 
     // MARK: - Particles and fillers
 
-    /// Sentence-final particles and 的: dropped from the exact-match key only, since chit-chat
-    /// depends on them for scoring.
-    private static let particles: Set<Unicode.Scalar> = Set("吗呢啊吧了呀嘛哦哈啦么的".unicodeScalars)
+    /// Sentence-final particles and 的 (吗呢啊吧了呀嘛哦哈啦么的): dropped from the exact-match key
+    /// only, since chit-chat depends on them for scoring. A switch, not a set, which would hash.
+    private static func isParticle(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "吗", "呢", "啊", "吧", "了", "呀", "嘛", "哦", "哈", "啦", "么", "的": return true
+        default: return false
+        }
+    }
 
     /// Politeness fillers, removed in this order (longer before shorter where they overlap).
     private static let fillers: [[Unicode.Scalar]] = ["请问", "你好", "您好", "麻烦", "一下", "谢谢", "我想问", "想问", "请"]

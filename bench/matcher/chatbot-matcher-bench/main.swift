@@ -1,6 +1,11 @@
 // chatbot-matcher-bench: FAQ matching quality and single-core speed on faq-bench.
 //
-//     chatbot-matcher-bench [--data DIR] [--kb FILE] [--threshold T] [--seconds S] [--no-eval]
+//     chatbot-matcher-bench [--data DIR] [--kb FILE] [--threshold T] [--seconds S] [--no-eval] [--digest]
+//
+// `--digest` prints one hash over every dev query's candidates (keys, matched questions, and the
+// exact bits of scores and confidences), so that a change meant to be faster can show it changed
+// no result at all, not only the rounded figures. Run it with SWIFT_DETERMINISTIC_HASHING=1: the
+// index breaks ties between equally strong associations in set order, which is seeded per process.
 //
 // Reads the benchmark's files at run time (they are evaluation data and never copied into the
 // repository), builds the index, prints the evaluation per source at the threshold, then runs the
@@ -18,6 +23,7 @@ struct Options {
     var threshold = BotSettings.defaultThreshold
     var seconds = 3.0
     var evaluate = true
+    var digest = false
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -28,6 +34,7 @@ struct Options {
             case "--threshold": threshold = Double(iterator.next()!)!
             case "--seconds": seconds = Double(iterator.next()!)!
             case "--no-eval": evaluate = false
+            case "--digest": digest = true
             default: fatalError("unknown argument \(argument)")
             }
         }
@@ -127,6 +134,25 @@ if options.evaluate {
     }
     row("ALL", evaluation.all)
     for (source, figures) in evaluation.bySource.sorted(by: { $0.key < $1.key }) { row(source, figures) }
+}
+
+if options.digest {
+    // FNV-1a over everything a match returns.
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    func mix(_ bytes: some Sequence<UInt8>) {
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        hash = (hash ^ 0xFF) &* 0x100_0000_01b3
+    }
+    for query in queries {
+        for candidate in kb.match(query["query"] as! String) {
+            mix(candidate.entry.key.utf8)
+            mix(candidate.matchedQuestion.utf8)
+            withUnsafeBytes(of: candidate.confidence.bitPattern) { mix($0) }
+            withUnsafeBytes(of: candidate.score.bitPattern) { mix($0) }
+        }
+        mix([0])
+    }
+    print(String(format: "\ndigest: %016llx", hash))
 }
 
 // Throughput: the dev queries one at a time, repeated, on this thread.
