@@ -351,7 +351,8 @@ struct MatcherIndex: Sendable {
     static let minimumAssociationCount: UInt32 = 2
 
     /// Recomputes the association values that involve `symbols` (whose counts changed), in both
-    /// directions, and keeps each list strongest first.
+    /// directions, and keeps each list strongest first (then by symbol id, so that matching gives
+    /// the same answers in every process).
     private mutating func refreshAssociationValues(of symbols: Set<UInt32>) {
         var touched = symbols
         for a in symbols {
@@ -366,7 +367,11 @@ struct MatcherIndex: Sendable {
                 }
             }
         }
-        for symbol in touched { associationNeighbours[Int(symbol)].sort { $0.value > $1.value } }
+        // Ties go to the lower symbol id: the lists were filled in Set order, which changes with
+        // each process's hash seed, and only the strongest few are used.
+        for symbol in touched {
+            associationNeighbours[Int(symbol)].sort { ($0.value, $1.symbol) > ($1.value, $0.symbol) }
+        }
     }
 
     private mutating func refreshIDF() {
