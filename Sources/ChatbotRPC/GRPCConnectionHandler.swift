@@ -639,6 +639,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         } catch {
             session.reset(call.stream, errorCode: 2)
         }
+        // Not only after a read: a timer (408) answers too, and nothing else would flush then.
+        scheduleFlush()
     }
 
     // MARK: Shutdown

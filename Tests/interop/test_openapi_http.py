@@ -413,6 +413,13 @@ def test_a_slow_body_times_out_with_408(server):
                               (":authority", "t"), ("content-type", "application/x-www-form-urlencoded")])
         conn.send_data(1, b"userid=")
         sock2.sendall(conn.data_to_send())
+        # Take the server's SETTINGS and acknowledge them now, so that nothing the client sends
+        # later makes the server write: the 408 must go out on its own.
+        settled = False
+        while not settled:
+            for event in conn.receive_data(sock2.recv(65536)):
+                settled = settled or isinstance(event, h2.events.RemoteSettingsChanged)
+        sock2.sendall(conn.data_to_send())
 
         status, headers, body, _ = read_response(sock)
         assert status == 408 and headers["connection"] == "close"
@@ -429,8 +436,6 @@ def test_a_slow_body_times_out_with_408(server):
                     h2_headers = dict(event.headers)
                 elif isinstance(event, h2.events.DataReceived):
                     h2_body += event.data
-                    conn.acknowledge_received_data(event.flow_controlled_length, 1)
-            sock2.sendall(conn.data_to_send())
             if h2_headers and h2_headers.get(b"content-length") == str(len(h2_body)).encode():
                 break
         assert h2_headers[b":status"] == b"408"
