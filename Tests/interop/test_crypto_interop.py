@@ -81,10 +81,12 @@ def test_wechatpy_envelope_with_another_key_is_rejected(chatbotctl):
 
 
 def claim_sets():
+    # Made when pytest collects, maybe minutes before a test runs (the whole suite builds four
+    # clients first): every exp is far enough ahead to outlast the run.
     now = int(time.time())
     return [
         {"userid": "alsjdasf12", "username": "some people", "avatar": "https://example.com/a.png", "iat": now, "exp": now + 7200},
-        {"userid": "u2", "username": "张三😀", "avatar": "", "iat": now, "exp": now + 60},
+        {"userid": "u2", "username": "张三😀", "avatar": "", "iat": now, "exp": now + 86400},
         {"userid": 'q"uote\\back/slash', "username": "line\nbreak\ttab\u0001"},
         {"userid": "no-time-claims"},
         {"username": "legacy", "msg": "查询订单"},
