@@ -1,5 +1,5 @@
 internal import ChatbotEngine
-internal import ChatbotProto
+package import ChatbotProto
 
 extension ChatbotV1.QueryResponse {
     /// The platform's aibot response for `answer`; `explain` adds the scored candidates.
@@ -22,12 +22,7 @@ extension ChatbotV1.QueryResponse {
                 confidence: $0.confidence
             )
         }
-        status =
-            switch reply.status {
-            case .faq: .faq
-            case .recommend: .faqRecommend
-            case .noMatch: .nomatch
-            }
+        status = ChatbotV1.MatchStatus(reply.status)
         fromUserName = answer.userID
         toUserName = answer.botName
         msgId = answer.messageID
@@ -60,4 +55,29 @@ extension ChatbotV1.AnswerType {
             case .multimsg: .multimsg
             }
     }
+
+    /// The platform's name of the type (`text`, `news`, …, as in the aibot JSON); the number for
+    /// a value this version does not know.
+    package var name: String {
+        AnswerKind.allCases.first { Self($0) == self }?.rawValue ?? String(rawValue)
+    }
+}
+
+extension ChatbotV1.MatchStatus {
+    init(_ status: DialogueReply.Status) {
+        self =
+            switch status {
+            case .faq: .faq
+            case .recommend: .faqRecommend
+            case .noMatch: .nomatch
+            }
+    }
+
+    /// The platform's name of the status (`FAQ`, `FAQ_RECOMMEND`, `NOMATCH`, …, as in the aibot
+    /// JSON); the number for a value this version does not know.
+    package var name: String {
+        Int(rawValue) < Self.names.count && rawValue >= 0 ? Self.names[Int(rawValue)] : String(rawValue)
+    }
+
+    private static let names = ["UNSPECIFIED", "FAQ", "CONTEXT_FAQ", "GENERAL_FAQ", "FAQ_RECOMMEND", "NOMATCH"]
 }

@@ -1,5 +1,6 @@
 package import ChatbotCrypto
 internal import ChatbotEngine
+internal import ChatbotProto
 
 extension DialogueAnswer {
     /// The platform's aibot response as JSON, with its field names and shapes (DESIGN §3 "aibot
@@ -33,7 +34,7 @@ extension DialogueAnswer {
             writer.endObject()
         }
         writer.endArray()
-        writer.write(member: "status", string: Self.statusName(reply.status))
+        writer.write(member: "status", string: ChatbotV1.MatchStatus(reply.status).name)
         writer.write(member: "from_user_name", string: userID)
         writer.write(member: "to_user_name", string: botName)
         writer.write(member: "msg_id", string: messageID)
@@ -64,21 +65,12 @@ extension DialogueAnswer {
         writer.write(member: "msg_type", string: reply.answerKind.rawValue)
         writer.endObject()
         writer.endArray()
-        writer.write(member: "status", string: Self.statusName(reply.status))
+        writer.write(member: "status", string: ChatbotV1.MatchStatus(reply.status).name)
         writer.write(member: "from_user_name", string: userID)
         writer.write(member: "to_user_name", string: botName)
         writer.write(member: "msg_id", string: messageID)
         writer.write(member: "create_time", string: String(createTime))
         writer.endObject()
         return writer.bytes
-    }
-
-    /// The platform's name of a status: `FAQ`, `FAQ_RECOMMEND`, `NOMATCH`.
-    static func statusName(_ status: DialogueReply.Status) -> String {
-        switch status {
-        case .faq: "FAQ"
-        case .recommend: "FAQ_RECOMMEND"
-        case .noMatch: "NOMATCH"
-        }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import ChatbotCrypto
 import ChatbotProto
 import ChatbotRPC
+import ChatbotService
 import Foundation
 import NIOCore
 import NIOPosix
@@ -133,7 +134,7 @@ extension ChatbotV1.QueryResponse {
             ("ans_node_name", .string(ansNodeName)),
             ("title", .string(title)),
             ("answer", .string(answer)),
-            ("answer_type", .string(Self.answerTypeNames[Int(answerType.rawValue)] ?? "\(answerType.rawValue)")),
+            ("answer_type", .string(answerType.name)),
             ("confidence", .number("\(confidence)")),
             (
                 "options",
@@ -146,7 +147,7 @@ extension ChatbotV1.QueryResponse {
                     }
                 )
             ),
-            ("status", .string(Self.statusNames[Int(status.rawValue)] ?? "\(status.rawValue)")),
+            ("status", .string(status.name)),
             ("from_user_name", .string(fromUserName)),
             ("to_user_name", .string(toUserName)),
             ("msg_id", .string(msgId)),
@@ -172,11 +173,4 @@ extension ChatbotV1.QueryResponse {
         }
         return .object(members)
     }
-
-    private static let answerTypeNames: [Int: String] = [
-        0: "text", 1: "news", 2: "image", 3: "miniprogrampage", 4: "multimsg",
-    ]
-    private static let statusNames: [Int: String] = [
-        0: "UNSPECIFIED", 1: "FAQ", 2: "CONTEXT_FAQ", 3: "GENERAL_FAQ", 4: "FAQ_RECOMMEND", 5: "NOMATCH",
-    ]
 }
