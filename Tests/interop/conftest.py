@@ -1,4 +1,5 @@
-"""Shared fixtures for interop tests: the chatbotctl binary built by `make test`."""
+"""Shared fixtures for interop tests: the chatbotctl binary built by `make test`, and Python stubs
+generated from proto/ once per session."""
 
 import os
 import pathlib
@@ -22,3 +23,14 @@ def chatbotctl():
         return result
 
     return run
+
+
+@pytest.fixture(scope="session")
+def stubs(tmp_path_factory):
+    """(chatbot_pb2, chatbot_pb2_grpc), generated from proto/ (see grpc_support.generate_stubs)."""
+    from grpc_support import generate_stubs
+
+    generate_stubs(tmp_path_factory.mktemp("stubs"))
+    from chatbot.v1 import chatbot_pb2, chatbot_pb2_grpc
+
+    return chatbot_pb2, chatbot_pb2_grpc

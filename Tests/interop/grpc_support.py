@@ -78,6 +78,21 @@ def env_with(env, **overrides):
 
 
 @contextlib.contextmanager
+def running_server(setup=None):
+    """A Server (see there for `setup`) with `url` set, for a `with` block: on leaving, it gets
+    SIGTERM and must exit with status 0; when the block raises, it is killed."""
+    server = Server(setup=setup)
+    server.url = f"http://{server.address}"
+    try:
+        yield server
+    except BaseException:
+        server.kill()
+        raise
+    status = server.terminate()
+    assert status == 0, f"chatbotd exited with status {status}:\n" + "".join(server.log)
+
+
+@contextlib.contextmanager
 def client_test_server(kb, manager, *, address_var="CHATBOT_ADDRESS", **env):
     """A chatbotd for a generated client's tests, as (server, env).
 
@@ -93,18 +108,12 @@ def client_test_server(kb, manager, *, address_var="CHATBOT_ADDRESS", **env):
         server.ctl("publish", "--token", server.bot["token"])
         server.ctl("bots", "add-manager", "--token", server.bot["token"], "--managerid", manager)
 
-    server = Server(setup=setup)
-    variables = {address_var: server.address, "CHATBOT_TOKEN": server.bot["token"],
-                 "CHATBOT_APPID": server.bot["appid"], "CHATBOT_AES_KEY": server.bot["encoding_aes_key"],
-                 "CHATBOT_MANAGERID": manager}
-    variables.update(env)
-    try:
+    with running_server(setup) as server:
+        variables = {address_var: server.address, "CHATBOT_TOKEN": server.bot["token"],
+                     "CHATBOT_APPID": server.bot["appid"], "CHATBOT_AES_KEY": server.bot["encoding_aes_key"],
+                     "CHATBOT_MANAGERID": manager}
+        variables.update(env)
         yield server, env_with(os.environ, **variables)
-    except BaseException:
-        server.kill()
-        raise
-    status = server.terminate()
-    assert status == 0, f"chatbotd exited with status {status}:\n" + "".join(server.log)
 
 
 def binary(name):

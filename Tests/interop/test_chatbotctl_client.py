@@ -8,7 +8,7 @@ import subprocess
 import jwt
 import pytest
 
-from grpc_support import Server, binary, with_test_bots
+from grpc_support import binary, running_server, with_test_bots
 
 KB = [
     {"id": "hours", "skill": "Store", "question": "What are your opening hours",
@@ -20,9 +20,8 @@ KB = [
 
 @pytest.fixture(scope="module")
 def server():
-    server = Server(setup=with_test_bots(KB))
-    yield server
-    assert server.terminate() == 0, "".join(server.log)
+    with running_server(with_test_bots(KB)) as server:
+        yield server
 
 
 def ctl(server, *args, check=True):

@@ -9,7 +9,6 @@ installed package, so their generated stubs never meet this process's.
 """
 
 import json
-import pathlib
 import shutil
 import subprocess
 import sys

@@ -12,7 +12,7 @@ import grpc
 import jwt
 import pytest
 
-from grpc_support import Server, generate_stubs, with_test_bots, write_kb
+from grpc_support import Server, running_server, with_test_bots, write_kb
 
 KB = [
     {"id": "refund", "skill": "售后", "question": "怎么申请退款",
@@ -30,19 +30,9 @@ KB = [
 
 
 @pytest.fixture(scope="module")
-def stubs(tmp_path_factory):
-    generate_stubs(tmp_path_factory.mktemp("stubs"))
-    from chatbot.v1 import chatbot_pb2, chatbot_pb2_grpc
-
-    return chatbot_pb2, chatbot_pb2_grpc
-
-
-@pytest.fixture(scope="module")
 def server():
-    server = Server(setup=with_test_bots(KB))
-    yield server
-    status = server.terminate()
-    assert status == 0, "".join(server.log)
+    with running_server(with_test_bots(KB)) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import grpc
 import jwt
 import pytest
 
-from grpc_support import Server, generate_stubs
+from grpc_support import Server, generate_stubs, running_server
 
 
 @pytest.fixture(scope="module")
@@ -23,10 +23,8 @@ def stubs(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server():
-    server = Server()
-    yield server
-    status = server.terminate()
-    assert status == 0, "".join(server.log)
+    with running_server() as server:
+        yield server
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import jwt
 import pytest
 import requests
 
-from grpc_support import HTTP2Session, Server, generate_stubs, with_test_bots
+from grpc_support import HTTP2Session, running_server, with_test_bots
 
 KB = [
     {"id": "refund", "skill": "售后", "question": "怎么申请退款", "similar": ["如何退款", "退款流程"],
@@ -30,20 +30,9 @@ LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
 
 
 @pytest.fixture(scope="module")
-def stubs(tmp_path_factory):
-    generate_stubs(tmp_path_factory.mktemp("stubs"))
-    from chatbot.v1 import chatbot_pb2, chatbot_pb2_grpc
-
-    return chatbot_pb2, chatbot_pb2_grpc
-
-
-@pytest.fixture(scope="module")
 def server():
-    server = Server(setup=with_test_bots(KB))
-    server.url = f"http://{server.address}"
-    yield server
-    status = server.terminate()
-    assert status == 0, "".join(server.log)
+    with running_server(with_test_bots(KB)) as server:
+        yield server
 
 
 def signature(bot):

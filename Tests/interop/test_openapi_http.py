@@ -17,7 +17,7 @@ import jwt
 import pytest
 import requests
 
-from grpc_support import HTTP2Session, Server, generate_stubs, with_test_bots
+from grpc_support import HTTP2Session, running_server, with_test_bots
 
 KB = [
     {"id": "borrow", "skill": "借阅", "question": "一次可以借几本书",
@@ -40,11 +40,8 @@ AIBOT_FIELDS = ["ans_node_id", "ans_node_name", "title", "answer", "answer_type"
 
 @pytest.fixture(scope="module")
 def server():
-    server = Server(setup=with_test_bots(KB))
-    server.url = f"http://{server.address}"
-    yield server
-    status = server.terminate()
-    assert status == 0, "".join(server.log)
+    with running_server(with_test_bots(KB)) as server:
+        yield server
 
 
 @pytest.fixture(scope="module", params=["HTTP/1.1", "HTTP/2"])
@@ -182,10 +179,8 @@ def test_the_content_type_may_be_missing_or_wrong(http, server):
 
 
 @pytest.fixture(scope="module")
-def stub(server, tmp_path_factory):
-    generate_stubs(tmp_path_factory.mktemp("stubs"))
-    from chatbot.v1 import chatbot_pb2, chatbot_pb2_grpc
-
+def stub(server, stubs):
+    chatbot_pb2, chatbot_pb2_grpc = stubs
     channel = grpc.insecure_channel(server.address)
     yield chatbot_pb2, chatbot_pb2_grpc.ChatbotStub(channel)
     channel.close()

@@ -14,7 +14,7 @@ import pytest
 import requests
 from wechatpy.crypto import PrpCrypto, WeChatCrypto
 
-from grpc_support import HTTP2Session, Server, generate_stubs, write_kb
+from grpc_support import HTTP2Session, running_server, write_kb
 
 MANAGER = "manager-1"
 
@@ -38,11 +38,8 @@ def setup(server):
 
 @pytest.fixture(scope="module")
 def server():
-    server = Server(setup=setup)
-    server.url = f"http://{server.address}"
-    yield server
-    status = server.terminate()
-    assert status == 0, "".join(server.log)
+    with running_server(setup) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -52,10 +49,8 @@ def http(server):
 
 
 @pytest.fixture(scope="module")
-def stub(server, tmp_path_factory):
-    generate_stubs(tmp_path_factory.mktemp("stubs"))
-    from chatbot.v1 import chatbot_pb2, chatbot_pb2_grpc
-
+def stub(server, stubs):
+    chatbot_pb2, chatbot_pb2_grpc = stubs
     channel = grpc.insecure_channel(server.address)
     yield chatbot_pb2, chatbot_pb2_grpc.ChatbotStub(channel)
     channel.close()
