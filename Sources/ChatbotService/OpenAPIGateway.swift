@@ -44,9 +44,7 @@ package struct OpenAPIGateway: Sendable {
 
     /// The operations this gateway knows, served or not yet: the path segments after
     /// ``pathPrefix`` that requests are counted under (``ChatbotRPC/HTTPRoutes``).
-    package static let operationNames =
-        ["sign", "aibot", "message", "setautoreply", "batchimportskill", "publish", "publish_progress"]
-        + notYet.map(String.init).sorted()
+    package static let operationNames = Operation.allCases.map(\.rawValue) + notYet.map(String.init).sorted()
 
     /// The operations of the platform's API this gateway does not serve yet (501, not 404).
     private static let notYet: Set<Substring> = [
@@ -54,14 +52,15 @@ package struct OpenAPIGateway: Sendable {
         "kefustate",
     ]
 
-    private enum Operation {
+    /// The operations served, by their path segment.
+    private enum Operation: String, CaseIterable {
         case sign
         case aibot
         case message
-        case setAutoReply
-        case batchImportSkill
+        case setAutoReply = "setautoreply"
+        case batchImportSkill = "batchimportskill"
         case publish
-        case publishProgress
+        case publishProgress = "publish_progress"
     }
 
     /// Answers one request whose path starts with ``pathPrefix``.
@@ -71,18 +70,11 @@ package struct OpenAPIGateway: Sendable {
         let path = uri[..<(question ?? uri.endIndex)].dropFirst(Self.pathPrefix.count)
         let query = question.map { uri[uri.index(after: $0)...] } ?? ""
         let parts = path.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
-        let operation: Operation
-        switch parts.first {
-        case "sign": operation = .sign
-        case "aibot": operation = .aibot
-        case "message": operation = .message
-        case "setautoreply": operation = .setAutoReply
-        case "batchimportskill": operation = .batchImportSkill
-        case "publish": operation = .publish
-        case "publish_progress": operation = .publishProgress
-        case let name? where Self.notYet.contains(name):
-            return .done(Self.error(.notImplemented, "/openapi/\(name) is not implemented yet"))
-        default:
+        let name = parts.first ?? ""
+        guard let operation = Operation(rawValue: String(name)) else {
+            if Self.notYet.contains(name) {
+                return .done(Self.error(.notImplemented, "/openapi/\(name) is not implemented yet"))
+            }
             return .done(Self.error(.notFound, "no such operation: \(uri[..<(question ?? uri.endIndex)])"))
         }
         guard parts.count <= 2 else {
