@@ -10,6 +10,19 @@ package import NIOCore
 /// Received body bytes count against the stream's window until the owner calls
 /// ``consume(_:on:)`` (automatic window updates are off), so a slow consumer stops the peer.
 ///
+/// Limits enforced on what the peer sends, beyond what nghttp2 checks itself:
+/// - SETTINGS_MAX_HEADER_LIST_SIZE on the *decoded* size of every header block (RFC 9113 §6.5.2:
+///   name + value + 32 octets per field), so a small HPACK block that references one big table
+///   entry many times cannot make the owner hold more: past the limit the block's fields are no
+///   longer reported, and ``HTTP2SessionDelegate/session(_:headerListTooLargeOn:)`` says so once.
+/// - Frames on closed streams (server role; RFC 9113 §5.1 and §5.1.1), which nghttp2 ignores
+///   because it keeps no closed streams: DATA on a stream that closed normally is a connection
+///   error STREAM_CLOSED; HEADERS opening a stream numbered below one already opened is a
+///   connection error PROTOCOL_ERROR; a frame on a stream the peer reset is a stream error
+///   STREAM_CLOSED; a frame on a stream this side reset is ignored, as the peer may have sent it
+///   before it saw the reset. Each frame's head is read off the byte stream (``InboundFrameScanner``)
+///   and checked against nghttp2's open streams before nghttp2 processes the frame.
+///
 /// - Important: Not thread-safe: one owner (a channel's event loop) calls everything. The
 ///   delegate is held unowned: it must outlive the session (the owner is usually both).
 package final class HTTP2Session {
@@ -19,7 +32,21 @@ package final class HTTP2Session {
     }
 
     private let session: OpaquePointer
+    private let role: Role
     private unowned(unsafe) let delegate: any HTTP2SessionDelegate
+    private let maxHeaderListSize: Int
+    /// The decoded size of the header block being received, and whether it passed the limit.
+    private var headerListSize = 0
+    private var headerListTooLarge = false
+    /// Frame heads in the received bytes (server role), for the closed-stream checks.
+    private var scanner = InboundFrameScanner()
+    /// The highest stream id a HEADERS frame of the peer has named.
+    private var highestPeerStream: Int32 = 0
+    /// Streams recently reset by this side (or refused by nghttp2), and by the peer.
+    private var resetHere = RecentStreams()
+    private var resetByPeer = RecentStreams()
+    /// Set when this session has ended the connection with GOAWAY for a protocol violation.
+    private var violation: HTTP2Error?
     private var outbound: [Int32: OutboundStream] = [:]
     private var drained: [Int32] = []
     /// A failure inside a callback, rethrown once the nghttp2 call returns.
@@ -31,6 +58,8 @@ package final class HTTP2Session {
     ///   - delegate: Receives the session's events; held unowned.
     package init(role: Role, settings: HTTP2Settings, delegate: any HTTP2SessionDelegate) throws(HTTP2Error) {
         self.delegate = delegate
+        self.role = role
+        self.maxHeaderListSize = Int(settings.maxHeaderListSize)
         var callbacks: OpaquePointer?
         guard nghttp2_session_callbacks_new(&callbacks) == 0, let callbacks else {
             throw HTTP2Error(.sessionFailure, "nghttp2_session_callbacks_new failed")
@@ -41,6 +70,7 @@ package final class HTTP2Session {
         nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, onFrameReceived)
         nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, onDataChunk)
         nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, onStreamClose)
+        nghttp2_session_callbacks_set_on_invalid_frame_recv_callback(callbacks, onInvalidFrame)
 
         var option: OpaquePointer?
         guard nghttp2_option_new(&option) == 0, let option else {
@@ -108,7 +138,40 @@ package final class HTTP2Session {
     ///   owner should then flush (a GOAWAY may be queued) and close the connection.
     package func receive(_ bytes: UnsafeRawBufferPointer) throws(HTTP2Error) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-        let rc = nghttp2_session_mem_recv(session, base.assumingMemoryBound(to: UInt8.self), bytes.count)
+        if let violation { throw violation }
+        guard role == .server else { return try feed(base, bytes.count) }
+        // Feed nghttp2 up to each frame that needs a look at nghttp2's streams first.
+        var fed = 0
+        var offset = 0
+        while let found = scanner.next(in: bytes, from: &offset) {
+            guard found.head.isDataOrHeaders, found.head.stream > 0, found.head.stream & 1 == 1 else { continue }
+            let stream = found.head.stream
+            if stream > highestPeerStream {
+                if found.head.type == InboundFrameScanner.FrameHead.headers { highestPeerStream = stream }
+                continue
+            }
+            try feed(base + fed, found.start - fed)
+            fed = found.start
+            if nghttp2_session_find_stream(session, stream) != nil || resetHere.contains(stream) { continue }
+            if resetByPeer.contains(stream) {
+                reset(stream, errorCode: NGHTTP2_STREAM_CLOSED.rawValue)
+                continue
+            }
+            let (code, what) =
+                found.head.type == InboundFrameScanner.FrameHead.headers
+                ? (NGHTTP2_PROTOCOL_ERROR, "HEADERS on stream \(stream), below stream \(highestPeerStream)")
+                : (NGHTTP2_STREAM_CLOSED, "DATA on closed stream \(stream)")
+            _ = nghttp2_session_terminate_session(session, code.rawValue)
+            let error = HTTP2Error(.protocolError, what)
+            violation = error
+            throw error
+        }
+        try feed(base + fed, bytes.count - fed)
+    }
+
+    private func feed(_ base: UnsafeRawPointer, _ count: Int) throws(HTTP2Error) {
+        guard count > 0 else { return }
+        let rc = nghttp2_session_mem_recv(session, base.assumingMemoryBound(to: UInt8.self), count)
         if let failure = callbackFailure {
             callbackFailure = nil
             throw failure
@@ -196,7 +259,14 @@ package final class HTTP2Session {
 
     /// Resets `stream` with an HTTP/2 error code (for example 0x8, CANCEL).
     package func reset(_ stream: Int32, errorCode: UInt32) {
+        resetHere.insert(stream)
         _ = nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), stream, errorCode)
+    }
+
+    /// Sends a PING; the peer's acknowledgement comes back as
+    /// ``HTTP2SessionDelegate/sessionReceivedPingAck(_:)``.
+    package func ping() {
+        _ = nghttp2_submit_ping(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nil)
     }
 
     /// Returns `count` received body bytes of `stream` to the peer's send window.
@@ -207,15 +277,22 @@ package final class HTTP2Session {
     }
 
     /// Announces a graceful shutdown (a GOAWAY with the last stream id at 2^31-1); follow with
-    /// ``goAway(errorCode:)`` once in-flight streams finished, or after a grace period.
+    /// ``goAway()`` once in-flight streams finished, or after a grace period.
     package func announceShutdown() {
         _ = nghttp2_submit_shutdown_notice(session)
     }
 
-    /// Sends GOAWAY naming the last stream we processed; nghttp2 then wants nothing more once
-    /// the open streams close.
-    package func goAway(errorCode: UInt32 = 0) {
-        _ = nghttp2_session_terminate_session2(session, nghttp2_session_get_last_proc_stream_id(session), errorCode)
+    /// Sends GOAWAY (NO_ERROR) naming the last stream we processed. The streams up to it are still
+    /// served, their requests still read; nghttp2 wants nothing more once they have closed.
+    package func goAway() {
+        _ = nghttp2_submit_goaway(
+            session,
+            UInt8(NGHTTP2_FLAG_NONE.rawValue),
+            nghttp2_session_get_last_proc_stream_id(session),
+            NGHTTP2_NO_ERROR.rawValue,
+            nil,
+            0
+        )
     }
 
     // MARK: Callbacks (from nghttp2, inside receive/flush)
@@ -226,11 +303,26 @@ package final class HTTP2Session {
     }
 
     fileprivate func beginHeaders(_ frame: UnsafePointer<nghttp2_frame>) {
+        headerListSize = 0
+        headerListTooLarge = false
         delegate.session(self, beginHeadersOn: frame.pointee.hd.stream_id)
     }
 
     fileprivate func header(_ stream: Int32, _ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
+        guard !headerListTooLarge else { return }
+        headerListSize += name.count + value.count + 32
+        guard headerListSize <= maxHeaderListSize else {
+            headerListTooLarge = true
+            delegate.session(self, headerListTooLargeOn: stream)
+            return
+        }
         delegate.session(self, header: name, value: value, stream: stream)
+    }
+
+    /// nghttp2 found a stream error in a received frame and queued RST_STREAM for it.
+    fileprivate func invalidFrame(_ frame: UnsafePointer<nghttp2_frame>) {
+        let stream = frame.pointee.hd.stream_id
+        if stream != 0 { resetHere.insert(stream) }
     }
 
     fileprivate func frameReceived(_ frame: UnsafePointer<nghttp2_frame>) {
@@ -241,6 +333,10 @@ package final class HTTP2Session {
             delegate.session(self, endHeadersOn: hd.stream_id, endStream: endStream)
         case NGHTTP2_DATA.rawValue:
             if endStream { delegate.session(self, endStreamOn: hd.stream_id) }
+        case NGHTTP2_RST_STREAM.rawValue:
+            resetByPeer.insert(hd.stream_id)
+        case NGHTTP2_PING.rawValue:
+            if hd.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) != 0 { delegate.sessionReceivedPingAck(self) }
         case NGHTTP2_GOAWAY.rawValue:
             delegate.session(
                 self,
@@ -258,6 +354,7 @@ package final class HTTP2Session {
 
     fileprivate func streamClosed(_ stream: Int32, _ errorCode: UInt32) {
         outbound[stream] = nil
+        if errorCode != 0 && !resetByPeer.contains(stream) { resetHere.insert(stream) }
         delegate.session(self, closed: stream, errorCode: errorCode)
     }
 
@@ -372,5 +469,10 @@ private let onDataChunk: nghttp2_on_data_chunk_recv_callback = { _, _, stream, d
 
 private let onStreamClose: nghttp2_on_stream_close_callback = { _, stream, errorCode, userData in
     session(userData).streamClosed(stream, errorCode)
+    return 0
+}
+
+private let onInvalidFrame: nghttp2_on_invalid_frame_recv_callback = { _, frame, _, userData in
+    session(userData).invalidFrame(frame!)
     return 0
 }

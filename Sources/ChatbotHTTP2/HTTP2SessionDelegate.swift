@@ -14,6 +14,10 @@ package protocol HTTP2SessionDelegate: AnyObject {
         value: UnsafeRawBufferPointer,
         stream: Int32
     )
+    /// The header block being received on `stream` has passed SETTINGS_MAX_HEADER_LIST_SIZE
+    /// (decoded); none of its further fields are reported. The block still ends with
+    /// ``session(_:endHeadersOn:endStream:)``, where the owner refuses the request.
+    func session(_ session: HTTP2Session, headerListTooLargeOn stream: Int32)
     /// The header block on `stream` is complete; `endStream` when the peer sends nothing more.
     func session(_ session: HTTP2Session, endHeadersOn stream: Int32, endStream: Bool)
     /// Body bytes on `stream`. They count against the stream's window until ``HTTP2Session/consume(_:on:)``.
@@ -22,6 +26,8 @@ package protocol HTTP2SessionDelegate: AnyObject {
     func session(_ session: HTTP2Session, endStreamOn stream: Int32)
     /// `stream` is closed (normally, or reset with `errorCode`); forget it.
     func session(_ session: HTTP2Session, closed stream: Int32, errorCode: UInt32)
+    /// The peer acknowledged a PING sent with ``HTTP2Session/ping()``.
+    func sessionReceivedPingAck(_ session: HTTP2Session)
     /// The peer sent GOAWAY.
     func session(_ session: HTTP2Session, receivedGoAway lastStreamID: Int32, errorCode: UInt32)
     /// Room opened up on `stream`: every queued byte of it has been handed to the peer.
@@ -29,6 +35,7 @@ package protocol HTTP2SessionDelegate: AnyObject {
 }
 
 extension HTTP2SessionDelegate {
+    package func sessionReceivedPingAck(_ session: HTTP2Session) {}
     package func session(_ session: HTTP2Session, receivedGoAway lastStreamID: Int32, errorCode: UInt32) {}
     package func session(_ session: HTTP2Session, drained stream: Int32) {}
 }

@@ -8,6 +8,17 @@ internal import NIOHTTP1
 /// is not gRPC (no `application/grpc` content type, and no gRPC method at its path) goes to the
 /// ``HTTPRoutes``, as over HTTP/1.1, with the same body limit and body timeout.
 ///
+/// Limits, each with its timer (``Configuration``): a request (a unary call's message, a
+/// streaming call's message once its first byte came, a plain body) must arrive within
+/// ``Configuration/requestTimeout``; request bytes held for the calls of one connection (partial
+/// messages, messages a streaming handler has not taken yet, plain bodies) stay within
+/// ``Configuration/maxBufferedRequestBytes`` (the call that would pass it fails with
+/// RESOURCE_EXHAUSTED, or 413); a header list over the announced size is refused (431, or
+/// RESOURCE_EXHAUSTED); a connection with no calls closes gracefully after
+/// ``Configuration/idleTimeout``, any connection after ``Configuration/maxConnectionAge``; and a
+/// PING goes out after ``Configuration/keepaliveTime`` without a frame from the client, which
+/// closes the connection unless acknowledged within ``Configuration/keepaliveTimeout``.
+///
 /// Everything here runs on the channel's event loop. Unary handlers that answer at once run
 /// inline; others run as tasks that hand their results back through `eventLoop.execute`.
 /// Streaming handlers run as tasks on the event loop itself (``EventLoopTaskExecutor``), so their
@@ -25,8 +36,22 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         var shutdownGracePeriod = TimeAmount.seconds(10)
         /// The largest body of a plain HTTP request (413 above).
         var maxPlainBodySize = 1 << 20
-        /// How long a plain HTTP request's body may take after its headers (408 after).
-        var plainBodyTimeout = TimeAmount.seconds(10)
+        /// How long a request may take to arrive: a plain body or a unary call's message after the
+        /// headers, a streaming call's message after its first byte (408, or DEADLINE_EXCEEDED).
+        var requestTimeout = TimeAmount.seconds(10)
+        /// The most request bytes held for the calls of one connection together.
+        var maxBufferedRequestBytes = 16 << 20
+        /// A streaming call's client is held back (no window update) while this many bytes of its
+        /// complete messages wait for the handler; a message being received always gets window.
+        var maxQueuedMessageBytesPerStream = 1 << 20
+        /// How long a connection with no calls stays open; nil for ever.
+        var idleTimeout: TimeAmount? = .minutes(5)
+        /// How long any connection stays open before a graceful GOAWAY; nil for ever.
+        var maxConnectionAge: TimeAmount?
+        /// How long without a frame from the client before the server sends a PING.
+        var keepaliveTime = TimeAmount.minutes(5)
+        /// How long the client has to acknowledge that PING before the connection closes.
+        var keepaliveTimeout = TimeAmount.seconds(20)
     }
 
     private let router: RPCRouter
@@ -45,6 +70,14 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     private var flushScheduled = false
     private var shuttingDown = false
     private var closing = false
+    /// Request bytes held for this connection's calls (see ``Call/held``).
+    private var bufferedRequestBytes = 0
+    private var idleTimer: Scheduled<Void>?
+    private var keepaliveTimer: Scheduled<Void>?
+    private var pingTimer: Scheduled<Void>?
+    private var connectionTimers: [Scheduled<Void>] = []
+    /// When the client last sent anything.
+    private var lastRead = NIODeadline.now()
 
     init(
         router: RPCRouter,
@@ -73,11 +106,20 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
             context.close(promise: nil)
             return
         }
+        let loopBound = loopBound!
+        armIdleTimer()
+        armKeepalive(in: configuration.keepaliveTime)
+        if let age = configuration.maxConnectionAge {
+            connectionTimers.append(
+                context.eventLoop.scheduleTask(in: age) { loopBound.value.startGracefulShutdown() }
+            )
+        }
         if context.channel.isActive { flush() }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         cancelAll()
+        stopConnectionTimers()
         session = nil
         self.context = nil
         loopBound = nil
@@ -91,6 +133,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard let session, !closing else { return }
+        lastRead = .now()
         let buffer = unwrapInboundIn(data)
         do {
             try buffer.withUnsafeReadableBytes { bytes in try session.receive(bytes) }
@@ -113,6 +156,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
 
     func channelInactive(context: ChannelHandlerContext) {
         cancelAll()
+        stopConnectionTimers()
         context.fireChannelInactive()
     }
 
@@ -177,7 +221,13 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
             )
             calls[stream] = call
             headerCall = call
+            idleTimer?.cancel()
+            idleTimer = nil
         }
+    }
+
+    func session(_ session: HTTP2Session, headerListTooLargeOn stream: Int32) {
+        calls[stream]?.headerListTooLarge = true
     }
 
     func session(
@@ -214,18 +264,25 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         headerCall = nil
         guard let call = calls[stream] else { return }
         if call.headersDone {
-            // Trailers from the client: only their END_STREAM matters.
-            if endStream { endOfRequest(call) }
+            // Trailers from the client: only their END_STREAM matters, unless they are too large.
+            if call.headerListTooLarge {
+                refuseHeaderList(call)
+            } else if endStream {
+                endOfRequest(call)
+            }
             return
         }
         call.headersDone = true
-        if call.method == nil && !call.isGRPC {
+        if call.headerListTooLarge {
+            if call.method == nil && !call.isGRPC { startPlain(call) }
+            refuseHeaderList(call)
+        } else if call.method == nil && !call.isGRPC {
             startPlain(call)
             if endStream { endOfRequest(call) }
         } else if shuttingDown {
             fail(call, RPCError(.unavailable, "the server is shutting down"))
         } else if !call.isGRPC {
-            call.finished = true
+            markFinished(call)
             metrics.countHTTP(route: httpRoutes.unmatchedLabel, status: 415)
             try? session.respond(on: stream, headers: Self.unsupportedMediaType, endStream: true)
         } else if let bad = call.badTimeout {
@@ -248,17 +305,30 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     }
 
     func session(_ session: HTTP2Session, data: UnsafeRawBufferPointer, stream: Int32) {
-        if let call = calls[stream], call.plain != nil {
+        guard let call = calls[stream], !call.finished else {
+            session.consume(data.count, on: stream)
+            return
+        }
+        if call.plain != nil {
             session.consume(data.count, on: stream)
             receivePlain(call, data)
             return
         }
-        guard let call = calls[stream], !call.finished, let method = call.method else {
+        guard let method = call.method else {
             session.consume(data.count, on: stream)
             return
         }
+        guard hold(data.count, for: call) else {
+            session.consume(data.count, on: stream)
+            fail(call, tooManyBufferedBytes())
+            return
+        }
         call.decoder.append(data)
-        if method.kind == .unary { session.consume(data.count, on: stream) }
+        if method.kind == .unary {
+            session.consume(data.count, on: stream)
+        } else {
+            call.unconsumed += data.count
+        }
         do throws(RPCError) {
             while let message = try call.decoder.next() {
                 call.messageCount += 1
@@ -268,13 +338,41 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
                     }
                     call.request = message
                 } else {
+                    call.queuedMessageBytes += message.readableBytes + GRPCFraming.prefixSize
                     call.inbound?.append(message)
                     metrics.countReceived(method: call.methodSlot)
                 }
             }
         } catch {
-            if method.kind != .unary { session.consume(call.decoder.bufferedBytes, on: stream) }
+            session.consume(call.unconsumed, on: stream)
+            call.unconsumed = 0
             fail(call, error)
+            return
+        }
+        guard method.kind != .unary else { return }
+        // The message being received always gets window (it may be larger than the stream's
+        // window); whole messages the handler has not taken hold the client back.
+        if call.queuedMessageBytes <= configuration.maxQueuedMessageBytesPerStream {
+            session.consume(call.unconsumed, on: stream)
+            call.unconsumed = 0
+        }
+        if call.decoder.bufferedBytes == 0 {
+            call.requestTimer?.cancel()
+            call.requestTimer = nil
+        } else if call.requestTimer == nil {
+            armRequestTimer(call)
+        }
+    }
+
+    /// The streaming handler of `stream` took a message of `count` bytes (with its prefix).
+    private func messageTaken(_ count: Int, on stream: Int32) {
+        guard let call = calls[stream], let session else { return }
+        call.queuedMessageBytes -= count
+        release(count, for: call)
+        if call.unconsumed > 0 && call.queuedMessageBytes <= configuration.maxQueuedMessageBytesPerStream {
+            session.consume(call.unconsumed, on: stream)
+            call.unconsumed = 0
+            scheduleFlush()
         }
     }
 
@@ -285,11 +383,14 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     func session(_ session: HTTP2Session, closed stream: Int32, errorCode: UInt32) {
         guard let call = calls.removeValue(forKey: stream) else { return }
         if !call.finished {
-            call.finished = true
+            markFinished(call)
             if call.plain == nil { metrics.countCall(method: call.methodSlot, code: .cancelled) }
             abandon(call, RPCError(.cancelled, "the client cancelled the call"))
         }
-        if shuttingDown && calls.isEmpty { scheduleFlush() }
+        if calls.isEmpty {
+            if shuttingDown { scheduleFlush() }
+            armIdleTimer()
+        }
     }
 
     func session(_ session: HTTP2Session, drained stream: Int32) {
@@ -307,7 +408,10 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
             }
         }
         call.context = RPCContext(path: method.path, deadline: deadline, eventLoop: context!.eventLoop)
-        if case .streaming(let handler) = method.handler { startStreaming(call, handler) }
+        switch method.handler {
+        case .streaming(let handler): startStreaming(call, handler)
+        case .unary: armRequestTimer(call)
+        }
     }
 
     /// The client finished sending (END_STREAM).
@@ -332,6 +436,10 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
                 return
             }
             call.request = nil
+            // The request is the handler's now.
+            release(call.held, for: call)
+            call.requestTimer?.cancel()
+            call.requestTimer = nil
             switch handler(request, call.context!, context!.channel.allocator) {
             case .done(let result):
                 complete(call, result)
@@ -373,7 +481,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     /// message and OK trailers, or a trailers-only OK when nothing was sent.
     private func succeed(_ call: Call, sending message: ByteBuffer? = nil) {
         guard let session else { return }
-        call.finished = true
+        markFinished(call)
         metrics.countCall(method: call.methodSlot, code: .ok)
         call.deadlineTimer?.cancel()
         do {
@@ -395,7 +503,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     /// Ends `call` with `error` as its status, and stops whatever still works on it.
     private func fail(_ call: Call, _ error: RPCError) {
         guard !call.finished, let session else { return }
-        call.finished = true
+        markFinished(call)
         metrics.countCall(method: call.methodSlot, code: error.code)
         abandon(call, error)
         do {
@@ -412,6 +520,75 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
             session.reset(call.stream, errorCode: 2)
         }
         scheduleFlush()
+    }
+
+    /// Marks `call` as answered: it holds no request bytes from now on, and what the client
+    /// still sends on it is dropped.
+    private func markFinished(_ call: Call) {
+        call.finished = true
+        release(call.held, for: call)
+        call.requestTimer?.cancel()
+        call.requestTimer = nil
+        call.decoder = GRPCFraming.Decoder(maxMessageSize: configuration.maxReceiveMessageSize)
+        call.request = nil
+        call.plain?.body = ByteBuffer()
+    }
+
+    /// Counts `count` more request bytes held for `call`; false (counting nothing) when the
+    /// connection's budget would be passed.
+    private func hold(_ count: Int, for call: Call) -> Bool {
+        guard bufferedRequestBytes + count <= configuration.maxBufferedRequestBytes else { return false }
+        bufferedRequestBytes += count
+        call.held += count
+        return true
+    }
+
+    private func release(_ count: Int, for call: Call) {
+        let count = min(count, call.held)
+        call.held -= count
+        bufferedRequestBytes -= count
+    }
+
+    private func tooManyBufferedBytes() -> RPCError {
+        RPCError(
+            .resourceExhausted,
+            "request bytes buffered on this connection over the limit of \(configuration.maxBufferedRequestBytes)"
+        )
+    }
+
+    /// Fails `call` unless its request (all of a unary or plain one; the message under way of a
+    /// streaming one) is in within the request timeout.
+    private func armRequestTimer(_ call: Call) {
+        guard let context, let loopBound else { return }
+        let stream = call.stream
+        call.requestTimer = context.eventLoop.scheduleTask(in: configuration.requestTimeout) {
+            loopBound.value.requestTimedOut(stream)
+        }
+    }
+
+    private func requestTimedOut(_ stream: Int32) {
+        guard let call = calls[stream], !call.finished else { return }
+        call.requestTimer = nil
+        let limit = configuration.requestTimeout.nanoseconds / 1_000_000
+        if call.plain != nil {
+            respondPlain(
+                call,
+                httpRoutes.refusal(.requestTimeout, "request body too slow: not complete within \(limit) ms")
+            )
+        } else {
+            fail(call, RPCError(.deadlineExceeded, "request message too slow: not complete within \(limit) ms"))
+        }
+    }
+
+    /// Refuses a request whose header list passed the announced limit: 431 for a plain request,
+    /// RESOURCE_EXHAUSTED for a gRPC call.
+    private func refuseHeaderList(_ call: Call) {
+        let cause = "request header list larger than the limit of \(configuration.http2.maxHeaderListSize) bytes"
+        if call.plain != nil {
+            respondPlain(call, httpRoutes.refusal(.requestHeaderFieldsTooLarge, cause))
+        } else {
+            fail(call, RPCError(.resourceExhausted, cause))
+        }
     }
 
     /// Stops a call's timer, task, request stream and waiting writers.
@@ -436,7 +613,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
 
     private func cancelAll() {
         for call in calls.values where !call.finished {
-            call.finished = true
+            markFinished(call)
             if call.plain == nil { metrics.countCall(method: call.methodSlot, code: .unavailable) }
             abandon(call, RPCError(.unavailable, "the connection closed"))
         }
@@ -456,10 +633,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         // The handler runs on this event loop, so these calls are direct (`onLoop` keeps them
         // right should a job ever run elsewhere), and a write with room left does not suspend.
         let inbound = RPCInbound(messages: NIOLoopBound(messages, eventLoop: context.eventLoop)) { count in
-            Self.onLoop(loopBound) { handler in
-                handler.session?.consume(count, on: stream)
-                handler.scheduleFlush()
-            }
+            Self.onLoop(loopBound) { $0.messageTaken(count, on: stream) }
         }
         let outbound = RPCOutbound(
             write: { framed throws(RPCError) in
@@ -563,16 +737,12 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
             respondPlain(call, httpRoutes.refusal(.serviceUnavailable, "the server is shutting down"))
         } else if plain.route == nil {
             respondPlain(call, httpRoutes.refusal(.notFound, "no such path: \(path)"))
-        } else if let length = call.plainHeaders.first(where: { $0.name == "content-length" }).flatMap({ Int($0.value) }
-        ),
-            length > configuration.maxPlainBodySize
+        } else if let length = call.plainHeaders.first(where: { $0.name == "content-length" })?.value,
+            HTTPRoutes.declaredLength(length, exceeds: configuration.maxPlainBodySize)
         {
             tooLarge(call)
-        } else if let context, let loopBound {
-            let stream = call.stream
-            call.deadlineTimer = context.eventLoop.scheduleTask(in: configuration.plainBodyTimeout) {
-                loopBound.value.plainBodyTimedOut(stream)
-            }
+        } else {
+            armRequestTimer(call)
         }
     }
 
@@ -580,6 +750,10 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         guard !call.finished, let plain = call.plain else { return }
         guard plain.body.readableBytes + data.count <= configuration.maxPlainBodySize else {
             tooLarge(call)
+            return
+        }
+        guard hold(data.count, for: call) else {
+            respondPlain(call, httpRoutes.refusal(.payloadTooLarge, tooManyBufferedBytes().message))
             return
         }
         plain.body.writeBytes(data)
@@ -590,19 +764,12 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         respondPlain(call, httpRoutes.refusal(.payloadTooLarge, "request body too large: the limit is \(limit) bytes"))
     }
 
-    private func plainBodyTimedOut(_ stream: Int32) {
-        guard let call = calls[stream], !call.finished, !call.requestDone else { return }
-        let limit = configuration.plainBodyTimeout.nanoseconds / 1_000_000
-        respondPlain(
-            call,
-            httpRoutes.refusal(.requestTimeout, "request body too slow: not complete within \(limit) ms")
-        )
-    }
-
     /// The whole request is in: hands it to its route.
     private func routePlain(_ call: Call, _ plain: PlainRequest) {
         guard let route = plain.route else { return }
-        call.deadlineTimer?.cancel()
+        call.requestTimer?.cancel()
+        call.requestTimer = nil
+        release(call.held, for: call)
         let head = HTTPRequestHead(
             version: .http2,
             method: HTTPMethod(rawValue: call.requestMethod ?? "POST"),
@@ -620,9 +787,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     /// Ends a plain request with `response`: headers, then the body with END_STREAM.
     private func respondPlain(_ call: Call, _ response: HTTPRouteResponse) {
         guard !call.finished, let session else { return }
-        call.finished = true
+        markFinished(call)
         metrics.countHTTP(route: call.plain?.label ?? httpRoutes.unmatchedLabel, status: response.status.code)
-        call.deadlineTimer?.cancel()
         var fields: [(name: String, value: String)] = [(":status", String(response.status.code))]
         fields += response.headers.map { ($0.0.lowercased(), $0.1) }
         if !fields.contains(where: { $0.name == "content-type" }) {
@@ -641,6 +807,59 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         }
         // Not only after a read: a timer (408) answers too, and nothing else would flush then.
         scheduleFlush()
+    }
+
+    // MARK: Connection timers
+
+    /// Closes the connection gracefully once it has had no call for the idle timeout.
+    private func armIdleTimer() {
+        guard let timeout = configuration.idleTimeout, idleTimer == nil, let context, let loopBound else { return }
+        idleTimer = context.eventLoop.scheduleTask(in: timeout) {
+            let handler = loopBound.value
+            handler.idleTimer = nil
+            if handler.calls.isEmpty { handler.startGracefulShutdown() }
+        }
+    }
+
+    /// Checks, `delay` from now, whether the client has been silent for the keepalive time, and
+    /// PINGs it if so.
+    private func armKeepalive(in delay: TimeAmount) {
+        guard let context, let loopBound else { return }
+        keepaliveTimer = context.eventLoop.scheduleTask(in: delay) { loopBound.value.keepaliveDue() }
+    }
+
+    private func keepaliveDue() {
+        guard let session, let context, let loopBound, !closing else { return }
+        let silentUntil = lastRead + configuration.keepaliveTime
+        guard silentUntil <= .now() else {
+            armKeepalive(in: silentUntil - .now())
+            return
+        }
+        if pingTimer == nil {
+            session.ping()
+            scheduleFlush()
+            pingTimer = context.eventLoop.scheduleTask(in: configuration.keepaliveTimeout) {
+                let handler = loopBound.value
+                handler.logger.debug("closing a connection: no PING acknowledgement")
+                handler.closing = true
+                handler.flush()
+            }
+        }
+        armKeepalive(in: configuration.keepaliveTime)
+    }
+
+    func sessionReceivedPingAck(_ session: HTTP2Session) {
+        pingTimer?.cancel()
+        pingTimer = nil
+    }
+
+    private func stopConnectionTimers() {
+        for timer in [idleTimer, keepaliveTimer, pingTimer] { timer?.cancel() }
+        for timer in connectionTimers { timer.cancel() }
+        idleTimer = nil
+        keepaliveTimer = nil
+        pingTimer = nil
+        connectionTimers = []
     }
 
     // MARK: Shutdown
@@ -725,6 +944,18 @@ private final class Call {
     var responseStarted = false
     var finished = false
     var deadlineTimer: Scheduled<Void>?
+    /// Runs while the request (or, streaming, a message) is expected to arrive.
+    var requestTimer: Scheduled<Void>?
+    /// Set when the header list passed the announced limit; its fields were dropped.
+    var headerListTooLarge = false
+    /// Request bytes held for this call, counted against the connection's budget: a partial
+    /// message, a unary request not yet handed over, messages a streaming handler has not taken,
+    /// a plain body being read.
+    var held = 0
+    /// Streaming: received bytes not yet given back to the client's window.
+    var unconsumed = 0
+    /// Streaming: bytes of complete messages the handler has not taken.
+    var queuedMessageBytes = 0
     var task: Task<Void, Never>?
     var inbound: InboundMessages?
     var writeWaiters: [CheckedContinuation<Result<Void, RPCError>, Never>] = []

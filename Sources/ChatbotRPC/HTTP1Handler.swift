@@ -13,8 +13,10 @@ internal import NIOHTTP1
 /// and the connection closed; a request head must arrive within ``Configuration/headerTimeout``
 /// of the connection opening or of the previous response (so idle keep-alive connections are
 /// closed after that long, as Node's `keepAliveTimeout` does), and the body within
-/// ``Configuration/bodyTimeout`` of the head (else 408 and close). On graceful shutdown an idle
-/// connection is closed at once, a busy one after its response.
+/// ``Configuration/bodyTimeout`` of the head (else 408 and close). A request that does not parse
+/// is answered 400 with the refusal's body naming the cause, and the connection closed. On
+/// graceful shutdown an idle connection is closed at once, a busy one after its response; when
+/// the client goes away, the work of a route answering later is cancelled.
 final class HTTP1Handler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -43,6 +45,8 @@ final class HTTP1Handler: ChannelInboundHandler {
     /// The metrics slot the response being prepared is counted under.
     private var label: Int
     private var timer: Scheduled<Void>?
+    /// The work of a route that answers later, cancelled if the connection closes first.
+    private var work: Task<Void, Never>?
     private var shuttingDown = false
     private var loopBound: NIOLoopBound<HTTP1Handler>?
     private var context: ChannelHandlerContext?
@@ -63,6 +67,8 @@ final class HTTP1Handler: ChannelInboundHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         timer?.cancel()
         timer = nil
+        work?.cancel()
+        work = nil
         self.context = nil
         loopBound = nil
     }
@@ -73,8 +79,8 @@ final class HTTP1Handler: ChannelInboundHandler {
             guard case .idle = state else { return }
             let match = routes.route(for: String(head.uri.prefix { $0 != "?" }))
             label = match?.label ?? routes.unmatchedLabel
-            if let length = head.headers.first(name: "content-length").flatMap(Int.init),
-                length > configuration.maxBodySize
+            if let length = head.headers.first(name: "content-length"),
+                HTTPRoutes.declaredLength(length, exceeds: configuration.maxBodySize)
             {
                 tooLarge(context)
                 return
@@ -115,7 +121,7 @@ final class HTTP1Handler: ChannelInboundHandler {
             case .later(let work):
                 let loopBound = loopBound!
                 let keepAlive = head.isKeepAlive
-                Task {
+                self.work = Task {
                     let response = await work()
                     loopBound.eventLoop.execute { loopBound.value.respondLater(response, keepAlive: keepAlive) }
                 }
@@ -132,9 +138,46 @@ final class HTTP1Handler: ChannelInboundHandler {
         context.fireUserInboundEventTriggered(event)
     }
 
-    /// A request that does not parse (NIO has answered 400) or any other error ends the connection.
+    func channelInactive(context: ChannelHandlerContext) {
+        work?.cancel()
+        work = nil
+        context.fireChannelInactive()
+    }
+
+    /// A request that does not parse is answered 400 naming the cause (unless a response is under
+    /// way); that and any other error end the connection.
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let error = error as? HTTPParserError {
+            switch state {
+            case .idle, .receiving:
+                state = .discarding
+                disarm()
+                let cause = "malformed HTTP request: \(Self.describe(error))"
+                respond(context, routes.refusal(.badRequest, cause), keepAlive: false)
+                return
+            case .responding, .discarding:
+                break
+            }
+        }
         context.close(promise: nil)
+    }
+
+    /// What the parser found wrong, in words.
+    private static func describe(_ error: HTTPParserError) -> String {
+        switch error {
+        case .headerOverflow: "the request head is too large (URI or headers over 80 KiB)"
+        case .invalidURL: "invalid characters in the request target (a space, NUL or control character)"
+        case .invalidHeaderToken: "a malformed header field name or value"
+        case .invalidCharactersUsed: "invalid characters in the request line or headers"
+        case .invalidMethod: "an unknown or malformed method"
+        case .invalidVersion: "a malformed HTTP version"
+        case .invalidContentLength: "a malformed Content-Length"
+        case .unexpectedContentLength: "Content-Length together with Transfer-Encoding"
+        case .invalidChunkSize: "a malformed chunk size"
+        case .lfExpected: "a line not ended by CRLF"
+        case .invalidConstant: "a malformed request line"
+        default: "\(error)"
+        }
     }
 
     private func tooLarge(_ context: ChannelHandlerContext) {
@@ -145,6 +188,7 @@ final class HTTP1Handler: ChannelInboundHandler {
     }
 
     private func respondLater(_ response: HTTPRouteResponse, keepAlive: Bool) {
+        work = nil
         guard let context else { return }
         respond(context, response, keepAlive: keepAlive)
     }

@@ -70,6 +70,18 @@ package struct HTTPRoutes: Sendable {
     let metricLabels: [String]
     let refusal: Refusal
 
+    /// Whether a Content-Length `value` declares more than `limit` bytes; a run of digits too long
+    /// for an `Int` does (up to 2^64-1 passes HTTP parsers). Anything but digits is left to the
+    /// protocol's parser.
+    static func declaredLength(_ value: String, exceeds limit: Int) -> Bool {
+        let digits = value.utf8
+        guard !digits.isEmpty, digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+            return false
+        }
+        guard let length = Int(value) else { return true }
+        return length > limit
+    }
+
     /// `refusal` defaults to the cause as plain text; `segments` names, per prefix, the path
     /// segments after it that are counted on their own.
     package init(

@@ -163,6 +163,10 @@ final class GRPCClientConnectionHandler: ChannelInboundHandler, HTTP2SessionDele
         }
     }
 
+    func session(_ session: HTTP2Session, headerListTooLargeOn stream: Int32) {
+        calls[stream]?.failure = RPCError(.internalError, "the server's header list is over the announced limit")
+    }
+
     func session(_ session: HTTP2Session, endHeadersOn stream: Int32, endStream: Bool) {}
 
     func session(_ session: HTTP2Session, data: UnsafeRawBufferPointer, stream: Int32) {

@@ -1,4 +1,5 @@
 internal import ChatbotHTTP2
+internal import Glibc
 package import Logging
 package import NIOCore
 internal import NIOHTTP1
@@ -25,9 +26,26 @@ package final class RPCServer: Sendable {
         /// How long an HTTP/1.1 connection may take to send a request head, counted from when it
         /// opened or from the previous response; idle keep-alive connections close after it.
         package var http1HeaderTimeout = TimeAmount.seconds(10)
-        /// How long a plain HTTP request body may take after its head, over HTTP/1.1 (408 and
-        /// close after) and HTTP/2 (408).
-        package var httpBodyTimeout = TimeAmount.seconds(10)
+        /// How long a request may take to arrive: a plain HTTP body after its head, over HTTP/1.1
+        /// (408 and close after) and HTTP/2 (408); a unary gRPC call's message after its headers,
+        /// a streaming call's message after its first byte (DEADLINE_EXCEEDED).
+        package var requestTimeout = TimeAmount.seconds(10)
+        /// How long a new connection may take to send its first 4 bytes (the HTTP/2 preface's
+        /// start, or an HTTP/1.1 request line's) before it is closed.
+        package var handshakeTimeout = TimeAmount.seconds(10)
+        /// How long an HTTP/2 connection with no calls stays open (then GOAWAY); nil for ever.
+        package var idleTimeout: TimeAmount? = .minutes(5)
+        /// How long an HTTP/2 connection stays open before a graceful GOAWAY; nil for ever.
+        package var maxConnectionAge: TimeAmount?
+        /// How long an HTTP/2 connection may stay silent before the server PINGs it, and how long
+        /// the client then has to acknowledge before the connection closes.
+        package var keepaliveTime = TimeAmount.minutes(5)
+        package var keepaliveTimeout = TimeAmount.seconds(20)
+        /// The most request bytes held for the calls of one HTTP/2 connection together.
+        package var maxBufferedRequestBytes = 16 << 20
+        /// The most open connections; one more is accepted and closed at once, and counted.
+        /// Default: the descriptor limit less a reserve for the database and the process.
+        package var maxConnections = RPCServer.defaultMaxConnections()
         /// Where the server answers with its ``ServerMetrics`` in the Prometheus text format
         /// (`GET`, over HTTP/1.1 and HTTP/2); nil for nowhere.
         package var metricsPath: String? = "/metrics"
@@ -54,6 +72,8 @@ package final class RPCServer: Sendable {
         var addressWaiters: [CheckedContinuation<SocketAddress?, Never>] = []
         var address: SocketAddress?
         var stopped = false
+        /// Whether refusing a connection at the maximum has been logged (once per episode).
+        var warnedFull = false
     }
 
     /// - Parameters:
@@ -103,13 +123,19 @@ package final class RPCServer: Sendable {
         perConnection.http2.maxConcurrentStreams = configuration.maxConcurrentStreams
         perConnection.shutdownGracePeriod = configuration.shutdownGracePeriod
         perConnection.maxPlainBodySize = configuration.maxHTTPBodySize
-        perConnection.plainBodyTimeout = configuration.httpBodyTimeout
+        perConnection.requestTimeout = configuration.requestTimeout
+        perConnection.idleTimeout = configuration.idleTimeout
+        perConnection.maxConnectionAge = configuration.maxConnectionAge
+        perConnection.keepaliveTime = configuration.keepaliveTime
+        perConnection.keepaliveTimeout = configuration.keepaliveTimeout
+        perConnection.maxBufferedRequestBytes = configuration.maxBufferedRequestBytes
         let connectionConfiguration = perConnection
         let http1Configuration = HTTP1Handler.Configuration(
             maxBodySize: configuration.maxHTTPBodySize,
             headerTimeout: configuration.http1HeaderTimeout,
-            bodyTimeout: configuration.httpBodyTimeout
+            bodyTimeout: configuration.requestTimeout
         )
+        let handshakeTimeout = configuration.handshakeTimeout
         let router = self.router
         let routes = httpRoutes
         let metrics = self.metrics
@@ -120,7 +146,7 @@ package final class RPCServer: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: false)
             .childChannelInitializer { [self] channel in
-                self.register(channel)
+                guard self.register(channel) else { return channel.eventLoop.makeSucceededVoidFuture() }
                 return channel.eventLoop.makeCompletedFuture {
                     let detector = ProtocolDetector(
                         makeGRPCHandler: {
@@ -134,6 +160,7 @@ package final class RPCServer: Sendable {
                         },
                         httpRoutes: routes,
                         http1Configuration: http1Configuration,
+                        handshakeTimeout: handshakeTimeout,
                         metrics: metrics
                     )
                     try channel.pipeline.syncOperations.addHandler(detector)
@@ -186,20 +213,57 @@ package final class RPCServer: Sendable {
         }
     }
 
-    private func register(_ channel: any Channel) {
+    /// Tracks a new connection; false (and closed) when shutting down or at the maximum.
+    private func register(_ channel: any Channel) -> Bool {
         let id = ObjectIdentifier(channel)
-        let refused = state.withLock { state in
-            if state.shuttingDown { return true }
+        let refusal = state.withLock { state -> Refusal? in
+            if state.shuttingDown { return .shuttingDown }
+            if state.connections.count >= configuration.maxConnections {
+                defer { state.warnedFull = true }
+                return .full(warn: !state.warnedFull)
+            }
             state.connections[id] = channel
-            return false
+            return nil
         }
-        if refused {
+        switch refusal {
+        case .full(let warn)?:
+            metrics.connectionRefused()
+            if warn {
+                logger.warning(
+                    "refusing connections: the maximum is open",
+                    metadata: ["max-connections": "\(configuration.maxConnections)"]
+                )
+            }
             channel.close(promise: nil)
-            return
+            return false
+        case .shuttingDown?:
+            channel.close(promise: nil)
+            return false
+        case nil:
+            channel.closeFuture.whenComplete { [self] _ in
+                state.withLock { state in
+                    state.connections.removeValue(forKey: id)
+                    // Warn again the next time the server fills up.
+                    if state.connections.count < configuration.maxConnections / 2 { state.warnedFull = false }
+                }
+            }
+            return true
         }
-        channel.closeFuture.whenComplete { [self] _ in
-            _ = state.withLock { $0.connections.removeValue(forKey: id) }
+    }
+
+    private enum Refusal {
+        case shuttingDown
+        case full(warn: Bool)
+    }
+
+    /// The descriptor limit (RLIMIT_NOFILE) less 256 for the database, logs and the process, at
+    /// least 64.
+    package static func defaultMaxConnections() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else {
+            return 10_000
         }
+        return max(64, Int(clamping: limit.rlim_cur) - 256)
     }
 }
 

@@ -44,6 +44,7 @@ package final class ServerMetrics: Sendable {
     private let routeLabels: [String]
     private let routes: [RouteCounters]
     private let connections: InlineArray<2, Atomic<Int>> = InlineArray { _ in Atomic(0) }
+    private let refusedConnections = Atomic(0)
     private let collectors: [@Sendable (inout PrometheusText) -> Void]
 
     /// Counters for the methods of `router` and the routes of `httpRoutes`, and `collectors` that
@@ -94,6 +95,11 @@ package final class ServerMetrics: Sendable {
 
     func connectionClosed(_ kind: ConnectionProtocol) {
         connections[kind.rawValue].wrappingSubtract(1, ordering: .relaxed)
+    }
+
+    /// Counts a connection closed on accept because the server had as many as it allows.
+    func connectionRefused() {
+        refusedConnections.wrappingAdd(1, ordering: .relaxed)
     }
 
     // MARK: Reading
@@ -166,6 +172,12 @@ package final class ServerMetrics: Sendable {
                 connections[kind.rawValue].load(ordering: .relaxed)
             )
         }
+        text.family(
+            "chatbot_connections_refused_total",
+            .counter,
+            help: "Connections closed on accept because the server had its maximum open."
+        )
+        text.sample("chatbot_connections_refused_total", [], refusedConnections.load(ordering: .relaxed))
         ProcessMetrics.render(into: &text)
         for collect in collectors { collect(&text) }
     }

@@ -30,6 +30,30 @@ struct Chatbotd: AsyncParsableCommand {
     @Option(help: "Event-loop threads (default: one per core).")
     var threads: Int = System.coreCount
 
+    @Option(help: "Most open connections; more are accepted and closed at once (default: descriptor limit - 256).")
+    var maxConnections: Int = RPCServer.defaultMaxConnections()
+
+    @Option(help: "Seconds a new connection may take to send its first bytes.")
+    var handshakeTimeout: Double = 10
+
+    @Option(help: "Seconds a request body or gRPC request message may take to arrive.")
+    var requestTimeout: Double = 10
+
+    @Option(help: "Seconds an HTTP/2 connection without calls stays open (0: for ever).")
+    var idleTimeout: Double = 300
+
+    @Option(help: "Seconds before an HTTP/2 connection is asked to go away (0: for ever).")
+    var maxConnectionAge: Double = 0
+
+    @Option(help: "Seconds an HTTP/2 connection may be silent before the server PINGs it.")
+    var keepaliveTime: Double = 300
+
+    @Option(help: "Seconds the client has to acknowledge a keepalive PING.")
+    var keepaliveTimeout: Double = 20
+
+    @Option(help: "Most request bytes buffered for the calls of one HTTP/2 connection.")
+    var maxBufferedRequestBytes: Int = 16 << 20
+
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("unknown log level \(logLevel)")
@@ -71,6 +95,18 @@ struct Chatbotd: AsyncParsableCommand {
         var configuration = RPCServer.Configuration()
         configuration.host = host
         configuration.port = port
+        configuration.maxConnections = maxConnections
+        configuration.handshakeTimeout = try Self.duration(handshakeTimeout, "--handshake-timeout")
+        configuration.requestTimeout = try Self.duration(requestTimeout, "--request-timeout")
+        configuration.idleTimeout = idleTimeout == 0 ? nil : try Self.duration(idleTimeout, "--idle-timeout")
+        configuration.maxConnectionAge =
+            maxConnectionAge == 0 ? nil : try Self.duration(maxConnectionAge, "--max-connection-age")
+        configuration.keepaliveTime = try Self.duration(keepaliveTime, "--keepalive-time")
+        configuration.keepaliveTimeout = try Self.duration(keepaliveTimeout, "--keepalive-timeout")
+        guard maxBufferedRequestBytes >= configuration.maxReceiveMessageSize + 5 else {
+            throw ValidationError("--max-buffered-request-bytes must hold one whole request message (4 MiB)")
+        }
+        configuration.maxBufferedRequestBytes = maxBufferedRequestBytes
         let health = HealthService()
         let gateway = OpenAPIGateway(operations: operations)
         let services: [any RPCService] = [ChatbotRPCService(operations: operations), health]
@@ -116,6 +152,14 @@ struct Chatbotd: AsyncParsableCommand {
         try await group.shutdownGracefully()
         try await threadPool.shutdownGracefully()
         logger.info("stopped")
+    }
+
+    /// `seconds` (positive) as a duration, or a usage error naming `option`.
+    static func duration(_ seconds: Double, _ option: String) throws -> TimeAmount {
+        guard seconds > 0, seconds < 1e9 else {
+            throw ValidationError("\(option) must be a positive number of seconds")
+        }
+        return .nanoseconds(Int64(seconds * 1e9))
     }
 
     static func parse(listen: String) throws -> (String, Int) {

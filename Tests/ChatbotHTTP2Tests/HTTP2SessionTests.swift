@@ -11,6 +11,7 @@ final class Recorder: HTTP2SessionDelegate {
         var ended = false
         var closedWith: UInt32?
         var headerBlocks = 0
+        var headerListTooLarge = false
     }
 
     var streams: [Int32: Stream] = [:]
@@ -35,6 +36,10 @@ final class Recorder: HTTP2SessionDelegate {
         } else {
             streams[stream]!.headers.append(field)
         }
+    }
+
+    func session(_ session: HTTP2Session, headerListTooLargeOn stream: Int32) {
+        streams[stream]!.headerListTooLarge = true
     }
 
     func session(_ session: HTTP2Session, endHeadersOn stream: Int32, endStream: Bool) {
