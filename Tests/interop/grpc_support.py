@@ -78,10 +78,10 @@ def env_with(env, **overrides):
 
 
 @contextlib.contextmanager
-def running_server(setup=None):
-    """A Server (see there for `setup`) with `url` set, for a `with` block: on leaving, it gets
-    SIGTERM and must exit with status 0; when the block raises, it is killed."""
-    server = Server(setup=setup)
+def running_server(setup=None, args=()):
+    """A Server (see there for `setup` and `args`) with `url` set, for a `with` block: on leaving,
+    it gets SIGTERM and must exit with status 0; when the block raises, it is killed."""
+    server = Server(setup=setup, args=args)
     server.url = f"http://{server.address}"
     try:
         yield server
@@ -123,8 +123,9 @@ def binary(name):
 class Server:
     """A chatbotd process on 127.0.0.1 with a fresh database and one bot."""
 
-    def __init__(self, db_path=None, setup=None):
-        """setup(server), when given, runs after the bot is added and before chatbotd starts."""
+    def __init__(self, db_path=None, setup=None, args=()):
+        """setup(server), when given, runs after the bot is added and before chatbotd starts;
+        `args` are more chatbotd options (limits, timeouts)."""
         self.dir = tempfile.mkdtemp(prefix="chatbotd-test-")
         self.db = db_path or os.path.join(self.dir, "chatbot.db")
         import json
@@ -133,7 +134,7 @@ class Server:
         if setup:
             setup(self)
         self.process = subprocess.Popen(
-            [str(binary("chatbotd")), "--listen", "127.0.0.1:0", "--db", self.db],
+            [str(binary("chatbotd")), "--listen", "127.0.0.1:0", "--db", self.db, *args],
             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
         )
         self.address = None
