@@ -224,6 +224,15 @@ package final class HTTP2Session {
         try check(rc, "submit a response")
     }
 
+    /// Sends an interim (1xx) response on `stream`, such as `100 Continue`; the final response
+    /// follows with ``respond(on:headers:endStream:)``.
+    package func inform(_ stream: Int32, headers: HeaderBlock) throws(HTTP2Error) {
+        let rc = headers.withFields {
+            nghttp2_submit_headers(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), stream, nil, $0, $1, nil)
+        }
+        guard rc >= 0 else { throw HTTP2Error(.sessionFailure, "submit an interim response: \(Self.describe(rc))") }
+    }
+
     /// Opens a request stream with `headers`; returns its id. Without `endStream` the body
     /// follows through ``send(_:on:)`` and ``finish(_:trailers:)``.
     package func request(headers: HeaderBlock, endStream: Bool) throws(HTTP2Error) -> Int32 {

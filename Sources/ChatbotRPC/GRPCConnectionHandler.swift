@@ -418,8 +418,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     private func endOfRequest(_ call: Call) {
         guard !call.requestDone else { return }
         call.requestDone = true
-        if let plain = call.plain {
-            if !call.finished { routePlain(call, plain) }
+        if call.plain != nil {
+            if !call.finished { routePlain(call) }
             return
         }
         guard !call.finished, let method = call.method else { return }
@@ -531,7 +531,6 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         call.requestTimer = nil
         call.decoder = GRPCFraming.Decoder(maxMessageSize: configuration.maxReceiveMessageSize)
         call.request = nil
-        call.plain?.body = ByteBuffer()
     }
 
     /// Counts `count` more request bytes held for `call`; false (counting nothing) when the
@@ -569,13 +568,10 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     private func requestTimedOut(_ stream: Int32) {
         guard let call = calls[stream], !call.finished else { return }
         call.requestTimer = nil
-        let limit = configuration.requestTimeout.nanoseconds / 1_000_000
-        if call.plain != nil {
-            respondPlain(
-                call,
-                httpRoutes.refusal(.requestTimeout, "request body too slow: not complete within \(limit) ms")
-            )
+        if let exchange = call.plain {
+            respondPlain(call, exchange.timedOut(after: configuration.requestTimeout))
         } else {
+            let limit = configuration.requestTimeout.nanoseconds / 1_000_000
             fail(call, RPCError(.deadlineExceeded, "request message too slow: not complete within \(limit) ms"))
         }
     }
@@ -726,57 +722,41 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
 
     // MARK: Plain HTTP requests
 
-    /// Starts reading a request that is not gRPC: its route, or 404; 503 while shutting down.
+    /// Starts a request that is not gRPC (``PlainHTTPExchange``).
     private func startPlain(_ call: Call) {
-        let uri = call.unknownPath ?? "/"
-        let path = String(uri.prefix { $0 != "?" })
-        let match = httpRoutes.route(for: path)
-        let plain = PlainRequest(uri: uri, route: match?.route, label: match?.label ?? httpRoutes.unmatchedLabel)
-        call.plain = plain
-        if shuttingDown {
-            respondPlain(call, httpRoutes.refusal(.serviceUnavailable, "the server is shutting down"))
-        } else if plain.route == nil {
-            respondPlain(call, httpRoutes.refusal(.notFound, "no such path: \(path)"))
-        } else if let length = call.plainHeaders.first(where: { $0.name == "content-length" })?.value,
-            HTTPRoutes.declaredLength(length, exceeds: configuration.maxPlainBodySize)
-        {
-            tooLarge(call)
-        } else {
+        let head = HTTPRequestHead(
+            version: .http2,
+            method: HTTPMethod(rawValue: call.requestMethod ?? "POST"),
+            uri: call.unknownPath ?? "/",
+            headers: HTTPHeaders(call.plainHeaders)
+        )
+        call.plainHeaders = []
+        let exchange = PlainHTTPExchange(head: head, routes: httpRoutes, maxBodySize: configuration.maxPlainBodySize)
+        call.plain = exchange
+        switch exchange.start(shuttingDown: shuttingDown) {
+        case .refuse(let response):
+            respondPlain(call, response)
+        case .readBody(let sendContinue):
             armRequestTimer(call)
+            if sendContinue { try? session?.inform(call.stream, headers: Self.continueHeaders) }
         }
     }
 
     private func receivePlain(_ call: Call, _ data: UnsafeRawBufferPointer) {
-        guard !call.finished, let plain = call.plain else { return }
-        guard plain.body.readableBytes + data.count <= configuration.maxPlainBodySize else {
-            tooLarge(call)
-            return
-        }
+        guard !call.finished, call.plain != nil else { return }
         guard hold(data.count, for: call) else {
             respondPlain(call, httpRoutes.refusal(.payloadTooLarge, tooManyBufferedBytes().message))
             return
         }
-        plain.body.writeBytes(data)
-    }
-
-    private func tooLarge(_ call: Call) {
-        let limit = configuration.maxPlainBodySize
-        respondPlain(call, httpRoutes.refusal(.payloadTooLarge, "request body too large: the limit is \(limit) bytes"))
+        if let refusal = call.plain!.receive(ByteBuffer(bytes: data)) { respondPlain(call, refusal) }
     }
 
     /// The whole request is in: hands it to its route.
-    private func routePlain(_ call: Call, _ plain: PlainRequest) {
-        guard let route = plain.route else { return }
+    private func routePlain(_ call: Call) {
         call.requestTimer?.cancel()
         call.requestTimer = nil
         release(call.held, for: call)
-        let head = HTTPRequestHead(
-            version: .http2,
-            method: HTTPMethod(rawValue: call.requestMethod ?? "POST"),
-            uri: plain.uri,
-            headers: HTTPHeaders(call.plainHeaders.map { ($0.name, $0.value) })
-        )
-        switch route(head, plain.body) {
+        switch call.plain!.end() {
         case .done(let response):
             respondPlain(call, response)
         case .later(let work):
@@ -789,12 +769,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         guard !call.finished, let session else { return }
         markFinished(call)
         metrics.countHTTP(route: call.plain?.label ?? httpRoutes.unmatchedLabel, status: response.status.code)
-        var fields: [(name: String, value: String)] = [(":status", String(response.status.code))]
-        fields += response.headers.map { ($0.0.lowercased(), $0.1) }
-        if !fields.contains(where: { $0.name == "content-type" }) {
-            fields.append(("content-type", "text/plain; charset=utf-8"))
-        }
-        fields.append(("content-length", String(response.body.readableBytes)))
+        let fields = [(":status", String(response.status.code))] + PlainHTTPExchange.fields(of: response)
         let empty = response.body.readableBytes == 0
         do {
             try session.respond(on: call.stream, headers: HeaderBlock(fields), endStream: empty)
@@ -907,6 +882,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         isStatic: true
     )
     private static let unsupportedMediaType = HeaderBlock([(":status", "415")], isStatic: true)
+    private static let continueHeaders = HeaderBlock([(":status", "100")], isStatic: true)
 
     private static func trailers(for error: RPCError, trailersOnly: Bool) -> HeaderBlock {
         var fields: [(name: String, value: String)] = []
@@ -931,7 +907,7 @@ private final class Call {
     /// The regular headers of a request whose path names no gRPC method.
     var plainHeaders: [(name: String, value: String)] = []
     /// Set when the request is plain HTTP, not gRPC.
-    var plain: PlainRequest?
+    var plain: PlainHTTPExchange?
     var isGRPC = false
     var timeout: TimeAmount?
     var badTimeout: String?
@@ -964,20 +940,5 @@ private final class Call {
         self.stream = stream
         self.methodSlot = methodSlot
         self.decoder = GRPCFraming.Decoder(maxMessageSize: maxMessageSize)
-    }
-}
-
-/// A plain HTTP request on an HTTP/2 stream: where it goes and its body so far.
-private final class PlainRequest {
-    let uri: String
-    let route: HTTPRoutes.Route?
-    /// The slot its response is counted under.
-    let label: Int
-    var body = ByteBuffer()
-
-    init(uri: String, route: HTTPRoutes.Route?, label: Int) {
-        self.uri = uri
-        self.route = route
-        self.label = label
     }
 }

@@ -30,8 +30,8 @@ final class HTTP1Handler: ChannelInboundHandler {
     private enum State {
         /// Between requests: waiting for a head.
         case idle
-        /// Head received, reading the body; the route for its path, if any.
-        case receiving(HTTPRequestHead, ByteBuffer?, HTTPRoutes.Match?)
+        /// Head received, reading the body.
+        case receiving(PlainHTTPExchange)
         /// The request is complete; its response is being computed or written.
         case responding
         /// Answered early (413, 408); the rest of the request is ignored and the connection closes.
@@ -77,50 +77,39 @@ final class HTTP1Handler: ChannelInboundHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             guard case .idle = state else { return }
-            let match = routes.route(for: String(head.uri.prefix { $0 != "?" }))
-            label = match?.label ?? routes.unmatchedLabel
-            if let length = head.headers.first(name: "content-length"),
-                HTTPRoutes.declaredLength(length, exceeds: configuration.maxBodySize)
-            {
-                tooLarge(context)
-                return
+            let exchange = PlainHTTPExchange(head: head, routes: routes, maxBodySize: configuration.maxBodySize)
+            label = exchange.label
+            switch exchange.start(shuttingDown: false) {
+            case .refuse(let response):
+                refuse(context, response)
+            case .readBody(let sendContinue):
+                state = .receiving(exchange)
+                arm(configuration.bodyTimeout)
+                // A client that asks first (curl does for large bodies) would otherwise wait a second.
+                if sendContinue {
+                    context.writeAndFlush(
+                        wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))),
+                        promise: nil
+                    )
+                }
             }
-            state = .receiving(head, nil, match)
-            arm(configuration.bodyTimeout)
-            // A client that asks first (curl does for large bodies) would otherwise wait a second.
-            if head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
-                context.writeAndFlush(
-                    wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))),
-                    promise: nil
-                )
-            }
-        case .body(var chunk):
-            guard case .receiving(let head, var body, let match) = state else { return }
-            if (body?.readableBytes ?? 0) + chunk.readableBytes > configuration.maxBodySize {
-                tooLarge(context)
-                return
-            }
-            if body == nil {
-                body = chunk
+        case .body(let chunk):
+            guard case .receiving(var exchange) = state else { return }
+            if let refusal = exchange.receive(chunk) {
+                refuse(context, refusal)
             } else {
-                body!.writeBuffer(&chunk)
+                state = .receiving(exchange)
             }
-            state = .receiving(head, body, match)
         case .end:
-            guard case .receiving(let head, let body, let match) = state else { return }
+            guard case .receiving(var exchange) = state else { return }
             state = .responding
             disarm()
-            guard let route = match?.route else {
-                let path = head.uri.prefix { $0 != "?" }
-                respond(context, routes.refusal(.notFound, "no such path: \(path)"), keepAlive: head.isKeepAlive)
-                return
-            }
-            switch route(head, body ?? ByteBuffer()) {
+            let keepAlive = exchange.head.isKeepAlive
+            switch exchange.end() {
             case .done(let response):
-                respond(context, response, keepAlive: head.isKeepAlive)
+                respond(context, response, keepAlive: keepAlive)
             case .later(let work):
                 let loopBound = loopBound!
-                let keepAlive = head.isKeepAlive
                 self.work = Task {
                     let response = await work()
                     loopBound.eventLoop.execute { loopBound.value.respondLater(response, keepAlive: keepAlive) }
@@ -150,10 +139,7 @@ final class HTTP1Handler: ChannelInboundHandler {
         if let error = error as? HTTPParserError {
             switch state {
             case .idle, .receiving:
-                state = .discarding
-                disarm()
-                let cause = "malformed HTTP request: \(Self.describe(error))"
-                respond(context, routes.refusal(.badRequest, cause), keepAlive: false)
+                refuse(context, routes.refusal(.badRequest, "malformed HTTP request: \(Self.describe(error))"))
                 return
             case .responding, .discarding:
                 break
@@ -180,11 +166,11 @@ final class HTTP1Handler: ChannelInboundHandler {
         }
     }
 
-    private func tooLarge(_ context: ChannelHandlerContext) {
+    /// Answers early (413, 408): the rest of the request is ignored and the connection closes.
+    private func refuse(_ context: ChannelHandlerContext, _ response: HTTPRouteResponse) {
         state = .discarding
         disarm()
-        let cause = "request body too large: the limit is \(configuration.maxBodySize) bytes"
-        respond(context, routes.refusal(.payloadTooLarge, cause), keepAlive: false)
+        respond(context, response, keepAlive: false)
     }
 
     private func respondLater(_ response: HTTPRouteResponse, keepAlive: Bool) {
@@ -196,11 +182,7 @@ final class HTTP1Handler: ChannelInboundHandler {
     private func respond(_ context: ChannelHandlerContext, _ response: HTTPRouteResponse, keepAlive: Bool) {
         metrics.countHTTP(route: label, status: response.status.code)
         let keepAlive = keepAlive && !shuttingDown
-        var headers = HTTPHeaders(response.headers)
-        if !headers.contains(name: "content-type") {
-            headers.add(name: "content-type", value: "text/plain; charset=utf-8")
-        }
-        headers.add(name: "content-length", value: String(response.body.readableBytes))
+        var headers = HTTPHeaders(PlainHTTPExchange.fields(of: response).map { ($0.name, $0.value) })
         if !keepAlive { headers.add(name: "connection", value: "close") }
         context.write(
             wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers))),
@@ -241,12 +223,9 @@ final class HTTP1Handler: ChannelInboundHandler {
         timer = nil
         guard let context else { return }
         switch state {
-        case .receiving:
+        case .receiving(let exchange):
             // The head came but the body is too slow: say so, then close.
-            state = .discarding
-            let cause =
-                "request body too slow: not complete within \(configuration.bodyTimeout.nanoseconds / 1_000_000) ms"
-            respond(context, routes.refusal(.requestTimeout, cause), keepAlive: false)
+            refuse(context, exchange.timedOut(after: configuration.bodyTimeout))
         case .idle:
             // Idle keep-alive connection, or a head that never completed.
             context.close(promise: nil)

@@ -22,13 +22,6 @@ package struct HTTPRouteResponse: Sendable {
     }
 }
 
-/// A route's answer: ready now (computed on the event loop, so it must not block), or work to
-/// run as a task (anything that waits, such as reading the store).
-package enum HTTPRouteOutcome: Sendable {
-    case done(HTTPRouteResponse)
-    case later(@Sendable () async -> HTTPRouteResponse)
-}
-
 /// The plain HTTP endpoints served on the gRPC port, over HTTP/1.1 and over HTTP/2 (any request
 /// that is not gRPC): a request's head and body in, an ``HTTPRouteOutcome`` out. Runs on the
 /// connection's event loop, so a route must not block.
@@ -127,7 +120,9 @@ package struct HTTPRoutes: Sendable {
     /// The slot of the `unmatched` label.
     var unmatchedLabel: Int { metricLabels.count - 1 }
 
-    func route(for path: String) -> Match? {
+    /// The route for the path of `uri` (what precedes a `?`), if any.
+    func route(for uri: String) -> Match? {
+        let path = uri.firstIndex(of: "?").map { String(uri[..<$0]) } ?? uri
         if let match = routes[path] { return match }
         guard let prefix = prefixes.first(where: { path.hasPrefix($0.prefix) }) else { return nil }
         guard !prefix.segments.isEmpty else { return Match(route: prefix.route, label: prefix.label) }

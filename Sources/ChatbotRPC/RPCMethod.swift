@@ -1,13 +1,6 @@
 package import ChatbotProto
 internal import NIOCore
 
-/// A unary handler's answer: ready now (computed on the event loop, so it must not block), or
-/// work to run as a task (anything that waits: storage, other services).
-package enum UnaryOutcome<Response: Sendable>: Sendable {
-    case done(Result<Response, RPCError>)
-    case later(@Sendable () async -> Result<Response, RPCError>)
-}
-
 /// One method of a service, with its handler erased to bytes in and bytes out.
 package struct RPCMethod: Sendable {
     package enum Kind: Sendable {
@@ -43,6 +36,7 @@ package struct RPCMethod: Sendable {
                 } catch {
                     return .done(.failure(RPCError(.invalidArgument, "cannot decode the request: \(error.message)")))
                 }
+                // A switch, not a map with a closure: the inline path allocates no closure context.
                 switch handler(request, context) {
                 case .done(let result):
                     return .done(result.map { GRPCFraming.frame($0, allocator: allocator) })
