@@ -70,8 +70,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     private var flushScheduled = false
     private var shuttingDown = false
     private var closing = false
-    /// Request bytes held for this connection's calls (see ``Call/held``).
-    private var bufferedRequestBytes = 0
+    /// Request bytes held for this connection's calls.
+    private var budget: RequestBudget
     private var idleTimer: Scheduled<Void>?
     private var keepaliveTimer: Scheduled<Void>?
     private var pingTimer: Scheduled<Void>?
@@ -89,6 +89,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         self.router = router
         self.httpRoutes = httpRoutes
         self.configuration = configuration
+        self.budget = RequestBudget(limit: configuration.maxBufferedRequestBytes)
         self.metrics = metrics
         self.logger = logger
     }
@@ -214,11 +215,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         if let call = calls[stream] {
             headerCall = call.headersDone ? nil : call
         } else {
-            let call = Call(
-                stream: stream,
-                maxMessageSize: configuration.maxReceiveMessageSize,
-                methodSlot: metrics.unknownMethodSlot
-            )
+            let call = Call(stream: stream, head: GRPCRequestHead(unknownMethodSlot: metrics.unknownMethodSlot))
             calls[stream] = call
             headerCall = call
             idleTimer?.cancel()
@@ -227,7 +224,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     }
 
     func session(_ session: HTTP2Session, headerListTooLargeOn stream: Int32) {
-        calls[stream]?.headerListTooLarge = true
+        calls[stream]?.head.headerListTooLarge = true
     }
 
     func session(
@@ -236,28 +233,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         value: UnsafeRawBufferPointer,
         stream: Int32
     ) {
-        guard let call = headerCall else { return }
-        if Self.equals(name, ":path") {
-            if let (slot, method) = router.find(path: value) {
-                call.method = method
-                call.methodSlot = slot
-            } else {
-                call.unknownPath = String(decoding: value, as: UTF8.self)
-            }
-        } else if Self.equals(name, ":method") {
-            if !Self.equals(value, "POST") { call.requestMethod = String(decoding: value, as: UTF8.self) }
-        } else if call.method == nil && name.first != UInt8(ascii: ":") {
-            // Not a gRPC method: keep the headers for a plain HTTP route.
-            if Self.equals(name, "content-type") { call.isGRPC = Self.isGRPCContentType(value) }
-            call.plainHeaders.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
-        } else if Self.equals(name, "content-type") {
-            call.isGRPC = Self.isGRPCContentType(value)
-        } else if Self.equals(name, "grpc-timeout") {
-            call.timeout = GRPCTimeout.parse(value)
-            if call.timeout == nil { call.badTimeout = String(decoding: value, as: UTF8.self) }
-        } else if Self.equals(name, "grpc-encoding") {
-            if !Self.equals(value, "identity") { call.unsupportedEncoding = String(decoding: value, as: UTF8.self) }
-        }
+        headerCall?.head.add(name: name, value: value, router: router)
     }
 
     func session(_ session: HTTP2Session, endHeadersOn stream: Int32, endStream: Bool) {
@@ -265,7 +241,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         guard let call = calls[stream] else { return }
         if call.headersDone {
             // Trailers from the client: only their END_STREAM matters, unless they are too large.
-            if call.headerListTooLarge {
+            if call.head.headerListTooLarge {
                 refuseHeaderList(call)
             } else if endStream {
                 endOfRequest(call)
@@ -273,34 +249,22 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
             return
         }
         call.headersDone = true
-        if call.headerListTooLarge {
-            if call.method == nil && !call.isGRPC { startPlain(call) }
-            refuseHeaderList(call)
-        } else if call.method == nil && !call.isGRPC {
+        switch call.head.verdict(shuttingDown: shuttingDown, maxHeaderListSize: configuration.http2.maxHeaderListSize) {
+        case .plain:
             startPlain(call)
             if endStream { endOfRequest(call) }
-        } else if shuttingDown {
-            fail(call, RPCError(.unavailable, "the server is shutting down"))
-        } else if !call.isGRPC {
+        case .plainHeaderListTooLarge:
+            startPlain(call)
+            refuseHeaderList(call)
+        case .unsupportedMediaType:
             markFinished(call)
             metrics.countHTTP(route: httpRoutes.unmatchedLabel, status: 415)
             try? session.respond(on: stream, headers: Self.unsupportedMediaType, endStream: true)
-        } else if let bad = call.badTimeout {
-            fail(call, RPCError(.invalidArgument, "malformed grpc-timeout: \(bad)"))
-        } else if let encoding = call.unsupportedEncoding {
-            fail(
-                call,
-                RPCError(
-                    .unimplemented,
-                    "grpc-encoding \(encoding) is not supported",
-                    trailers: [("grpc-accept-encoding", "identity")]
-                )
-            )
-        } else if let method = call.method {
-            start(call, method)
+        case .refuse(let error):
+            fail(call, error)
+        case .start:
+            start(call)
             if endStream { endOfRequest(call) }
-        } else {
-            fail(call, RPCError(.unimplemented, "Method not found: \(call.unknownPath ?? "")"))
         }
     }
 
@@ -314,49 +278,20 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
             receivePlain(call, data)
             return
         }
-        guard let method = call.method else {
+        guard call.grpc != nil else {
             session.consume(data.count, on: stream)
             return
         }
-        guard hold(data.count, for: call) else {
-            session.consume(data.count, on: stream)
-            fail(call, tooManyBufferedBytes())
-            return
+        let received = call.grpc!.receive(data, budget: &budget) { message in
+            call.inbound?.append(message)
+            metrics.countReceived(method: call.head.methodSlot)
         }
-        call.decoder.append(data)
-        if method.kind == .unary {
-            session.consume(data.count, on: stream)
-        } else {
-            call.unconsumed += data.count
-        }
-        do throws(RPCError) {
-            while let message = try call.decoder.next() {
-                call.messageCount += 1
-                if method.kind == .unary {
-                    guard call.messageCount == 1 else {
-                        throw RPCError(.internalError, "more than one request message for a unary call")
-                    }
-                    call.request = message
-                } else {
-                    call.queuedMessageBytes += message.readableBytes + GRPCFraming.prefixSize
-                    call.inbound?.append(message)
-                    metrics.countReceived(method: call.methodSlot)
-                }
-            }
-        } catch {
-            session.consume(call.unconsumed, on: stream)
-            call.unconsumed = 0
-            fail(call, error)
-            return
-        }
-        guard method.kind != .unary else { return }
-        // The message being received always gets window (it may be larger than the stream's
-        // window); whole messages the handler has not taken hold the client back.
-        if call.queuedMessageBytes <= configuration.maxQueuedMessageBytesPerStream {
-            session.consume(call.unconsumed, on: stream)
-            call.unconsumed = 0
-        }
-        if call.decoder.bufferedBytes == 0 {
+        session.consume(received.consume, on: stream)
+        if let failure = received.failure {
+            fail(call, failure)
+        } else if call.grpc!.isUnary {
+            // The unary request timer runs from the headers to the end of the request.
+        } else if !received.messageUnderway {
             call.requestTimer?.cancel()
             call.requestTimer = nil
         } else if call.requestTimer == nil {
@@ -366,12 +301,10 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
 
     /// The streaming handler of `stream` took a message of `count` bytes (with its prefix).
     private func messageTaken(_ count: Int, on stream: Int32) {
-        guard let call = calls[stream], let session else { return }
-        call.queuedMessageBytes -= count
-        release(count, for: call)
-        if call.unconsumed > 0 && call.queuedMessageBytes <= configuration.maxQueuedMessageBytesPerStream {
-            session.consume(call.unconsumed, on: stream)
-            call.unconsumed = 0
+        guard let call = calls[stream], call.grpc != nil, let session else { return }
+        let consume = call.grpc!.messageTaken(count, budget: &budget)
+        if consume > 0 {
+            session.consume(consume, on: stream)
             scheduleFlush()
         }
     }
@@ -384,7 +317,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         guard let call = calls.removeValue(forKey: stream) else { return }
         if !call.finished {
             markFinished(call)
-            if call.plain == nil { metrics.countCall(method: call.methodSlot, code: .cancelled) }
+            if call.plain == nil { metrics.countCall(method: call.head.methodSlot, code: .cancelled) }
             abandon(call, RPCError(.cancelled, "the client cancelled the call"))
         }
         if calls.isEmpty {
@@ -399,9 +332,15 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
 
     // MARK: Calls
 
-    private func start(_ call: Call, _ method: RPCMethod) {
-        let deadline = call.timeout.map { NIODeadline.now() + $0 }
-        if let timeout = call.timeout, let context, let loopBound {
+    private func start(_ call: Call) {
+        let method = call.head.method!
+        call.grpc = GRPCStreamStateMachine(
+            isUnary: method.kind == .unary,
+            maxMessageSize: configuration.maxReceiveMessageSize,
+            maxQueuedMessageBytes: configuration.maxQueuedMessageBytesPerStream
+        )
+        let deadline = call.head.timeout.map { NIODeadline.now() + $0 }
+        if let timeout = call.head.timeout, let context, let loopBound {
             let stream = call.stream
             call.deadlineTimer = context.eventLoop.scheduleTask(in: timeout) {
                 loopBound.value.deadlineExceeded(stream)
@@ -416,30 +355,21 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
 
     /// The client finished sending (END_STREAM).
     private func endOfRequest(_ call: Call) {
-        guard !call.requestDone else { return }
-        call.requestDone = true
+        guard !call.finished else { return }
         if call.plain != nil {
-            if !call.finished { routePlain(call) }
+            routePlain(call)
             return
         }
-        guard !call.finished, let method = call.method else { return }
-        switch method.handler {
-        case .streaming:
-            if call.decoder.bufferedBytes > 0 {
-                fail(call, RPCError(.internalError, "the request ended inside a message"))
-            } else {
-                call.inbound?.finish()
-            }
-        case .unary(let handler):
-            guard let request = call.request, call.decoder.bufferedBytes == 0 else {
-                fail(call, RPCError(.internalError, "a unary call needs exactly one request message"))
-                return
-            }
-            call.request = nil
-            // The request is the handler's now.
-            release(call.held, for: call)
+        guard call.grpc != nil, let end = call.grpc!.endOfRequest(budget: &budget) else { return }
+        switch end {
+        case .finishInbound:
+            call.inbound?.finish()
+        case .fail(let error):
+            fail(call, error)
+        case .dispatch(let request):
             call.requestTimer?.cancel()
             call.requestTimer = nil
+            guard case .unary(let handler) = call.head.method!.handler else { return }
             switch handler(request, call.context!, context!.channel.allocator) {
             case .done(let result):
                 complete(call, result)
@@ -482,11 +412,12 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     private func succeed(_ call: Call, sending message: ByteBuffer? = nil) {
         guard let session else { return }
         markFinished(call)
-        metrics.countCall(method: call.methodSlot, code: .ok)
+        metrics.countCall(method: call.head.methodSlot, code: .ok)
         call.deadlineTimer?.cancel()
+        let started = call.grpc?.responseStarted ?? false
         do {
-            if call.responseStarted || message != nil {
-                if !call.responseStarted {
+            if started || message != nil {
+                if !started {
                     try session.respond(on: call.stream, headers: Self.responseHeaders, endStream: false)
                 }
                 if let message { session.send(message, on: call.stream) }
@@ -504,10 +435,10 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     private func fail(_ call: Call, _ error: RPCError) {
         guard !call.finished, let session else { return }
         markFinished(call)
-        metrics.countCall(method: call.methodSlot, code: error.code)
+        metrics.countCall(method: call.head.methodSlot, code: error.code)
         abandon(call, error)
         do {
-            if call.responseStarted {
+            if call.grpc?.responseStarted == true {
                 session.finish(call.stream, trailers: Self.trailers(for: error, trailersOnly: false))
             } else {
                 try session.respond(
@@ -526,33 +457,11 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     /// still sends on it is dropped.
     private func markFinished(_ call: Call) {
         call.finished = true
-        release(call.held, for: call)
         call.requestTimer?.cancel()
         call.requestTimer = nil
-        call.decoder = GRPCFraming.Decoder(maxMessageSize: configuration.maxReceiveMessageSize)
-        call.request = nil
-    }
-
-    /// Counts `count` more request bytes held for `call`; false (counting nothing) when the
-    /// connection's budget would be passed.
-    private func hold(_ count: Int, for call: Call) -> Bool {
-        guard bufferedRequestBytes + count <= configuration.maxBufferedRequestBytes else { return false }
-        bufferedRequestBytes += count
-        call.held += count
-        return true
-    }
-
-    private func release(_ count: Int, for call: Call) {
-        let count = min(count, call.held)
-        call.held -= count
-        bufferedRequestBytes -= count
-    }
-
-    private func tooManyBufferedBytes() -> RPCError {
-        RPCError(
-            .resourceExhausted,
-            "request bytes buffered on this connection over the limit of \(configuration.maxBufferedRequestBytes)"
-        )
+        call.grpc?.finish(budget: &budget)
+        budget.give(call.plainHeld)
+        call.plainHeld = 0
     }
 
     /// Fails `call` unless its request (all of a unary or plain one; the message under way of a
@@ -610,7 +519,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     private func cancelAll() {
         for call in calls.values where !call.finished {
             markFinished(call)
-            if call.plain == nil { metrics.countCall(method: call.methodSlot, code: .unavailable) }
+            if call.plain == nil { metrics.countCall(method: call.head.methodSlot, code: .unavailable) }
             abandon(call, RPCError(.unavailable, "the connection closed"))
         }
         calls.removeAll()
@@ -682,8 +591,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         guard let call = calls[stream], !call.finished, let session else {
             return .failure(RPCError(.cancelled, "the call is over"))
         }
-        if !call.responseStarted {
-            call.responseStarted = true
+        if call.grpc!.startResponse() {
             do {
                 try session.respond(on: stream, headers: Self.responseHeaders, endStream: false)
             } catch {
@@ -691,7 +599,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
             }
         }
         session.send(framed, on: stream)
-        metrics.countSent(method: call.methodSlot)
+        metrics.countSent(method: call.head.methodSlot)
         scheduleFlush()
         return .success(session.queuedBytes(on: stream) <= configuration.maxQueuedBytesPerStream)
     }
@@ -724,14 +632,11 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
 
     /// Starts a request that is not gRPC (``PlainHTTPExchange``).
     private func startPlain(_ call: Call) {
-        let head = HTTPRequestHead(
-            version: .http2,
-            method: HTTPMethod(rawValue: call.requestMethod ?? "POST"),
-            uri: call.unknownPath ?? "/",
-            headers: HTTPHeaders(call.plainHeaders)
+        let exchange = PlainHTTPExchange(
+            head: call.head.takePlainRequestHead(),
+            routes: httpRoutes,
+            maxBodySize: configuration.maxPlainBodySize
         )
-        call.plainHeaders = []
-        let exchange = PlainHTTPExchange(head: head, routes: httpRoutes, maxBodySize: configuration.maxPlainBodySize)
         call.plain = exchange
         switch exchange.start(shuttingDown: shuttingDown) {
         case .refuse(let response):
@@ -744,10 +649,11 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
 
     private func receivePlain(_ call: Call, _ data: UnsafeRawBufferPointer) {
         guard !call.finished, call.plain != nil else { return }
-        guard hold(data.count, for: call) else {
-            respondPlain(call, httpRoutes.refusal(.payloadTooLarge, tooManyBufferedBytes().message))
+        guard budget.take(data.count) else {
+            respondPlain(call, httpRoutes.refusal(.payloadTooLarge, budget.exceeded.message))
             return
         }
+        call.plainHeld += data.count
         if let refusal = call.plain!.receive(ByteBuffer(bytes: data)) { respondPlain(call, refusal) }
     }
 
@@ -755,7 +661,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     private func routePlain(_ call: Call) {
         call.requestTimer?.cancel()
         call.requestTimer = nil
-        release(call.held, for: call)
+        budget.give(call.plainHeld)
+        call.plainHeld = 0
         switch call.plain!.end() {
         case .done(let response):
             respondPlain(call, response)
@@ -858,20 +765,6 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
 
     // MARK: Constants
 
-    /// Whether `bytes` are exactly `text`.
-    private static func equals(_ bytes: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
-        bytes.count == text.utf8CodeUnitCount && memcmp(bytes.baseAddress!, text.utf8Start, bytes.count) == 0
-    }
-
-    /// `application/grpc`, optionally followed by `+format` or `;parameters`.
-    private static func isGRPCContentType(_ value: UnsafeRawBufferPointer) -> Bool {
-        let prefix: StaticString = "application/grpc"
-        let n = prefix.utf8CodeUnitCount
-        guard value.count >= n, memcmp(value.baseAddress!, prefix.utf8Start, n) == 0 else { return false }
-        if value.count == n { return true }
-        return value[n] == UInt8(ascii: "+") || value[n] == UInt8(ascii: ";")
-    }
-
     private static let responseHeaders = HeaderBlock(
         [(":status", "200"), ("content-type", "application/grpc")],
         isStatic: true
@@ -894,51 +787,30 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     }
 }
 
-/// The state of one call (one HTTP/2 stream), on the connection's event loop.
+/// One call (one HTTP/2 stream), on the connection's event loop: what its headers said, then
+/// either a gRPC call's request state or a plain HTTP exchange, and the I/O around them (timers,
+/// the handler's task, the streaming handler's messages and waiting writers).
 private final class Call {
     let stream: Int32
-    var decoder: GRPCFraming.Decoder
-    var method: RPCMethod?
-    /// Where the call is counted: its method's slot, or the unknown-method slot.
-    var methodSlot: Int
-    var unknownPath: String?
-    /// The request's method when it is not POST.
-    var requestMethod: String?
-    /// The regular headers of a request whose path names no gRPC method.
-    var plainHeaders: [(name: String, value: String)] = []
-    /// Set when the request is plain HTTP, not gRPC.
-    var plain: PlainHTTPExchange?
-    var isGRPC = false
-    var timeout: TimeAmount?
-    var badTimeout: String?
-    var unsupportedEncoding: String?
+    var head: GRPCRequestHead
     var headersDone = false
-    var requestDone = false
-    var context: RPCContext?
-    var request: ByteBuffer?
-    var messageCount = 0
-    var responseStarted = false
+    /// A gRPC call, once started.
+    var grpc: GRPCStreamStateMachine?
+    /// A plain HTTP request, and the body bytes it holds of the connection's budget.
+    var plain: PlainHTTPExchange?
+    var plainHeld = 0
+    /// Answered (or abandoned): what the client still sends is dropped.
     var finished = false
+    var context: RPCContext?
     var deadlineTimer: Scheduled<Void>?
     /// Runs while the request (or, streaming, a message) is expected to arrive.
     var requestTimer: Scheduled<Void>?
-    /// Set when the header list passed the announced limit; its fields were dropped.
-    var headerListTooLarge = false
-    /// Request bytes held for this call, counted against the connection's budget: a partial
-    /// message, a unary request not yet handed over, messages a streaming handler has not taken,
-    /// a plain body being read.
-    var held = 0
-    /// Streaming: received bytes not yet given back to the client's window.
-    var unconsumed = 0
-    /// Streaming: bytes of complete messages the handler has not taken.
-    var queuedMessageBytes = 0
     var task: Task<Void, Never>?
     var inbound: InboundMessages?
     var writeWaiters: [CheckedContinuation<Result<Void, RPCError>, Never>] = []
 
-    init(stream: Int32, maxMessageSize: Int, methodSlot: Int) {
+    init(stream: Int32, head: GRPCRequestHead) {
         self.stream = stream
-        self.methodSlot = methodSlot
-        self.decoder = GRPCFraming.Decoder(maxMessageSize: maxMessageSize)
+        self.head = head
     }
 }

@@ -70,6 +70,11 @@ package enum GRPCFraming {
             return message
         }
 
+        /// Drops what was received.
+        package mutating func reset() {
+            pending = nil
+        }
+
         /// Bytes received that do not yet form a whole message.
         package var bufferedBytes: Int { pending?.readableBytes ?? 0 }
     }
