@@ -165,6 +165,9 @@ let package = Package(
 if Context.environment["CHATBOT_FUZZ"] == "1" {
     let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
         ("FuzzJSON", ["ChatbotCrypto"]),
+        ("FuzzJWT", ["ChatbotCrypto"]),
+        ("FuzzEnvelope", ["ChatbotCrypto"]),
+
     ]
     package.targets.append(.target(name: "CChatbotFuzz", path: "Fuzz/CChatbotFuzz"))
     for fuzz in fuzzTargets {
