@@ -164,6 +164,7 @@ let package = Package(
 // link only with `-sanitize=fuzzer`, and the normal build never sees them.
 if Context.environment["CHATBOT_FUZZ"] == "1" {
     let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzGRPCFraming", ["ChatbotRPC", .product(name: "NIOCore", package: "swift-nio")]),
         ("FuzzProto", ["ChatbotProto"]),
         ("FuzzJSON", ["ChatbotCrypto"]),
         ("FuzzJWT", ["ChatbotCrypto"]),
