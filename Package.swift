@@ -167,6 +167,8 @@ if Context.environment["CHATBOT_FUZZ"] == "1" {
         ("FuzzGRPCFraming", ["ChatbotRPC", .product(name: "NIOCore", package: "swift-nio")]),
         ("FuzzProto", ["ChatbotProto"]),
         ("FuzzJSON", ["ChatbotCrypto"]),
+        ("FuzzOpenAPIFields", ["ChatbotService"]),
+        ("FuzzXML", ["ChatbotService"]),
         ("FuzzJWT", ["ChatbotCrypto"]),
         ("FuzzEnvelope", ["ChatbotCrypto"]),
 
