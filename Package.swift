@@ -164,6 +164,17 @@ let package = Package(
 // link only with `-sanitize=fuzzer`, and the normal build never sees them.
 if Context.environment["CHATBOT_FUZZ"] == "1" {
     let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzHTTP2Session", ["ChatbotHTTP2", .product(name: "NIOCore", package: "swift-nio")]),
+        (
+            "FuzzGRPCConnection",
+            [
+                "ChatbotHTTP2", "ChatbotProto", "ChatbotRPC",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         ("FuzzGRPCFraming", ["ChatbotRPC", .product(name: "NIOCore", package: "swift-nio")]),
         ("FuzzProto", ["ChatbotProto"]),
         ("FuzzJSON", ["ChatbotCrypto"]),
@@ -171,7 +182,6 @@ if Context.environment["CHATBOT_FUZZ"] == "1" {
         ("FuzzXML", ["ChatbotService"]),
         ("FuzzJWT", ["ChatbotCrypto"]),
         ("FuzzEnvelope", ["ChatbotCrypto"]),
-
     ]
     package.targets.append(.target(name: "CChatbotFuzz", path: "Fuzz/CChatbotFuzz"))
     for fuzz in fuzzTargets {
