@@ -21,7 +21,7 @@ PIP_PACKAGES := pytest wechatpy==1.8.18 PyJWT==2.15.1 protobuf grpcio==1.85.1 gr
 	grpcio-reflection==1.85.1 requests httpx[http2]==0.28.1 cryptography setuptools
 SWIFT_FLAGS := -Xswiftc -warnings-as-errors
 
-.PHONY: run test test-asan deps deps-server check-generated lint build bench clean
+.PHONY: run test test-asan fuzz fuzz-smoke deps deps-server check-generated lint build bench clean
 
 run: deps-server
 	$(SWIFT) build -c release
@@ -36,6 +36,17 @@ test: deps lint check-generated build
 test-asan:
 	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan.supp:print_suppressions=0 \
 		$(SWIFT) test --sanitize=address --scratch-path .build-asan
+
+# libFuzzer targets for the decoders (Fuzz/, with AddressSanitizer and LeakSanitizer), built in
+# .build-fuzz and run one at a time for FUZZ_SECONDS each; `fuzz-smoke` runs each for
+# FUZZ_SMOKE_SECONDS. Both print every target's exec count and fail on a crash, leak or timeout.
+FUZZ_SECONDS ?= 600
+FUZZ_SMOKE_SECONDS ?= 20
+fuzz: deps-server
+	SWIFT=$(SWIFT) FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz
+
+fuzz-smoke: deps-server
+	SWIFT=$(SWIFT) FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) scripts/fuzz
 
 # Installs the Debian packages in $(1) that are missing.
 define apt-install
@@ -81,4 +92,4 @@ bench: deps
 	.build/release/chatbot-bench
 
 clean:
-	rm -rf .build .build-asan
+	rm -rf .build .build-asan .build-fuzz

@@ -159,6 +159,43 @@ let package = Package(
     ]
 )
 
+// libFuzzer targets, one executable per decoder (Fuzz/<Name>/, seeds in Fuzz/corpus/<Name>/). They
+// exist only when CHATBOT_FUZZ=1, as scripts/fuzz sets: their `main` runs libFuzzer's driver, so they
+// link only with `-sanitize=fuzzer`, and the normal build never sees them.
+if Context.environment["CHATBOT_FUZZ"] == "1" {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzHTTP2Session", ["ChatbotHTTP2", .product(name: "NIOCore", package: "swift-nio")]),
+        (
+            "FuzzGRPCConnection",
+            [
+                "ChatbotHTTP2", "ChatbotProto", "ChatbotRPC",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        ("FuzzGRPCFraming", ["ChatbotRPC", .product(name: "NIOCore", package: "swift-nio")]),
+        ("FuzzProto", ["ChatbotProto"]),
+        ("FuzzJSON", ["ChatbotCrypto"]),
+        ("FuzzOpenAPIFields", ["ChatbotService"]),
+        ("FuzzXML", ["ChatbotService"]),
+        ("FuzzJWT", ["ChatbotCrypto"]),
+        ("FuzzEnvelope", ["ChatbotCrypto"]),
+    ]
+    package.targets.append(.target(name: "CChatbotFuzz", path: "Fuzz/CChatbotFuzz"))
+    for fuzz in fuzzTargets {
+        package.targets.append(
+            .executableTarget(
+                name: fuzz.name,
+                dependencies: ["CChatbotFuzz"] + fuzz.dependencies,
+                path: "Fuzz/\(fuzz.name)"
+            )
+        )
+        package.products.append(.executable(name: fuzz.name, targets: [fuzz.name]))
+    }
+}
+
 // Shared Swift settings for every Swift target: Swift 6 mode plus the upcoming features we hold to.
 for target in package.targets {
     switch target.type {
