@@ -37,6 +37,8 @@ private final class Delegate: HTTP2SessionDelegate {
         events &+= name.count &+ value.count
     }
 
+    func session(_ session: HTTP2Session, headerListTooLargeOn stream: Int32) {}
+
     func session(_ session: HTTP2Session, endHeadersOn stream: Int32, endStream: Bool) {
         events &+= 1
         guard respond else { return }
