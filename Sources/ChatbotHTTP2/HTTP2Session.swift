@@ -268,7 +268,7 @@ package final class HTTP2Session {
 
     /// Resets `stream` with an HTTP/2 error code (for example 0x8, CANCEL).
     package func reset(_ stream: Int32, errorCode: UInt32) {
-        resetHere.insert(stream)
+        // Remembered in resetHere when nghttp2 closes the stream with this code.
         _ = nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), stream, errorCode)
     }
 

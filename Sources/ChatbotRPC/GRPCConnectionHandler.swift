@@ -16,8 +16,8 @@ internal import NIOHTTP1
 /// RESOURCE_EXHAUSTED, or 413); a header list over the announced size is refused (431, or
 /// RESOURCE_EXHAUSTED); a connection with no calls closes gracefully after
 /// ``Configuration/idleTimeout``, any connection after ``Configuration/maxConnectionAge``; and a
-/// PING goes out after ``Configuration/keepaliveTime`` without a frame from the client, which
-/// closes the connection unless acknowledged within ``Configuration/keepaliveTimeout``.
+/// PING goes out once the client has sent nothing for one to two ``Configuration/keepaliveTime``s,
+/// which closes the connection unless acknowledged within ``Configuration/keepaliveTimeout``.
 ///
 /// Everything here runs on the channel's event loop. Unary handlers that answer at once run
 /// inline; others run as tasks that hand their results back through `eventLoop.execute`.
@@ -48,7 +48,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         var idleTimeout: TimeAmount? = .minutes(5)
         /// How long any connection stays open before a graceful GOAWAY; nil for ever.
         var maxConnectionAge: TimeAmount?
-        /// How long without a frame from the client before the server sends a PING.
+        /// The client is PINGed once it has sent nothing for one to two of these.
         var keepaliveTime = TimeAmount.minutes(5)
         /// How long the client has to acknowledge that PING before the connection closes.
         var keepaliveTimeout = TimeAmount.seconds(20)
@@ -75,9 +75,9 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     private var idleTimer: Scheduled<Void>?
     private var keepaliveTimer: Scheduled<Void>?
     private var pingTimer: Scheduled<Void>?
-    private var connectionTimers: [Scheduled<Void>] = []
-    /// When the client last sent anything.
-    private var lastRead = NIODeadline.now()
+    private var ageTimer: Scheduled<Void>?
+    /// Whether the client sent anything since the keepalive timer last fired.
+    private var readSinceKeepalive = false
 
     init(
         router: RPCRouter,
@@ -109,11 +109,9 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         }
         let loopBound = loopBound!
         armIdleTimer()
-        armKeepalive(in: configuration.keepaliveTime)
+        armKeepalive()
         if let age = configuration.maxConnectionAge {
-            connectionTimers.append(
-                context.eventLoop.scheduleTask(in: age) { loopBound.value.startGracefulShutdown() }
-            )
+            ageTimer = context.eventLoop.scheduleTask(in: age) { loopBound.value.startGracefulShutdown() }
         }
         if context.channel.isActive { flush() }
     }
@@ -134,7 +132,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard let session, !closing else { return }
-        lastRead = .now()
+        readSinceKeepalive = true
         let buffer = unwrapInboundIn(data)
         do {
             try buffer.withUnsafeReadableBytes { bytes in try session.receive(bytes) }
@@ -289,13 +287,15 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         session.consume(received.consume, on: stream)
         if let failure = received.failure {
             fail(call, failure)
-        } else if call.grpc!.isUnary {
-            // The unary request timer runs from the headers to the end of the request.
-        } else if !received.messageUnderway {
-            call.requestTimer?.cancel()
-            call.requestTimer = nil
-        } else if call.requestTimer == nil {
-            armRequestTimer(call)
+        } else if !call.grpc!.isUnary {
+            // A streaming call's request timer runs while a message is under way (a unary call's
+            // from the headers to the end of the request).
+            if !received.messageUnderway {
+                call.requestTimer?.cancel()
+                call.requestTimer = nil
+            } else if call.requestTimer == nil {
+                armRequestTimer(call)
+            }
         }
     }
 
@@ -488,11 +488,11 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     /// Refuses a request whose header list passed the announced limit: 431 for a plain request,
     /// RESOURCE_EXHAUSTED for a gRPC call.
     private func refuseHeaderList(_ call: Call) {
-        let cause = "request header list larger than the limit of \(configuration.http2.maxHeaderListSize) bytes"
+        let error = GRPCRequestHead.headerListTooLarge(limit: configuration.http2.maxHeaderListSize)
         if call.plain != nil {
-            respondPlain(call, httpRoutes.refusal(.requestHeaderFieldsTooLarge, cause))
+            respondPlain(call, httpRoutes.refusal(.requestHeaderFieldsTooLarge, error.message))
         } else {
-            fail(call, RPCError(.resourceExhausted, cause))
+            fail(call, error)
         }
     }
 
@@ -703,21 +703,21 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         }
     }
 
-    /// Checks, `delay` from now, whether the client has been silent for the keepalive time, and
-    /// PINGs it if so.
-    private func armKeepalive(in delay: TimeAmount) {
+    /// Checks, a keepalive time from now, whether the client has sent anything since the last check, and
+    /// PINGs it if not: a silent client is PINGed after one to two keepalive times, and the clock
+    /// is not read per read.
+    private func armKeepalive() {
         guard let context, let loopBound else { return }
-        keepaliveTimer = context.eventLoop.scheduleTask(in: delay) { loopBound.value.keepaliveDue() }
+        keepaliveTimer = context.eventLoop.scheduleTask(in: configuration.keepaliveTime) {
+            loopBound.value.keepaliveDue()
+        }
     }
 
     private func keepaliveDue() {
         guard let session, let context, let loopBound, !closing else { return }
-        let silentUntil = lastRead + configuration.keepaliveTime
-        guard silentUntil <= .now() else {
-            armKeepalive(in: silentUntil - .now())
-            return
-        }
-        if pingTimer == nil {
+        if readSinceKeepalive {
+            readSinceKeepalive = false
+        } else if pingTimer == nil {
             session.ping()
             scheduleFlush()
             pingTimer = context.eventLoop.scheduleTask(in: configuration.keepaliveTimeout) {
@@ -727,7 +727,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
                 handler.flush()
             }
         }
-        armKeepalive(in: configuration.keepaliveTime)
+        armKeepalive()
     }
 
     func sessionReceivedPingAck(_ session: HTTP2Session) {
@@ -736,12 +736,11 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     }
 
     private func stopConnectionTimers() {
-        for timer in [idleTimer, keepaliveTimer, pingTimer] { timer?.cancel() }
-        for timer in connectionTimers { timer.cancel() }
+        for timer in [idleTimer, keepaliveTimer, pingTimer, ageTimer] { timer?.cancel() }
         idleTimer = nil
         keepaliveTimer = nil
         pingTimer = nil
-        connectionTimers = []
+        ageTimer = nil
     }
 
     // MARK: Shutdown

@@ -68,11 +68,7 @@ struct GRPCRequestHead {
     /// The request's fate, once its header block is complete.
     func verdict(shuttingDown: Bool, maxHeaderListSize: UInt32) -> Verdict {
         if method == nil && !isGRPC { return headerListTooLarge ? .plainHeaderListTooLarge : .plain }
-        if headerListTooLarge {
-            return .refuse(
-                RPCError(.resourceExhausted, "request header list larger than the limit of \(maxHeaderListSize) bytes")
-            )
-        }
+        if headerListTooLarge { return .refuse(Self.headerListTooLarge(limit: maxHeaderListSize)) }
         if shuttingDown { return .refuse(RPCError(.unavailable, "the server is shutting down")) }
         if !isGRPC { return .unsupportedMediaType }
         if let badTimeout { return .refuse(RPCError(.invalidArgument, "malformed grpc-timeout: \(badTimeout)")) }
@@ -87,6 +83,11 @@ struct GRPCRequestHead {
         }
         guard method != nil else { return .refuse(RPCError(.unimplemented, "Method not found: \(path ?? "")")) }
         return .start
+    }
+
+    /// Why a request whose header list passed `limit` is refused (431's cause for a plain one).
+    static func headerListTooLarge(limit: UInt32) -> RPCError {
+        RPCError(.resourceExhausted, "request header list larger than the limit of \(limit) bytes")
     }
 
     /// The head of a plain HTTP request, made of the fields collected (which it takes).

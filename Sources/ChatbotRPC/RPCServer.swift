@@ -37,8 +37,8 @@ package final class RPCServer: Sendable {
         package var idleTimeout: TimeAmount? = .minutes(5)
         /// How long an HTTP/2 connection stays open before a graceful GOAWAY; nil for ever.
         package var maxConnectionAge: TimeAmount?
-        /// How long an HTTP/2 connection may stay silent before the server PINGs it, and how long
-        /// the client then has to acknowledge before the connection closes.
+        /// An HTTP/2 connection silent for one to two keepalive times is PINGed, and closes unless
+        /// the client acknowledges within the keepalive timeout.
         package var keepaliveTime = TimeAmount.minutes(5)
         package var keepaliveTimeout = TimeAmount.seconds(20)
         /// The most request bytes held for the calls of one HTTP/2 connection together.

@@ -45,7 +45,7 @@ struct Chatbotd: AsyncParsableCommand {
     @Option(help: "Seconds before an HTTP/2 connection is asked to go away (0: for ever).")
     var maxConnectionAge: Double = 0
 
-    @Option(help: "Seconds an HTTP/2 connection may be silent before the server PINGs it.")
+    @Option(help: "Seconds of silence (one to two of them) before the server PINGs an HTTP/2 client.")
     var keepaliveTime: Double = 300
 
     @Option(help: "Seconds the client has to acknowledge a keepalive PING.")
