@@ -35,15 +35,15 @@ private struct Service: RPCService {
 }
 
 private let router = RPCRouter(services: [Service()])
-private let routes = HTTPRoutes(
-    ["/healthz": { _, _ in .done(HTTPRouteResponse(.ok, text: "ok\n")) }],
-    prefixes: [
-        "/openapi/": { head, body in
-            .done(HTTPRouteResponse(.ok, text: "\(head.method) \(head.uri) \(body.readableBytes)\n"))
-        }
-    ],
-    segments: ["/openapi/": ["aibot"]]
-)
+private let routes = HTTPRoutes([
+    HTTPRoute([.GET], "/healthz") { _ in .done(HTTPRouteResponse(.ok, text: "ok\n")) },
+    HTTPRoute([.POST], "/openapi/aibot/{token?}") { request in
+        .done(HTTPRouteResponse(.ok, text: "\(request["token"]) \(request.query) \(request.body.readableBytes)\n"))
+    },
+    HTTPRoute([], "/openapi/{op}/{token?}", label: "/openapi/") { request in
+        .done(HTTPRouteResponse(.ok, text: "\(request.head.method) \(request["op"]) \(request.body.readableBytes)\n"))
+    },
+])
 private let metrics = ServerMetrics(router: router, httpRoutes: routes)
 private let logger = Logger(label: "fuzz") { _ in SwiftLogNoOpLogHandler() }
 private let configuration: GRPCConnectionHandler.Configuration = {

@@ -10,7 +10,8 @@ internal import NIOHTTP1
 ///   grows past it; a body not complete within the request timeout is answered 408
 ///   (``timedOut(after:)``). Both end the exchange: nothing more of the request is read.
 /// - `Expect: 100-continue` asks for an interim `100 Continue` once the head is accepted.
-/// - An unknown path is answered 404 when the request has ended; its body is not kept.
+/// - An unknown path is answered 404, a method its route does not take 405, when the request has
+///   ended; the body is not kept.
 /// - Every response gets a `text/plain` content type unless it names one, and its length
 ///   (``fields(of:)``).
 struct PlainHTTPExchange {
@@ -25,7 +26,7 @@ struct PlainHTTPExchange {
     let head: HTTPRequestHead
     /// The slot this request's response is counted under.
     let label: Int
-    private let match: HTTPRoutes.Match?
+    private let match: HTTPRoutes.Match
     private let routes: HTTPRoutes
     private let maxBodySize: Int
     private var body: ByteBuffer?
@@ -36,8 +37,8 @@ struct PlainHTTPExchange {
         self.head = head
         self.routes = routes
         self.maxBodySize = maxBodySize
-        match = routes.route(for: head.uri)
-        label = match?.label ?? routes.unmatchedLabel
+        match = routes.route(for: head)
+        label = match.label
     }
 
     /// Whether the request must be refused before its body, or how to read it.
@@ -57,7 +58,7 @@ struct PlainHTTPExchange {
     mutating func receive(_ chunk: ByteBuffer) -> HTTPRouteResponse? {
         bodySize += chunk.readableBytes
         guard bodySize <= maxBodySize else { return tooLarge }
-        guard match != nil else { return nil }
+        guard match.takesBody else { return nil }
         if body == nil {
             body = chunk
         } else {
@@ -67,16 +68,12 @@ struct PlainHTTPExchange {
         return nil
     }
 
-    /// The request is complete: the route's answer, or 404 for a path no route takes. The body
-    /// goes to the route.
+    /// The request is complete: the route's answer, 405 for a method it does not take, or 404
+    /// for a path no route takes. The body goes to the route.
     mutating func end() -> HTTPRouteOutcome {
-        guard let route = match?.route else {
-            let path = head.uri.prefix { $0 != "?" }
-            return .done(routes.refusal(.notFound, "no such path: \(path)"))
-        }
         let body = self.body ?? ByteBuffer()
         self.body = nil
-        return route(head, body)
+        return routes.answer(match, head: head, body: body)
     }
 
     /// The answer to a body that did not arrive within `timeout`.

@@ -99,18 +99,17 @@ package final class RPCServer: Sendable {
         // The route reads the metrics, which need the routes' labels: it finds them through a box
         // filled right after.
         let box = MetricsBox()
-        let routes = httpRoutes.adding(path) { head, _ in
-            guard head.method == .GET else {
-                return .done(HTTPRouteResponse(.methodNotAllowed, headers: [("allow", "GET")], text: "use GET\n"))
+        let routes = httpRoutes.adding(
+            HTTPRoute([.GET], path) { _ in
+                .later {
+                    HTTPRouteResponse(
+                        .ok,
+                        headers: [("content-type", PrometheusText.contentType)],
+                        text: box.metrics.withLock { $0 }?.render() ?? ""
+                    )
+                }
             }
-            return .later {
-                HTTPRouteResponse(
-                    .ok,
-                    headers: [("content-type", PrometheusText.contentType)],
-                    text: box.metrics.withLock { $0 }?.render() ?? ""
-                )
-            }
-        }
+        )
         self.httpRoutes = routes
         self.metrics = ServerMetrics(router: router, httpRoutes: routes, collectors: metricsCollectors)
         box.metrics.withLock { $0 = self.metrics }

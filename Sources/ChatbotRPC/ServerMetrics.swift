@@ -4,8 +4,7 @@ internal import Synchronization
 ///
 /// Counting costs one relaxed atomic add into a slot allocated up front: a slot per gRPC method
 /// (and one for paths that name none, `method="unknown"`, so a client cannot make up series) and
-/// per ``HTTPRoutes`` label (a route's path, one per known operation under a prefix route, and
-/// `unmatched`). Nothing on the request path builds a string, takes a lock or allocates.
+/// per ``HTTPRoutes`` label (each route's, literals only, and `unmatched`). Nothing on the request path builds a string, takes a lock or allocates.
 ///
 /// - gRPC calls are counted when they end, by method and status code: OK, the status they
 ///   failed with, CANCELLED when the client reset the stream, UNAVAILABLE when the connection

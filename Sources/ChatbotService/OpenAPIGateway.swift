@@ -35,22 +35,35 @@ package import NIOHTTP1
 package struct OpenAPIGateway: Sendable {
     private let operations: ChatbotOperations
 
-    /// The path prefix to route here.
-    package static let pathPrefix = "/openapi/"
-
     package init(operations: ChatbotOperations) {
         self.operations = operations
     }
 
-    /// The operations this gateway knows, served or not yet: the path segments after
-    /// ``pathPrefix`` that requests are counted under (``ChatbotRPC/HTTPRoutes``).
-    package static let operationNames = Operation.allCases.map(\.rawValue) + notYet.map(String.init).sorted()
+    /// The API's routes: one per operation, `POST /openapi/{op}/{token}`, each counted under
+    /// `/openapi/{op}` (a missing TOKEN is an unknown one, 1001, as on the platform); the
+    /// operations not served yet (501, not 404); and any other operation name (404), counted
+    /// under `/openapi/`.
+    package var routes: [HTTPRoute] {
+        let operations = self.operations
+        let served = Operation.allCases.map { operation in
+            HTTPRoute([.POST], "/openapi/\(operation.rawValue)/{token?}") { request in
+                Self.respond(operation, operations, request)
+            }
+        }
+        let notYet = Self.notYet.map { name in
+            HTTPRoute([.POST], "/openapi/\(name)/{token?}") { _ in
+                .done(Self.error(.notImplemented, "/openapi/\(name) is not implemented yet"))
+            }
+        }
+        let unknown = HTTPRoute([], "/openapi/{op}/{token?}", label: "/openapi/") { request in
+            .done(Self.error(.notFound, "no such operation: \(request.path)"))
+        }
+        return served + notYet + [unknown]
+    }
 
-    /// The operations of the platform's API this gateway does not serve yet (501, not 404).
-    private static let notYet: Set<Substring> = [
-        "dictmsg", "sendmsg",
-        "kefustate",
-    ]
+    /// The operations of the platform's API this gateway does not serve yet, by their paths
+    /// after `/openapi/`.
+    private static let notYet = ["dictmsg", "sendmsg", "kefustate/get", "kefustate/change"]
 
     /// The operations served, by their path segment.
     private enum Operation: String, CaseIterable {
@@ -63,39 +76,23 @@ package struct OpenAPIGateway: Sendable {
         case publishProgress = "publish_progress"
     }
 
-    /// Answers one request whose path starts with ``pathPrefix``.
-    package func respond(to head: HTTPRequestHead, body: ByteBuffer) -> HTTPRouteOutcome {
-        let uri = head.uri
-        let question = uri.firstIndex(of: "?")
-        let path = uri[..<(question ?? uri.endIndex)].dropFirst(Self.pathPrefix.count)
-        let query = question.map { uri[uri.index(after: $0)...] } ?? ""
-        let parts = path.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
-        let name = parts.first ?? ""
-        guard let operation = Operation(rawValue: String(name)) else {
-            if Self.notYet.contains(name) {
-                return .done(Self.error(.notImplemented, "/openapi/\(name) is not implemented yet"))
-            }
-            return .done(Self.error(.notFound, "no such operation: \(uri[..<(question ?? uri.endIndex)])"))
-        }
-        guard parts.count <= 2 else {
-            return .done(Self.error(.notFound, "no such operation: \(uri[..<(question ?? uri.endIndex)])"))
-        }
-        guard head.method == .POST else {
-            return .done(Self.error(.methodNotAllowed, "use POST, not \(head.method.rawValue)", [("allow", "POST")]))
-        }
-        // A missing TOKEN is an unknown one (1001), as on the platform.
-        let token = parts.count == 2 ? String(parts[1]) : ""
+    /// Answers one request to `operation`.
+    private static func respond(
+        _ operation: Operation,
+        _ operations: ChatbotOperations,
+        _ request: HTTPRouteRequest
+    ) -> HTTPRouteOutcome {
+        let token = String(request["token"])
         let fields: OpenAPIFields
         do throws(OpenAPIFields.Malformed) {
             fields = try OpenAPIFields(
-                body: Array(buffer: body),
-                contentType: head.headers.first(name: "content-type"),
-                query: query
+                body: Array(buffer: request.body),
+                contentType: request.head.headers.first(name: "content-type"),
+                query: request.query
             )
         } catch {
             return .done(Self.error(.badRequest, error.message))
         }
-        let operations = self.operations
         if let bot = operations.directory.cached(token: token) {
             return Self.perform(operation, operations, bot, fields)
         }

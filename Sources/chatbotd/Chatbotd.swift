@@ -115,16 +115,14 @@ struct Chatbotd: AsyncParsableCommand {
             services: services + [ReflectionService(services: services)],
             httpRoutes: HTTPRoutes(
                 [
-                    "/healthz": { _, _ in
+                    HTTPRoute([.GET, .HEAD], "/healthz") { _ in
                         .done(
                             health.isServing
                                 ? HTTPRouteResponse(.ok, text: "ok\n")
                                 : HTTPRouteResponse(.serviceUnavailable, text: "shutting down\n")
                         )
                     }
-                ],
-                prefixes: [OpenAPIGateway.pathPrefix: { head, body in gateway.respond(to: head, body: body) }],
-                segments: [OpenAPIGateway.pathPrefix: OpenAPIGateway.operationNames],
+                ] + gateway.routes,
                 refusal: OpenAPIGateway.refusal
             ),
             metricsCollectors: [{ operations.collectMetrics(into: &$0) }],

@@ -48,7 +48,7 @@ import Testing
         let server = RPCServer(
             configuration: configuration,
             services: [ChatbotRPCService(operations: operations), HealthService()],
-            httpRoutes: HTTPRoutes([:]),
+            httpRoutes: HTTPRoutes([]),
             group: group,
             logger: Logger(label: "it")
         )
