@@ -1,7 +1,7 @@
 internal import ChatbotCrypto
 internal import ChatbotEngine
 package import ChatbotRPC
-package import NIOCore
+internal import NIOCore
 package import NIOHTTP1
 
 /// The platform's own HTTP API, `POST /openapi/{op}/{TOKEN}`, over HTTP/1.1 and plain HTTP/2 on
