@@ -4,9 +4,11 @@ import ChatbotService
 import ChatbotStore
 import Foundation
 import Logging
+import Metrics
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Prometheus
 import ServiceLifecycle
 import UnixSignals
 
@@ -125,10 +127,14 @@ struct Chatbotd: AsyncParsableCommand {
                 ] + gateway.routes,
                 refusal: OpenAPIGateway.refusal
             ),
-            metricsCollectors: [{ operations.collectMetrics(into: &$0) }],
+            metricsCollectors: [operations.makeMetricsCollector()],
             group: group,
             logger: logger
         )
+        // What libraries report through swift-metrics lands in the same registry as the server's own.
+        var factory = PrometheusMetricsFactory(registry: server.metrics.registry)
+        factory.defaultDurationHistogramBuckets = ServerMetrics.durationBuckets
+        MetricsSystem.bootstrap(factory)
         let serviceGroup = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [
