@@ -8,7 +8,9 @@ The knowledge base is a small one written for these tests (never benchmark data)
 """
 
 import re
+import socket
 import threading
+import time
 
 import grpc
 import jwt
@@ -250,3 +252,29 @@ def test_latency_and_in_flight_move_with_the_calls(stubs, server):
     # Two scrapes answered between before and after (during, and the one before counted once done).
     assert moved("chatbot_http_request_duration_seconds_count", route="/metrics") == 2
 
+
+def test_refused_connections_are_counted_one_each():
+    """With --max-connections 3, the scrape's kept-alive connection and two silent ones open, each
+    further connection is closed at once and counted: the counter moves by exactly that many, and
+    the open-connections gauge shows the three."""
+    with running_server(args=["--max-connections", "3"]) as server:
+        http = requests.Session()
+        before = parse(scrape(http, server))
+        silent = [socket.create_connection(("127.0.0.1", server.port), timeout=10) for _ in range(2)]
+        try:
+            time.sleep(0.3)
+            for _ in range(4):
+                with socket.create_connection(("127.0.0.1", server.port), timeout=10) as extra:
+                    extra.settimeout(5)
+                    try:
+                        assert extra.recv(1) == b""
+                    except ConnectionResetError:
+                        pass
+            # Still three open: the scrape's (HTTP/1.1 once it spoke) and two not yet told.
+            during = parse(scrape(http, server))
+        finally:
+            for sock in silent:
+                sock.close()
+        http.close()
+        assert value(during, "chatbot_connections_refused_total") - value(before, "chatbot_connections_refused_total") == 4
+        assert value(during, "chatbot_connections_open", protocol="http1") == 1
