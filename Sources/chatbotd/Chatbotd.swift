@@ -56,6 +56,11 @@ struct Chatbotd: AsyncParsableCommand {
     @Option(help: "Most request bytes buffered for the calls of one HTTP/2 connection.")
     var maxBufferedRequestBytes: Int = 16 << 20
 
+    @Option(
+        help: "Seconds between checks that give glibc's free heap memory (over 32 MiB) back to the system (0: never)."
+    )
+    var heapTrimInterval: Double = 30
+
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("unknown log level \(logLevel)")
@@ -135,6 +140,17 @@ struct Chatbotd: AsyncParsableCommand {
         var factory = PrometheusMetricsFactory(registry: server.metrics.registry)
         factory.defaultDurationHistogramBuckets = ServerMetrics.durationBuckets
         MetricsSystem.bootstrap(factory)
+        let heapTrimmer: [ServiceGroupConfiguration.ServiceConfiguration] =
+            heapTrimInterval == 0
+            ? []
+            : [
+                .init(
+                    service: HeapTrimmer(
+                        interval: .nanoseconds(try Self.duration(heapTrimInterval, "--heap-trim-interval").nanoseconds),
+                        logger: logger
+                    )
+                )
+            ]
         let serviceGroup = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [
@@ -147,7 +163,7 @@ struct Chatbotd: AsyncParsableCommand {
                             logger: logger
                         )
                     ),
-                ],
+                ] + heapTrimmer,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
