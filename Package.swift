@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // System libraries. Each is imported by exactly one wrapper module.
@@ -59,12 +61,14 @@ let package = Package(
         .target(
             name: "ChatbotRPC",
             dependencies: [
+                "CChatbotShims",
                 "ChatbotHTTP2",
                 "ChatbotProto",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .target(
@@ -75,6 +79,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -84,6 +89,8 @@ let package = Package(
                 "ChatbotService", "ChatbotRPC", "ChatbotStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -134,13 +141,16 @@ let package = Package(
         .testTarget(name: "ChatbotEngineTests", dependencies: ["ChatbotEngine"]),
         .testTarget(name: "ChatbotStoreTests", dependencies: ["ChatbotStore", "ChatbotEngine"]),
         .testTarget(name: "ChatbotHTTP2Tests", dependencies: ["ChatbotHTTP2"]),
+        // Counts each thread's heap allocations by interposing malloc (tests only; see its header).
+        .target(name: "CChatbotMallocCounter", path: "Tests/CChatbotMallocCounter"),
         .testTarget(
             name: "ChatbotRPCTests",
             dependencies: [
-                "ChatbotRPC", "ChatbotProto",
+                "ChatbotRPC", "ChatbotProto", "CChatbotMallocCounter",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .testTarget(
@@ -154,7 +164,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatbotServiceTests",
-            dependencies: ["ChatbotService", "ChatbotCrypto", "ChatbotEngine", "ChatbotRPC", "ChatbotStore"]
+            dependencies: [
+                "ChatbotService", "ChatbotCrypto", "ChatbotEngine", "ChatbotRPC", "ChatbotStore",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
         ),
     ]
 )

@@ -213,7 +213,11 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         if let call = calls[stream] {
             headerCall = call.headersDone ? nil : call
         } else {
-            let call = Call(stream: stream, head: GRPCRequestHead(unknownMethodSlot: metrics.unknownMethodSlot))
+            let call = Call(
+                stream: stream,
+                head: GRPCRequestHead(unknownMethodSlot: metrics.unknownMethodSlot),
+                started: .now()
+            )
             calls[stream] = call
             headerCall = call
             idleTimer?.cancel()
@@ -256,7 +260,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
             refuseHeaderList(call)
         case .unsupportedMediaType:
             markFinished(call)
-            metrics.countHTTP(route: httpRoutes.unmatchedLabel, status: 415)
+            metrics.countHTTP(route: httpRoutes.unmatchedLabel, status: 415, started: call.started)
             try? session.respond(on: stream, headers: Self.unsupportedMediaType, endStream: true)
         case .refuse(let error):
             fail(call, error)
@@ -317,7 +321,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         guard let call = calls.removeValue(forKey: stream) else { return }
         if !call.finished {
             markFinished(call)
-            if call.plain == nil { metrics.countCall(method: call.head.methodSlot, code: .cancelled) }
+            if call.plain == nil { count(call, endedWith: .cancelled) }
             abandon(call, RPCError(.cancelled, "the client cancelled the call"))
         }
         if calls.isEmpty {
@@ -339,7 +343,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
             maxMessageSize: configuration.maxReceiveMessageSize,
             maxQueuedMessageBytes: configuration.maxQueuedMessageBytesPerStream
         )
-        let deadline = call.head.timeout.map { NIODeadline.now() + $0 }
+        metrics.callStarted(method: call.head.methodSlot)
+        let deadline = call.head.timeout.map { call.started + $0 }
         if let timeout = call.head.timeout, let context, let loopBound {
             let stream = call.stream
             call.deadlineTimer = context.eventLoop.scheduleTask(in: timeout) {
@@ -412,7 +417,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     private func succeed(_ call: Call, sending message: ByteBuffer? = nil) {
         guard let session else { return }
         markFinished(call)
-        metrics.countCall(method: call.head.methodSlot, code: .ok)
+        count(call, endedWith: .ok)
         call.deadlineTimer?.cancel()
         let started = call.grpc?.responseStarted ?? false
         do {
@@ -435,7 +440,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     private func fail(_ call: Call, _ error: RPCError) {
         guard !call.finished, let session else { return }
         markFinished(call)
-        metrics.countCall(method: call.head.methodSlot, code: error.code)
+        count(call, endedWith: error.code)
         abandon(call, error)
         do {
             if call.grpc?.responseStarted == true {
@@ -457,11 +462,18 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     /// still sends on it is dropped.
     private func markFinished(_ call: Call) {
         call.finished = true
+        // Only a started call (its state made with its handler) was put in flight.
+        if call.grpc != nil { metrics.callEnded(method: call.head.methodSlot) }
         call.requestTimer?.cancel()
         call.requestTimer = nil
         call.grpc?.finish(budget: &budget)
         budget.give(call.plainHeld)
         call.plainHeld = 0
+    }
+
+    /// Counts a gRPC call that ended with `code`, under its method, timed from its first HEADERS.
+    private func count(_ call: Call, endedWith code: RPCError.Code) {
+        metrics.countCall(method: call.head.methodSlot, code: code, started: call.started)
     }
 
     /// Fails `call` unless its request (all of a unary or plain one; the message under way of a
@@ -519,7 +531,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     private func cancelAll() {
         for call in calls.values where !call.finished {
             markFinished(call)
-            if call.plain == nil { metrics.countCall(method: call.head.methodSlot, code: .unavailable) }
+            if call.plain == nil { count(call, endedWith: .unavailable) }
             abandon(call, RPCError(.unavailable, "the connection closed"))
         }
         calls.removeAll()
@@ -675,7 +687,11 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     private func respondPlain(_ call: Call, _ response: HTTPRouteResponse) {
         guard !call.finished, let session else { return }
         markFinished(call)
-        metrics.countHTTP(route: call.plain?.label ?? httpRoutes.unmatchedLabel, status: response.status.code)
+        metrics.countHTTP(
+            route: call.plain?.label ?? httpRoutes.unmatchedLabel,
+            status: response.status.code,
+            started: call.started
+        )
         let fields = [(":status", String(response.status.code))] + PlainHTTPExchange.fields(of: response)
         let empty = response.body.readableBytes == 0
         do {
@@ -791,6 +807,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
 /// the handler's task, the streaming handler's messages and waiting writers).
 private final class Call {
     let stream: Int32
+    /// When its first HEADERS frame came: its latency, and its deadline, run from here.
+    let started: NIODeadline
     var head: GRPCRequestHead
     var headersDone = false
     /// A gRPC call, once started.
@@ -808,8 +826,9 @@ private final class Call {
     var inbound: InboundMessages?
     var writeWaiters: [CheckedContinuation<Result<Void, RPCError>, Never>] = []
 
-    init(stream: Int32, head: GRPCRequestHead) {
+    init(stream: Int32, head: GRPCRequestHead, started: NIODeadline) {
         self.stream = stream
         self.head = head
+        self.started = started
     }
 }

@@ -44,6 +44,8 @@ final class HTTP1Handler: ChannelInboundHandler {
     private var state = State.idle
     /// The metrics slot the response being prepared is counted under.
     private var label: Int
+    /// When the head of the request being answered came; nil before one (a parse error).
+    private var started: NIODeadline?
     private var timer: Scheduled<Void>?
     /// The work of a route that answers later, cancelled if the connection closes first.
     private var work: Task<Void, Never>?
@@ -79,6 +81,7 @@ final class HTTP1Handler: ChannelInboundHandler {
             guard case .idle = state else { return }
             let exchange = PlainHTTPExchange(head: head, routes: routes, maxBodySize: configuration.maxBodySize)
             label = exchange.label
+            started = .now()
             switch exchange.start(shuttingDown: false) {
             case .refuse(let response):
                 refuse(context, response)
@@ -180,7 +183,10 @@ final class HTTP1Handler: ChannelInboundHandler {
     }
 
     private func respond(_ context: ChannelHandlerContext, _ response: HTTPRouteResponse, keepAlive: Bool) {
-        metrics.countHTTP(route: label, status: response.status.code)
+        metrics.countHTTP(route: label, status: response.status.code, started: started)
+        // A parse error before the next head is counted as unmatched, and not timed.
+        label = routes.unmatchedLabel
+        started = nil
         let keepAlive = keepAlive && !shuttingDown
         var headers = HTTPHeaders(PlainHTTPExchange.fields(of: response).map { ($0.name, $0.value) })
         if !keepAlive { headers.add(name: "connection", value: "close") }

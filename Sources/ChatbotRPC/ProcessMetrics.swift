@@ -1,15 +1,68 @@
+internal import CChatbotShims.Malloc
 internal import Glibc
+internal import Prometheus
+internal import Synchronization
 
 /// The process's CPU time and resident memory, read from `/proc/self/stat` at each scrape, under
 /// the names Prometheus client libraries use (`process_cpu_seconds_total`,
-/// `process_resident_memory_bytes`). Nothing is written where `/proc` cannot be read.
-enum ProcessMetrics {
-    static func render(into text: inout PrometheusText) {
-        guard let stat = readStat() else { return }
-        text.family("process_cpu_seconds_total", .counter, help: "Total user and system CPU time spent in seconds.")
-        text.sample("process_cpu_seconds_total", [], stat.cpuSeconds)
-        text.family("process_resident_memory_bytes", .gauge, help: "Resident memory size in bytes.")
-        text.sample("process_resident_memory_bytes", [], stat.residentBytes)
+/// `process_resident_memory_bytes`), and glibc's heap figures from `mallinfo2()`.
+///
+/// The heap figures tell allocator retention from a leak: `chatbot_process_heap_in_use_bytes`
+/// (`uordblks + hblkhd`, what the program holds, mmapped chunks included) falls back when memory
+/// is freed, while `chatbot_process_heap_free_bytes` (`fordblks`, free chunks glibc keeps in its
+/// arenas) and the resident size may stay high.
+///
+/// The `/proc` families appear once `/proc/self/stat` has been read; where it cannot be, they do
+/// not.
+final class ProcessMetrics: Sendable {
+    private struct ProcHandles {
+        let cpuSeconds: Counter
+        let residentBytes: Gauge
+        /// The CPU time the counter holds: it only goes up, by what `/proc` added since.
+        var counted = 0.0
+    }
+
+    private let registry: PrometheusCollectorRegistry
+    private let proc = Mutex<ProcHandles?>(nil)
+    private let heapInUse: Gauge
+    private let heapFree: Gauge
+
+    init(registry: PrometheusCollectorRegistry) {
+        self.registry = registry
+        heapInUse = registry.makeGauge(descriptor: MetricFamily.heapInUse.descriptor)
+        heapFree = registry.makeGauge(descriptor: MetricFamily.heapFree.descriptor)
+    }
+
+    /// Reads the figures into the handles; call it before rendering.
+    func update() {
+        if let stat = Self.readStat() {
+            proc.withLock { handles in
+                if handles == nil {
+                    handles = ProcHandles(
+                        cpuSeconds: registry.makeCounter(descriptor: MetricFamily.processCPUSeconds.descriptor),
+                        residentBytes: registry.makeGauge(descriptor: MetricFamily.processResidentBytes.descriptor)
+                    )
+                }
+                guard var current = handles else { return }
+                if stat.cpuSeconds > current.counted {
+                    current.cpuSeconds.increment(by: stat.cpuSeconds - current.counted)
+                    current.counted = stat.cpuSeconds
+                }
+                current.residentBytes.set(to: Double(stat.residentBytes))
+                handles = current
+            }
+        }
+        let heap = Self.heap()
+        heapInUse.set(to: Double(heap.inUse))
+        heapFree.set(to: Double(heap.free))
+    }
+
+    /// glibc's heap in use (`uordblks + hblkhd`) and free in its arenas (`fordblks`), in bytes.
+    ///
+    /// `mallinfo2()` visits every arena under its lock: cheap, but not for the request path.
+    static func heap() -> (inUse: Int, free: Int) {
+        let info = mallinfo2()
+        return (Int(info.uordblks + info.hblkhd), Int(info.fordblks))
     }
 
     /// The fields of `/proc/self/stat` after the command name (which may hold spaces and

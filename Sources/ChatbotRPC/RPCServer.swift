@@ -46,8 +46,8 @@ package final class RPCServer: Sendable {
         /// The most open connections; one more is accepted and closed at once, and counted.
         /// Default: the descriptor limit less a reserve for the database and the process.
         package var maxConnections = RPCServer.defaultMaxConnections()
-        /// Where the server answers with its ``ServerMetrics`` in the Prometheus text format
-        /// (`GET`, over HTTP/1.1 and HTTP/2); nil for nowhere.
+        /// Where the server answers with its ``ServerMetrics`` in the Prometheus text format, version
+        /// 0.0.4 (`GET`, over HTTP/1.1 and HTTP/2); nil for nowhere.
         package var metricsPath: String? = "/metrics"
 
         package init() {}
@@ -77,12 +77,13 @@ package final class RPCServer: Sendable {
     }
 
     /// - Parameters:
-    ///   - metricsCollectors: Add their own families to each scrape of ``Configuration/metricsPath``.
+    ///   - metricsCollectors: Update their own metrics in ``ServerMetrics/registry`` at each scrape
+    ///     of ``Configuration/metricsPath``, before it is rendered.
     package init(
         configuration: Configuration,
         services: [any RPCService],
         httpRoutes: HTTPRoutes,
-        metricsCollectors: [@Sendable (inout PrometheusText) -> Void] = [],
+        metricsCollectors: [ServerMetrics.Collector] = [],
         group: any EventLoopGroup,
         logger: Logger
     ) {
@@ -101,11 +102,12 @@ package final class RPCServer: Sendable {
         let box = MetricsBox()
         let routes = httpRoutes.adding(
             HTTPRoute([.GET], path) { _ in
+                // A task, not the event loop: the scrape reads /proc and walks glibc's arenas.
                 .later {
                     HTTPRouteResponse(
                         .ok,
-                        headers: [("content-type", PrometheusText.contentType)],
-                        text: box.metrics.withLock { $0 }?.render() ?? ""
+                        headers: [("content-type", ServerMetrics.contentType)],
+                        bytes: box.metrics.withLock { $0 }?.scrape() ?? []
                     )
                 }
             }

@@ -1,21 +1,18 @@
 package import ChatbotRPC
 
 extension ChatbotOperations {
-    /// Adds `chatbot_knowledge_base_entries{bot="<appid>",env="debug|online"}`: how many entries
-    /// each bot's draft and published knowledge bases hold in memory. A bot is labelled by its
-    /// AppID (never its TOKEN); one the ``BotDirectory`` has not loaded yet is left out until the
+    /// A collector for ``RPCServer``'s metrics that sets
+    /// `chatbot_knowledge_base_entries{bot="<appid>",env="debug|online"}` at each scrape (see
+    /// ``KnowledgeBaseGauges``). A bot the ``BotDirectory`` has not loaded yet is left out until the
     /// next reload (within a second).
-    package func collectMetrics(into text: inout PrometheusText) {
-        let appIDs = directory.appIDs()
-        text.family(
-            "chatbot_knowledge_base_entries",
-            .gauge,
-            help: "Entries in each bot's knowledge base in memory, by bot AppID and env."
-        )
-        for counts in knowledgeBases.entryCounts() {
-            guard let appID = appIDs[counts.botID] else { continue }
-            text.sample("chatbot_knowledge_base_entries", [("bot", appID), ("env", "debug")], counts.draft)
-            text.sample("chatbot_knowledge_base_entries", [("bot", appID), ("env", "online")], counts.online)
+    package func makeMetricsCollector() -> ServerMetrics.Collector {
+        let gauges = KnowledgeBaseGauges()
+        return { registry in
+            let appIDs = directory.appIDs()
+            let counts = knowledgeBases.entryCounts().compactMap { counts in
+                appIDs[counts.botID].map { (appID: $0, draft: counts.draft, online: counts.online) }
+            }
+            gauges.update(registry, counts: counts)
         }
     }
 }

@@ -4,9 +4,11 @@ import ChatbotService
 import ChatbotStore
 import Foundation
 import Logging
+import Metrics
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Prometheus
 import ServiceLifecycle
 import UnixSignals
 
@@ -53,6 +55,11 @@ struct Chatbotd: AsyncParsableCommand {
 
     @Option(help: "Most request bytes buffered for the calls of one HTTP/2 connection.")
     var maxBufferedRequestBytes: Int = 16 << 20
+
+    @Option(
+        help: "Seconds between checks that give glibc's free heap memory (over 32 MiB) back to the system (0: never)."
+    )
+    var heapTrimInterval: Double = 30
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
@@ -125,10 +132,25 @@ struct Chatbotd: AsyncParsableCommand {
                 ] + gateway.routes,
                 refusal: OpenAPIGateway.refusal
             ),
-            metricsCollectors: [{ operations.collectMetrics(into: &$0) }],
+            metricsCollectors: [operations.makeMetricsCollector()],
             group: group,
             logger: logger
         )
+        // What libraries report through swift-metrics lands in the same registry as the server's own.
+        var factory = PrometheusMetricsFactory(registry: server.metrics.registry)
+        factory.defaultDurationHistogramBuckets = ServerMetrics.durationBuckets
+        MetricsSystem.bootstrap(factory)
+        let heapTrimmer: [ServiceGroupConfiguration.ServiceConfiguration] =
+            heapTrimInterval == 0
+            ? []
+            : [
+                .init(
+                    service: HeapTrimmer(
+                        interval: .nanoseconds(try Self.duration(heapTrimInterval, "--heap-trim-interval").nanoseconds),
+                        logger: logger
+                    )
+                )
+            ]
         let serviceGroup = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [
@@ -141,7 +163,7 @@ struct Chatbotd: AsyncParsableCommand {
                             logger: logger
                         )
                     ),
-                ],
+                ] + heapTrimmer,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

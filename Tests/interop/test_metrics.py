@@ -1,11 +1,16 @@
 """GET /metrics against a real chatbotd: the Prometheus text format (0.0.4) over HTTP/1.1 and plain
 HTTP/2, counters that move by exactly the calls made (gRPC by method and status, streaming messages,
-plain HTTP by route and status), the gauges, and no TOKEN anywhere in the output.
+plain HTTP by route and status), the gauges, the latency histograms (their shape, and a count per
+call), calls in flight, refused connections, the process's and the heap's figures, and no TOKEN
+anywhere in the output.
 
 The knowledge base is a small one written for these tests (never benchmark data).
 """
 
 import re
+import socket
+import threading
+import time
 
 import grpc
 import jwt
@@ -25,6 +30,8 @@ KB = [
 
 QUERY = "/chatbot.v1.Chatbot/Query"
 QUERY_STREAM = "/chatbot.v1.Chatbot/QueryStream"
+BUCKETS = ["0.000025", "0.00005", "0.0001", "0.00025", "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025",
+           "0.05", "0.1", "0.25", "0.5", "1.0", "2.5", "+Inf"]
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
 LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
 
@@ -41,21 +48,28 @@ def signature(bot):
 
 def parse(text):
     """{(name, ((label, value), …)): value} of every sample, after checking each family's HELP and
-    TYPE lines come before its samples."""
+    TYPE lines come before its samples (a histogram's as `_bucket`, `_sum` and `_count`), once."""
     samples, typed = {}, {}
     for line in text.splitlines():
         if line.startswith("# HELP "):
             continue
         if line.startswith("# TYPE "):
             _, _, name, kind = line.split(" ")
-            assert kind in ("counter", "gauge"), line
+            assert kind in ("counter", "gauge", "histogram"), line
+            assert name not in typed, f"{name} typed twice"
             typed[name] = kind
             continue
         match = SAMPLE.match(line)
         assert match, f"not a sample line: {line!r}"
         name, labels, value = match.groups()
-        assert name in typed, f"{name} has no # TYPE line before it"
-        samples[(name, tuple(sorted(LABEL.findall(labels or ""))))] = float(value)
+        family = name
+        for suffix in ("_bucket", "_sum", "_count"):
+            if name.endswith(suffix) and typed.get(name[:-len(suffix)]) == "histogram":
+                family = name[:-len(suffix)]
+        assert family in typed, f"{name} has no # TYPE line before it"
+        key = (name, tuple(sorted(LABEL.findall(labels or ""))))
+        assert key not in samples, f"{line!r} listed twice"
+        samples[key] = float(value)
     return samples
 
 
@@ -153,10 +167,16 @@ def test_gauges_and_the_format(server):
         ("chatbot_grpc_requests_total", "counter"),
         ("chatbot_grpc_stream_messages_total", "counter"),
         ("chatbot_http_requests_total", "counter"),
+        ("chatbot_grpc_request_duration_seconds", "histogram"),
+        ("chatbot_grpc_calls_in_flight", "gauge"),
+        ("chatbot_http_request_duration_seconds", "histogram"),
         ("chatbot_connections_open", "gauge"),
+        ("chatbot_connections_refused_total", "counter"),
         ("chatbot_knowledge_base_entries", "gauge"),
         ("process_cpu_seconds_total", "counter"),
         ("process_resident_memory_bytes", "gauge"),
+        ("chatbot_process_heap_in_use_bytes", "gauge"),
+        ("chatbot_process_heap_free_bytes", "gauge"),
     ]:
         assert f"# TYPE {family} {kind}\n" in text
         assert f"# HELP {family} " in text
@@ -168,3 +188,93 @@ def test_gauges_and_the_format(server):
     assert value(samples, "chatbot_knowledge_base_entries", bot=server.picky["appid"], env="online") == 0
     assert value(samples, "process_cpu_seconds_total") > 0
     assert value(samples, "process_resident_memory_bytes") > 1 << 20
+    assert value(samples, "chatbot_process_heap_in_use_bytes") > 1 << 20
+    assert ("chatbot_process_heap_free_bytes", ()) in samples
+    assert ("chatbot_connections_refused_total", ()) in samples
+
+    # A histogram and an in-flight gauge for every method (and "unknown") and every route, from
+    # the start: buckets 25 µs to 2.5 s, cumulative, +Inf equal to the count.
+    methods = {dict(labels)["method"] for (name, labels) in samples if name == "chatbot_grpc_calls_in_flight"}
+    assert {QUERY, QUERY_STREAM, "/grpc.health.v1.Health/Check", "unknown"} <= methods
+    routes = {dict(labels)["route"] for (name, labels) in samples if name == "chatbot_http_request_duration_seconds_count"}
+    assert {"/healthz", "/metrics", "/openapi/", "/openapi/aibot", "unmatched"} <= routes
+    for family, label, names in [("chatbot_grpc_request_duration_seconds", "method", methods),
+                                 ("chatbot_http_request_duration_seconds", "route", routes)]:
+        for name in names:
+            buckets = {dict(labels)["le"]: v for (sample, labels), v in samples.items()
+                       if sample == family + "_bucket" and dict(labels)[label] == name}
+            assert sorted(buckets, key=lambda le: float(le)) == BUCKETS, (family, name)
+            counts = [buckets[le] for le in BUCKETS]
+            assert counts == sorted(counts), (family, name, counts)
+            assert buckets["+Inf"] == value(samples, family + "_count", **{label: name}), (family, name)
+            assert (family + "_sum", ((label, name),)) in samples
+    # Nothing is in flight while this scrape (plain HTTP, not gRPC) is answered.
+    assert all(value(samples, "chatbot_grpc_calls_in_flight", method=m) == 0 for m in methods)
+
+
+def test_latency_and_in_flight_move_with_the_calls(stubs, server):
+    pb, pb_grpc = stubs
+    bot = server.bot
+    http = requests.Session()
+    before = parse(scrape(http, server))
+    with grpc.insecure_channel(server.address) as channel:
+        stub = pb_grpc.ChatbotStub(channel)
+        for text in ["怎么申请退款", "多久能发货", "今天天气怎么样"]:
+            stub.Query(pb.QueryRequest(token=bot["token"], signature=signature(bot), query=text), timeout=10)
+        # A stream held open: in flight while a scrape is answered.
+        done = threading.Event()
+
+        def requests_until_done():
+            yield pb.QueryRequest(token=bot["token"], signature=signature(bot), query="如何退款", request_id="1")
+            done.wait(10)
+
+        responses = stub.QueryStream(requests_until_done(), timeout=20)
+        next(responses)
+        during = parse(scrape(http, server))
+        done.set()
+        assert len(list(responses)) == 0
+    body = {"signature": signature(bot), "query": "怎么申请退款"}
+    assert http.post(f"{server.url}/openapi/aibot/{bot['token']}", json=body, timeout=10).status_code == 200
+    after = parse(scrape(http, server))
+    http.close()
+
+    def moved(name, **labels):
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    assert value(during, "chatbot_grpc_calls_in_flight", method=QUERY_STREAM) == 1
+    assert value(after, "chatbot_grpc_calls_in_flight", method=QUERY_STREAM) == 0
+    assert value(after, "chatbot_grpc_calls_in_flight", method=QUERY) == 0
+    assert moved("chatbot_grpc_request_duration_seconds_count", method=QUERY) == 3
+    assert moved("chatbot_grpc_request_duration_seconds_bucket", method=QUERY, le="+Inf") == 3
+    assert moved("chatbot_grpc_request_duration_seconds_sum", method=QUERY) > 0
+    assert moved("chatbot_grpc_request_duration_seconds_count", method=QUERY_STREAM) == 1
+    assert moved("chatbot_http_request_duration_seconds_count", route="/openapi/aibot") == 1
+    # Two scrapes answered between before and after (during, and the one before counted once done).
+    assert moved("chatbot_http_request_duration_seconds_count", route="/metrics") == 2
+
+
+def test_refused_connections_are_counted_one_each():
+    """With --max-connections 3, the scrape's kept-alive connection and two silent ones open, each
+    further connection is closed at once and counted: the counter moves by exactly that many, and
+    the open-connections gauge shows the three."""
+    with running_server(args=["--max-connections", "3"]) as server:
+        http = requests.Session()
+        before = parse(scrape(http, server))
+        silent = [socket.create_connection(("127.0.0.1", server.port), timeout=10) for _ in range(2)]
+        try:
+            time.sleep(0.3)
+            for _ in range(4):
+                with socket.create_connection(("127.0.0.1", server.port), timeout=10) as extra:
+                    extra.settimeout(5)
+                    try:
+                        assert extra.recv(1) == b""
+                    except ConnectionResetError:
+                        pass
+            # Still three open: the scrape's (HTTP/1.1 once it spoke) and two not yet told.
+            during = parse(scrape(http, server))
+        finally:
+            for sock in silent:
+                sock.close()
+        http.close()
+        assert value(during, "chatbot_connections_refused_total") - value(before, "chatbot_connections_refused_total") == 4
+        assert value(during, "chatbot_connections_open", protocol="http1") == 1
