@@ -146,8 +146,9 @@ let package = Package(
         .testTarget(
             name: "ChatbotRPCTests",
             dependencies: [
-                "ChatbotRPC", "ChatbotProto", "CChatbotMallocCounter",
+                "ChatbotRPC", "ChatbotHTTP2", "ChatbotProto", "CChatbotMallocCounter",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
