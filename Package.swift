@@ -154,7 +154,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatbotServiceTests",
-            dependencies: ["ChatbotService", "ChatbotCrypto", "ChatbotEngine", "ChatbotRPC", "ChatbotStore"]
+            dependencies: [
+                "ChatbotService", "ChatbotCrypto", "ChatbotEngine", "ChatbotRPC", "ChatbotStore",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
     ]
 )

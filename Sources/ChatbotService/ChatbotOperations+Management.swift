@@ -38,8 +38,9 @@ extension ChatbotOperations {
     /// The fields of a `setautoreply` payload, checked.
     ///
     /// - Throws: 1007 when `managerid`, `skillname`, `title` or `content` is missing or empty, when
-    ///   a similar question is empty, or when `content` is a malformed rich answer
-    ///   (``RichAnswer``); the errmsg names the field.
+    ///   a similar question is empty, when there are more than
+    ///   ``ChatbotEngine/FAQEntry/maxSimilarQuestions`` `question` elements, or when `content` is a
+    ///   malformed rich answer (``RichAnswer``); the errmsg names the field or the limit.
     package static func autoReply(from payload: XMLPayload) throws(PlatformFailure) -> AutoReply {
         let managerID = try required("managerid", in: payload)
         let skill = try required("skillname", in: payload)
@@ -52,13 +53,38 @@ extension ChatbotOperations {
         } catch {
             throw PlatformFailure(.managementFieldEmpty, error.message)
         }
-        var questions: [String] = []
-        for (i, question) in payload.values(of: "question").enumerated() {
-            let trimmed = question.trimmingWhitespace
-            guard !trimmed.isEmpty else { throw PlatformFailure(.managementFieldEmpty, "question[\(i)] is empty") }
-            if trimmed != title && !questions.contains(trimmed) { questions.append(trimmed) }
-        }
+        let questions = try similarQuestions(payload.values(of: "question"), title: title)
         return AutoReply(managerID: managerID, skill: skill, title: title, content: content, questions: questions)
+    }
+
+    /// The similar questions of an entry as sent: trimmed, without repeats or the title, in
+    /// their order.
+    ///
+    /// - Parameter path: Where they are, for the errmsg (`skill[2].`).
+    /// - Throws: 1007 when there are more than ``ChatbotEngine/FAQEntry/maxSimilarQuestions``
+    ///   (counted as sent, repeats included, before any other work), or one is empty.
+    static func similarQuestions(
+        _ sent: [String],
+        title: String,
+        path: String = ""
+    ) throws(PlatformFailure) -> [String] {
+        guard sent.count <= FAQEntry.maxSimilarQuestions else {
+            let place = path.isEmpty ? "" : "\(path.dropLast()): "
+            throw PlatformFailure(
+                .managementFieldEmpty,
+                "\(place)too many questions: \(sent.count), the limit is \(FAQEntry.maxSimilarQuestions)"
+            )
+        }
+        var questions: [String] = []
+        var seen: Set<String> = [title]
+        for (i, question) in sent.enumerated() {
+            let trimmed = question.trimmingWhitespace
+            guard !trimmed.isEmpty else {
+                throw PlatformFailure(.managementFieldEmpty, "\(path)question[\(i)] is empty")
+            }
+            if seen.insert(trimmed).inserted { questions.append(trimmed) }
+        }
+        return questions
     }
 
     /// `setautoreply`: upserts one entry of the draft, keyed by skill and title
@@ -135,14 +161,7 @@ extension ChatbotOperations {
                     throw PlatformFailure(.managementFieldEmpty, error.message)
                 }
             }
-            var questions: [String] = []
-            for (j, question) in skill.values(of: "question").enumerated() {
-                let trimmed = question.trimmingWhitespace
-                guard !trimmed.isEmpty else {
-                    throw PlatformFailure(.managementFieldEmpty, "\(path)question[\(j)] is empty")
-                }
-                if trimmed != title && !questions.contains(trimmed) { questions.append(trimmed) }
-            }
+            let questions = try Self.similarQuestions(skill.values(of: "question"), title: title, path: path)
             let key = FAQEntry.autoReplyKey(skill: name, question: title)
             if let first = seen[key] {
                 throw PlatformFailure(

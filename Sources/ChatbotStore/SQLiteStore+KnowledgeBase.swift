@@ -233,7 +233,8 @@ extension SQLiteStore {
     }
 
     /// Checks an entry before it is written: a key, a question, at least one answer, no empty
-    /// answer or similar question, a threshold between 0 and 1 when there is one.
+    /// answer or similar question, at most ``ChatbotEngine/FAQEntry/maxSimilarQuestions`` similar
+    /// questions, a threshold between 0 and 1 when there is one.
     ///
     /// - Throws: ``StoreError`` with ``StoreError/Code-swift.struct/invalidEntry``, whose message
     ///   names the entry's key.
@@ -246,6 +247,11 @@ extension SQLiteStore {
         guard !entry.answers.isEmpty else { throw invalid("there is no answer") }
         guard !entry.answers.contains(where: \.isEmpty) else { throw invalid("an answer is empty") }
         guard !entry.similar.contains(where: \.isEmpty) else { throw invalid("a similar question is empty") }
+        guard entry.similar.count <= FAQEntry.maxSimilarQuestions else {
+            throw invalid(
+                "too many similar questions: \(entry.similar.count), the limit is \(FAQEntry.maxSimilarQuestions)"
+            )
+        }
         if let threshold = entry.threshold, !(0...1).contains(threshold) {
             throw invalid("the threshold must be between 0 and 1, got \(threshold)")
         }

@@ -143,6 +143,10 @@ import Testing
             #"entry "k": a similar question is empty"#
         ),
         (
+            FAQEntry(key: "k", skill: "s", question: "q", similar: (0...200).map { "q\($0)" }, answers: ["a"]),
+            #"entry "k": too many similar questions: 201, the limit is 200"#
+        ),
+        (
             FAQEntry(key: "k", skill: "s", question: "q", answers: ["a"], threshold: 1.5),
             #"entry "k": the threshold must be between 0 and 1, got 1.5"#
         ),
@@ -172,6 +176,13 @@ import Testing
         #expect(error?.code == .invalidEntry)
         #expect(try store.entries(botID: bot.id, env: .debug) == kept)
         #expect(try Self.revision(store, bot) == revision)
+    }
+
+    @Test func acceptsAnEntryWithTheMostSimilarQuestions() throws {
+        let (store, bot) = try Self.storeWithBot()
+        let similar = (1...FAQEntry.maxSimilarQuestions).map { "q\($0)" }
+        let entry = FAQEntry(key: "k", skill: "s", question: "q", similar: similar, answers: ["a"])
+        #expect(try store.upsertEntry(botID: bot.id, entry).entry.similar.count == 200)
     }
 
     @Test func refusesAKeyRepeatedInOneCall() throws {
