@@ -92,6 +92,9 @@ extension ChatbotOperations {
     /// returning (that one entry, or a refresh when another write came in between:
     /// ``KnowledgeBases/applyDraftUpsert(_:revision:)``), so that the next `env=debug` query finds it.
     ///
+    /// Writes of one bot take turns (``KnowledgeBases/withWriteSlot(botID:_:)``); other bots' writes
+    /// do not wait for them.
+    ///
     /// - Returns: The entry's id (`ans_node_id`).
     /// - Throws: 1013 for the envelope, 1007 for the fields (see ``autoReply(from:)``), 1015 when
     ///   the managerid is not one of the bot's managers, -1 when the store fails.
@@ -107,11 +110,13 @@ extension ChatbotOperations {
         let botID = bot.bot.id
         let knowledgeBases = self.knowledgeBases
         let managerID = reply.managerID
-        let id = try await withStore { store throws(StoreError) -> Int64? in
-            guard try store.isManager(botID: botID, managerID: managerID) else { return nil }
-            let stored = try store.upsertEntry(botID: botID, entry)
-            try knowledgeBases.applyDraftUpsert(stored.entry, revision: stored.revision)
-            return stored.entry.id
+        let id = try await knowledgeBases.withWriteSlot(botID: botID) { () async throws(PlatformFailure) in
+            try await withStore { store throws(StoreError) -> Int64? in
+                guard try store.isManager(botID: botID, managerID: managerID) else { return nil }
+                let stored = try store.upsertEntry(botID: botID, entry)
+                try knowledgeBases.applyDraftUpsert(stored.entry, revision: stored.revision)
+                return stored.entry.id
+            }
         }
         guard let id else { throw Self.unknownManager(managerID) }
         return id
@@ -175,11 +180,13 @@ extension ChatbotOperations {
         let botID = bot.bot.id
         let knowledgeBases = self.knowledgeBases
         let entriesToWrite = entries
-        let imported = try await withStore { store throws(StoreError) -> Int? in
-            guard try store.isManager(botID: botID, managerID: managerID) else { return nil }
-            let stored = try store.importEntries(botID: botID, entriesToWrite, replace: replace)
-            try knowledgeBases.refresh()
-            return stored.count
+        let imported = try await knowledgeBases.withWriteSlot(botID: botID) { () async throws(PlatformFailure) in
+            try await withStore { store throws(StoreError) -> Int? in
+                guard try store.isManager(botID: botID, managerID: managerID) else { return nil }
+                let stored = try store.importEntries(botID: botID, entriesToWrite, replace: replace)
+                try knowledgeBases.refresh(botID: botID)
+                return stored.count
+            }
         }
         guard let imported else { throw Self.unknownManager(managerID) }
         return imported
@@ -201,11 +208,13 @@ extension ChatbotOperations {
     package func publish(bot: BotEntry, managerID: String?) async throws(PlatformFailure) -> String {
         let botID = bot.bot.id
         let knowledgeBases = self.knowledgeBases
-        let version = try await withStore { store throws(StoreError) -> Int64? in
-            if let managerID, try !store.isManager(botID: botID, managerID: managerID) { return nil }
-            let version = try store.publish(botID: botID)
-            try knowledgeBases.refresh()
-            return version
+        let version = try await knowledgeBases.withWriteSlot(botID: botID) { () async throws(PlatformFailure) in
+            try await withStore { store throws(StoreError) -> Int64? in
+                if let managerID, try !store.isManager(botID: botID, managerID: managerID) { return nil }
+                let version = try store.publish(botID: botID)
+                try knowledgeBases.refresh(botID: botID)
+                return version
+            }
         }
         guard let version else { throw Self.unknownManager(managerID ?? "") }
         return publishTasks.record(botID: botID, version: version).id
