@@ -3,6 +3,7 @@ internal import ChatbotEngine
 internal import ChatbotStore
 internal import Logging
 internal import NIOPosix
+internal import Synchronization
 
 /// What `setautoreply` writes: one FAQ entry of the draft.
 package struct AutoReply: Sendable, Hashable {
@@ -93,11 +94,13 @@ extension ChatbotOperations {
     /// ``KnowledgeBases/applyDraftUpsert(_:revision:)``), so that the next `env=debug` query finds it.
     ///
     /// Writes of one bot take turns (``KnowledgeBases/withWriteSlot(botID:_:)``); other bots' writes
-    /// do not wait for them.
+    /// do not wait for them. A caller that goes away (its task cancelled) before the write commits
+    /// gets nothing written.
     ///
     /// - Returns: The entry's id (`ans_node_id`).
     /// - Throws: 1013 for the envelope, 1007 for the fields (see ``autoReply(from:)``), 1015 when
-    ///   the managerid is not one of the bot's managers, -1 when the store fails.
+    ///   the managerid is not one of the bot's managers, -1 when the store fails or the call was
+    ///   cancelled.
     package func setAutoReply(bot: BotEntry, encrypt: String) async throws(PlatformFailure) -> Int64 {
         let reply = try Self.autoReply(from: openEnvelope(bot: bot, encrypt: encrypt))
         let entry = FAQEntry(
@@ -111,9 +114,9 @@ extension ChatbotOperations {
         let knowledgeBases = self.knowledgeBases
         let managerID = reply.managerID
         let id = try await knowledgeBases.withWriteSlot(botID: botID) { () async throws(PlatformFailure) in
-            try await withStore { store throws(StoreError) -> Int64? in
+            try await withStore { store, isCancelled throws(StoreError) -> Int64? in
                 guard try store.isManager(botID: botID, managerID: managerID) else { return nil }
-                let stored = try store.upsertEntry(botID: botID, entry)
+                let stored = try store.upsertEntry(botID: botID, entry, isCancelled: isCancelled)
                 try knowledgeBases.applyDraftUpsert(stored.entry, revision: stored.revision)
                 return stored.entry.id
             }
@@ -181,9 +184,14 @@ extension ChatbotOperations {
         let knowledgeBases = self.knowledgeBases
         let entriesToWrite = entries
         let imported = try await knowledgeBases.withWriteSlot(botID: botID) { () async throws(PlatformFailure) in
-            try await withStore { store throws(StoreError) -> Int? in
+            try await withStore { store, isCancelled throws(StoreError) -> Int? in
                 guard try store.isManager(botID: botID, managerID: managerID) else { return nil }
-                let stored = try store.importEntries(botID: botID, entriesToWrite, replace: replace)
+                let stored = try store.importEntries(
+                    botID: botID,
+                    entriesToWrite,
+                    replace: replace,
+                    isCancelled: isCancelled
+                )
                 try knowledgeBases.refresh(botID: botID)
                 return stored.count
             }
@@ -209,9 +217,9 @@ extension ChatbotOperations {
         let botID = bot.bot.id
         let knowledgeBases = self.knowledgeBases
         let version = try await knowledgeBases.withWriteSlot(botID: botID) { () async throws(PlatformFailure) in
-            try await withStore { store throws(StoreError) -> Int64? in
+            try await withStore { store, isCancelled throws(StoreError) -> Int64? in
                 if let managerID, try !store.isManager(botID: botID, managerID: managerID) { return nil }
-                let version = try store.publish(botID: botID)
+                let version = try store.publish(botID: botID, isCancelled: isCancelled)
                 try knowledgeBases.refresh(botID: botID)
                 return version
             }
@@ -227,7 +235,7 @@ extension ChatbotOperations {
         let payload = try openEnvelope(bot: bot, encrypt: encrypt)
         let managerID = try Self.required("managerid", in: payload)
         let botID = bot.bot.id
-        let known = try await withStore { store throws(StoreError) in
+        let known = try await withStore { store, _ throws(StoreError) in
             try store.isManager(botID: botID, managerID: managerID)
         }
         guard known else { throw Self.unknownManager(managerID) }
@@ -257,13 +265,30 @@ extension ChatbotOperations {
     /// Runs `body` on the thread pool (the store blocks) and maps its failures: an invalid entry
     /// is the client's (1007, with the store's message), an unknown bot 1001, anything else ours
     /// (-1, the cause logged and not sent).
+    ///
+    /// `body` gets the store and whether the calling task has been cancelled (its client has gone
+    /// away, e.g. an HTTP/2 stream reset or a closed connection), for writes to check right before
+    /// they commit (``ChatbotStore/SQLiteStore/upsertEntry(botID:_:isCancelled:)``): a write
+    /// nobody waits for any more is rolled back, one that has committed is kept and applied. A
+    /// task cancelled before `body` starts does not run it.
     func withStore<T: Sendable>(
-        _ body: @escaping @Sendable (SQLiteStore) throws(StoreError) -> T
+        _ body: @escaping @Sendable (SQLiteStore, _ isCancelled: () -> Bool) throws(StoreError) -> T
     ) async throws(PlatformFailure) -> T {
         let store = self.store
+        let cancelled = CancellationFlag()
         let result: Result<T, StoreError>
         do {
-            result = try await threadPool.runIfActive { Result { () throws(StoreError) in try body(store) } }
+            result = try await withTaskCancellationHandler {
+                try await threadPool.runIfActive {
+                    Result { () throws(StoreError) in try body(store) { cancelled.isSet } }
+                }
+            } onCancel: {
+                cancelled.set()
+            }
+        } catch is CancellationError where Task.isCancelled {
+            // runIfActive dropped the work before it started. (A pool that is not running throws
+            // CancellationError too, for a task nobody cancelled: that is the case below.)
+            throw Self.cancelled
         } catch {
             logger.error("the thread pool is not running", metadata: ["error": "\(error)"])
             throw PlatformFailure(.systemError, "system error")
@@ -275,11 +300,16 @@ extension ChatbotOperations {
             throw PlatformFailure(.managementFieldEmpty, error.message)
         case .failure(let error) where error.code == .unknownBot:
             throw PlatformFailure(.tokenInvalid, "token invalid")
+        case .failure(let error) where error.code == .cancelled:
+            throw Self.cancelled
         case .failure(let error):
             logger.error("store failure", metadata: ["error": "\(error)"])
             throw PlatformFailure(.systemError, "system error")
         }
     }
+
+    /// What a cancelled call ends with; nobody is waiting for it any more.
+    private static let cancelled = PlatformFailure(.systemError, "the call was cancelled: nothing was written")
 
     static func required(_ name: String, in payload: XMLPayload, path: String = "") throws(PlatformFailure) -> String {
         guard let value = payload.value(of: name)?.trimmingWhitespace, !value.isEmpty else {
@@ -295,4 +325,13 @@ extension String {
         let end = lastIndex { !$0.isWhitespace }.map { index(after: $0) } ?? endIndex
         return String(self[start..<end])
     }
+}
+
+/// Set once, when a task is cancelled, and read on the thread pool.
+private final class CancellationFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    var isSet: Bool { flag.load(ordering: .acquiring) }
+
+    func set() { flag.store(true, ordering: .releasing) }
 }

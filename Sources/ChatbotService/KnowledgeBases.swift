@@ -224,7 +224,7 @@ package final class KnowledgeBases: Sendable {
     /// it when it can.
     ///
     /// `revision` is the bot's revisions right after the write, as the store returned them
-    /// (``ChatbotStore/SQLiteStore/upsertEntry(botID:_:)``). When the bot in memory
+    /// (``ChatbotStore/SQLiteStore/upsertEntry(botID:_:isCancelled:)``). When the bot in memory
     /// stands exactly where the write started (the same published version and the draft revision
     /// one less), `entry` is upserted into the draft, replacing the entry with its id, and the bot
     /// stands at `revision`. Right after a publish the draft is the online version too: it is

@@ -139,5 +139,37 @@ import Testing
         }
     }
 
+    // MARK: Cancellation
+
+    /// A client that goes away while its write waits for the database lock: the write is rolled
+    /// back instead of committed.
+    @Test func aWriteCancelledBeforeItCommitsIsNotCommitted() async throws {
+        try await withOperations { f in
+            // Another connection holds the write lock until told to let go.
+            let other = try SQLiteStore(path: f.path)
+            let locked = DispatchSemaphore(value: 0)
+            let release = DispatchSemaphore(value: 0)
+            Thread {
+                try? other._testOnly_holdingWriteLock {
+                    locked.signal()
+                    release.wait()
+                }
+            }.start()
+            locked.wait()
+            let operations = f.operations
+            let encrypt = try Self.autoReply(f.bot, questions: ["有停车场吗"])
+            let bot = f.bot
+            let write = Task { try await operations.setAutoReply(bot: bot, encrypt: encrypt) }
+            // Long enough for the write to reach the lock on the thread pool.
+            try await Task.sleep(for: .milliseconds(300))
+            write.cancel()
+            release.signal()
+            let result = await write.result
+            #expect(throws: PlatformFailure.self) { try result.get() }
+            #expect(try f.store.entries(botID: f.bot.bot.id, env: .debug).isEmpty)
+            #expect(f.operations.knowledgeBases.knowledgeBase(botID: f.bot.bot.id, env: .debug).count == 0)
+        }
+    }
+
     // MARK: Query length
 }
