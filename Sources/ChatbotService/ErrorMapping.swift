@@ -26,7 +26,8 @@ package enum SignatureUse: Sendable {
 extension PlatformFailure {
     /// The one mapping from crypto failures to the platform's errcodes.
     ///
-    /// JWT: empty → 1004; malformed, wrong algorithm, bad signature, expired, not yet valid → 1005;
+    /// JWT: empty → 1004; malformed, wrong algorithm, a `crit` header, bad signature, expired, not yet
+    /// valid → 1005;
     /// no userid → 1003 for sign, 1006 for dialogue calls. Envelopes and `msg_signature` → 1013.
     /// An OpenSSL failure is ours, not the client's: its cause is logged by the caller, never sent.
     package init(_ error: CryptoError, use: SignatureUse = .dialogue) {
@@ -35,7 +36,7 @@ extension PlatformFailure {
             self.init(.signatureEmpty, error.message)
         case .missingUserID:
             self.init(use == .sign ? .signatureMissingUserID : .signatureUserIDMissing, error.message)
-        case .malformedToken, .unsupportedAlgorithm, .badSignature, .expired, .notYetValid:
+        case .malformedToken, .unsupportedAlgorithm, .unsupportedExtension, .badSignature, .expired, .notYetValid:
             self.init(.signatureInvalid, error.message)
         case .openSSLFailure:
             self.init(.systemError, "system error")
