@@ -8,10 +8,24 @@ package import ChatbotRPC
 package struct PlatformFailure: Error, Hashable, Sendable {
     package var errcode: ErrCode
     package var errmsg: String
+    /// Whether the request itself is at fault where the platform has no errcode for it (see
+    /// ``malformedRequest(_:)``).
+    package var isMalformedRequest: Bool
 
     package init(_ errcode: ErrCode, _ errmsg: String) {
         self.errcode = errcode
         self.errmsg = errmsg
+        self.isMalformedRequest = false
+    }
+
+    /// A request the platform's codes do not cover but that is the client's fault, such as a
+    /// query over ``ChatbotOperations/maxQueryLength``: errcode -1 as the platform has no better
+    /// one, but INVALID_ARGUMENT over gRPC and HTTP 400 over `/openapi`, as the gateway answers a
+    /// body it cannot read.
+    package static func malformedRequest(_ errmsg: String) -> Self {
+        var failure = Self(.systemError, errmsg)
+        failure.isMalformedRequest = true
+        return failure
     }
 }
 
@@ -49,13 +63,14 @@ extension PlatformFailure {
 extension PlatformFailure {
     /// The gRPC status of this failure, with the errcode in the ``RPCError/errcodeTrailer``
     /// trailer: 1001/1005 UNAUTHENTICATED, 1002 and 1015 PERMISSION_DENIED, the other known client
-    /// errors INVALID_ARGUMENT, -1 (our own failure) INTERNAL.
+    /// errors and a malformed request (``malformedRequest(_:)``) INVALID_ARGUMENT, -1 (our own
+    /// failure) INTERNAL.
     ///
     /// 1015 (unknown managerid) is PERMISSION_DENIED rather than INVALID_ARGUMENT: the request is
     /// well formed and the bot is known, the caller is just not allowed to manage it, and retrying
     /// the same request cannot succeed until someone adds the manager.
     package var rpcError: RPCError {
-        let code: RPCError.Code =
+        var code: RPCError.Code =
             switch errcode {
             case .tokenInvalid, .signatureInvalid: .unauthenticated
             case .botNotApproved, .managerUnknown: .permissionDenied
@@ -65,6 +80,7 @@ extension PlatformFailure {
             case .systemError: .internalError
             default: .unknown
             }
+        if isMalformedRequest { code = .invalidArgument }
         return RPCError(code, errmsg, trailers: [(RPCError.errcodeTrailer, String(errcode.rawValue))])
     }
 }

@@ -246,9 +246,10 @@ package struct OpenAPIGateway: Sendable {
         error(status, cause)
     }
 
-    /// A platform failure, as the platform sends it: HTTP 200 with the errcode in the body.
+    /// A platform failure, as the platform sends it: HTTP 200 with the errcode in the body; a
+    /// malformed request (``PlatformFailure/malformedRequest(_:)``) is HTTP 400.
     private static func failure(_ failure: PlatformFailure) -> HTTPRouteResponse {
-        error(.ok, failure.errmsg, errcode: failure.errcode)
+        error(failure.isMalformedRequest ? .badRequest : .ok, failure.errmsg, errcode: failure.errcode)
     }
 
     private static func error(

@@ -172,4 +172,35 @@ import Testing
     }
 
     // MARK: Query length
+
+    @Test func aQueryOverTheLimitIsRefusedAndOneAtItIsMatched() async throws {
+        try await withOperations { f in
+            let limit = ChatbotOperations.maxQueryLength
+            #expect(limit == 1000)
+            let signature = try f.operations.sign(bot: f.bot, userID: "u", userName: "", avatar: "")
+            // At the limit in scalars, over it in UTF-8 bytes: matched.
+            let atLimit = String(repeating: "借", count: limit)
+            let answer = try f.operations.query(bot: f.bot, DialogueQuery(signature: signature, query: atLimit))
+            #expect(answer.query == atLimit)
+            for text in [
+                String(repeating: "借", count: limit + 1), String(repeating: "a", count: limit + 1),
+                String(repeating: "👍🏽", count: 1 << 18),
+            ] {
+                let error = #expect(throws: PlatformFailure.self) {
+                    try f.operations.query(bot: f.bot, DialogueQuery(signature: signature, query: text))
+                }
+                #expect(error?.errcode == .systemError && error?.isMalformedRequest == true)
+                #expect(
+                    error?.errmsg
+                        == "query is too long: \(text.utf8.count) bytes, more than \(limit) characters; the limit is \(limit) characters"
+                )
+                #expect(error?.rpcError.code == .invalidArgument)
+            }
+            let message = try f.bot.jwtKey.sign(
+                payload: Array(#"{"username":"u","msg":"\#(String(repeating: "借", count: limit + 1))"}"#.utf8)
+            )
+            let error = #expect(throws: PlatformFailure.self) { try f.operations.message(bot: f.bot, query: message) }
+            #expect(error?.isMalformedRequest == true && error?.errmsg.hasPrefix("msg is too long") == true)
+        }
+    }
 }

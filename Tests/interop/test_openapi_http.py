@@ -302,6 +302,22 @@ def test_message_query_of_the_wrong_type_is_refused_naming_the_field(http, serve
     assert response.json() == {"errcode": -1, "errmsg": errmsg}
 
 
+@pytest.mark.parametrize("form", [False, True], ids=["json", "form"])
+def test_aibot_query_over_the_length_limit_is_refused(http, server, form):
+    limit = 1000  # characters (Unicode scalars), README "Limits"
+    assert aibot(http, server, server.bot, "借" * limit, form=form)["status"]
+    for text in ["借" * (limit + 1), "b" * 300_000]:
+        fields = {"signature": signature(server.bot), "query": text}
+        response = post(http, server, "aibot", server.bot["token"], **({"data": fields} if form else {"json": fields}))
+        assert response.status_code == 400
+        assert response.json() == {"errcode": -1, "errmsg": f"query is too long: {len(text.encode())} bytes, "
+                                                            f"more than {limit} characters; the limit is {limit} characters"}
+    msg = jwt.encode({"username": "u", "msg": "借" * (limit + 1)}, server.bot["encoding_aes_key"], algorithm="HS256")
+    response = post(http, server, "message", server.bot["token"], json={"query": msg})
+    assert response.status_code == 400 and response.json()["errcode"] == -1
+    assert response.json()["errmsg"].startswith("msg is too long")
+
+
 def test_unknown_operations_methods_and_paths(http, server):
     response = http.post(f"{server.url}/openapi/nosuchop/{server.bot['token']}", data="x", timeout=10)
     assert response.status_code == 404 and response.json()["errcode"] == -1
