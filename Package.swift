@@ -168,6 +168,7 @@ let package = Package(
             dependencies: [
                 "ChatbotService", "ChatbotCrypto", "ChatbotEngine", "ChatbotRPC", "ChatbotStore",
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
     ]

@@ -9,6 +9,7 @@ package struct CryptoError: Error, Sendable, Hashable, CustomStringConvertible {
             case emptyToken
             case malformedToken
             case unsupportedAlgorithm
+            case unsupportedExtension
             case badSignature
             case expired
             case notYetValid
@@ -34,6 +35,9 @@ package struct CryptoError: Error, Sendable, Hashable, CustomStringConvertible {
         package static let malformedToken = Self(.malformedToken)
         /// The JWT header names an algorithm other than HS256.
         package static let unsupportedAlgorithm = Self(.unsupportedAlgorithm)
+        /// The JWT header has a `crit` member: extensions the verifier must understand, and it
+        /// understands none (RFC 7515 §4.1.11).
+        package static let unsupportedExtension = Self(.unsupportedExtension)
         /// The JWT signature does not match the key.
         package static let badSignature = Self(.badSignature)
         /// The JWT's `exp` has passed.

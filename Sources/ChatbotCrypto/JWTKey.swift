@@ -69,7 +69,7 @@ package final class JWTKey: Sendable {
     ///   - now: The current time in seconds since the epoch.
     ///   - leeway: Seconds of clock skew to allow on `exp` and `nbf`.
     /// - Throws: ``CryptoError`` with code `emptyToken`, `malformedToken`, `unsupportedAlgorithm`,
-    ///   `badSignature`, `expired` or `notYetValid`.
+    ///   `unsupportedExtension`, `badSignature`, `expired` or `notYetValid`.
     package func verify(_ token: String, now: Int64, leeway: Int64 = 0) throws(CryptoError) -> JWTClaims {
         guard !token.isEmpty else { throw CryptoError(.emptyToken, "signature is empty") }
         return try token.withUTF8Bytes { bytes throws(CryptoError) in try verify(bytes, now: now, leeway: leeway) }
@@ -130,7 +130,8 @@ package final class JWTKey: Sendable {
         return found - UnsafeMutableRawPointer(mutating: bytes.baseAddress!)
     }
 
-    /// Checks a header other than the canonical one: a JSON object whose `alg` is `HS256`.
+    /// Checks a header other than the canonical one: a JSON object whose `alg` is `HS256`, without
+    /// `crit`.
     private static func checkHeader(_ segment: UnsafeRawBufferPointer) throws(CryptoError) {
         let header = try decodeSegment(segment, "header") { bytes throws(CryptoError) in
             do throws(CryptoError) {
@@ -143,6 +144,15 @@ package final class JWTKey: Sendable {
         guard case .object = header else { throw CryptoError(.malformedToken, "JWT header is not a JSON object") }
         guard header["alg"]?.stringValue == "HS256" else {
             throw CryptoError(.unsupportedAlgorithm, "JWT algorithm must be HS256")
+        }
+        // RFC 7515 §4.1.11: a recipient that does not understand every extension `crit` lists
+        // must refuse the token. This one understands none, so any `crit` (even an empty or
+        // malformed one, which the RFC forbids) is refused.
+        guard header["crit"] == nil else {
+            throw CryptoError(
+                .unsupportedExtension,
+                "JWT header has a \"crit\" member: no JWS extension is supported (RFC 7515 §4.1.11)"
+            )
         }
     }
 

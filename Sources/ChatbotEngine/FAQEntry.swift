@@ -36,6 +36,14 @@ package struct FAQEntry: Sendable, Hashable {
         self.threshold = threshold
     }
 
+    /// The most similar questions an entry may have: 200.
+    ///
+    /// Every write checks it (`setautoreply`, `batchimportskill`, `chatbotctl kb import`, through
+    /// the store's check of an entry), so that one entry's share of the index stays small: the
+    /// synonyms mined from an entry's paraphrases grow with the square of its distinct symbols.
+    /// Real entries have a few dozen at most (faq-bench's have up to 19).
+    package static let maxSimilarQuestions = 200
+
     /// The standard question followed by the similar ones.
     package var questions: [String] { [question] + similar }
 

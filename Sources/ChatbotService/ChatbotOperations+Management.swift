@@ -3,6 +3,7 @@ internal import ChatbotEngine
 internal import ChatbotStore
 internal import Logging
 internal import NIOPosix
+internal import Synchronization
 
 /// What `setautoreply` writes: one FAQ entry of the draft.
 package struct AutoReply: Sendable, Hashable {
@@ -38,8 +39,9 @@ extension ChatbotOperations {
     /// The fields of a `setautoreply` payload, checked.
     ///
     /// - Throws: 1007 when `managerid`, `skillname`, `title` or `content` is missing or empty, when
-    ///   a similar question is empty, or when `content` is a malformed rich answer
-    ///   (``RichAnswer``); the errmsg names the field.
+    ///   a similar question is empty, when there are more than
+    ///   ``ChatbotEngine/FAQEntry/maxSimilarQuestions`` `question` elements, or when `content` is a
+    ///   malformed rich answer (``RichAnswer``); the errmsg names the field or the limit.
     package static func autoReply(from payload: XMLPayload) throws(PlatformFailure) -> AutoReply {
         let managerID = try required("managerid", in: payload)
         let skill = try required("skillname", in: payload)
@@ -52,13 +54,38 @@ extension ChatbotOperations {
         } catch {
             throw PlatformFailure(.managementFieldEmpty, error.message)
         }
-        var questions: [String] = []
-        for (i, question) in payload.values(of: "question").enumerated() {
-            let trimmed = question.trimmingWhitespace
-            guard !trimmed.isEmpty else { throw PlatformFailure(.managementFieldEmpty, "question[\(i)] is empty") }
-            if trimmed != title && !questions.contains(trimmed) { questions.append(trimmed) }
-        }
+        let questions = try similarQuestions(payload.values(of: "question"), title: title)
         return AutoReply(managerID: managerID, skill: skill, title: title, content: content, questions: questions)
+    }
+
+    /// The similar questions of an entry as sent: trimmed, without repeats or the title, in
+    /// their order.
+    ///
+    /// - Parameter path: Where they are, for the errmsg (`skill[2].`).
+    /// - Throws: 1007 when there are more than ``ChatbotEngine/FAQEntry/maxSimilarQuestions``
+    ///   (counted as sent, repeats included, before any other work), or one is empty.
+    static func similarQuestions(
+        _ sent: [String],
+        title: String,
+        path: String = ""
+    ) throws(PlatformFailure) -> [String] {
+        guard sent.count <= FAQEntry.maxSimilarQuestions else {
+            let place = path.isEmpty ? "" : "\(path.dropLast()): "
+            throw PlatformFailure(
+                .managementFieldEmpty,
+                "\(place)too many questions: \(sent.count), the limit is \(FAQEntry.maxSimilarQuestions)"
+            )
+        }
+        var questions: [String] = []
+        var seen: Set<String> = [title]
+        for (i, question) in sent.enumerated() {
+            let trimmed = question.trimmingWhitespace
+            guard !trimmed.isEmpty else {
+                throw PlatformFailure(.managementFieldEmpty, "\(path)question[\(i)] is empty")
+            }
+            if seen.insert(trimmed).inserted { questions.append(trimmed) }
+        }
+        return questions
     }
 
     /// `setautoreply`: upserts one entry of the draft, keyed by skill and title
@@ -66,9 +93,14 @@ extension ChatbotOperations {
     /// returning (that one entry, or a refresh when another write came in between:
     /// ``KnowledgeBases/applyDraftUpsert(_:revision:)``), so that the next `env=debug` query finds it.
     ///
+    /// Writes of one bot take turns (``KnowledgeBases/withWriteSlot(botID:_:)``); other bots' writes
+    /// do not wait for them. A caller that goes away (its task cancelled) before the write commits
+    /// gets nothing written.
+    ///
     /// - Returns: The entry's id (`ans_node_id`).
     /// - Throws: 1013 for the envelope, 1007 for the fields (see ``autoReply(from:)``), 1015 when
-    ///   the managerid is not one of the bot's managers, -1 when the store fails.
+    ///   the managerid is not one of the bot's managers, -1 when the store fails or the call was
+    ///   cancelled.
     package func setAutoReply(bot: BotEntry, encrypt: String) async throws(PlatformFailure) -> Int64 {
         let reply = try Self.autoReply(from: openEnvelope(bot: bot, encrypt: encrypt))
         let entry = FAQEntry(
@@ -81,11 +113,13 @@ extension ChatbotOperations {
         let botID = bot.bot.id
         let knowledgeBases = self.knowledgeBases
         let managerID = reply.managerID
-        let id = try await withStore { store throws(StoreError) -> Int64? in
-            guard try store.isManager(botID: botID, managerID: managerID) else { return nil }
-            let stored = try store.upsertEntry(botID: botID, entry)
-            try knowledgeBases.applyDraftUpsert(stored.entry, revision: stored.revision)
-            return stored.entry.id
+        let id = try await knowledgeBases.withWriteSlot(botID: botID) { () async throws(PlatformFailure) in
+            try await withStore { store, isCancelled throws(StoreError) -> Int64? in
+                guard try store.isManager(botID: botID, managerID: managerID) else { return nil }
+                let stored = try store.upsertEntry(botID: botID, entry, isCancelled: isCancelled)
+                try knowledgeBases.applyDraftUpsert(stored.entry, revision: stored.revision)
+                return stored.entry.id
+            }
         }
         guard let id else { throw Self.unknownManager(managerID) }
         return id
@@ -135,14 +169,7 @@ extension ChatbotOperations {
                     throw PlatformFailure(.managementFieldEmpty, error.message)
                 }
             }
-            var questions: [String] = []
-            for (j, question) in skill.values(of: "question").enumerated() {
-                let trimmed = question.trimmingWhitespace
-                guard !trimmed.isEmpty else {
-                    throw PlatformFailure(.managementFieldEmpty, "\(path)question[\(j)] is empty")
-                }
-                if trimmed != title && !questions.contains(trimmed) { questions.append(trimmed) }
-            }
+            let questions = try Self.similarQuestions(skill.values(of: "question"), title: title, path: path)
             let key = FAQEntry.autoReplyKey(skill: name, question: title)
             if let first = seen[key] {
                 throw PlatformFailure(
@@ -156,11 +183,18 @@ extension ChatbotOperations {
         let botID = bot.bot.id
         let knowledgeBases = self.knowledgeBases
         let entriesToWrite = entries
-        let imported = try await withStore { store throws(StoreError) -> Int? in
-            guard try store.isManager(botID: botID, managerID: managerID) else { return nil }
-            let stored = try store.importEntries(botID: botID, entriesToWrite, replace: replace)
-            try knowledgeBases.refresh()
-            return stored.count
+        let imported = try await knowledgeBases.withWriteSlot(botID: botID) { () async throws(PlatformFailure) in
+            try await withStore { store, isCancelled throws(StoreError) -> Int? in
+                guard try store.isManager(botID: botID, managerID: managerID) else { return nil }
+                let stored = try store.importEntries(
+                    botID: botID,
+                    entriesToWrite,
+                    replace: replace,
+                    isCancelled: isCancelled
+                )
+                try knowledgeBases.refresh(botID: botID)
+                return stored.count
+            }
         }
         guard let imported else { throw Self.unknownManager(managerID) }
         return imported
@@ -182,11 +216,13 @@ extension ChatbotOperations {
     package func publish(bot: BotEntry, managerID: String?) async throws(PlatformFailure) -> String {
         let botID = bot.bot.id
         let knowledgeBases = self.knowledgeBases
-        let version = try await withStore { store throws(StoreError) -> Int64? in
-            if let managerID, try !store.isManager(botID: botID, managerID: managerID) { return nil }
-            let version = try store.publish(botID: botID)
-            try knowledgeBases.refresh()
-            return version
+        let version = try await knowledgeBases.withWriteSlot(botID: botID) { () async throws(PlatformFailure) in
+            try await withStore { store, isCancelled throws(StoreError) -> Int64? in
+                if let managerID, try !store.isManager(botID: botID, managerID: managerID) { return nil }
+                let version = try store.publish(botID: botID, isCancelled: isCancelled)
+                try knowledgeBases.refresh(botID: botID)
+                return version
+            }
         }
         guard let version else { throw Self.unknownManager(managerID ?? "") }
         return publishTasks.record(botID: botID, version: version).id
@@ -199,7 +235,7 @@ extension ChatbotOperations {
         let payload = try openEnvelope(bot: bot, encrypt: encrypt)
         let managerID = try Self.required("managerid", in: payload)
         let botID = bot.bot.id
-        let known = try await withStore { store throws(StoreError) in
+        let known = try await withStore { store, _ throws(StoreError) in
             try store.isManager(botID: botID, managerID: managerID)
         }
         guard known else { throw Self.unknownManager(managerID) }
@@ -229,13 +265,30 @@ extension ChatbotOperations {
     /// Runs `body` on the thread pool (the store blocks) and maps its failures: an invalid entry
     /// is the client's (1007, with the store's message), an unknown bot 1001, anything else ours
     /// (-1, the cause logged and not sent).
+    ///
+    /// `body` gets the store and whether the calling task has been cancelled (its client has gone
+    /// away, e.g. an HTTP/2 stream reset or a closed connection), for writes to check right before
+    /// they commit (``ChatbotStore/SQLiteStore/upsertEntry(botID:_:isCancelled:)``): a write
+    /// nobody waits for any more is rolled back, one that has committed is kept and applied. A
+    /// task cancelled before `body` starts does not run it.
     func withStore<T: Sendable>(
-        _ body: @escaping @Sendable (SQLiteStore) throws(StoreError) -> T
+        _ body: @escaping @Sendable (SQLiteStore, _ isCancelled: () -> Bool) throws(StoreError) -> T
     ) async throws(PlatformFailure) -> T {
         let store = self.store
+        let cancelled = CancellationFlag()
         let result: Result<T, StoreError>
         do {
-            result = try await threadPool.runIfActive { Result { () throws(StoreError) in try body(store) } }
+            result = try await withTaskCancellationHandler {
+                try await threadPool.runIfActive {
+                    Result { () throws(StoreError) in try body(store) { cancelled.isSet } }
+                }
+            } onCancel: {
+                cancelled.set()
+            }
+        } catch is CancellationError where Task.isCancelled {
+            // runIfActive dropped the work before it started. (A pool that is not running throws
+            // CancellationError too, for a task nobody cancelled: that is the case below.)
+            throw Self.cancelled
         } catch {
             logger.error("the thread pool is not running", metadata: ["error": "\(error)"])
             throw PlatformFailure(.systemError, "system error")
@@ -247,11 +300,16 @@ extension ChatbotOperations {
             throw PlatformFailure(.managementFieldEmpty, error.message)
         case .failure(let error) where error.code == .unknownBot:
             throw PlatformFailure(.tokenInvalid, "token invalid")
+        case .failure(let error) where error.code == .cancelled:
+            throw Self.cancelled
         case .failure(let error):
             logger.error("store failure", metadata: ["error": "\(error)"])
             throw PlatformFailure(.systemError, "system error")
         }
     }
+
+    /// What a cancelled call ends with; nobody is waiting for it any more.
+    private static let cancelled = PlatformFailure(.systemError, "the call was cancelled: nothing was written")
 
     static func required(_ name: String, in payload: XMLPayload, path: String = "") throws(PlatformFailure) -> String {
         guard let value = payload.value(of: name)?.trimmingWhitespace, !value.isEmpty else {
@@ -267,4 +325,13 @@ extension String {
         let end = lastIndex { !$0.isWhitespace }.map { index(after: $0) } ?? endIndex
         return String(self[start..<end])
     }
+}
+
+/// Set once, when a task is cancelled, and read on the thread pool.
+private final class CancellationFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    var isSet: Bool { flag.load(ordering: .acquiring) }
+
+    func set() { flag.store(true, ordering: .releasing) }
 }

@@ -28,6 +28,34 @@ package struct ChatbotOperations: Sendable {
     /// How long a signature from ``sign(bot:userID:userName:avatar:)`` stays valid, in seconds.
     package static let signatureLifetime: Int64 = 7200
 
+    /// The longest query text matched, in characters (Unicode scalars): 1,000.
+    ///
+    /// Dialogue calls are matched on the event loop, so one long text would hold up every other
+    /// call on it: a 1 MiB body would be matched there. The platform's documents give no limit;
+    /// a question to a FAQ bot is a sentence or two (faq-bench's longest query has 148
+    /// characters), and 1,000 leaves room for a pasted paragraph. A longer query is refused
+    /// (``PlatformFailure/malformedRequest(_:)``), never cut: a cut question could match the
+    /// wrong entry.
+    package static let maxQueryLength = 1000
+
+    /// Refuses a query text over ``maxQueryLength``: what `field` (`query`, `msg`) holds.
+    ///
+    /// Costs nothing for a text of at most ``maxQueryLength`` UTF-8 bytes, and at most
+    /// ``maxQueryLength`` + 1 scalars' worth of counting for a longer one.
+    static func checkQueryLength(_ text: String, field: String) throws(PlatformFailure) {
+        guard text.utf8.count > maxQueryLength else { return }
+        var scalars = 0
+        for _ in text.unicodeScalars {
+            scalars += 1
+            if scalars > maxQueryLength {
+                throw PlatformFailure.malformedRequest(
+                    "\(field) is too long: \(text.utf8.count) bytes, more than \(maxQueryLength) characters;"
+                        + " the limit is \(maxQueryLength) characters"
+                )
+            }
+        }
+    }
+
     package init(
         directory: BotDirectory,
         knowledgeBases: KnowledgeBases,
@@ -109,7 +137,8 @@ extension ChatbotOperations {
     /// `aibot`: checks the bot and the signature, then matches and decides the reply.
     ///
     /// - Throws: 1002 when the bot is not approved; 1004 for an empty signature, 1005 for an
-    ///   invalid or expired one, 1006 when it carries no userid.
+    ///   invalid or expired one, 1006 when it carries no userid; a malformed request (-1,
+    ///   INVALID_ARGUMENT, HTTP 400) for a query over ``maxQueryLength``.
     package func query(bot: BotEntry, _ query: DialogueQuery) throws(PlatformFailure) -> DialogueAnswer {
         guard bot.bot.approved else { throw PlatformFailure(.botNotApproved, "bot not approved") }
         let userID: String
@@ -118,6 +147,7 @@ extension ChatbotOperations {
         } catch {
             throw PlatformFailure(error, use: .dialogue)
         }
+        try Self.checkQueryLength(query.query, field: "query")
         let knowledgeBase = knowledgeBases.knowledgeBase(botID: bot.bot.id, env: query.env)
         let reply = knowledgeBase.reply(
             to: query.query,
@@ -140,7 +170,8 @@ extension ChatbotOperations {
     /// comes from the published knowledge base, keyed by username (`from_user_name`).
     ///
     /// - Throws: 1002 when the bot is not approved; 1004 for an empty query, 1005 for an invalid
-    ///   or expired JWT, 1006 when it carries no username.
+    ///   or expired JWT, 1006 when it carries no username; a malformed request (-1,
+    ///   INVALID_ARGUMENT, HTTP 400) for a `msg` over ``maxQueryLength``.
     package func message(bot: BotEntry, query token: String) throws(PlatformFailure) -> DialogueAnswer {
         guard bot.bot.approved else { throw PlatformFailure(.botNotApproved, "bot not approved") }
         let claims: JWTClaims
@@ -153,6 +184,7 @@ extension ChatbotOperations {
             throw PlatformFailure(.signatureUserIDMissing, "the query JWT carries no username")
         }
         let text = claims.message ?? ""
+        try Self.checkQueryLength(text, field: "msg")
         let reply = knowledgeBases.knowledgeBase(botID: bot.bot.id, env: .online).reply(
             to: text,
             settings: bot.bot.settings,

@@ -8,10 +8,24 @@ package import ChatbotRPC
 package struct PlatformFailure: Error, Hashable, Sendable {
     package var errcode: ErrCode
     package var errmsg: String
+    /// Whether the request itself is at fault where the platform has no errcode for it (see
+    /// ``malformedRequest(_:)``).
+    package var isMalformedRequest: Bool
 
     package init(_ errcode: ErrCode, _ errmsg: String) {
         self.errcode = errcode
         self.errmsg = errmsg
+        self.isMalformedRequest = false
+    }
+
+    /// A request the platform's codes do not cover but that is the client's fault, such as a
+    /// query over ``ChatbotOperations/maxQueryLength``: errcode -1 as the platform has no better
+    /// one, but INVALID_ARGUMENT over gRPC and HTTP 400 over `/openapi`, as the gateway answers a
+    /// body it cannot read.
+    package static func malformedRequest(_ errmsg: String) -> Self {
+        var failure = Self(.systemError, errmsg)
+        failure.isMalformedRequest = true
+        return failure
     }
 }
 
@@ -26,7 +40,8 @@ package enum SignatureUse: Sendable {
 extension PlatformFailure {
     /// The one mapping from crypto failures to the platform's errcodes.
     ///
-    /// JWT: empty → 1004; malformed, wrong algorithm, bad signature, expired, not yet valid → 1005;
+    /// JWT: empty → 1004; malformed, wrong algorithm, a `crit` header, bad signature, expired, not yet
+    /// valid → 1005;
     /// no userid → 1003 for sign, 1006 for dialogue calls. Envelopes and `msg_signature` → 1013.
     /// An OpenSSL failure is ours, not the client's: its cause is logged by the caller, never sent.
     package init(_ error: CryptoError, use: SignatureUse = .dialogue) {
@@ -35,7 +50,7 @@ extension PlatformFailure {
             self.init(.signatureEmpty, error.message)
         case .missingUserID:
             self.init(use == .sign ? .signatureMissingUserID : .signatureUserIDMissing, error.message)
-        case .malformedToken, .unsupportedAlgorithm, .badSignature, .expired, .notYetValid:
+        case .malformedToken, .unsupportedAlgorithm, .unsupportedExtension, .badSignature, .expired, .notYetValid:
             self.init(.signatureInvalid, error.message)
         case .openSSLFailure:
             self.init(.systemError, "system error")
@@ -48,13 +63,14 @@ extension PlatformFailure {
 extension PlatformFailure {
     /// The gRPC status of this failure, with the errcode in the ``RPCError/errcodeTrailer``
     /// trailer: 1001/1005 UNAUTHENTICATED, 1002 and 1015 PERMISSION_DENIED, the other known client
-    /// errors INVALID_ARGUMENT, -1 (our own failure) INTERNAL.
+    /// errors and a malformed request (``malformedRequest(_:)``) INVALID_ARGUMENT, -1 (our own
+    /// failure) INTERNAL.
     ///
     /// 1015 (unknown managerid) is PERMISSION_DENIED rather than INVALID_ARGUMENT: the request is
     /// well formed and the bot is known, the caller is just not allowed to manage it, and retrying
     /// the same request cannot succeed until someone adds the manager.
     package var rpcError: RPCError {
-        let code: RPCError.Code =
+        var code: RPCError.Code =
             switch errcode {
             case .tokenInvalid, .signatureInvalid: .unauthenticated
             case .botNotApproved, .managerUnknown: .permissionDenied
@@ -64,6 +80,7 @@ extension PlatformFailure {
             case .systemError: .internalError
             default: .unknown
             }
+        if isMalformedRequest { code = .invalidArgument }
         return RPCError(code, errmsg, trailers: [(RPCError.errcodeTrailer, String(errcode.rawValue))])
     }
 }

@@ -6,15 +6,43 @@ internal import ChatbotCrypto
 /// `application/x-www-form-urlencoded`, and not always with the right content type, so the body
 /// decides: one starting with `{` is JSON, anything else a form (unless it is labelled JSON and
 /// has no `=`, when it is malformed JSON). Body fields win over query-string fields of the same
-/// name. In JSON, numbers and booleans are taken as their text and `null` as absent; in forms a
-/// repeated key keeps its last value. Lists (`first_priority_skills`) are JSON arrays, or strings
+/// name. In JSON, numbers and booleans are taken as their text and `null` as absent by
+/// ``string(_:)`` and ``list(_:)``; ``checkedString(_:nullIsAbsent:)`` and ``checkedList(_:)``
+/// refuse a field of another type than the platform documents. In forms a repeated key keeps its
+/// last value. Lists (`first_priority_skills`) are JSON arrays, or strings
 /// of comma-separated names, or repeated form keys.
 package struct OpenAPIFields {
     private var values: [String: Value] = [:]
+    /// The JSON type of each field of a JSON body, for the callers that check it
+    /// (``checkedString(_:nullIsAbsent:)``, ``checkedList(_:)``).
+    private var kinds: [String: Kind] = [:]
 
     private enum Value {
         case text(String)
         case list([String])
+    }
+
+    /// What a JSON body sent for a field.
+    private enum Kind {
+        case string
+        case number
+        case boolean
+        case null
+        /// An array of strings.
+        case list
+        /// An array whose item at `index` is a number.
+        case listWithNumber(index: Int)
+
+        /// The type's name in an errmsg: "must be a string, not a number".
+        var name: String {
+            switch self {
+            case .string: "a string"
+            case .number: "a number"
+            case .boolean: "a boolean"
+            case .null: "null"
+            case .list, .listWithNumber: "a list"
+            }
+        }
     }
 
     /// Why a request could not be read: it names the cause, and is answered with HTTP 400.
@@ -62,6 +90,37 @@ package struct OpenAPIFields {
     /// Whether field `name` was sent.
     package func contains(_ name: String) -> Bool { values[name] != nil }
 
+    /// The text of field `name`, which must be a string: "" when it is absent.
+    ///
+    /// Form bodies and query strings carry only text; a JSON body must send the field as a JSON
+    /// string (what the platform documents), or `null` when `nullIsAbsent` (an optional field).
+    ///
+    /// - Throws: ``Malformed`` naming the field and the type sent ("query must be a string, not
+    ///   a number") when a JSON body sent a number, a boolean, a list, or `null` unless
+    ///   `nullIsAbsent`.
+    package func checkedString(_ name: String, nullIsAbsent: Bool = false) throws(Malformed) -> String {
+        switch kinds[name] {
+        case nil, .string: break
+        case .null where nullIsAbsent: break
+        case let kind?: throw Malformed("\(name) must be a string, not \(kind.name)")
+        }
+        return string(name)
+    }
+
+    /// The names in list field `name` (as ``list(_:)``), which must be a list of strings or a
+    /// string of comma-separated names: empty when it is absent or, in a JSON body, `null`.
+    ///
+    /// - Throws: ``Malformed`` naming the field when a JSON body sent a number or a boolean, or a
+    ///   list with a number in it ("first_priority_skills[1] must be a string, not a number").
+    package func checkedList(_ name: String) throws(Malformed) -> [String] {
+        switch kinds[name] {
+        case nil, .string, .list, .null: break
+        case .listWithNumber(let index): throw Malformed("\(name)[\(index)] must be a string, not a number")
+        case let kind?: throw Malformed("\(name) must be a list of strings, not \(kind.name)")
+        }
+        return list(name)
+    }
+
     /// The names in list field `name`: JSON array items, or comma-separated (`,` or `，`) names,
     /// trimmed, empty ones dropped.
     package func list(_ name: String) -> [String] {
@@ -90,19 +149,32 @@ package struct OpenAPIFields {
         }
         for (key, value) in members {
             switch value {
-            case .null: values[key] = nil
-            case .string(let text): values[key] = .text(text)
-            case .number(let text): values[key] = .text(text)
-            case .bool(let flag): values[key] = .text(flag ? "true" : "false")
+            case .null:
+                values[key] = nil
+                kinds[key] = .null
+            case .string(let text):
+                values[key] = .text(text)
+                kinds[key] = .string
+            case .number(let text):
+                values[key] = .text(text)
+                kinds[key] = .number
+            case .bool(let flag):
+                values[key] = .text(flag ? "true" : "false")
+                kinds[key] = .boolean
             case .array(let items):
                 var list: [String] = []
-                for item in items {
+                var kind = Kind.list
+                for (index, item) in items.enumerated() {
                     switch item {
-                    case .string(let text), .number(let text): list.append(text)
+                    case .string(let text): list.append(text)
+                    case .number(let text):
+                        list.append(text)
+                        if case .list = kind { kind = .listWithNumber(index: index) }
                     default: throw Malformed("malformed JSON body: \"\(key)\" must be a list of strings")
                     }
                 }
                 values[key] = .list(list)
+                kinds[key] = kind
             case .object:
                 throw Malformed("malformed JSON body: \"\(key)\" must be a string, not an object")
             }

@@ -25,7 +25,8 @@ package import NIOHTTP1
 /// Bodies are JSON or forms (``OpenAPIFields``). A platform failure is HTTP 200
 /// `{"errcode": N, "errmsg": "…"}`, as the platform sends it (1001 unknown TOKEN, 1002–1006 from
 /// the operations, -1 our own failure). What has no platform code is an HTTP error status with
-/// errcode -1 and an errmsg naming the cause: 400 for a body that cannot be read, 404 for an
+/// errcode -1 and an errmsg naming the cause: 400 for a body that cannot be read or a field of
+/// another type than the platform documents (`"query": 123` or `null` on aibot), 404 for an
 /// unknown operation, 405 for a method other than POST, 501 for an operation not built yet; and
 /// (through ``refusal(_:_:)``, which the server answers before any route) 404 for an unknown
 /// path, 413 for a body over the limit, 408 for a body that does not arrive in time.
@@ -193,26 +194,21 @@ package struct OpenAPIGateway: Sendable {
                 writer.endObject()
                 return json(.ok, writer.bytes)
             case .aibot:
-                let env: KnowledgeBaseEnv
-                switch fields.string("env").lowercased() {
-                case "", "online": env = .online
-                case "debug": env = .debug
-                case let other:
-                    return error(.badRequest, "env must be \"online\" or \"debug\", not \"\(other)\"")
+                let query: DialogueQuery
+                do throws(OpenAPIFields.Malformed) {
+                    query = try aibotQuery(fields)
+                } catch {
+                    return Self.error(.badRequest, error.message)
                 }
-                let answer = try operations.query(
-                    bot: bot,
-                    DialogueQuery(
-                        signature: fields.string("signature"),
-                        query: fields.string("query"),
-                        env: env,
-                        firstPrioritySkills: fields.list("first_priority_skills"),
-                        secondPrioritySkills: fields.list("second_priority_skills")
-                    )
-                )
-                return json(.ok, answer.json)
+                return json(.ok, try operations.query(bot: bot, query).json)
             case .message:
-                return json(.ok, try operations.message(bot: bot, query: fields.string("query")).legacyJSON)
+                let token: String
+                do throws(OpenAPIFields.Malformed) {
+                    token = try fields.checkedString("query")
+                } catch {
+                    return Self.error(.badRequest, error.message)
+                }
+                return json(.ok, try operations.message(bot: bot, query: token).legacyJSON)
             default:
                 preconditionFailure("not a dialogue call")
             }
@@ -221,14 +217,39 @@ package struct OpenAPIGateway: Sendable {
         }
     }
 
+    /// The fields of an aibot request, each of the type the platform documents: `signature` and
+    /// `query` strings (`null` is refused: they are required), `env` a string (`null` for the
+    /// default), the skills lists of strings.
+    ///
+    /// - Throws: ``OpenAPIFields/Malformed`` naming the field of the wrong type, or an `env` that
+    ///   is neither `online` nor `debug`.
+    private static func aibotQuery(_ fields: OpenAPIFields) throws(OpenAPIFields.Malformed) -> DialogueQuery {
+        let signature = try fields.checkedString("signature")
+        let query = try fields.checkedString("query")
+        let env: KnowledgeBaseEnv
+        switch try fields.checkedString("env", nullIsAbsent: true).lowercased() {
+        case "", "online": env = .online
+        case "debug": env = .debug
+        case let other: throw OpenAPIFields.Malformed("env must be \"online\" or \"debug\", not \"\(other)\"")
+        }
+        return DialogueQuery(
+            signature: signature,
+            query: query,
+            env: env,
+            firstPrioritySkills: try fields.checkedList("first_priority_skills"),
+            secondPrioritySkills: try fields.checkedList("second_priority_skills")
+        )
+    }
+
     /// The server's refusals before a route runs, in the platform's error shape.
     package static func refusal(_ status: HTTPResponseStatus, _ cause: String) -> HTTPRouteResponse {
         error(status, cause)
     }
 
-    /// A platform failure, as the platform sends it: HTTP 200 with the errcode in the body.
+    /// A platform failure, as the platform sends it: HTTP 200 with the errcode in the body; a
+    /// malformed request (``PlatformFailure/malformedRequest(_:)``) is HTTP 400.
     private static func failure(_ failure: PlatformFailure) -> HTTPRouteResponse {
-        error(.ok, failure.errmsg, errcode: failure.errcode)
+        error(failure.isMalformedRequest ? .badRequest : .ok, failure.errmsg, errcode: failure.errcode)
     }
 
     private static func error(

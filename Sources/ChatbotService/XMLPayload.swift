@@ -7,7 +7,9 @@
 /// read and ignored. Text without CDATA is trimmed of surrounding whitespace; CDATA is kept as
 /// given. Refused: a document type declaration (no entity expansion, ever), processing
 /// instructions inside the root, a mismatched or missing end tag, an unknown entity, text or a
-/// second element after the root, nesting deeper than ``maxDepth``, bytes that are not UTF-8.
+/// second element after the root, a character reference to what is not an XML character (NUL,
+/// other C0 controls, surrogates, U+FFFE, U+FFFF, beyond U+10FFFF), nesting deeper than
+/// ``maxDepth``, bytes that are not UTF-8.
 ///
 /// This is not a general XML parser: namespaces are not interpreted (a prefixed name is just a
 /// name) and the reader keeps the whole tree, which is fine for payloads bounded by the request
@@ -249,6 +251,7 @@ extension XMLPayload {
 
         /// Decodes an entity or character reference whose `&` is at ``index``.
         mutating func entity() throws(Malformed) -> [UInt8] {
+            if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "#") { return try characterReference() }
             let start = index
             guard let semicolon = bytes[index...].prefix(12).firstIndex(of: UInt8(ascii: ";")) else {
                 throw Malformed("a bare \"&\" at byte \(start): write &amp; or use CDATA")
@@ -261,20 +264,77 @@ extension XMLPayload {
             case "amp": return [UInt8(ascii: "&")]
             case "quot": return [UInt8(ascii: "\"")]
             case "apos": return [UInt8(ascii: "'")]
-            default:
-                var scalar: UInt32?
-                if body.hasPrefix("#x") || body.hasPrefix("#X") {
-                    scalar = UInt32(body.dropFirst(2), radix: 16)
-                } else if body.hasPrefix("#") {
-                    scalar = UInt32(body.dropFirst(), radix: 10)
-                } else {
-                    throw Malformed("unknown entity &\(body); at byte \(start)")
-                }
-                guard let scalar, scalar != 0, let character = Unicode.Scalar(scalar) else {
-                    throw Malformed("invalid character reference &\(body); at byte \(start)")
-                }
-                return Array(String(Character(character)).utf8)
+            default: throw Malformed("unknown entity &\(body); at byte \(start)")
             }
+        }
+
+        /// Decodes the character reference (`&#N;` or `&#xH;`) whose `&` is at ``index``.
+        ///
+        /// The reference must name a character XML allows (its `Char` production: tab, line feed,
+        /// carriage return, U+0020–U+D7FF, U+E000–U+FFFD, U+10000–U+10FFFF), so not NUL, other C0
+        /// controls, a surrogate, U+FFFE, U+FFFF or anything beyond U+10FFFF. However many digits
+        /// it has, it is read in one pass, and the refusal names the reference (its first 40
+        /// bytes when it is longer).
+        mutating func characterReference() throws(Malformed) -> [UInt8] {
+            let start = index
+            var i = index + 2
+            let hex = i < bytes.count && (bytes[i] == UInt8(ascii: "x") || bytes[i] == UInt8(ascii: "X"))
+            if hex { i += 1 }
+            let digitsStart = i
+            var value: UInt32 = 0
+            var tooLarge = false
+            while i < bytes.count, let digit = Self.digitValue(bytes[i], hex: hex) {
+                if !tooLarge {
+                    value = value * (hex ? 16 : 10) + digit
+                    tooLarge = value > 0x10FFFF
+                }
+                i += 1
+            }
+            let end = i < bytes.count && bytes[i] == UInt8(ascii: ";") ? i + 1 : i
+            let shown =
+                end - start > 40
+                ? String(decoding: bytes[start..<(start + 40)], as: UTF8.self) + "…"
+                : String(decoding: bytes[start..<end], as: UTF8.self)
+            guard i > digitsStart else {
+                throw Malformed("character reference \(shown) at byte \(start) has no \(hex ? "hex " : "")digits")
+            }
+            guard end > i else {
+                throw Malformed("character reference \(shown) at byte \(start) is not closed with \";\"")
+            }
+            index = end
+            let why: String? =
+                if tooLarge {
+                    "it is beyond U+10FFFF"
+                } else if (0xD800...0xDFFF).contains(value) {
+                    "U+\(Self.hex(value)) is a surrogate"
+                } else if value < 0x20 && value != 0x09 && value != 0x0A && value != 0x0D {
+                    "U+\(Self.hex(value)) is a control character XML does not allow"
+                } else if value == 0xFFFE || value == 0xFFFF {
+                    "U+\(Self.hex(value)) is a noncharacter XML does not allow"
+                } else {
+                    nil
+                }
+            guard why == nil, let scalar = Unicode.Scalar(value) else {
+                throw Malformed(
+                    "character reference \(shown) at byte \(start) is not a valid character: \(why ?? "not a scalar")"
+                )
+            }
+            return Array(String(Character(scalar)).utf8)
+        }
+
+        private static func digitValue(_ c: UInt8, hex: Bool) -> UInt32? {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(c - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f") where hex: UInt32(c - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F") where hex: UInt32(c - UInt8(ascii: "A") + 10)
+            default: nil
+            }
+        }
+
+        /// `value` as four or more upper-case hex digits, as in U+0041.
+        private static func hex(_ value: UInt32) -> String {
+            let digits = String(value, radix: 16, uppercase: true)
+            return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
         }
 
         @discardableResult

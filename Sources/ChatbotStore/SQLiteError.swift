@@ -50,6 +50,7 @@ extension StoreError {
         let code: Code
         switch error.primaryResultCode {
         case SQLITE_BUSY, SQLITE_LOCKED: code = .busy
+        case SQLITE_INTERRUPT: code = .cancelled
         case SQLITE_CORRUPT, SQLITE_NOTADB: code = .corrupt
         case SQLITE_IOERR, SQLITE_FULL: code = .ioFailure
         case SQLITE_CANTOPEN, SQLITE_PERM: code = .cannotOpen
@@ -57,4 +58,13 @@ extension StoreError {
         }
         self.init(code, message, cause: error)
     }
+}
+
+extension SQLiteError {
+    /// What a write's transaction throws, to be rolled back, when its caller has given up.
+    static let cancelledBeforeCommit = SQLiteError(
+        function: "COMMIT",
+        resultCode: SQLITE_INTERRUPT,
+        message: "the caller gave up before the write committed"
+    )
 }

@@ -47,19 +47,29 @@ extension SQLiteStore {
     ///   - entries: The entries, each with a key of its own.
     ///   - replace: Whether to delete the draft entries whose keys are not in `entries` as well,
     ///     which makes the draft exactly `entries`.
+    ///   - isCancelled: Asked once the write holds the database's write lock and has written its
+    ///     rows, right before it commits: true rolls it back (for a caller that has gone away
+    ///     meanwhile, e.g. while the write waited for another connection's lock).
     /// - Returns: `entries` as stored, with their ids, in their order.
     /// - Throws: ``StoreError`` with ``StoreError/Code-swift.struct/invalidEntry`` when an entry is
     ///   invalid (see ``checkEntry(_:)``) or two have the same key,
-    ///   ``StoreError/Code-swift.struct/unknownBot`` when no bot has `botID`. Nothing is written then.
-    package func importEntries(botID: Int64, _ entries: [FAQEntry], replace: Bool) throws(StoreError) -> [FAQEntry] {
-        try importEntriesReturningRevision(botID: botID, entries, replace: replace).entries
+    ///   ``StoreError/Code-swift.struct/unknownBot`` when no bot has `botID`,
+    ///   ``StoreError/Code-swift.struct/cancelled`` when `isCancelled` said so. Nothing is written then.
+    package func importEntries(
+        botID: Int64,
+        _ entries: [FAQEntry],
+        replace: Bool,
+        isCancelled: () -> Bool = { false }
+    ) throws(StoreError) -> [FAQEntry] {
+        try importEntriesReturningRevision(botID: botID, entries, replace: replace, isCancelled: isCancelled).entries
     }
 
-    /// ``importEntries(botID:_:replace:)``, which also returns the revisions the write made.
+    /// ``importEntries(botID:_:replace:isCancelled:)``, which also returns the revisions the write made.
     private func importEntriesReturningRevision(
         botID: Int64,
         _ entries: [FAQEntry],
-        replace: Bool
+        replace: Bool,
+        isCancelled: () -> Bool
     ) throws(StoreError) -> (entries: [FAQEntry], revision: KnowledgeBaseRevision) {
         var keys = Set<String>(minimumCapacity: entries.count)
         for entry in entries {
@@ -94,6 +104,7 @@ extension SQLiteStore {
                         }
                     }
                 }
+                if isCancelled() { throw SQLiteError.cancelledBeforeCommit }
                 return (stored, revision)
             }
         }
@@ -104,7 +115,7 @@ extension SQLiteStore {
     /// Adds an entry to a bot's draft, or updates the entry with the same key, and commits it
     /// before returning.
     ///
-    /// The same as ``importEntries(botID:_:replace:)`` with one entry and `replace` false.
+    /// The same as ``importEntries(botID:_:replace:isCancelled:)`` with one entry and `replace` false.
     ///
     /// - Returns: The entry as stored, with its id, and the bot's revisions right after this write,
     ///   read in its transaction: the write took the bot from the same numbers with a draft
@@ -112,16 +123,22 @@ extension SQLiteStore {
     ///   to its draft instead of reloading it.
     package func upsertEntry(
         botID: Int64,
-        _ entry: FAQEntry
+        _ entry: FAQEntry,
+        isCancelled: () -> Bool = { false }
     ) throws(StoreError) -> (entry: FAQEntry, revision: KnowledgeBaseRevision) {
-        let written = try importEntriesReturningRevision(botID: botID, [entry], replace: false)
+        let written = try importEntriesReturningRevision(
+            botID: botID,
+            [entry],
+            replace: false,
+            isCancelled: isCancelled
+        )
         return (written.entries[0], written.revision)
     }
 
     /// Deletes the draft entry with key `key`, if there is one, and commits before returning.
     ///
     /// The bot's draft revision grows by one when an entry was deleted. The published copy keeps
-    /// the entry until the next ``publish(botID:)``.
+    /// the entry until the next ``publish(botID:isCancelled:)``.
     ///
     /// - Returns: Whether there was such an entry.
     /// - Throws: ``StoreError`` with ``StoreError/Code-swift.struct/unknownBot`` when no bot has `botID`.
@@ -184,9 +201,12 @@ extension SQLiteStore {
     /// One transaction: a reader sees either the old published copy or the new one, never a mix,
     /// and later draft writes do not change the copy.
     ///
+    /// - Parameter isCancelled: Asked right before the commit, as by
+    ///   ``importEntries(botID:_:replace:isCancelled:)``: true rolls the publish back.
     /// - Returns: The new published version, one more than the last.
-    /// - Throws: ``StoreError`` with ``StoreError/Code-swift.struct/unknownBot`` when no bot has `botID`.
-    package func publish(botID: Int64) throws(StoreError) -> Int64 {
+    /// - Throws: ``StoreError`` with ``StoreError/Code-swift.struct/unknownBot`` when no bot has
+    ///   `botID`, ``StoreError/Code-swift.struct/cancelled`` when `isCancelled` said so.
+    package func publish(botID: Int64, isCancelled: () -> Bool = { false }) throws(StoreError) -> Int64 {
         let version = try withConnection("cannot publish the knowledge base") { connection throws(SQLiteError) in
             try connection.withTransaction { () throws(SQLiteError) -> Int64? in
                 let version = try connection.withStatement(Self.bumpPublishedVersion) {
@@ -204,6 +224,7 @@ extension SQLiteStore {
                         try statement.run()
                     }
                 }
+                if isCancelled() { throw SQLiteError.cancelledBeforeCommit }
                 return version
             }
         }
@@ -233,7 +254,8 @@ extension SQLiteStore {
     }
 
     /// Checks an entry before it is written: a key, a question, at least one answer, no empty
-    /// answer or similar question, a threshold between 0 and 1 when there is one.
+    /// answer or similar question, at most ``ChatbotEngine/FAQEntry/maxSimilarQuestions`` similar
+    /// questions, a threshold between 0 and 1 when there is one.
     ///
     /// - Throws: ``StoreError`` with ``StoreError/Code-swift.struct/invalidEntry``, whose message
     ///   names the entry's key.
@@ -246,6 +268,11 @@ extension SQLiteStore {
         guard !entry.answers.isEmpty else { throw invalid("there is no answer") }
         guard !entry.answers.contains(where: \.isEmpty) else { throw invalid("an answer is empty") }
         guard !entry.similar.contains(where: \.isEmpty) else { throw invalid("a similar question is empty") }
+        guard entry.similar.count <= FAQEntry.maxSimilarQuestions else {
+            throw invalid(
+                "too many similar questions: \(entry.similar.count), the limit is \(FAQEntry.maxSimilarQuestions)"
+            )
+        }
         if let threshold = entry.threshold, !(0...1).contains(threshold) {
             throw invalid("the threshold must be between 0 and 1, got \(threshold)")
         }

@@ -100,6 +100,14 @@ package final class SQLiteStore: Sendable {
         connection.withLock { $0.cachedStatementCount }
     }
 
+    /// Runs `body` inside a write transaction on this store's connection, holding the database's
+    /// write lock meanwhile, for tests of writers that wait for it. Writes nothing.
+    package func _testOnly_holdingWriteLock(_ body: () -> Void) throws(StoreError) {
+        try withConnection("cannot take the write lock") { connection throws(SQLiteError) in
+            try connection.withTransaction { () throws(SQLiteError) in body() }
+        }
+    }
+
     /// The current time in milliseconds since the epoch: the default clock.
     package static func currentTimeMilliseconds() -> Int64 {
         var now = timespec()

@@ -16,6 +16,7 @@ package struct StoreError: Error, CustomStringConvertible {
             case invalidEntry
             case invalidSettings
             case busy
+            case cancelled
             case corrupt
             case ioFailure
             case databaseFailure
@@ -42,6 +43,9 @@ package struct StoreError: Error, CustomStringConvertible {
         package static let invalidSettings = Self(.invalidSettings)
         /// Another process held the database lock for longer than the busy timeout; retrying may succeed.
         package static let busy = Self(.busy)
+        /// The caller gave up (``SQLiteStore/importEntries(botID:_:replace:isCancelled:)`` found it
+        /// cancelled) before the write committed; it was rolled back and nothing was written.
+        package static let cancelled = Self(.cancelled)
         /// The file is not a database, or is damaged.
         package static let corrupt = Self(.corrupt)
         /// The operating system failed a read, a write or an fsync, or the disk is full.

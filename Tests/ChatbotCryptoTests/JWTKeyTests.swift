@@ -97,6 +97,31 @@ import Testing
         }
     }
 
+    /// RFC 7515 §4.1.11: `crit` lists extensions the recipient must understand, and this one
+    /// understands none, so a token with it is refused even when its signature is good. The tokens
+    /// are signed with ``key`` over {"userid":"u"} (Python's hmac; the first by PyJWT).
+    @Test(arguments: [
+        // {"alg":"HS256","crit":["exp"],"typ":"JWT"}
+        "eyJhbGciOiJIUzI1NiIsImNyaXQiOlsiZXhwIl0sInR5cCI6IkpXVCJ9.eyJ1c2VyaWQiOiJ1In0.1WIZjgPPHGlQlTg6G7aB_vcCAWA3Q6k1FW2ggc-Vn98",
+        // {"alg":"HS256","crit":[]}
+        "eyJhbGciOiJIUzI1NiIsImNyaXQiOltdfQ.eyJ1c2VyaWQiOiJ1In0.ViW50Dq9jIWt3wFFuUzwNmAo5oZ5jsymWxYTBB7v-Jc",
+        // {"alg":"HS256","b64":false,"crit":["b64"]}
+        "eyJhbGciOiJIUzI1NiIsImI2NCI6ZmFsc2UsImNyaXQiOlsiYjY0Il19.eyJ1c2VyaWQiOiJ1In0.XqfIS8tho_Oc-23S_0quJU982LNnyTvD-1jc3X5_Gh4",
+        // {"crit":null,"alg":"HS256"}
+        "eyJjcml0IjpudWxsLCJhbGciOiJIUzI1NiJ9.eyJ1c2VyaWQiOiJ1In0.4ytLAYBmf6VuosfyMebMvE5RLUgkFY9LW_Xu4U0KtDs",
+    ])
+    func rejectsACriticalHeaderExtension(token: String) throws {
+        let error = CryptoError(
+            .unsupportedExtension,
+            "JWT header has a \"crit\" member: no JWS extension is supported (RFC 7515 §4.1.11)"
+        )
+        #expect(throws: error) { try Self.key.verify(token, now: Self.now) }
+        // The same claims under the canonical header, signed the same way, are accepted.
+        let canonical =
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ1c2VyaWQiOiJ1In0.wkXLcM_blfciZ6eHblYTh0pVg7fkBYo-PjvPV5gmymM"
+        #expect(try Self.key.verify(canonical, now: Self.now).userID == "u")
+    }
+
     @Test(arguments: [
         ("", CryptoError(.emptyToken, "signature is empty")),
         ("abc", CryptoError(.malformedToken, "signature is not a JWT: expected three dot-separated segments")),

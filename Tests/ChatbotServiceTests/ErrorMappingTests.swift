@@ -8,6 +8,7 @@ import Testing
         (CryptoError.Code.emptyToken, SignatureUse.dialogue, ErrCode.signatureEmpty),
         (.malformedToken, .dialogue, .signatureInvalid),
         (.unsupportedAlgorithm, .dialogue, .signatureInvalid),
+        (.unsupportedExtension, .dialogue, .signatureInvalid),
         (.badSignature, .dialogue, .signatureInvalid),
         (.expired, .dialogue, .signatureInvalid),
         (.notYetValid, .dialogue, .signatureInvalid),

@@ -1,6 +1,7 @@
 import ChatbotEngine
 import ChatbotService
 import ChatbotStore
+import Foundation
 import Testing
 
 /// ``KnowledgeBases/applyDraftUpsert(_:revision:)``: a draft write of this server's changes the
@@ -144,5 +145,42 @@ import Testing
         )
         #expect(try !knowledgeBases.applyDraftUpsert(written.entry, revision: written.revision))
         #expect(Self.answer(knowledgeBases, other, .debug, "can I park at the library") == "Free.")
+    }
+
+    /// One bot's slow change (an entry of many questions, say) does not hold up another bot's:
+    /// while bot A's change is stopped half-way, bot B's goes through.
+    @Test(.timeLimit(.minutes(1)))
+    func aSlowChangeOfOneBotDoesNotHoldUpAnotherBots() async throws {
+        let store = try SQLiteStore(path: ":memory:", now: { 1_700_000_000_000 })
+        let first = try store.addBot(name: "A", appID: "wx1", token: "tokenA", encodingAESKey: Self.key)
+        let second = try store.addBot(name: "B", appID: "wx2", token: "tokenB", encodingAESKey: Self.key)
+        let stopped = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let knowledgeBases = KnowledgeBases(store: store) { botID in
+            guard botID == first.id else { return }
+            stopped.signal()
+            release.wait()
+        }
+        try knowledgeBases.refresh()
+        let slow = try store.upsertEntry(botID: first.id, Self.entry("a", question: "slow question", answer: "A."))
+        let quick = try store.upsertEntry(botID: second.id, Self.entry("b", question: "quick question", answer: "B."))
+        let slowDone = DispatchSemaphore(value: 0)
+        Thread {
+            _ = try? knowledgeBases.applyDraftUpsert(slow.entry, revision: slow.revision)
+            slowDone.signal()
+        }.start()
+        stopped.wait()
+        let quickDone = DispatchSemaphore(value: 0)
+        Thread {
+            _ = try? knowledgeBases.applyDraftUpsert(quick.entry, revision: quick.revision)
+            quickDone.signal()
+        }.start()
+        let waited = quickDone.wait(timeout: .now() + 5)
+        release.signal()
+        if waited == .timedOut { quickDone.wait() }
+        slowDone.wait()
+        #expect(waited == .success, "bot B's change waited for bot A's")
+        #expect(Self.answer(knowledgeBases, second, .debug, "quick question") == "B.")
+        #expect(Self.answer(knowledgeBases, first, .debug, "slow question") == "A.")
     }
 }

@@ -33,6 +33,43 @@ import Testing
         #expect(try fields(body).list("second_priority_skills") == expected)
     }
 
+    @Test(arguments: [
+        (#"{"query": 123}"#, "query must be a string, not a number"),
+        (#"{"query": null}"#, "query must be a string, not null"),
+        (#"{"query": false}"#, "query must be a string, not a boolean"),
+        (#"{"query": ["a"]}"#, "query must be a string, not a list"),
+    ])
+    func checkedStringRefusesAnotherJSONType(body: String, message: String) throws {
+        let read = try fields(body)
+        let error = #expect(throws: OpenAPIFields.Malformed.self) { try read.checkedString("query") }
+        #expect(error?.message == message)
+    }
+
+    @Test func checkedStringTakesTextAbsenceAndOptionalNull() throws {
+        #expect(try fields(#"{"query": "借书"}"#).checkedString("query") == "借书")
+        #expect(try fields("query=123").checkedString("query") == "123")
+        #expect(try fields(#"{"other": 1}"#).checkedString("query") == "")
+        #expect(try fields(#"{"env": null}"#).checkedString("env", nullIsAbsent: true) == "")
+        #expect(try fields(#"{"env": null}"#, query: "env=debug").checkedString("env", nullIsAbsent: true) == "debug")
+    }
+
+    @Test(arguments: [
+        (#"{"s": 1}"#, "s must be a list of strings, not a number"),
+        (#"{"s": true}"#, "s must be a list of strings, not a boolean"),
+        (#"{"s": ["a", "b", 3, 4]}"#, "s[2] must be a string, not a number"),
+    ])
+    func checkedListRefusesAnotherJSONType(body: String, message: String) throws {
+        let read = try fields(body)
+        let error = #expect(throws: OpenAPIFields.Malformed.self) { try read.checkedList("s") }
+        #expect(error?.message == message)
+    }
+
+    @Test func checkedListTakesListsCommaSeparatedTextAndNull() throws {
+        #expect(try fields(#"{"s": ["a", "b"]}"#).checkedList("s") == ["a", "b"])
+        #expect(try fields(#"{"s": "a,b"}"#).checkedList("s") == ["a", "b"])
+        #expect(try fields(#"{"s": null}"#).checkedList("s") == [])
+    }
+
     @Test func sniffsTheBodyWhateverTheContentType() throws {
         #expect(try fields(#" {"userid": "j"}"#, "text/plain").string("userid") == "j")
         #expect(try fields(#"{"userid": "j"}"#, "application/x-www-form-urlencoded").string("userid") == "j")

@@ -39,7 +39,6 @@ import Testing
         ("<xml><![CDATA[x</xml>", "CDATA"),
         ("<xml a=1/>", "not quoted"),
         ("<xml><?pi x?></xml>", "unexpected markup"),
-        ("<xml>&#0;</xml>", "invalid character reference"),
     ])
     func refusedWithTheCause(document: String, cause: String) {
         #expect {
@@ -47,6 +46,55 @@ import Testing
         } throws: { error in
             (error as? XMLPayload.Malformed)?.message.contains(cause) == true
         }
+    }
+
+    /// A character reference that names no character XML allows is refused as what it is, however
+    /// many digits it has (not as "a bare &").
+    @Test(arguments: [
+        ("&#0;", "&#0; at byte 5 is not a valid character: U+0000 is a control character"),
+        ("&#1;", "&#1; at byte 5 is not a valid character: U+0001 is a control character"),
+        ("&#x110000;", "&#x110000; at byte 5 is not a valid character: it is beyond U+10FFFF"),
+        ("&#1114112;", "&#1114112; at byte 5 is not a valid character: it is beyond U+10FFFF"),
+        ("&#99999999999999999999;", "&#99999999999999999999; at byte 5 is not a valid character: it is beyond"),
+        ("&#xFFFFFFFFFFFFFFFFFFFF;", "&#xFFFFFFFFFFFFFFFFFFFF; at byte 5 is not a valid character: it is beyond"),
+        ("&#xD800;", "&#xD800; at byte 5 is not a valid character: U+D800 is a surrogate"),
+        ("&#xdfff;", "&#xdfff; at byte 5 is not a valid character: U+DFFF is a surrogate"),
+        ("&#xFFFE;", "&#xFFFE; at byte 5 is not a valid character: U+FFFE is a noncharacter"),
+        ("&#;", "character reference &#; at byte 5 has no digits"),
+        ("&#x;", "character reference &#x; at byte 5 has no hex digits"),
+        ("&#65</a>", "character reference &#65 at byte 5 is not closed with \";\""),
+        ("&#x41g;", "character reference &#x41 at byte 5 is not closed with \";\""),
+    ])
+    func refusesACharacterReferenceThatIsNoCharacter(reference: String, cause: String) {
+        let error = #expect(throws: XMLPayload.Malformed.self) {
+            try XMLPayload(parsing: Array("<xml>\(reference)</xml>".utf8))
+        }
+        #expect(error?.message.contains(cause) == true, "\(error?.message ?? "no error")")
+    }
+
+    @Test func aLongCharacterReferenceIsShortenedInTheRefusal() {
+        let reference = "&#" + String(repeating: "9", count: 100_000) + ";"
+        let error = #expect(throws: XMLPayload.Malformed.self) {
+            try XMLPayload(parsing: Array("<xml>\(reference)</xml>".utf8))
+        }
+        #expect(
+            error?.message.hasPrefix("character reference &#" + String(repeating: "9", count: 38) + "… at byte 5")
+                == true
+        )
+        #expect(error?.message.hasSuffix("it is beyond U+10FFFF") == true)
+    }
+
+    @Test(arguments: [
+        ("&#x000000000041;", "A"),
+        ("&#0000000000065;", "A"),
+        ("&#x10FFFF;", "\u{10FFFF}"),
+        ("&#9;&#xA;&#13;", "\t\n\r"),
+        ("&#xE000;&#xFFFD;&#x10000;", "\u{E000}\u{FFFD}\u{10000}"),
+    ])
+    func decodesEveryCharacterXMLAllows(reference: String, text: String) throws {
+        // Inside CDATA-free text the surrounding whitespace is trimmed, so the value is wrapped.
+        let root = try XMLPayload(parsing: Array("<xml><t>[\(reference)]</t></xml>".utf8))
+        #expect(root.value(of: "t") == "[\(text)]")
     }
 
     @Test func nestingIsBounded() {

@@ -143,6 +143,10 @@ import Testing
             #"entry "k": a similar question is empty"#
         ),
         (
+            FAQEntry(key: "k", skill: "s", question: "q", similar: (0...200).map { "q\($0)" }, answers: ["a"]),
+            #"entry "k": too many similar questions: 201, the limit is 200"#
+        ),
+        (
             FAQEntry(key: "k", skill: "s", question: "q", answers: ["a"], threshold: 1.5),
             #"entry "k": the threshold must be between 0 and 1, got 1.5"#
         ),
@@ -172,6 +176,38 @@ import Testing
         #expect(error?.code == .invalidEntry)
         #expect(try store.entries(botID: bot.id, env: .debug) == kept)
         #expect(try Self.revision(store, bot) == revision)
+    }
+
+    @Test func acceptsAnEntryWithTheMostSimilarQuestions() throws {
+        let (store, bot) = try Self.storeWithBot()
+        let similar = (1...FAQEntry.maxSimilarQuestions).map { "q\($0)" }
+        let entry = FAQEntry(key: "k", skill: "s", question: "q", similar: similar, answers: ["a"])
+        #expect(try store.upsertEntry(botID: bot.id, entry).entry.similar.count == 200)
+    }
+
+    /// A write whose caller has gone by the time it could commit is rolled back; so is a publish.
+    @Test func aWriteCancelledBeforeItsCommitIsRolledBack() throws {
+        let (store, bot) = try Self.storeWithBot()
+        let kept = try store.importEntries(botID: bot.id, [Self.entry("kept")], replace: false)
+        let revision = try Self.revision(store, bot)
+        var asked = 0
+        let cancelled = { () -> Bool in
+            asked += 1
+            return true
+        }
+        for call in [
+            { _ = try store.importEntries(botID: bot.id, [Self.entry("new")], replace: true, isCancelled: cancelled) },
+            { _ = try store.upsertEntry(botID: bot.id, Self.entry("new"), isCancelled: cancelled) },
+            { _ = try store.publish(botID: bot.id, isCancelled: cancelled) },
+        ] {
+            let error = #expect(throws: StoreError.self) { try call() }
+            #expect(error?.code == .cancelled)
+        }
+        #expect(asked == 3)
+        #expect(try store.entries(botID: bot.id, env: .debug) == kept)
+        #expect(try store.entries(botID: bot.id, env: .online).isEmpty)
+        #expect(try Self.revision(store, bot) == revision)
+        #expect(try store.upsertEntry(botID: bot.id, Self.entry("new"), isCancelled: { false }).entry.key == "new")
     }
 
     @Test func refusesAKeyRepeatedInOneCall() throws {

@@ -136,6 +136,7 @@ def hs512_token():
         (jwt.encode({"userid": "u"}, KEYS[1], algorithm="HS256"), "badSignature", 1005),
         (hs512_token(), "unsupportedAlgorithm", 1005),
         (jwt.encode({"userid": "u"}, None, algorithm="none"), "unsupportedAlgorithm", 1005),
+        (jwt.encode({"userid": "u"}, KEYS[0], algorithm="HS256", headers={"crit": ["exp"]}), "unsupportedExtension", 1005),
         ("a.b", "malformedToken", 1005),
         ("", "emptyToken", 1004),
     ],

@@ -191,6 +191,37 @@ def test_query_stream_answers_thousands_in_order_with_per_item_errors(stubs, ser
                 assert result.response.title == "怎么申请退款"
 
 
+LIMIT = 1000  # characters of query text (Unicode scalars), README "Limits"
+
+
+def test_query_text_over_the_limit_is_refused_on_every_grpc_face(stubs, server, stub):
+    pb = stubs[0]
+    # At the limit in scalars (three UTF-8 bytes each, so over it in bytes) it is matched.
+    assert query(stubs, stub, server.bot, "退" * LIMIT).status in (pb.MATCH_STATUS_NOMATCH, pb.MATCH_STATUS_FAQ,
+                                                                  pb.MATCH_STATUS_FAQ_RECOMMEND)
+    for text in ["退" * (LIMIT + 1), "a" * (LIMIT + 1), "退款" * 200_000]:
+        with pytest.raises(grpc.RpcError) as raised:
+            query(stubs, stub, server.bot, text)
+        assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert errcode(raised.value) == "-1"
+        assert f"query is too long: {len(text.encode())} bytes" in raised.value.details()
+        assert f"the limit is {LIMIT} characters" in raised.value.details()
+
+    good = signature(server.bot)
+    texts = ["怎么申请退款", "退" * (LIMIT + 1), "多久能发货"]
+    results = list(stub.QueryStream(
+        iter([pb.QueryRequest(token=server.bot["token"], signature=good, query=t, request_id=str(i))
+              for i, t in enumerate(texts)]), timeout=30))
+    assert [r.WhichOneof("result") for r in results] == ["response", "error", "response"]
+    assert results[1].error.errcode == -1 and f"the limit is {LIMIT} characters" in results[1].error.errmsg
+
+    msg = jwt.encode({"username": "u", "msg": "退" * (LIMIT + 1)}, server.bot["encoding_aes_key"], algorithm="HS256")
+    with pytest.raises(grpc.RpcError) as raised:
+        stub.Message(pb.MessageRequest(token=server.bot["token"], query=msg), timeout=10)
+    assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT and errcode(raised.value) == "-1"
+    assert "msg is too long" in raised.value.details() and f"the limit is {LIMIT} characters" in raised.value.details()
+
+
 def test_a_restarted_server_indexes_the_store_again(stubs, server):
     # A second server on the same database, started after everything above was written.
     again = Server(db_path=server.db)

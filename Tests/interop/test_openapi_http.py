@@ -268,6 +268,56 @@ def test_malformed_bodies_are_400_naming_the_cause(http, server, body, content_t
     assert result["errcode"] == -1 and cause in result["errmsg"], result
 
 
+@pytest.mark.parametrize("fields,errmsg", [
+    ({"query": 123}, "query must be a string, not a number"),
+    ({"query": None}, "query must be a string, not null"),
+    ({"query": True}, "query must be a string, not a boolean"),
+    ({"query": ["一次可以借几本书"]}, "query must be a string, not a list"),
+    ({"signature": 5}, "signature must be a string, not a number"),
+    ({"signature": None}, "signature must be a string, not null"),
+    ({"env": 1}, "env must be a string, not a number"),
+    ({"first_priority_skills": 7}, "first_priority_skills must be a list of strings, not a number"),
+    ({"second_priority_skills": ["借阅", 2]}, "second_priority_skills[1] must be a string, not a number"),
+])
+def test_aibot_fields_of_the_wrong_type_are_refused_naming_the_field(http, server, fields, errmsg):
+    body = {"signature": signature(server.bot), "query": "一次可以借几本书", **fields}
+    response = post(http, server, "aibot", server.bot["token"], json=body)
+    assert response.status_code == 400
+    assert response.json() == {"errcode": -1, "errmsg": errmsg}
+
+
+def test_aibot_optional_fields_may_be_null(http, server):
+    body = {"signature": signature(server.bot), "query": "一次可以借几本书", "env": None,
+            "first_priority_skills": None, "second_priority_skills": None}
+    response = post(http, server, "aibot", server.bot["token"], json=body)
+    assert response.status_code == 200 and response.json()["status"] == "FAQ"
+
+
+@pytest.mark.parametrize("query,errmsg", [
+    (123, "query must be a string, not a number"), (None, "query must be a string, not null"),
+])
+def test_message_query_of_the_wrong_type_is_refused_naming_the_field(http, server, query, errmsg):
+    response = post(http, server, "message", server.bot["token"], json={"query": query})
+    assert response.status_code == 400
+    assert response.json() == {"errcode": -1, "errmsg": errmsg}
+
+
+@pytest.mark.parametrize("form", [False, True], ids=["json", "form"])
+def test_aibot_query_over_the_length_limit_is_refused(http, server, form):
+    limit = 1000  # characters (Unicode scalars), README "Limits"
+    assert aibot(http, server, server.bot, "借" * limit, form=form)["status"]
+    for text in ["借" * (limit + 1), "b" * 300_000]:
+        fields = {"signature": signature(server.bot), "query": text}
+        response = post(http, server, "aibot", server.bot["token"], **({"data": fields} if form else {"json": fields}))
+        assert response.status_code == 400
+        assert response.json() == {"errcode": -1, "errmsg": f"query is too long: {len(text.encode())} bytes, "
+                                                            f"more than {limit} characters; the limit is {limit} characters"}
+    msg = jwt.encode({"username": "u", "msg": "借" * (limit + 1)}, server.bot["encoding_aes_key"], algorithm="HS256")
+    response = post(http, server, "message", server.bot["token"], json={"query": msg})
+    assert response.status_code == 400 and response.json()["errcode"] == -1
+    assert response.json()["errmsg"].startswith("msg is too long")
+
+
 def test_unknown_operations_methods_and_paths(http, server):
     response = http.post(f"{server.url}/openapi/nosuchop/{server.bot['token']}", data="x", timeout=10)
     assert response.status_code == 404 and response.json()["errcode"] == -1
