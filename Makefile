@@ -31,6 +31,7 @@ test: deps lint check-generated build
 	$(SWIFT) test $(SWIFT_FLAGS) --skip-build
 	CHATBOTCTL=$(CURDIR)/.build/debug/chatbotctl $(PYTHON) -m pytest -q Tests/interop
 	$(MAKE) test-asan
+	$(MAKE) fuzz-smoke
 
 # The Swift suites again under AddressSanitizer and LeakSanitizer, in their own build folder.
 test-asan:
@@ -39,7 +40,8 @@ test-asan:
 
 # libFuzzer targets for the decoders (Fuzz/, with AddressSanitizer and LeakSanitizer), built in
 # .build-fuzz and run one at a time for FUZZ_SECONDS each; `fuzz-smoke` runs each for
-# FUZZ_SMOKE_SECONDS. Both print every target's exec count and fail on a crash, leak or timeout.
+# FUZZ_SMOKE_SECONDS (`make test` runs it, so a crash a fuzzer finds fails CI). Both print every
+# target's exec count and fail on a crash, leak or timeout.
 FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_SECONDS ?= 20
 fuzz: deps-server
