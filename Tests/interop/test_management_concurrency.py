@@ -4,7 +4,6 @@ big write not holding up another bot's small one, and a client that goes away.
 The entries are generated for these tests (never benchmark data).
 """
 
-import base64
 import json
 import socket
 import sqlite3
@@ -13,9 +12,9 @@ import time
 
 import pytest
 import requests
-from wechatpy.crypto import PrpCrypto
 
 from grpc_support import running_server
+from platform_support import cdata, encrypt
 
 MANAGER = "manager-1"
 
@@ -32,14 +31,6 @@ def server():
         yield server
 
 
-def encrypt(bot, xml):
-    key = base64.b64decode(bot["encoding_aes_key"] + "=")
-    encrypted = PrpCrypto(key).encrypt(xml, bot["appid"])
-    return encrypted.decode() if isinstance(encrypted, bytes) else encrypted
-
-
-def cdata(tag, text):
-    return f"<{tag}><![CDATA[{text}]]></{tag}>"
 
 
 def autoreply_xml(title, questions):

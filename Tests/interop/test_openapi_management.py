@@ -12,9 +12,10 @@ import grpc
 import jwt
 import pytest
 import requests
-from wechatpy.crypto import PrpCrypto, WeChatCrypto
+from wechatpy.crypto import WeChatCrypto
 
 from grpc_support import HTTP2Session, running_server, write_kb
+from platform_support import cdata, encrypt
 
 MANAGER = "manager-1"
 
@@ -56,15 +57,6 @@ def stub(server, stubs):
     channel.close()
 
 
-def encrypt(bot, xml):
-    """What the platform's docs do: `new WXBizMsgCrypt(TOKEN, EncodingAESKey, APPID).encrypt(data)`."""
-    key = base64.b64decode(bot["encoding_aes_key"] + "=")
-    encrypted = PrpCrypto(key).encrypt(xml, bot["appid"])
-    return encrypted.decode() if isinstance(encrypted, bytes) else encrypted
-
-
-def cdata(tag, text):
-    return f"<{tag}><![CDATA[{text}]]></{tag}>"
 
 
 def autoreply_xml(skill, title, content, questions=(), manager=MANAGER, in_list=True):
