@@ -67,6 +67,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     private var calls: [Int32: Call] = [:]
     /// The call whose header block is being received (found once per block, not per field).
     private var headerCall: Call?
+    /// Calls whose request timers are to be scheduled when the current read is over.
+    private var callsAwaitingRequest: [Call] = []
     private var flushScheduled = false
     private var shuttingDown = false
     private var closing = false
@@ -144,6 +146,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        armPendingRequestTimers()
         flush()
         context.fireChannelReadComplete()
     }
@@ -295,10 +298,9 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
             // A streaming call's request timer runs while a message is under way (a unary call's
             // from the headers to the end of the request).
             if !received.messageUnderway {
-                call.requestTimer?.cancel()
-                call.requestTimer = nil
-            } else if call.requestTimer == nil {
-                armRequestTimer(call)
+                stopRequestTimer(call)
+            } else if call.requestDeadline == nil {
+                armRequestTimer(call, from: .now())
             }
         }
     }
@@ -354,7 +356,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         call.context = RPCContext(path: method.path, deadline: deadline, eventLoop: context!.eventLoop)
         switch method.handler {
         case .streaming(let handler): startStreaming(call, handler)
-        case .unary: armRequestTimer(call)
+        case .unary: armRequestTimer(call, from: call.started)
         }
     }
 
@@ -372,8 +374,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         case .fail(let error):
             fail(call, error)
         case .dispatch(let request):
-            call.requestTimer?.cancel()
-            call.requestTimer = nil
+            stopRequestTimer(call)
             guard case .unary(let handler) = call.head.method!.handler else { return }
             switch handler(request, call.context!, context!.channel.allocator) {
             case .done(let result):
@@ -464,8 +465,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         call.finished = true
         // Only a started call (its state made with its handler) was put in flight.
         if call.grpc != nil { metrics.callEnded(method: call.head.methodSlot) }
-        call.requestTimer?.cancel()
-        call.requestTimer = nil
+        stopRequestTimer(call)
         call.grpc?.finish(budget: &budget)
         budget.give(call.plainHeld)
         call.plainHeld = 0
@@ -477,18 +477,43 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     }
 
     /// Fails `call` unless its request (all of a unary or plain one; the message under way of a
-    /// streaming one) is in within the request timeout.
-    private func armRequestTimer(_ call: Call) {
-        guard let context, let loopBound else { return }
-        let stream = call.stream
-        call.requestTimer = context.eventLoop.scheduleTask(in: configuration.requestTimeout) {
-            loopBound.value.requestTimedOut(stream)
+    /// streaming one) is in within the request timeout, counted `from` when it began.
+    ///
+    /// The timer itself is scheduled when the read that began the request is over
+    /// (``armPendingRequestTimers()``), and only if the request is still not in: most requests
+    /// arrive whole in one read, and a timer scheduled and cancelled for each would cost more
+    /// than the rest of a small call's handling.
+    private func armRequestTimer(_ call: Call, from start: NIODeadline) {
+        call.requestDeadline = start + configuration.requestTimeout
+        callsAwaitingRequest.append(call)
+    }
+
+    /// Schedules the request timers of the calls whose requests the read just over left
+    /// incomplete.
+    private func armPendingRequestTimers() {
+        guard !callsAwaitingRequest.isEmpty, let context, let loopBound else { return }
+        let now = NIODeadline.now()
+        for call in callsAwaitingRequest where !call.finished && call.requestTimer == nil {
+            guard let deadline = call.requestDeadline else { continue }
+            let stream = call.stream
+            // In the time left, not at the deadline: a loop's clock may not be the wall's (tests).
+            call.requestTimer = context.eventLoop.scheduleTask(in: deadline - now) {
+                loopBound.value.requestTimedOut(stream)
+            }
         }
+        callsAwaitingRequest.removeAll(keepingCapacity: true)
+    }
+
+    private func stopRequestTimer(_ call: Call) {
+        call.requestDeadline = nil
+        call.requestTimer?.cancel()
+        call.requestTimer = nil
     }
 
     private func requestTimedOut(_ stream: Int32) {
         guard let call = calls[stream], !call.finished else { return }
         call.requestTimer = nil
+        call.requestDeadline = nil
         if let exchange = call.plain {
             respondPlain(call, exchange.timedOut(after: configuration.requestTimeout))
         } else {
@@ -535,6 +560,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
             abandon(call, RPCError(.unavailable, "the connection closed"))
         }
         calls.removeAll()
+        callsAwaitingRequest.removeAll()
     }
 
     // MARK: Streaming calls
@@ -654,7 +680,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         case .refuse(let response):
             respondPlain(call, response)
         case .readBody(let sendContinue):
-            armRequestTimer(call)
+            armRequestTimer(call, from: call.started)
             if sendContinue { try? session?.inform(call.stream, headers: Self.continueHeaders) }
         }
     }
@@ -671,8 +697,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
 
     /// The whole request is in: hands it to its route.
     private func routePlain(_ call: Call) {
-        call.requestTimer?.cancel()
-        call.requestTimer = nil
+        stopRequestTimer(call)
         budget.give(call.plainHeld)
         call.plainHeld = 0
         switch call.plain!.end() {
@@ -820,7 +845,9 @@ private final class Call {
     var finished = false
     var context: RPCContext?
     var deadlineTimer: Scheduled<Void>?
-    /// Runs while the request (or, streaming, a message) is expected to arrive.
+    /// When the request (or, streaming, the message under way) must be in, while it is expected.
+    var requestDeadline: NIODeadline?
+    /// Runs until then, once the read that began it is over.
     var requestTimer: Scheduled<Void>?
     var task: Task<Void, Never>?
     var inbound: InboundMessages?
