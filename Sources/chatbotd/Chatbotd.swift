@@ -59,7 +59,7 @@ struct Chatbotd: AsyncParsableCommand {
     @Option(
         help: "Seconds between checks that give glibc's free heap memory (over 32 MiB) back to the system (0: never)."
     )
-    var heapTrimInterval: Double = 30
+    var heapTrimInterval: Double = 0
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
