@@ -117,7 +117,9 @@ import Testing
             similar: Array(questions[1...]),
             answers: ["a"]
         )
-        let durations = await Self.run(within: .seconds(30)) {
+        // Bounds far above the linear cost and far below the quadratic one (over an hour), so that
+        // a sanitizer build on a busy machine passes: about 10 s a step was seen under ASan.
+        let durations = await Self.run(within: .seconds(300)) {
             let clock = ContinuousClock()
             var index = MatcherIndex(entries: Fixture.entries)
             let inserted = clock.measure { index.upsert(entry) }
@@ -128,11 +130,11 @@ import Testing
             return [("insert", inserted), ("replace", replaced), ("rebuild", rebuilt)]
         }
         guard let durations else {
-            Issue.record("indexing an entry of 3,000 questions did not finish in 30 s")
+            Issue.record("indexing an entry of 3,000 questions did not finish in 300 s")
             return
         }
         for (what, duration) in durations {
-            #expect(duration < .seconds(5), "\(what) took \(duration)")
+            #expect(duration < .seconds(60), "\(what) took \(duration)")
         }
     }
 

@@ -83,6 +83,11 @@ import Testing
             try pump()
         }
 
+        /// Closes the channel, so that the handler lets go of itself (its loop-bound reference).
+        func close() {
+            _ = try? channel.finish(acceptAlreadyClosed: true)
+        }
+
         /// Moves bytes both ways until neither side has anything to say.
         func pump() throws {
             for _ in 0..<100 {
@@ -130,6 +135,7 @@ import Testing
 
     @Test func aUnaryCallIsAnsweredWithItsMessageAndStatusOK() throws {
         let connection = try Connection()
+        defer { connection.close() }
         let stream = try connection.request(
             connection.grpc("/grpc.health.v1.Health/Check"),
             body: Self.framed(GrpcHealthV1.HealthCheckRequest(service: ""))
@@ -149,6 +155,7 @@ import Testing
 
     @Test func anUnknownMethodIsUnimplementedAndAPlainPathIsPlainHTTP() throws {
         let connection = try Connection()
+        defer { connection.close() }
         let unknown = try connection.request(
             connection.grpc("/no.Such/Method"),
             body: Self.framed(GrpcHealthV1.HealthCheckRequest())
@@ -166,6 +173,7 @@ import Testing
 
     @Test func aHeaderListOverTheLimitIs431ForPlainAndResourceExhaustedForGRPC() throws {
         let connection = try Connection { $0.http2.maxHeaderListSize = 4096 }
+        defer { connection.close() }
         let big = ("x-big", String(repeating: "a", count: 5000))
         let plain = try connection.request(connection.plain("GET", "/healthz") + [big])
         #expect(connection.client.streams[plain]?.field(":status") == "431")
@@ -181,6 +189,7 @@ import Testing
 
     @Test func aMessageThatStopsArrivingTimesOutAfterTheRequestTimeout() throws {
         let connection = try Connection { $0.requestTimeout = .seconds(3) }
+        defer { connection.close() }
         let framed = Self.framed(GrpcHealthV1.HealthCheckRequest(service: "svc"))
         let stream = try connection.request(
             connection.grpc("/grpc.health.v1.Health/Check"),
@@ -198,6 +207,7 @@ import Testing
 
     @Test func anIdleConnectionGetsAGracefulGoAwayAndCloses() throws {
         let connection = try Connection { $0.idleTimeout = .seconds(60) }
+        defer { connection.close() }
         _ = try connection.request(connection.plain("GET", "/healthz"))
         connection.channel.embeddedEventLoop.advanceTime(by: .seconds(59))
         try connection.pump()
@@ -220,6 +230,7 @@ import Testing
 
     @Test func dataOnAClosedStreamIsAConnectionErrorStreamClosed() throws {
         let connection = try Connection()
+        defer { connection.close() }
         let stream = try connection.request(connection.plain("GET", "/healthz"))
         #expect(connection.client.streams[stream]?.closed == 0)
         // A DATA frame on the closed stream 1, written by hand: length 1, type 0, flags 0.
