@@ -67,8 +67,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     private var calls: [Int32: Call] = [:]
     /// The call whose header block is being received (found once per block, not per field).
     private var headerCall: Call?
-    /// Calls whose request timers are to be scheduled when the current read is over.
-    private var callsAwaitingRequest: [Call] = []
+    /// Calls whose timers (request, deadline) are to be scheduled when the current read is over.
+    private var callsAwaitingTimers: [Call] = []
     private var flushScheduled = false
     private var shuttingDown = false
     private var closing = false
@@ -146,7 +146,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        armPendingRequestTimers()
+        armPendingTimers()
         flush()
         context.fireChannelReadComplete()
     }
@@ -347,13 +347,9 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         )
         metrics.callStarted(method: call.head.methodSlot)
         let deadline = call.head.timeout.map { call.started + $0 }
-        if let timeout = call.head.timeout, let context, let loopBound {
-            let stream = call.stream
-            call.deadlineTimer = context.eventLoop.scheduleTask(in: timeout) {
-                loopBound.value.deadlineExceeded(stream)
-            }
-        }
         call.context = RPCContext(path: method.path, deadline: deadline, eventLoop: context!.eventLoop)
+        // Its timer, like the request timer, only if the call is still running when the read ends.
+        if deadline != nil { callsAwaitingTimers.append(call) }
         switch method.handler {
         case .streaming(let handler): startStreaming(call, handler)
         case .unary: armRequestTimer(call, from: call.started)
@@ -480,28 +476,34 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     /// streaming one) is in within the request timeout, counted `from` when it began.
     ///
     /// The timer itself is scheduled when the read that began the request is over
-    /// (``armPendingRequestTimers()``), and only if the request is still not in: most requests
+    /// (``armPendingTimers()``), and only if the request is still not in: most requests
     /// arrive whole in one read, and a timer scheduled and cancelled for each would cost more
     /// than the rest of a small call's handling.
     private func armRequestTimer(_ call: Call, from start: NIODeadline) {
         call.requestDeadline = start + configuration.requestTimeout
-        callsAwaitingRequest.append(call)
+        callsAwaitingTimers.append(call)
     }
 
-    /// Schedules the request timers of the calls whose requests the read just over left
-    /// incomplete.
-    private func armPendingRequestTimers() {
-        guard !callsAwaitingRequest.isEmpty, let context, let loopBound else { return }
+    /// Schedules the timers of the calls the read just over left running: the request timer of
+    /// a request still incomplete, the deadline (grpc-timeout) of a call not answered yet.
+    private func armPendingTimers() {
+        guard !callsAwaitingTimers.isEmpty, let context, let loopBound else { return }
         let now = NIODeadline.now()
-        for call in callsAwaitingRequest where !call.finished && call.requestTimer == nil {
-            guard let deadline = call.requestDeadline else { continue }
+        for call in callsAwaitingTimers where !call.finished {
             let stream = call.stream
             // In the time left, not at the deadline: a loop's clock may not be the wall's (tests).
-            call.requestTimer = context.eventLoop.scheduleTask(in: deadline - now) {
-                loopBound.value.requestTimedOut(stream)
+            if let deadline = call.requestDeadline, call.requestTimer == nil {
+                call.requestTimer = context.eventLoop.scheduleTask(in: deadline - now) {
+                    loopBound.value.requestTimedOut(stream)
+                }
+            }
+            if let deadline = call.context?.deadline, call.deadlineTimer == nil {
+                call.deadlineTimer = context.eventLoop.scheduleTask(in: deadline - now) {
+                    loopBound.value.deadlineExceeded(stream)
+                }
             }
         }
-        callsAwaitingRequest.removeAll(keepingCapacity: true)
+        callsAwaitingTimers.removeAll(keepingCapacity: true)
     }
 
     private func stopRequestTimer(_ call: Call) {
@@ -560,7 +562,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
             abandon(call, RPCError(.unavailable, "the connection closed"))
         }
         calls.removeAll()
-        callsAwaitingRequest.removeAll()
+        callsAwaitingTimers.removeAll()
     }
 
     // MARK: Streaming calls

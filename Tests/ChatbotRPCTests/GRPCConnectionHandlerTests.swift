@@ -205,6 +205,22 @@ import Testing
         #expect(connection.client.streams[stream]?.field("grpc-message")?.contains("3000 ms") == true)
     }
 
+    @Test func aCallStillRunningAtItsDeadlineEndsDeadlineExceeded() throws {
+        let connection = try Connection()
+        defer { connection.close() }
+        // Watch answers with the status and waits for changes: only the deadline ends it.
+        let stream = try connection.request(
+            connection.grpc("/grpc.health.v1.Health/Watch") + [("grpc-timeout", "1500m")],
+            body: Self.framed(GrpcHealthV1.HealthCheckRequest(service: ""))
+        )
+        connection.channel.embeddedEventLoop.advanceTime(by: .milliseconds(1499))
+        try connection.pump()
+        #expect(connection.client.streams[stream]?.field("grpc-status") == nil)
+        connection.channel.embeddedEventLoop.advanceTime(by: .milliseconds(1))
+        try connection.pump()
+        #expect(connection.client.streams[stream]?.field("grpc-status") == "4")
+    }
+
     @Test func anIdleConnectionGetsAGracefulGoAwayAndCloses() throws {
         let connection = try Connection { $0.idleTimeout = .seconds(60) }
         defer { connection.close() }
