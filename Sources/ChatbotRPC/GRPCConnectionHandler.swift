@@ -80,6 +80,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
     private var ageTimer: Scheduled<Void>?
     /// Whether the client sent anything since the keepalive timer last fired.
     private var readSinceKeepalive = false
+    /// The client's address (``RPCContext/peerAddress(of:)``).
+    private var peer = ""
 
     init(
         router: RPCRouter,
@@ -100,6 +102,7 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        peer = RPCContext.peerAddress(of: context.channel)
         loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         streamingExecutor = EventLoopTaskExecutor(context.eventLoop)
         do {
@@ -347,7 +350,13 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         )
         metrics.callStarted(method: call.head.methodSlot)
         let deadline = call.head.timeout.map { call.started + $0 }
-        call.context = RPCContext(path: method.path, deadline: deadline, eventLoop: context!.eventLoop)
+        call.context = RPCContext(
+            path: method.path,
+            deadline: deadline,
+            eventLoop: context!.eventLoop,
+            authorization: call.head.authorization,
+            peer: peer
+        )
         // Its timer, like the request timer, only if the call is still running when the read ends.
         if deadline != nil { callsAwaitingTimers.append(call) }
         switch method.handler {
@@ -675,7 +684,8 @@ final class GRPCConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate {
         let exchange = PlainHTTPExchange(
             head: call.head.takePlainRequestHead(),
             routes: httpRoutes,
-            maxBodySize: configuration.maxPlainBodySize
+            maxBodySize: configuration.maxPlainBodySize,
+            peer: peer
         )
         call.plain = exchange
         switch exchange.start(shuttingDown: shuttingDown) {

@@ -30,6 +30,8 @@ struct GRPCRequestHead {
     /// The regular fields of a request whose path names no gRPC method.
     private(set) var plainFields: [(name: String, value: String)] = []
     private(set) var timeout: TimeAmount?
+    /// The `authorization` field of a gRPC call (its call credential), if any.
+    private(set) var authorization: String?
     private var isGRPC = false
     private var badTimeout: String?
     private var unsupportedEncoding: String?
@@ -62,6 +64,8 @@ struct GRPCRequestHead {
             if timeout == nil { badTimeout = String(decoding: value, as: UTF8.self) }
         } else if Self.equals(name, "grpc-encoding") {
             if !Self.equals(value, "identity") { unsupportedEncoding = String(decoding: value, as: UTF8.self) }
+        } else if Self.equals(name, "authorization") {
+            authorization = String(decoding: value, as: UTF8.self)
         }
     }
 

@@ -52,6 +52,8 @@ final class HTTP1Handler: ChannelInboundHandler {
     private var shuttingDown = false
     private var loopBound: NIOLoopBound<HTTP1Handler>?
     private var context: ChannelHandlerContext?
+    /// The client's address (``RPCContext/peerAddress(of:)``).
+    private var peer = ""
 
     init(routes: HTTPRoutes, configuration: Configuration = Configuration(), metrics: ServerMetrics) {
         self.routes = routes
@@ -62,6 +64,7 @@ final class HTTP1Handler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        peer = RPCContext.peerAddress(of: context.channel)
         loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         arm(configuration.headerTimeout)
     }
@@ -79,7 +82,12 @@ final class HTTP1Handler: ChannelInboundHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             guard case .idle = state else { return }
-            let exchange = PlainHTTPExchange(head: head, routes: routes, maxBodySize: configuration.maxBodySize)
+            let exchange = PlainHTTPExchange(
+                head: head,
+                routes: routes,
+                maxBodySize: configuration.maxBodySize,
+                peer: peer
+            )
             label = exchange.label
             started = .now()
             switch exchange.start(shuttingDown: false) {

@@ -103,12 +103,15 @@ package struct HTTPRoute: Sendable {
 package struct HTTPRouteRequest: Sendable {
     package let head: HTTPRequestHead
     package let body: ByteBuffer
+    /// The client's IP address, what per-client limits count under.
+    package let peer: String
     private let names: [String]
     private let captures: [Substring]
 
-    fileprivate init(head: HTTPRequestHead, body: ByteBuffer, names: [String], captures: [Substring]) {
+    fileprivate init(head: HTTPRequestHead, body: ByteBuffer, peer: String, names: [String], captures: [Substring]) {
         self.head = head
         self.body = body
+        self.peer = peer
         self.names = names
         self.captures = captures
     }
@@ -218,11 +221,11 @@ package struct HTTPRoutes: Sendable {
     }
 
     /// The answer to a request `match` was found for, once its body is complete.
-    func answer(_ match: Match, head: HTTPRequestHead, body: ByteBuffer) -> HTTPRouteOutcome {
+    func answer(_ match: Match, head: HTTPRequestHead, body: ByteBuffer, peer: String) -> HTTPRouteOutcome {
         switch match.answer {
         case .route(let route, let captures):
             return route.handler(
-                HTTPRouteRequest(head: head, body: body, names: route.captureNames, captures: captures)
+                HTTPRouteRequest(head: head, body: body, peer: peer, names: route.captureNames, captures: captures)
             )
         case .methodNotAllowed(let route):
             let allowed = route.methods.map(\.rawValue).joined(separator: ", ")

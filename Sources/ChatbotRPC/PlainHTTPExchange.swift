@@ -29,14 +29,17 @@ struct PlainHTTPExchange {
     private let match: HTTPRoutes.Match
     private let routes: HTTPRoutes
     private let maxBodySize: Int
+    private let peer: String
     private var body: ByteBuffer?
     /// Body bytes received so far (kept or not).
     private(set) var bodySize = 0
 
-    init(head: HTTPRequestHead, routes: HTTPRoutes, maxBodySize: Int) {
+    /// - Parameter peer: The client's address (``RPCContext/peerAddress(of:)``), for the route.
+    init(head: HTTPRequestHead, routes: HTTPRoutes, maxBodySize: Int, peer: String) {
         self.head = head
         self.routes = routes
         self.maxBodySize = maxBodySize
+        self.peer = peer
         match = routes.route(for: head)
         label = match.label
     }
@@ -73,7 +76,7 @@ struct PlainHTTPExchange {
     mutating func end() -> HTTPRouteOutcome {
         let body = self.body ?? ByteBuffer()
         self.body = nil
-        return routes.answer(match, head: head, body: body)
+        return routes.answer(match, head: head, body: body, peer: peer)
     }
 
     /// The answer to a body that did not arrive within `timeout`.

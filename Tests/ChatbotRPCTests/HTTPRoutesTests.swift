@@ -26,7 +26,9 @@ import Testing
 
     func answer(_ method: HTTPMethod, _ uri: String) -> (status: UInt, text: String, allow: String?) {
         let head = HTTPRequestHead(version: .http1_1, method: method, uri: uri)
-        guard case .done(let response) = routes.answer(routes.route(for: head), head: head, body: ByteBuffer()) else {
+        guard
+            case .done(let response) = routes.answer(routes.route(for: head), head: head, body: ByteBuffer(), peer: "")
+        else {
             Issue.record("answered later")
             return (0, "", nil)
         }
