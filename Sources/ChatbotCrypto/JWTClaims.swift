@@ -15,6 +15,10 @@ package struct JWTClaims: Sendable, Hashable {
     package var expiresAt: Int64?
     /// `nbf`, seconds since the epoch; the token is rejected before this second.
     package var notBefore: Int64?
+    /// `managerid`: who manages the bot (a management call credential).
+    package var managerID: String?
+    /// `aud`: whom the token is for; a JSON string is read as one audience.
+    package var audience: [String]?
 
     package init(
         userID: String? = nil,
@@ -23,7 +27,9 @@ package struct JWTClaims: Sendable, Hashable {
         message: String? = nil,
         issuedAt: Int64? = nil,
         expiresAt: Int64? = nil,
-        notBefore: Int64? = nil
+        notBefore: Int64? = nil,
+        managerID: String? = nil,
+        audience: [String]? = nil
     ) {
         self.userID = userID
         self.userName = userName
@@ -32,6 +38,8 @@ package struct JWTClaims: Sendable, Hashable {
         self.issuedAt = issuedAt
         self.expiresAt = expiresAt
         self.notBefore = notBefore
+        self.managerID = managerID
+        self.audience = audience
     }
 
     /// The `userid` claim, or ``CryptoError/Code-swift.struct/missingUserID`` when it is absent or empty.
@@ -41,7 +49,7 @@ package struct JWTClaims: Sendable, Hashable {
     }
 
     /// The claims as compact JSON, in the order PyJWT users write them: userid, username, avatar,
-    /// msg, iat, exp, nbf; absent claims are left out. Written straight into the bytes: this is
+    /// msg, managerid, aud, iat, exp, nbf; absent claims are left out (one audience as a string). Written straight into the bytes: this is
     /// on every Sign.
     package var serialized: [UInt8] {
         var writer = JSONWriter()
@@ -50,6 +58,14 @@ package struct JWTClaims: Sendable, Hashable {
         if let userName { writer.write(member: "username", string: userName) }
         if let avatar { writer.write(member: "avatar", string: avatar) }
         if let message { writer.write(member: "msg", string: message) }
+        if let managerID { writer.write(member: "managerid", string: managerID) }
+        if let audience {
+            if audience.count == 1 {
+                writer.write(member: "aud", string: audience[0])
+            } else {
+                writer.write(member: "aud", value: .array(audience.map { .string($0) }))
+            }
+        }
         if let issuedAt { writer.write(member: "iat", integer: issuedAt) }
         if let expiresAt { writer.write(member: "exp", integer: expiresAt) }
         if let notBefore { writer.write(member: "nbf", integer: notBefore) }
@@ -78,6 +94,10 @@ package struct JWTClaims: Sendable, Hashable {
                     claims.expiresAt = try numericDate(&reader, claim: "exp")
                 } else if key.equals("nbf") {
                     claims.notBefore = try numericDate(&reader, claim: "nbf")
+                } else if key.equals("managerid") {
+                    claims.managerID = try text(&reader, claim: "managerid")
+                } else if key.equals("aud") {
+                    claims.audience = try audience(&reader)
                 } else {
                     try reader.skipValue()
                 }
@@ -100,6 +120,16 @@ package struct JWTClaims: Sendable, Hashable {
             if number.value != nil { return String(decoding: number.literal, as: UTF8.self) }
         }
         throw CryptoError(.malformedToken, "JWT claim '\(claim)' must be a string")
+    }
+
+    /// `aud` (RFC 7519 §4.1.3): a string or an array of strings.
+    private static func audience(_ reader: inout JSONReader) throws(CryptoError) -> [String] {
+        if reader.nextIsString() { return [try reader.readString()] }
+        if case .array(let items) = try reader.readValue() {
+            let audience = items.compactMap(\.stringValue)
+            if audience.count == items.count { return audience }
+        }
+        throw CryptoError(.malformedToken, "JWT claim 'aud' must be a string or an array of strings")
     }
 
     /// An RFC 7519 NumericDate: an integer or a decimal number of seconds, truncated toward negative infinity.

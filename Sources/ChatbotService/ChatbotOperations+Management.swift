@@ -101,7 +101,13 @@ extension ChatbotOperations {
     /// - Throws: 1013 for the envelope, 1007 for the fields (see ``autoReply(from:)``), 1015 when
     ///   the managerid is not one of the bot's managers, -1 when the store fails or the call was
     ///   cancelled.
-    package func setAutoReply(bot: BotEntry, encrypt: String) async throws(PlatformFailure) -> Int64 {
+    package func setAutoReply(bot: BotEntry, encrypt: String, peer: String) async throws(PlatformFailure) -> Int64 {
+        try await checkingManagement(bot: bot, peer: peer) { () async throws(PlatformFailure) in
+            try await setAutoReply(bot: bot, encrypt: encrypt)
+        }
+    }
+
+    private func setAutoReply(bot: BotEntry, encrypt: String) async throws(PlatformFailure) -> Int64 {
         let reply = try Self.autoReply(from: openEnvelope(bot: bot, encrypt: encrypt))
         let entry = FAQEntry(
             key: FAQEntry.autoReplyKey(skill: reply.skill, question: reply.title),
@@ -140,7 +146,13 @@ extension ChatbotOperations {
     /// - Returns: How many entries were written.
     /// - Throws: 1013 for the envelope, 1007 for a missing or malformed field (the errmsg names it,
     ///   e.g. `skill[2].answer[0]`), 1015 for an unknown managerid, -1 when the store fails.
-    package func batchImportSkill(bot: BotEntry, encrypt: String) async throws(PlatformFailure) -> Int {
+    package func batchImportSkill(bot: BotEntry, encrypt: String, peer: String) async throws(PlatformFailure) -> Int {
+        try await checkingManagement(bot: bot, peer: peer) { () async throws(PlatformFailure) in
+            try await batchImportSkill(bot: bot, encrypt: encrypt)
+        }
+    }
+
+    private func batchImportSkill(bot: BotEntry, encrypt: String) async throws(PlatformFailure) -> Int {
         let payload = try openEnvelope(bot: bot, encrypt: encrypt)
         let managerID = try Self.required("managerid", in: payload)
         let replace: Bool
@@ -201,11 +213,13 @@ extension ChatbotOperations {
     }
 
     /// `publish` over HTTP: the platform's envelope carries the managerid, checked like the other
-    /// management calls. gRPC's `Publish` has no envelope (its TOKEN is the credential) and calls
-    /// ``publish(bot:managerID:)`` with nil.
-    package func publish(bot: BotEntry, encrypt: String) async throws(PlatformFailure) -> String {
-        let payload = try openEnvelope(bot: bot, encrypt: encrypt)
-        return try await publish(bot: bot, managerID: Self.required("managerid", in: payload))
+    /// management calls. gRPC's `Publish` has no envelope: it checks a call credential
+    /// (``authorizeManager(bot:authorization:peer:)``) and calls ``publish(bot:managerID:)``.
+    package func publish(bot: BotEntry, encrypt: String, peer: String) async throws(PlatformFailure) -> String {
+        try await checkingManagement(bot: bot, peer: peer) { () async throws(PlatformFailure) in
+            let payload = try openEnvelope(bot: bot, encrypt: encrypt)
+            return try await publish(bot: bot, managerID: Self.required("managerid", in: payload))
+        }
     }
 
     /// Copies the draft to the published knowledge base (one store transaction, committed before
@@ -213,32 +227,39 @@ extension ChatbotOperations {
     /// `publish_progress`.
     ///
     /// - Throws: 1015 for a managerid that is not the bot's, -1 when the store fails.
-    package func publish(bot: BotEntry, managerID: String?) async throws(PlatformFailure) -> String {
+    package func publish(bot: BotEntry, managerID: String) async throws(PlatformFailure) -> String {
         let botID = bot.bot.id
         let knowledgeBases = self.knowledgeBases
         let version = try await knowledgeBases.withWriteSlot(botID: botID) { () async throws(PlatformFailure) in
             try await withStore { store, isCancelled throws(StoreError) -> Int64? in
-                if let managerID, try !store.isManager(botID: botID, managerID: managerID) { return nil }
+                guard try store.isManager(botID: botID, managerID: managerID) else { return nil }
                 let version = try store.publish(botID: botID, isCancelled: isCancelled)
                 try knowledgeBases.refresh(botID: botID)
                 return version
             }
         }
-        guard let version else { throw Self.unknownManager(managerID ?? "") }
+        guard let version else { throw Self.unknownManager(managerID) }
         return publishTasks.record(botID: botID, version: version).id
     }
 
     /// `publish_progress` over HTTP: the envelope carries the managerid and, optionally, the
     /// task_id (also accepted as a plain field); without one, the bot's latest publish.
-    package func publishProgress(bot: BotEntry, encrypt: String, taskID: String) async throws(PlatformFailure) -> String
-    {
-        let payload = try openEnvelope(bot: bot, encrypt: encrypt)
-        let managerID = try Self.required("managerid", in: payload)
-        let botID = bot.bot.id
-        let known = try await withStore { store, _ throws(StoreError) in
-            try store.isManager(botID: botID, managerID: managerID)
+    package func publishProgress(
+        bot: BotEntry,
+        encrypt: String,
+        taskID: String,
+        peer: String
+    ) async throws(PlatformFailure) -> String {
+        let payload = try await checkingManagement(bot: bot, peer: peer) { () async throws(PlatformFailure) in
+            let payload = try openEnvelope(bot: bot, encrypt: encrypt)
+            let managerID = try Self.required("managerid", in: payload)
+            let botID = bot.bot.id
+            let known = try await withStore { store, _ throws(StoreError) in
+                try store.isManager(botID: botID, managerID: managerID)
+            }
+            guard known else { throw Self.unknownManager(managerID) }
+            return payload
         }
-        guard known else { throw Self.unknownManager(managerID) }
         let taskID = payload.value(of: "task_id")?.trimmingWhitespace ?? taskID
         return try publishProgress(bot: bot, taskID: taskID)
     }

@@ -18,6 +18,8 @@ package struct ChatbotOperations: Sendable {
     package let store: SQLiteStore
     package let threadPool: NIOThreadPool
     package let logger: Logger
+    /// Per-client limits on `sign` and on failed management checks.
+    package let limits: AccessLimits
     let publishTasks = PublishTasks()
     /// The current time in seconds since the epoch.
     package let now: @Sendable () -> Int64
@@ -62,6 +64,7 @@ package struct ChatbotOperations: Sendable {
         store: SQLiteStore,
         threadPool: NIOThreadPool,
         logger: Logger = Logger(label: "chatbotd.operations"),
+        limits: AccessLimits = AccessLimits(),
         now: @escaping @Sendable () -> Int64,
         nowMilliseconds: (@Sendable () -> Int64)? = nil
     ) {
@@ -70,6 +73,7 @@ package struct ChatbotOperations: Sendable {
         self.store = store
         self.threadPool = threadPool
         self.logger = logger
+        self.limits = limits
         self.now = now
         self.nowMilliseconds = nowMilliseconds ?? { now() * 1000 }
         self.messageIDs = MessageIDs()
@@ -77,10 +81,27 @@ package struct ChatbotOperations: Sendable {
 
     /// `sign`: an HS256 JWT over {userid, username, avatar, iat, exp}, keyed with the bot's
     /// EncodingAESKey.
-    /// - Throws: 1003 when `userID` is empty.
-    package func sign(bot: BotEntry, userID: String, userName: String, avatar: String) throws(PlatformFailure) -> String
-    {
+    ///
+    /// It takes the TOKEN alone, as on the platform, so `peer` (the client's address) may mint
+    /// only so many per second for one bot (``AccessLimits/allowSign(botID:peer:)``).
+    ///
+    /// - Throws: 1003 when `userID` is empty; a refusal (-1, RESOURCE_EXHAUSTED, HTTP 429) when
+    ///   `peer` is over its limit.
+    package func sign(
+        bot: BotEntry,
+        userID: String,
+        userName: String,
+        avatar: String,
+        peer: String
+    ) throws(PlatformFailure) -> String {
         guard !userID.isEmpty else { throw PlatformFailure(.signatureMissingUserID, "userid is required") }
+        guard limits.allowSign(botID: bot.bot.id, peer: peer) else {
+            throw PlatformFailure.tooManyRequests(
+                "too many signatures for this bot from this address: the limit is \(limits.settings.signRate) a second"
+                    + " after a burst of \(limits.settings.signBurst); sign locally with the EncodingAESKey"
+                    + " for more"
+            )
+        }
         let issued = now()
         let claims = JWTClaims(
             userID: userID,

@@ -5,6 +5,8 @@ package import ChatbotRPC
 /// `chatbot.v1.Chatbot` over gRPC: decodes requests, resolves the bot, calls
 /// ``ChatbotOperations``, and maps failures through ``PlatformFailure/rpcError``.
 package struct ChatbotRPCService: RPCService {
+    private typealias PublishProgress = ChatbotV1.PublishProgressResponse
+
     private let operations: ChatbotOperations
 
     package init(operations: ChatbotOperations) {
@@ -15,8 +17,9 @@ package struct ChatbotRPCService: RPCService {
         let operations = self.operations
         return [
             .unary("/chatbot.v1.Chatbot/Sign") {
-                (request: ChatbotV1.SignRequest, _) -> UnaryOutcome<ChatbotV1.SignResponse> in
-                Self.withBot(operations, token: request.token) { Self.sign(operations, $0, request) }
+                (request: ChatbotV1.SignRequest, context) -> UnaryOutcome<ChatbotV1.SignResponse> in
+                let peer = context.peer
+                return Self.withBot(operations, token: request.token) { Self.sign(operations, $0, request, peer: peer) }
             },
             .unary("/chatbot.v1.Chatbot/Query") {
                 (request: ChatbotV1.QueryRequest, _) -> UnaryOutcome<ChatbotV1.QueryResponse> in
@@ -30,36 +33,46 @@ package struct ChatbotRPCService: RPCService {
             },
             Self.notYet("DictMessage", ChatbotV1.EncryptedRequest.self, ChatbotV1.QueryResponse.self),
             .unary("/chatbot.v1.Chatbot/SetAutoReply") {
-                (request: ChatbotV1.EncryptedRequest, _) -> UnaryOutcome<ChatbotV1.SetAutoReplyResponse> in
+                (request: ChatbotV1.EncryptedRequest, context) -> UnaryOutcome<ChatbotV1.SetAutoReplyResponse> in
                 Self.management(operations, token: request.token) { bot throws(PlatformFailure) in
-                    let id = try await operations.setAutoReply(bot: bot, encrypt: request.encrypt)
+                    let id = try await operations.setAutoReply(bot: bot, encrypt: request.encrypt, peer: context.peer)
                     return ChatbotV1.SetAutoReplyResponse(ansNodeId: id)
                 }
             },
             .unary("/chatbot.v1.Chatbot/BatchImportSkill") {
-                (request: ChatbotV1.EncryptedRequest, _) -> UnaryOutcome<ChatbotV1.BatchImportSkillResponse> in
+                (request: ChatbotV1.EncryptedRequest, context) -> UnaryOutcome<ChatbotV1.BatchImportSkillResponse> in
                 Self.management(operations, token: request.token) { bot throws(PlatformFailure) in
-                    let imported = try await operations.batchImportSkill(bot: bot, encrypt: request.encrypt)
+                    let imported = try await operations.batchImportSkill(
+                        bot: bot,
+                        encrypt: request.encrypt,
+                        peer: context.peer
+                    )
                     return ChatbotV1.BatchImportSkillResponse(imported: Int32(clamping: imported))
                 }
             },
-            // Publish and PublishProgress carry no envelope in the contract: the TOKEN is the credential.
+            // The requests below carry no envelope: a call credential in the metadata proves the key.
             .unary("/chatbot.v1.Chatbot/Publish") {
-                (request: ChatbotV1.PublishRequest, _) -> UnaryOutcome<ChatbotV1.PublishResponse> in
-                Self.management(operations, token: request.token) { bot throws(PlatformFailure) in
-                    ChatbotV1.PublishResponse(taskId: try await operations.publish(bot: bot, managerID: nil))
+                (request: ChatbotV1.PublishRequest, context) -> UnaryOutcome<ChatbotV1.PublishResponse> in
+                Self.management(operations, token: request.token, credential: context) {
+                    (bot, manager) throws(PlatformFailure) in
+                    ChatbotV1.PublishResponse(taskId: try await operations.publish(bot: bot, managerID: manager))
                 }
             },
             .unary("/chatbot.v1.Chatbot/PublishProgress") {
-                (request: ChatbotV1.PublishProgressRequest, _) -> UnaryOutcome<ChatbotV1.PublishProgressResponse> in
-                Self.management(operations, token: request.token) { bot throws(PlatformFailure) in
+                (request: ChatbotV1.PublishProgressRequest, context) -> UnaryOutcome<PublishProgress> in
+                Self.management(operations, token: request.token, credential: context) {
+                    (bot, _) throws(PlatformFailure) in
                     _ = try operations.publishProgress(bot: bot, taskID: request.taskId)
-                    return ChatbotV1.PublishProgressResponse(progress: 100, done: true)
+                    return PublishProgress(progress: 100, done: true)
                 }
             },
             Self.notYet("SendMessage", ChatbotV1.EncryptedRequest.self, ChatbotV1.SendMessageResponse.self),
-            Self.notYet("GetKefuState", ChatbotV1.KefuStateRequest.self, ChatbotV1.KefuStateResponse.self),
-            Self.notYet("ChangeKefuState", ChatbotV1.ChangeKefuStateRequest.self, ChatbotV1.KefuStateResponse.self),
+            Self.notYet("GetKefuState", ChatbotV1.KefuStateResponse.self, operations) {
+                (request: ChatbotV1.KefuStateRequest) in request.token
+            },
+            Self.notYet("ChangeKefuState", ChatbotV1.KefuStateResponse.self, operations) {
+                (request: ChatbotV1.ChangeKefuStateRequest) in request.token
+            },
             .bidirectionalStreaming("/chatbot.v1.Chatbot/QueryStream") {
                 (
                     requests: RPCReader<ChatbotV1.QueryRequest>,
@@ -91,7 +104,13 @@ package struct ChatbotRPCService: RPCService {
                 }
             },
             .serverStreaming("/chatbot.v1.Chatbot/SubscribeOutbox") {
-                (_: ChatbotV1.SubscribeOutboxRequest, _: RPCWriter<ChatbotV1.OutboxMessage>, _) throws(RPCError) in
+                (
+                    request: ChatbotV1.SubscribeOutboxRequest,
+                    _: RPCWriter<ChatbotV1.OutboxMessage>,
+                    context
+                )
+                    throws(RPCError) in
+                if let refusal = await Self.authenticate(operations, token: request.token, context) { throw refusal }
                 throw Self.unimplemented("SubscribeOutbox")
             },
         ]
@@ -100,14 +119,16 @@ package struct ChatbotRPCService: RPCService {
     private static func sign(
         _ operations: ChatbotOperations,
         _ bot: BotEntry,
-        _ request: ChatbotV1.SignRequest
+        _ request: ChatbotV1.SignRequest,
+        peer: String
     ) -> Result<ChatbotV1.SignResponse, RPCError> {
         do throws(PlatformFailure) {
             let signature = try operations.sign(
                 bot: bot,
                 userID: request.userid,
                 userName: request.username,
-                avatar: request.avatar
+                avatar: request.avatar,
+                peer: peer
             )
             return .success(
                 ChatbotV1.SignResponse(signature: signature, expiresIn: ChatbotOperations.signatureLifetime)
@@ -194,6 +215,62 @@ package struct ChatbotRPCService: RPCService {
                 return .success(try await body(bot))
             } catch {
                 return .failure(error.rpcError)
+            }
+        }
+    }
+
+    /// A management call whose request carries no envelope: the call credential in `credential`'s
+    /// metadata must prove the bot's key and name one of its managers
+    /// (``ChatbotOperations/authorizeManager(bot:authorization:peer:)``) before `body` runs with
+    /// the bot and the managerid.
+    private static func management<Response: Sendable>(
+        _ operations: ChatbotOperations,
+        token: String,
+        credential context: RPCContext,
+        _ body: @escaping @Sendable (BotEntry, String) async throws(PlatformFailure) -> Response
+    ) -> UnaryOutcome<Response> {
+        management(operations, token: token) { bot throws(PlatformFailure) in
+            let manager = try await operations.authorizeManager(
+                bot: bot,
+                authorization: context.authorization,
+                peer: context.peer
+            )
+            return try await body(bot, manager)
+        }
+    }
+
+    /// The refusal of a management call whose credential does not pass
+    /// (``ChatbotOperations/authorizeManager(bot:authorization:peer:)``), or nil when it does.
+    private static func authenticate(
+        _ operations: ChatbotOperations,
+        token: String,
+        _ context: RPCContext
+    ) async -> RPCError? {
+        do throws(PlatformFailure) {
+            let bot = try await operations.directory.lookup(token: token)
+            _ = try await operations.authorizeManager(
+                bot: bot,
+                authorization: context.authorization,
+                peer: context.peer
+            )
+            return nil
+        } catch {
+            return error.rpcError
+        }
+    }
+
+    /// A management operation declared in the contract and not built yet: it checks the call
+    /// credential first, as it will when it is built, so that it says nothing to a caller without one.
+    private static func notYet<Request: ProtoMessage, Response: ProtoMessage>(
+        _ name: String,
+        _: Response.Type,
+        _ operations: ChatbotOperations,
+        token: @escaping @Sendable (Request) -> String
+    ) -> RPCMethod {
+        .unary("/chatbot.v1.Chatbot/\(name)") { (request: Request, context) -> UnaryOutcome<Response> in
+            let token = token(request)
+            return .later {
+                .failure(await authenticate(operations, token: token, context) ?? unimplemented(name))
             }
         }
     }

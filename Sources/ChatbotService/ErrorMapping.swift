@@ -8,15 +8,26 @@ package import ChatbotRPC
 package struct PlatformFailure: Error, Hashable, Sendable {
     package var errcode: ErrCode
     package var errmsg: String
-    /// Whether the request itself is at fault where the platform has no errcode for it (see
-    /// ``malformedRequest(_:)``).
-    package var isMalformedRequest: Bool
+    /// What the failure is where the platform's errcode alone does not say.
+    package var kind: Kind
+
+    package enum Kind: Sendable, Hashable {
+        /// The errcode says it all.
+        case platform
+        /// The request itself is at fault where the platform has no errcode for it
+        /// (``malformedRequest(_:)``).
+        case malformedRequest
+        /// The client has called too often (``tooManyRequests(_:)``).
+        case tooManyRequests
+    }
 
     package init(_ errcode: ErrCode, _ errmsg: String) {
         self.errcode = errcode
         self.errmsg = errmsg
-        self.isMalformedRequest = false
+        self.kind = .platform
     }
+
+    package var isMalformedRequest: Bool { kind == .malformedRequest }
 
     /// A request the platform's codes do not cover but that is the client's fault, such as a
     /// query over ``ChatbotOperations/maxQueryLength``: errcode -1 as the platform has no better
@@ -24,7 +35,15 @@ package struct PlatformFailure: Error, Hashable, Sendable {
     /// body it cannot read.
     package static func malformedRequest(_ errmsg: String) -> Self {
         var failure = Self(.systemError, errmsg)
-        failure.isMalformedRequest = true
+        failure.kind = .malformedRequest
+        return failure
+    }
+
+    /// A client over one of ``AccessLimits``' limits: errcode -1, as the platform has no other,
+    /// RESOURCE_EXHAUSTED over gRPC and HTTP 429 over `/openapi`.
+    package static func tooManyRequests(_ errmsg: String) -> Self {
+        var failure = Self(.systemError, errmsg)
+        failure.kind = .tooManyRequests
         return failure
     }
 }
@@ -64,7 +83,7 @@ extension PlatformFailure {
     /// The gRPC status of this failure, with the errcode in the ``RPCError/errcodeTrailer``
     /// trailer: 1001/1005 UNAUTHENTICATED, 1002 and 1015 PERMISSION_DENIED, the other known client
     /// errors and a malformed request (``malformedRequest(_:)``) INVALID_ARGUMENT, -1 (our own
-    /// failure) INTERNAL.
+    /// failure) INTERNAL, a client over a limit (``tooManyRequests(_:)``) RESOURCE_EXHAUSTED.
     ///
     /// 1015 (unknown managerid) is PERMISSION_DENIED rather than INVALID_ARGUMENT: the request is
     /// well formed and the bot is known, the caller is just not allowed to manage it, and retrying
@@ -80,7 +99,11 @@ extension PlatformFailure {
             case .systemError: .internalError
             default: .unknown
             }
-        if isMalformedRequest { code = .invalidArgument }
+        switch kind {
+        case .platform: break
+        case .malformedRequest: code = .invalidArgument
+        case .tooManyRequests: code = .resourceExhausted
+        }
         return RPCError(code, errmsg, trailers: [(RPCError.errcodeTrailer, String(errcode.rawValue))])
     }
 }

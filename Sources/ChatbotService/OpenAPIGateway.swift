@@ -95,12 +95,13 @@ package struct OpenAPIGateway: Sendable {
             return .done(Self.error(.badRequest, error.message))
         }
         if let bot = operations.directory.cached(token: token) {
-            return Self.perform(operation, operations, bot, fields)
+            return Self.perform(operation, operations, bot, fields, peer: request.peer)
         }
+        let peer = request.peer
         return .later {
             do throws(PlatformFailure) {
                 let bot = try await operations.directory.lookup(token: token)
-                switch Self.perform(operation, operations, bot, fields) {
+                switch Self.perform(operation, operations, bot, fields, peer: peer) {
                 case .done(let response): return response
                 case .later(let response): return await response()
                 }
@@ -114,11 +115,12 @@ package struct OpenAPIGateway: Sendable {
         _ operation: Operation,
         _ operations: ChatbotOperations,
         _ bot: BotEntry,
-        _ fields: OpenAPIFields
+        _ fields: OpenAPIFields,
+        peer: String
     ) -> HTTPRouteOutcome {
         switch operation {
         case .sign, .aibot, .message:
-            return .done(answer(operation, operations, bot, fields))
+            return .done(answer(operation, operations, bot, fields, peer: peer))
         case .setAutoReply, .batchImportSkill, .publish, .publishProgress:
             let encrypt = Self.encrypt(fields)
             let taskID = fields.string("task_id")
@@ -127,17 +129,22 @@ package struct OpenAPIGateway: Sendable {
                     var writer = Self.okWriter()
                     switch operation {
                     case .setAutoReply:
-                        let id = try await operations.setAutoReply(bot: bot, encrypt: encrypt)
+                        let id = try await operations.setAutoReply(bot: bot, encrypt: encrypt, peer: peer)
                         writer.write(member: "ans_node_id", integer: id)
                     case .batchImportSkill:
-                        let imported = try await operations.batchImportSkill(bot: bot, encrypt: encrypt)
+                        let imported = try await operations.batchImportSkill(bot: bot, encrypt: encrypt, peer: peer)
                         writer.write(member: "imported", integer: Int64(imported))
                     case .publish:
-                        let task = try await operations.publish(bot: bot, encrypt: encrypt)
+                        let task = try await operations.publish(bot: bot, encrypt: encrypt, peer: peer)
                         writer.write(member: "task_id", string: task)
                     default:
                         // The platform's shape ({code, msg, data{progress, status}}) and ours.
-                        let task = try await operations.publishProgress(bot: bot, encrypt: encrypt, taskID: taskID)
+                        let task = try await operations.publishProgress(
+                            bot: bot,
+                            encrypt: encrypt,
+                            taskID: taskID,
+                            peer: peer
+                        )
                         writer.write(member: "task_id", string: task)
                         writer.write(member: "progress", integer: 100)
                         writer.write(member: "done", bool: true)
@@ -176,7 +183,8 @@ package struct OpenAPIGateway: Sendable {
         _ operation: Operation,
         _ operations: ChatbotOperations,
         _ bot: BotEntry,
-        _ fields: OpenAPIFields
+        _ fields: OpenAPIFields,
+        peer: String
     ) -> HTTPRouteResponse {
         do throws(PlatformFailure) {
             switch operation {
@@ -185,7 +193,8 @@ package struct OpenAPIGateway: Sendable {
                     bot: bot,
                     userID: fields.string("userid"),
                     userName: fields.string("username"),
-                    avatar: fields.string("avatar")
+                    avatar: fields.string("avatar"),
+                    peer: peer
                 )
                 var writer = JSONWriter(escapingNonASCII: false)
                 writer.beginObject()
@@ -247,9 +256,16 @@ package struct OpenAPIGateway: Sendable {
     }
 
     /// A platform failure, as the platform sends it: HTTP 200 with the errcode in the body; a
-    /// malformed request (``PlatformFailure/malformedRequest(_:)``) is HTTP 400.
+    /// malformed request (``PlatformFailure/malformedRequest(_:)``) is HTTP 400, a client over a
+    /// limit (``PlatformFailure/tooManyRequests(_:)``) 429.
     private static func failure(_ failure: PlatformFailure) -> HTTPRouteResponse {
-        error(failure.isMalformedRequest ? .badRequest : .ok, failure.errmsg, errcode: failure.errcode)
+        let status: HTTPResponseStatus =
+            switch failure.kind {
+            case .platform: .ok
+            case .malformedRequest: .badRequest
+            case .tooManyRequests: .tooManyRequests
+            }
+        return error(status, failure.errmsg, errcode: failure.errcode)
     }
 
     private static func error(

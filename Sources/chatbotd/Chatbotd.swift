@@ -61,6 +61,23 @@ struct Chatbotd: AsyncParsableCommand {
     )
     var heapTrimInterval: Double = 0
 
+    @Option(help: "Signatures one client address may mint per bot per second (0: no limit; env CHATBOT_SIGN_RATE).")
+    var signRate: Double = ProcessInfo.processInfo.environment["CHATBOT_SIGN_RATE"].flatMap(Double.init) ?? 1000
+
+    @Option(help: "Signatures one client address may mint per bot at once before --sign-rate applies.")
+    var signBurst: Int = 2000
+
+    @Option(
+        help: """
+            Failed envelope, credential or managerid checks from one client address against one bot \
+            within a minute before its management calls are refused for --lockout seconds (0: never).
+            """
+    )
+    var maxManagementFailures: Int = 20
+
+    @Option(help: "Seconds a client address is refused after --max-management-failures failed checks.")
+    var lockout: Int = 300
+
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("unknown log level \(logLevel)")
@@ -95,6 +112,7 @@ struct Chatbotd: AsyncParsableCommand {
             store: store,
             threadPool: threadPool,
             logger: logger,
+            limits: AccessLimits(try accessSettings(), logger: logger),
             now: seconds,
             nowMilliseconds: milliseconds
         )
@@ -172,6 +190,20 @@ struct Chatbotd: AsyncParsableCommand {
         try await group.shutdownGracefully()
         try await threadPool.shutdownGracefully()
         logger.info("stopped")
+    }
+
+    /// The limits on `sign` and on failed management checks, checked.
+    func accessSettings() throws -> AccessLimits.Settings {
+        guard signRate >= 0, signRate.isFinite else { throw ValidationError("--sign-rate must be 0 or more") }
+        guard signBurst >= 1 else { throw ValidationError("--sign-burst must be at least 1") }
+        guard maxManagementFailures >= 0 else { throw ValidationError("--max-management-failures must be 0 or more") }
+        guard lockout >= 1 else { throw ValidationError("--lockout must be at least 1 second") }
+        return AccessLimits.Settings(
+            signRate: signRate,
+            signBurst: signBurst,
+            maxFailures: maxManagementFailures,
+            lockout: .seconds(lockout)
+        )
     }
 
     /// `seconds` (positive) as a duration, or a usage error naming `option`.

@@ -87,7 +87,8 @@ import Testing
             #expect(limit == 200)
             let id = try await f.operations.setAutoReply(
                 bot: f.bot,
-                encrypt: Self.autoReply(f.bot, questions: Self.questions(limit))
+                encrypt: Self.autoReply(f.bot, questions: Self.questions(limit)),
+                peer: "test"
             )
             let stored = try f.store.entries(botID: f.bot.bot.id, env: .debug)
             #expect(stored.map(\.id) == [id] && stored[0].similar.count == limit)
@@ -96,7 +97,8 @@ import Testing
             {
                 try await f.operations.setAutoReply(
                     bot: f.bot,
-                    encrypt: Self.autoReply(f.bot, questions: Self.questions(8000))
+                    encrypt: Self.autoReply(f.bot, questions: Self.questions(8000)),
+                    peer: "test"
                 )
             }
             // Counted as sent, repeats included.
@@ -104,7 +106,8 @@ import Testing
             await #expect(throws: PlatformFailure(.managementFieldEmpty, "too many questions: 201, the limit is 200")) {
                 try await f.operations.setAutoReply(
                     bot: f.bot,
-                    encrypt: Self.autoReply(f.bot, title: "其他", questions: repeated)
+                    encrypt: Self.autoReply(f.bot, title: "其他", questions: repeated),
+                    peer: "test"
                 )
             }
             #expect(try f.store.entries(botID: f.bot.bot.id, env: .debug).map(\.id) == [id])
@@ -118,12 +121,14 @@ import Testing
             ) {
                 try await f.operations.batchImportSkill(
                     bot: f.bot,
-                    encrypt: Self.batch(f.bot, questions: Self.questions(201))
+                    encrypt: Self.batch(f.bot, questions: Self.questions(201)),
+                    peer: "test"
                 )
             }
             let imported = try await f.operations.batchImportSkill(
                 bot: f.bot,
-                encrypt: Self.batch(f.bot, questions: Self.questions(200))
+                encrypt: Self.batch(f.bot, questions: Self.questions(200)),
+                peer: "test"
             )
             #expect(imported == 1)
         }
@@ -133,7 +138,8 @@ import Testing
         try await withOperations { f in
             _ = try await f.operations.setAutoReply(
                 bot: f.bot,
-                encrypt: Self.autoReply(f.bot, questions: ["乙", "甲", " 乙 ", "标准问题", "丙", "甲"])
+                encrypt: Self.autoReply(f.bot, questions: ["乙", "甲", " 乙 ", "标准问题", "丙", "甲"]),
+                peer: "test"
             )
             #expect(try f.store.entries(botID: f.bot.bot.id, env: .debug).first?.similar == ["乙", "甲", "丙"])
         }
@@ -159,7 +165,7 @@ import Testing
             let operations = f.operations
             let encrypt = try Self.autoReply(f.bot, questions: ["有停车场吗"])
             let bot = f.bot
-            let write = Task { try await operations.setAutoReply(bot: bot, encrypt: encrypt) }
+            let write = Task { try await operations.setAutoReply(bot: bot, encrypt: encrypt, peer: "test") }
             // Long enough for the write to reach the lock on the thread pool.
             try await Task.sleep(for: .milliseconds(300))
             write.cancel()
@@ -177,7 +183,7 @@ import Testing
         try await withOperations { f in
             let limit = ChatbotOperations.maxQueryLength
             #expect(limit == 1000)
-            let signature = try f.operations.sign(bot: f.bot, userID: "u", userName: "", avatar: "")
+            let signature = try f.operations.sign(bot: f.bot, userID: "u", userName: "", avatar: "", peer: "test")
             // At the limit in scalars, over it in UTF-8 bytes: matched.
             let atLimit = String(repeating: "借", count: limit)
             let answer = try f.operations.query(bot: f.bot, DialogueQuery(signature: signature, query: atLimit))

@@ -7,6 +7,7 @@ The entries are written for these tests (never benchmark data).
 
 import base64
 import json
+import time
 
 import grpc
 import jwt
@@ -373,9 +374,14 @@ def test_batch_and_publish_over_grpc_match_http(http, server, stub):
     assert client.BatchImportSkill(pb.EncryptedRequest(token=bot["token"], encrypt=encrypt(bot, xml))).imported == 1
     debug = aibot(http, server, "batch over grpc")
     assert debug["answer"] == "grpc batch answer"
-    task = client.Publish(pb.PublishRequest(token=bot["token"])).task_id
+    # Publish's request carries no envelope: a call credential proves the key (test_access.py).
+    now = int(time.time())
+    credential = jwt.encode({"managerid": MANAGER, "aud": "chatbotd", "iat": now, "exp": now + 60},
+                            bot["encoding_aes_key"], algorithm="HS256")
+    metadata = (("authorization", f"Bearer {credential}"),)
+    task = client.Publish(pb.PublishRequest(token=bot["token"]), metadata=metadata).task_id
     assert task
-    progress = client.PublishProgress(pb.PublishProgressRequest(token=bot["token"], task_id=task))
+    progress = client.PublishProgress(pb.PublishProgressRequest(token=bot["token"], task_id=task), metadata=metadata)
     assert progress.progress == 100 and progress.done
     online = client.Query(pb.QueryRequest(token=bot["token"], signature=signature(bot), query="batch over grpc",
                                           env=pb.ENV_ONLINE))
@@ -383,14 +389,15 @@ def test_batch_and_publish_over_grpc_match_http(http, server, stub):
     for call, request, code in [
         (client.PublishProgress, pb.PublishProgressRequest(token=bot["token"], task_id="nope"),
          grpc.StatusCode.INVALID_ARGUMENT),
+        # Another bot's task, and a credential for this bot, not that one.
         (client.PublishProgress, pb.PublishProgressRequest(token=server.other["token"], task_id=task),
-         grpc.StatusCode.INVALID_ARGUMENT),
+         grpc.StatusCode.UNAUTHENTICATED),
         (client.Publish, pb.PublishRequest(token="nope"), grpc.StatusCode.UNAUTHENTICATED),
         (client.BatchImportSkill, pb.EncryptedRequest(token=bot["token"], encrypt=encrypt(bot, batch_xml([]))),
          grpc.StatusCode.INVALID_ARGUMENT),
     ]:
         with pytest.raises(grpc.RpcError) as error:
-            call(request)
+            call(request, metadata=metadata)
         assert error.value.code() == code
 
 
