@@ -3,8 +3,10 @@ example and its own pytest suite run against a server with a knowledge base and 
 
 The client's tests (clients/python/tests) cover the crypto vectors and wechatpy/PyJWT in both
 directions, Sign and local signing, Query, a 10,000-query batch over QueryStream with a bounded
-number in flight, SetAutoReply with the client's own envelope then found with env=debug, and
-errors as gRPC status plus the chatbot-errcode trailer. They run in a subprocess, against the
+number in flight, SetAutoReply with the client's own envelope then found with env=debug, errors
+as gRPC status plus the chatbot-errcode trailer, and the management call credential (against
+PyJWT offline; Publish and PublishProgress with it, without it, with bad ones and for another
+managerid). They run in a subprocess, against the
 installed package, so their generated stubs never meet this process's.
 """
 

@@ -9,13 +9,13 @@ import uuid
 import grpc
 import pytest
 
-from chatbot_client import ChatbotClient, ChatbotError, pb, sign_jwt, verify_jwt
+from chatbot_client import ChatbotClient, ChatbotError, management_metadata, pb, sign_jwt, verify_jwt
 
 
 @pytest.fixture(scope="module")
 def client(bot):
     with ChatbotClient(bot["target"], bot["token"], encoding_aes_key=bot["encoding_aes_key"],
-                       appid=bot["appid"]) as client:
+                       appid=bot["appid"], managerid=bot["managerid"]) as client:
         yield client
 
 
@@ -231,3 +231,66 @@ def test_encrypted_refusals(client, bot):
     with pytest.raises(ChatbotError) as raised:
         client.set_auto_reply("not-a-manager", "s", "t", "c")
     assert (raised.value.code, raised.value.errcode) == (grpc.StatusCode.PERMISSION_DENIED, 1015)
+
+
+# MARK: management calls: the call credential (after the tests that expect the draft unpublished)
+
+
+def test_publish_and_progress_with_the_management_credential(client, bot):
+    title = f"py published entry {uuid.uuid4().hex[:8]}"
+    node = client.set_auto_reply(bot["managerid"], "py-publish", title, "Published by the Python client.")
+    assert client.query(title, env="online").ans_node_id != node
+    task = client.publish()  # with a credential for the client's managerid
+    assert task
+    progress = client.publish_progress(task)
+    assert progress.progress == 100 and progress.done
+    assert client.query(title, env="online").ans_node_id == node
+    # The generated stub with the helper's metadata, and call() adding it by itself.
+    metadata = management_metadata(bot["encoding_aes_key"], bot["managerid"])
+    assert client.stub.PublishProgress(pb.PublishProgressRequest(token=bot["token"], task_id=task),
+                                       metadata=metadata, timeout=10).done
+    assert client.call("PublishProgress", pb.PublishProgressRequest(token=bot["token"], task_id=task)).done
+
+
+def _claims(bot, **overrides):
+    now = int(time.time())
+    return {"managerid": bot["managerid"], "aud": "chatbotd", "iat": now, "exp": now + 600, **overrides}
+
+
+@pytest.mark.parametrize("rpc", ["Publish", "PublishProgress"])
+@pytest.mark.parametrize("case,code,errcode", [
+    ("none", grpc.StatusCode.UNAUTHENTICATED, 1005),
+    ("expired", grpc.StatusCode.UNAUTHENTICATED, 1005),
+    ("another bot's key", grpc.StatusCode.UNAUTHENTICATED, 1005),
+    ("over an hour", grpc.StatusCode.UNAUTHENTICATED, 1005),
+    ("another audience", grpc.StatusCode.UNAUTHENTICATED, 1005),
+    ("not a manager", grpc.StatusCode.PERMISSION_DENIED, 1015),
+])
+def test_management_calls_refuse_a_missing_or_bad_credential(client, bot, rpc, case, code, errcode):
+    key = bot["encoding_aes_key"]
+    now = int(time.time())
+    metadata = {
+        "none": (),
+        "expired": management_metadata(key, bot["managerid"], now=now - 4000),
+        "another bot's key": management_metadata("another-key-another-key-another-key-abcdefg", bot["managerid"]),
+        "over an hour": (("authorization", "Bearer " + sign_jwt(key, _claims(bot, exp=now + 7200))),),
+        "another audience": (("authorization", "Bearer " + sign_jwt(key, _claims(bot, aud="someone-else"))),),
+        "not a manager": management_metadata(key, "not-a-manager"),
+    }[case]
+    request = (pb.PublishRequest(token=bot["token"]) if rpc == "Publish"
+               else pb.PublishProgressRequest(token=bot["token"], task_id=client.publish()))
+    with pytest.raises(ChatbotError) as raised:
+        client.call(rpc, request, metadata=metadata)
+    assert (raised.value.code, raised.value.errcode) == (code, errcode), raised.value
+    assert raised.value.errmsg
+
+
+def test_a_client_without_a_managerid_sends_no_credential(bot):
+    with ChatbotClient(bot["target"], bot["token"], encoding_aes_key=bot["encoding_aes_key"]) as anonymous:
+        with pytest.raises(ValueError, match="managerid"):
+            anonymous.publish()
+        with pytest.raises(ChatbotError) as raised:
+            anonymous.call("Publish", pb.PublishRequest(token=bot["token"]))
+        assert (raised.value.code, raised.value.errcode) == (grpc.StatusCode.UNAUTHENTICATED, 1005)
+        # A managerid given for the call is enough.
+        assert anonymous.publish(managerid=bot["managerid"])

@@ -10,7 +10,15 @@ import jwt
 import pytest
 from wechatpy.crypto import PrpCrypto, WeChatCrypto
 
-from chatbot_client import CryptoError, MessageCrypto, msg_signature, sign_jwt, verify_jwt
+from chatbot_client import (
+    CryptoError,
+    MessageCrypto,
+    management_credential,
+    management_metadata,
+    msg_signature,
+    sign_jwt,
+    verify_jwt,
+)
 
 TOKEN = "pyClientToken"
 APPID = "wx5823bf96d3bd56c7"
@@ -116,3 +124,52 @@ def test_jwt_refusals():
     assert verify_jwt(KEYS[0], sign_jwt(KEYS[0], {"userid": "u", "exp": 2000.5}), now=2000)["exp"] == 2000.5
     with pytest.raises(ValueError):
         sign_jwt(KEYS[0])
+
+
+# MARK: the management call credential
+
+
+def test_management_credential_is_what_pyjwt_makes_and_verifies():
+    token = management_credential(KEYS[0], "manager-1", now=1_700_000_000)
+    assert jwt.get_unverified_header(token) == {"alg": "HS256", "typ": "JWT"}
+    assert token.split(".")[0] == "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"  # the header, byte for byte
+    claims = jwt.decode(token, KEYS[0], algorithms=["HS256"], audience="chatbotd",
+                        options={"verify_exp": False, "verify_iat": False})
+    assert list(claims.items()) == [("managerid", "manager-1"), ("aud", "chatbotd"), ("iat", 1_700_000_000),
+                                    ("exp", 1_700_000_600)]
+    assert token == jwt.encode(claims, KEYS[0], algorithm="HS256")
+    # The known answer the Go, C++ and Java clients' tests compare with.
+    assert token == ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJtYW5hZ2VyaWQiOiJtYW5hZ2VyLTEiLCJhdWQiOiJjaGF0Ym90ZCIs"
+                     "ImlhdCI6MTcwMDAwMDAwMCwiZXhwIjoxNzAwMDAwNjAwfQ.5oVutmKXAjWBHYqAJZeAACneJBN7uKacaonSZbKIGr0")
+    unicode = management_credential(KEYS[0], "经理-1", now=1_700_000_000)
+    assert unicode == jwt.encode({"managerid": "经理-1", "aud": "chatbotd", "iat": 1_700_000_000,
+                                  "exp": 1_700_000_600}, KEYS[0], algorithm="HS256")
+
+
+def test_management_credential_made_now_verifies_with_the_audience():
+    import time
+
+    before = int(time.time())
+    token = management_credential(KEYS[1], "m", lifetime=3600)
+    claims = jwt.decode(token, KEYS[1], algorithms=["HS256"], audience="chatbotd")
+    assert set(claims) == {"managerid", "aud", "iat", "exp"}
+    assert before <= claims["iat"] <= int(time.time()) and claims["exp"] - claims["iat"] == 3600
+    assert verify_jwt(KEYS[1], token) == claims
+    with pytest.raises(jwt.InvalidAudienceError):
+        jwt.decode(token, KEYS[1], algorithms=["HS256"], audience="someone-else")
+    with pytest.raises(jwt.InvalidSignatureError):
+        jwt.decode(token, KEYS[0], algorithms=["HS256"], audience="chatbotd")
+
+
+def test_management_credential_refuses_what_the_server_would():
+    for lifetime in (0, -1, 3601, 7200, 600.5, True):
+        with pytest.raises(ValueError, match="1 to 3600 seconds"):
+            management_credential(KEYS[0], "m", lifetime=lifetime)
+    with pytest.raises(ValueError, match="managerid"):
+        management_credential(KEYS[0], "")
+
+
+def test_management_metadata_is_one_bearer_authorization():
+    metadata = management_metadata(KEYS[0], "manager-1", now=1_700_000_000)
+    assert metadata == (("authorization", "Bearer " + management_credential(KEYS[0], "manager-1",
+                                                                            now=1_700_000_000)),)

@@ -11,10 +11,10 @@ import grpc
 
 from .chatbot.v1 import chatbot_pb2 as pb
 from .chatbot.v1 import chatbot_pb2_grpc as pb_grpc
-from .crypto import SIGNATURE_LIFETIME, MessageCrypto, sign_jwt
+from .crypto import CREDENTIAL_LIFETIME, SIGNATURE_LIFETIME, MessageCrypto, management_metadata, sign_jwt
 from .errors import ChatbotError
 
-__all__ = ["BatchResult", "ChatbotClient", "autoreply_xml"]
+__all__ = ["BatchResult", "ChatbotClient", "MANAGEMENT_RPCS", "autoreply_xml"]
 
 T = TypeVar("T")
 _STUB: Any = pb_grpc.ChatbotStub  # the generated gRPC module carries no type hints
@@ -22,6 +22,9 @@ _STUB: Any = pb_grpc.ChatbotStub  # the generated gRPC module carries no type hi
 RESIGN_MARGIN = 300
 _clock: Callable[[], float] = time.time  # the wall clock of signatures; tests replace it
 EnvLike = Union["pb.Env", int, str, None]
+#: The RPCs chatbotd serves only with a management call credential (``authorization: Bearer``).
+MANAGEMENT_RPCS = frozenset({"Publish", "PublishProgress", "GetKefuState", "ChangeKefuState", "SubscribeOutbox"})
+Metadata = Sequence[tuple[str, str]]
 
 
 def _env(env: EnvLike) -> "pb.Env":
@@ -72,13 +75,17 @@ class ChatbotClient:
 
     ``target`` is ``HOST:PORT`` (plaintext h2c) unless ``channel`` is given. ``encoding_aes_key``
     lets the client sign Query signatures locally and ``appid`` as well lets it build envelopes;
-    without the key, signatures come from the Sign RPC. Every failed call raises
+    without the key, signatures come from the Sign RPC. ``managerid`` (a manager of the bot, with
+    the key) lets it make the management call credential that Publish, PublishProgress and the
+    other :data:`MANAGEMENT_RPCS` need; each such call gets a fresh one, valid
+    ``credential_lifetime`` seconds (600; at most 3600). Every failed call raises
     :class:`ChatbotError` with the gRPC status and the platform's errcode.
     """
 
     def __init__(self, target: Optional[str], token: str, *, encoding_aes_key: Optional[str] = None,
-                 appid: Optional[str] = None, channel: Optional[grpc.Channel] = None,
-                 timeout: Optional[float] = 10.0) -> None:
+                 appid: Optional[str] = None, managerid: Optional[str] = None,
+                 channel: Optional[grpc.Channel] = None, timeout: Optional[float] = 10.0,
+                 credential_lifetime: int = CREDENTIAL_LIFETIME) -> None:
         if channel is None:
             if not target:
                 raise ValueError("ChatbotClient needs a target or a channel")
@@ -92,7 +99,9 @@ class ChatbotClient:
         self.token = token
         self.encoding_aes_key = encoding_aes_key
         self.appid = appid
+        self.managerid = managerid
         self.timeout = timeout
+        self.credential_lifetime = credential_lifetime
         self._crypto: Optional[MessageCrypto] = None
 
     def close(self) -> None:
@@ -107,14 +116,31 @@ class ChatbotClient:
 
     # MARK: calls
 
-    def call(self, rpc: str, request: Any, *, timeout: Optional[float] = None) -> Any:
+    def call(self, rpc: str, request: Any, *, timeout: Optional[float] = None,
+             metadata: Optional[Metadata] = None) -> Any:
         """Calls the unary RPC ``rpc`` (a method name of the Chatbot service) with ``request``,
-        raising :class:`ChatbotError` on failure."""
+        raising :class:`ChatbotError` on failure.
+
+        Without ``metadata``, a call to one of :data:`MANAGEMENT_RPCS` carries a fresh management
+        call credential when the client has ``encoding_aes_key`` and ``managerid``; given
+        ``metadata`` (``()`` for none) is sent as it is."""
+        if metadata is None and rpc in MANAGEMENT_RPCS and self.encoding_aes_key and self.managerid:
+            metadata = self.management_metadata()
         method: Callable[..., Any] = getattr(self.stub, rpc)
         try:
-            return method(request, timeout=self.timeout if timeout is None else timeout)
+            return method(request, timeout=self.timeout if timeout is None else timeout, metadata=metadata)
         except grpc.RpcError as error:
             raise ChatbotError.from_rpc_error(error) from None
+
+    def management_metadata(self, managerid: Optional[str] = None) -> Metadata:
+        """``authorization: Bearer <credential>`` for a management call, made now for
+        ``managerid`` (the client's by default) with the bot's key (see
+        :func:`~chatbot_client.management_credential`); pass it as ``metadata=`` to a call of
+        :attr:`stub`. Raises ``ValueError`` when the client lacks the key or a managerid."""
+        managerid = managerid or self.managerid
+        if not self.encoding_aes_key or not managerid:
+            raise ValueError("management calls need the bot's encoding_aes_key and a managerid")
+        return management_metadata(self.encoding_aes_key, managerid, self.credential_lifetime)
 
     def sign(self, userid: str, username: str = "", avatar: str = "") -> pb.SignResponse:
         """The Sign RPC: a signature issued by the server."""
@@ -170,10 +196,20 @@ class ChatbotClient:
             "SetAutoReply", self.envelope(autoreply_xml(managerid, skill, title, content, questions)))
         return int(response.ans_node_id)
 
-    def publish(self) -> str:
-        """Publishes the draft knowledge base as the online one; returns the task id."""
-        response: pb.PublishResponse = self.call("Publish", pb.PublishRequest(token=self.token))
+    def publish(self, *, managerid: Optional[str] = None) -> str:
+        """Publishes the draft knowledge base as the online one; returns the task id. Sent with a
+        management call credential for ``managerid`` (the client's by default)."""
+        response: pb.PublishResponse = self.call("Publish", pb.PublishRequest(token=self.token),
+                                                 metadata=self.management_metadata(managerid))
         return str(response.task_id)
+
+    def publish_progress(self, task_id: str, *, managerid: Optional[str] = None) -> pb.PublishProgressResponse:
+        """The progress of the publish ``task_id`` (``progress`` 0..100, ``done``), asked with a
+        management call credential for ``managerid`` (the client's by default)."""
+        response: pb.PublishProgressResponse = self.call(
+            "PublishProgress", pb.PublishProgressRequest(token=self.token, task_id=task_id),
+            metadata=self.management_metadata(managerid))
+        return response
 
     # MARK: the streaming batch
 

@@ -1,7 +1,8 @@
 """The platform's two pieces of cryptography, with the ``cryptography`` package.
 
-* HS256 JWTs for the dialogue calls (``signature`` of Query): the key is the bot's 43-character
-  EncodingAESKey used as UTF-8 text. Tokens are written the way PyJWT writes them (header
+* HS256 JWTs for the dialogue calls (``signature`` of Query) and for the management call
+  credential (:func:`management_credential`): the key is the bot's 43-character EncodingAESKey
+  used as UTF-8 text. Tokens are written the way PyJWT writes them (header
   ``{"alg":"HS256","typ":"JWT"}``, compact JSON, non-ASCII escaped), so the same claims give the
   same token.
 * WXBizMsgCrypt envelopes for the management and customer-service calls (SetAutoReply and the
@@ -28,8 +29,13 @@ from cryptography.hazmat.primitives import hmac as crypto_hmac
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 __all__ = [
+    "CREDENTIAL_AUDIENCE",
+    "CREDENTIAL_LIFETIME",
     "CryptoError",
+    "MAX_CREDENTIAL_LIFETIME",
     "MessageCrypto",
+    "management_credential",
+    "management_metadata",
     "msg_signature",
     "sign_jwt",
     "verify_jwt",
@@ -38,6 +44,12 @@ __all__ = [
 
 #: Seconds a signature from Sign (and, by default, from :func:`sign_jwt`) stays valid.
 SIGNATURE_LIFETIME = 7200
+#: The ``aud`` claim of a management call credential.
+CREDENTIAL_AUDIENCE = "chatbotd"
+#: Seconds a management call credential made by :func:`management_credential` stays valid by default.
+CREDENTIAL_LIFETIME = 600
+#: The longest lifetime (``exp - iat``) the server accepts in a management call credential.
+MAX_CREDENTIAL_LIFETIME = 3600
 
 _JWT_HEADER = b'{"alg":"HS256","typ":"JWT"}'
 _BLOCK = 32
@@ -96,6 +108,38 @@ def sign_jwt(
     payload = json.dumps(dict(claims), separators=(",", ":"), ensure_ascii=True).encode("ascii")
     signing_input = f"{_b64url(_JWT_HEADER)}.{_b64url(payload)}".encode("ascii")
     return f"{signing_input.decode('ascii')}.{_b64url(_hs256(encoding_aes_key, signing_input))}"
+
+
+def management_credential(encoding_aes_key: str, managerid: str, lifetime: int = CREDENTIAL_LIFETIME,
+                          now: Optional[int] = None) -> str:
+    """The management call credential: an HS256 JWT keyed with the bot's EncodingAESKey.
+
+    Its claims are ``{"managerid": managerid, "aud": "chatbotd", "iat": now, "exp": now +
+    lifetime}`` (``now`` defaults to the current second). chatbotd asks for it, as
+    ``authorization: Bearer <JWT>`` metadata (see :func:`management_metadata`), on the management
+    RPCs: Publish, PublishProgress, GetKefuState, ChangeKefuState and SubscribeOutbox. A missing,
+    expired or wrongly keyed credential is refused with UNAUTHENTICATED (errcode 1005), a
+    ``managerid`` that is not one of the bot's managers with PERMISSION_DENIED (errcode 1015).
+
+    Raises ``ValueError`` for an empty ``managerid`` or a ``lifetime`` outside 1 to
+    :data:`MAX_CREDENTIAL_LIFETIME` (3600) seconds, which the server would refuse.
+    """
+    if not managerid:
+        raise ValueError("a management credential needs a managerid")
+    if isinstance(lifetime, bool) or not isinstance(lifetime, int) or not 0 < lifetime <= MAX_CREDENTIAL_LIFETIME:
+        raise ValueError(f"a management credential lives 1 to {MAX_CREDENTIAL_LIFETIME} seconds, not {lifetime!r}")
+    issued = int(time.time()) if now is None else now
+    return sign_jwt(encoding_aes_key, {"managerid": managerid, "aud": CREDENTIAL_AUDIENCE, "iat": issued,
+                                       "exp": issued + lifetime})
+
+
+def management_metadata(encoding_aes_key: str, managerid: str, lifetime: int = CREDENTIAL_LIFETIME,
+                        now: Optional[int] = None) -> tuple[tuple[str, str], ...]:
+    """gRPC metadata carrying a fresh :func:`management_credential`, for a call's ``metadata=``:
+
+    >>> stub.Publish(pb.PublishRequest(token=token), metadata=management_metadata(key, "manager-1"))
+    """
+    return (("authorization", "Bearer " + management_credential(encoding_aes_key, managerid, lifetime, now)),)
 
 
 def verify_jwt(encoding_aes_key: str, token: str, *, now: Optional[int] = None) -> dict[str, Any]:
