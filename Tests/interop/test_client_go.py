@@ -5,8 +5,9 @@ Builds the client offline once per session, in module mode from Debian's Go sour
 `go test` binary and the example with the server's address and the bot's credentials in the
 environment. The Go tests cover local JWT and envelope signing against the shared reference
 vectors, the Sign and Query RPCs, a 10,000-query QueryStream batch with a bounded number in
-flight, SetAutoReply with an envelope the Go helper builds, and refusals as gRPC status plus the
-`chatbot-errcode` trailer.
+flight, SetAutoReply with an envelope the Go helper builds, refusals as gRPC status plus the
+`chatbot-errcode` trailer, and the management call credential: made offline against PyJWT's
+token, then Publish and PublishProgress with it, without it (1005) and for another managerid (1015).
 """
 
 import json
@@ -36,9 +37,16 @@ SERVER_TESTS = [
     "TestSetAutoReplyThenFoundInDebug",
     "TestRefusalsCarryStatusAndErrcode",
     "TestRefusalsCarryStatusAndErrcode/wrong_token",
+    "TestManagementCallsNeedTheCredential",
+    "TestManagementCallsNeedTheCredential/Publish_without_a_credential",
+    "TestManagementCallsNeedTheCredential/PublishProgress_without_a_credential",
+    "TestManagementCallsNeedTheCredential/Publish_for_another_managerid",
+    "TestManagementCallsNeedTheCredential/PublishProgress_for_another_managerid",
 ]
 UNIT_TESTS = ["TestEnvelopesMatchWechatpy", "TestJWTsMatchPyJWT", "TestSignJWTEncodesClaimsInFieldOrder",
-              "TestAutoReplyXML", "TestQueryBatchNeverExceedsMaxInFlight", "TestQueryBatchStopsWhenHandleFails"]
+              "TestAutoReplyXML", "TestQueryBatchNeverExceedsMaxInFlight", "TestQueryBatchStopsWhenHandleFails",
+              "TestManagementCredentialMatchesPyJWT", "TestManagementCredentialRefusesWhatTheServerWould",
+              "TestManagementCredentialsPutABearerOnEachCall"]
 
 
 def go_env():

@@ -301,3 +301,67 @@ func TestRefusalsCarryStatusAndErrcode(t *testing.T) {
 		})
 	}
 }
+
+func TestManagementCallsNeedTheCredential(t *testing.T) {
+	s := server(t)
+	creds := chatbot.ManagementCredentials{EncodingAESKey: s.aesKey, ManagerID: s.manager}
+	publish := func(ctx context.Context, opts ...grpc.CallOption) error {
+		_, err := s.client.Publish(ctx, &chatbotv1.PublishRequest{Token: s.token}, opts...)
+		return err
+	}
+	ctx := callContext(t)
+	task, err := s.client.Publish(ctx, &chatbotv1.PublishRequest{Token: s.token}, grpc.PerRPCCredentials(creds))
+	if err != nil {
+		t.Fatalf("Publish with the credential: %v", err)
+	}
+	if task.TaskId == "" {
+		t.Fatal("Publish returned no task id")
+	}
+	progressOf := func(ctx context.Context, opts ...grpc.CallOption) error {
+		_, err := s.client.PublishProgress(ctx, &chatbotv1.PublishProgressRequest{Token: s.token, TaskId: task.TaskId}, opts...)
+		return err
+	}
+	progress, err := s.client.PublishProgress(ctx, &chatbotv1.PublishProgressRequest{Token: s.token, TaskId: task.TaskId},
+		grpc.PerRPCCredentials(creds))
+	if err != nil {
+		t.Fatalf("PublishProgress with the credential: %v", err)
+	}
+	if progress.Progress != 100 || !progress.Done {
+		t.Errorf("progress %d done %v, want 100 and done", progress.Progress, progress.Done)
+	}
+	// The same calls without the credential, and with one for a managerid the bot does not have.
+	stranger := chatbot.ManagementCredentials{EncodingAESKey: s.aesKey, ManagerID: "not-a-manager"}
+	otherKey := chatbot.ManagementCredentials{EncodingAESKey: "another-key-another-key-another-key-abcdefg", ManagerID: s.manager}
+	expired, err := chatbot.ManagementCredentialAt(s.aesKey, s.manager, 0, time.Now().Add(-2*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	withExpired := metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+expired)
+	publishExpired := func(_ context.Context, opts ...grpc.CallOption) error { return publish(withExpired, opts...) }
+	cases := []struct {
+		name    string
+		call    func(context.Context, ...grpc.CallOption) error
+		opts    []grpc.CallOption
+		code    codes.Code
+		errcode int
+	}{
+		{"Publish without a credential", publish, nil, codes.Unauthenticated, 1005},
+		{"PublishProgress without a credential", progressOf, nil, codes.Unauthenticated, 1005},
+		{"Publish for another managerid", publish, []grpc.CallOption{grpc.PerRPCCredentials(stranger)},
+			codes.PermissionDenied, 1015},
+		{"PublishProgress for another managerid", progressOf, []grpc.CallOption{grpc.PerRPCCredentials(stranger)},
+			codes.PermissionDenied, 1015},
+		{"Publish with another bot's key", publish, []grpc.CallOption{grpc.PerRPCCredentials(otherKey)},
+			codes.Unauthenticated, 1005},
+		{"Publish with an expired credential", publishExpired, nil, codes.Unauthenticated, 1005},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.call(callContext(t), c.opts...)
+			code, ok := chatbot.Errcode(err)
+			if status.Code(err) != c.code || !ok || code != c.errcode {
+				t.Fatalf("got %v (status %v, errcode %d %v); want %v / %d", err, status.Code(err), code, ok, c.code, c.errcode)
+			}
+		})
+	}
+}
