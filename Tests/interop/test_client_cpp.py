@@ -4,8 +4,10 @@ address and the bot's credentials in the environment.
 
 What the C++ side checks is in clients/cpp/tests/chatbot_test.cc: JWT and envelopes against the
 reference vectors, Sign, Query with a locally signed JWT, 10,000 queries over QueryStream with a
-bounded number in flight, SetAutoReply with its own envelope then the entry found in debug, and
-errors as a gRPC status plus the `chatbot-errcode` trailer.
+bounded number in flight, SetAutoReply with its own envelope then the entry found in debug,
+errors as a gRPC status plus the `chatbot-errcode` trailer, and the management call credential
+(against PyJWT's tokens offline; Publish and PublishProgress with it, without it (1005), with
+another key (1005) and for another managerid (1015)).
 """
 
 import json
@@ -36,6 +38,7 @@ SERVER_TESTS = [
     "query_stream_10000_with_bounded_in_flight",
     "set_auto_reply_with_our_envelope_then_found_in_debug",
     "errors_carry_grpc_status_and_errcode_trailer",
+    "management_calls_need_the_credential",
 ]
 
 
@@ -73,7 +76,7 @@ def test_offline_crypto_against_the_reference_vectors(binaries):
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHATBOT_")}
     env["CHATBOT_VECTORS"] = str(VECTORS)
     code, output = run(binaries["test"], "--offline", env=env)
-    assert code == 0 and "8 passed, 0 failed" in output, output
+    assert code == 0 and "11 passed, 0 failed" in output, output
 
 
 def test_every_server_test_is_driven_here(binaries):

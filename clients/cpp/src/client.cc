@@ -31,6 +31,12 @@ void check(const grpc::Status& status, const grpc::ClientContext& context) {
     if (!status.ok()) throw ChatbotError(status, errcode(context));
 }
 
+void add_management_credential(grpc::ClientContext& context, std::string_view managerid,
+                               std::string_view encoding_aes_key, std::int64_t lifetime_seconds) {
+    context.AddMetadata("authorization",
+                        "Bearer " + management_credential(managerid, encoding_aes_key, lifetime_seconds));
+}
+
 BatchStats query_batch(v1::Chatbot::StubInterface& stub, std::size_t count,
                        const std::function<v1::QueryRequest(std::size_t)>& request,
                        const std::function<void(v1::QueryResult&&)>& on_result, const BatchOptions& options) {

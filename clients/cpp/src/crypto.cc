@@ -205,6 +205,21 @@ std::string sign_user(std::string_view userid, std::string_view key, std::int64_
     return sign_jwt(claims, key);
 }
 
+std::string management_credential(std::string_view managerid, std::string_view key, std::int64_t lifetime_seconds,
+                                  std::optional<std::int64_t> now) {
+    if (managerid.empty()) throw std::invalid_argument("a management credential needs a managerid");
+    if (lifetime_seconds < 1 || lifetime_seconds > kMaxCredentialLifetime)
+        throw std::invalid_argument("a management credential lives 1 to " + std::to_string(kMaxCredentialLifetime) +
+                                    " seconds, not " + std::to_string(lifetime_seconds));
+    std::int64_t iat = now ? *now
+                           : std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+    std::string claims = "{\"managerid\":" + json_quote(managerid) + ",\"aud\":" + json_quote(kCredentialAudience) +
+                         ",\"iat\":" + std::to_string(iat) + ",\"exp\":" + std::to_string(iat + lifetime_seconds) + "}";
+    return sign_jwt(claims, key);
+}
+
 bool verify_jwt(std::string_view token, std::string_view key, std::string* payload) {
     size_t first = token.find('.');
     size_t last = token.rfind('.');

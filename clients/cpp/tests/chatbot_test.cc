@@ -8,6 +8,8 @@
 // CHATBOT_APPID, CHATBOT_MANAGERID, CHATBOT_FAQ_QUESTION and CHATBOT_FAQ_TITLE (a question of the
 // published knowledge base and the title of the entry it must hit). Server tests are skipped when
 // CHATBOT_ADDRESS is unset or empty. Ends with "N passed, N failed[, N skipped]"; exits 1 on any failure.
+#include <grpcpp/test/client_context_test_peer.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -356,6 +358,81 @@ OFFLINE_TEST(bad_keys_are_refused) {
     CHECK(refused);
 }
 
+// MARK: offline: the management call credential
+
+namespace {
+
+const std::string kCredentialKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+
+// The payload of a JWT that verifies with `key` under the header {"alg":"HS256","typ":"JWT"}.
+std::string credential_payload(const std::string& token, const std::string& key) {
+    CHECK_EQ(token.substr(0, token.find('.')), std::string("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"));
+    std::string payload;
+    CHECK(cc::verify_jwt(token, key, &payload));
+    return payload;
+}
+
+}  // namespace
+
+OFFLINE_TEST(management_credential_matches_pyjwt) {
+    // PyJWT 2.15.1: jwt.encode({"managerid": m, "aud": "chatbotd", "iat": 1700000000, "exp": 1700000600},
+    // kCredentialKey, algorithm="HS256"); clients/python/tests/test_crypto.py checks the first.
+    const std::vector<std::pair<std::string, std::string>> known = {
+        {"manager-1",
+         "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJtYW5hZ2VyaWQiOiJtYW5hZ2VyLTEiLCJhdWQiOiJjaGF0Ym90ZCIsImlhdCI6MTcw"
+         "MDAwMDAwMCwiZXhwIjoxNzAwMDAwNjAwfQ.5oVutmKXAjWBHYqAJZeAACneJBN7uKacaonSZbKIGr0"},
+        {"经理-1",
+         "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJtYW5hZ2VyaWQiOiJcdTdlY2ZcdTc0MDYtMSIsImF1ZCI6ImNoYXRib3RkIiwiaWF0"
+         "IjoxNzAwMDAwMDAwLCJleHAiOjE3MDAwMDA2MDB9.moY5oYiX2K_4d9GDw9hwyORCpimQ2VpgNi4JPXliauI"},
+    };
+    for (const auto& [managerid, expected] : known) {
+        std::string token = cc::management_credential(managerid, kCredentialKey, 600, 1700000000);
+        CHECK_EQ(token, expected);
+        CHECK_EQ(credential_payload(token, kCredentialKey),
+                 "{\"managerid\":" + cc::json_quote(managerid) +
+                     ",\"aud\":\"chatbotd\",\"iat\":1700000000,\"exp\":1700000600}");
+        CHECK(!cc::verify_jwt(token, "another-key-another-key-another-key-abcdefg"));
+    }
+    // Made now: iat is the clock's, exp an hour later at most.
+    auto before = static_cast<std::int64_t>(std::time(nullptr));
+    std::string payload = credential_payload(cc::management_credential("m", kCredentialKey, 3600), kCredentialKey);
+    auto iat = std::stoll(payload.substr(payload.find("\"iat\":") + 6));
+    auto exp = std::stoll(payload.substr(payload.find("\"exp\":") + 6));
+    CHECK(iat >= before && iat <= static_cast<std::int64_t>(std::time(nullptr)));
+    CHECK_EQ(exp - iat, std::int64_t{3600});
+}
+
+OFFLINE_TEST(management_credential_refuses_what_the_server_would) {
+    for (std::int64_t lifetime : {std::int64_t{0}, std::int64_t{-1}, std::int64_t{3601}, std::int64_t{7200}}) {
+        bool refused = false;
+        try {
+            cc::management_credential("m", kCredentialKey, lifetime);
+        } catch (const std::invalid_argument&) {
+            refused = true;
+        }
+        CHECK(refused);
+    }
+    bool refused = false;
+    try {
+        cc::management_credential("", kCredentialKey);
+    } catch (const std::invalid_argument&) {
+        refused = true;
+    }
+    CHECK(refused);
+}
+
+OFFLINE_TEST(add_management_credential_puts_a_bearer_on_the_context) {
+    grpc::ClientContext context;
+    cc::add_management_credential(context, "manager-1", kCredentialKey);
+    auto metadata = grpc::testing::ClientContextTestPeer(&context).GetSendInitialMetadata();
+    CHECK_EQ(metadata.size(), std::size_t{1});
+    CHECK_EQ(metadata.begin()->first, std::string("authorization"));
+    const std::string& value = metadata.begin()->second;
+    CHECK_EQ(value.substr(0, 7), std::string("Bearer "));
+    std::string payload = credential_payload(value.substr(7), kCredentialKey);
+    CHECK(payload.find("\"managerid\":\"manager-1\",\"aud\":\"chatbotd\"") == 1);
+}
+
 // MARK: the batch helper against a scripted stream (no server)
 
 namespace {
@@ -669,6 +746,49 @@ SERVER_TEST(errors_carry_grpc_status_and_errcode_trailer) {
                             },
                             [](v1::QueryResult&&) {}, {16, std::chrono::milliseconds(200)}),
                         grpc::StatusCode::DEADLINE_EXCEEDED, 0);
+}
+
+SERVER_TEST(management_calls_need_the_credential) {
+    const std::string managerid = env("CHATBOT_MANAGERID");
+    v1::PublishRequest publish;
+    publish.set_token(bot().token);
+    // Publish and PublishProgress with a credential made for each call.
+    v1::PublishResponse task;
+    {
+        grpc::ClientContext context;
+        cc::add_management_credential(context, managerid, bot().key);
+        cc::check(bot().client.stub().Publish(&context, publish, &task), context);
+    }
+    CHECK(!task.task_id().empty());
+    v1::PublishProgressRequest progress;
+    progress.set_token(bot().token);
+    progress.set_task_id(task.task_id());
+    v1::PublishProgressResponse done;
+    {
+        grpc::ClientContext context;
+        cc::add_management_credential(context, managerid, bot().key);
+        cc::check(bot().client.stub().PublishProgress(&context, progress, &done), context);
+    }
+    CHECK_EQ(done.progress(), 100);
+    CHECK(done.done());
+    // The same calls without a credential, with one of another key, and for a managerid the bot does not have.
+    auto call = [&](const std::string& rpc, const std::string& as, const std::string& key) {
+        grpc::ClientContext context;
+        if (!as.empty()) cc::add_management_credential(context, as, key);
+        if (rpc == "Publish") {
+            v1::PublishResponse response;
+            cc::check(bot().client.stub().Publish(&context, publish, &response), context);
+        } else {
+            v1::PublishProgressResponse response;
+            cc::check(bot().client.stub().PublishProgress(&context, progress, &response), context);
+        }
+    };
+    for (const std::string rpc : {"Publish", "PublishProgress"}) {
+        CHECK_CHATBOT_ERROR(call(rpc, "", ""), grpc::StatusCode::UNAUTHENTICATED, 1005);
+        CHECK_CHATBOT_ERROR(call(rpc, managerid, "another-key-another-key-another-key-abcdefg"),
+                            grpc::StatusCode::UNAUTHENTICATED, 1005);
+        CHECK_CHATBOT_ERROR(call(rpc, "not-a-manager", bot().key), grpc::StatusCode::PERMISSION_DENIED, 1015);
+    }
 }
 
 // MARK: main

@@ -1,18 +1,22 @@
 // A thin layer over the generated chatbot.v1.Chatbot stub: the platform errcode of a failed call
-// (trailer `chatbot-errcode`), a client that fills in the token and throws ChatbotError, and a
-// QueryStream batch helper that keeps a bounded number of queries in flight.
+// (trailer `chatbot-errcode`), the management call credential on a call's context, a client that
+// fills in the token and throws ChatbotError, and a QueryStream batch helper that keeps a bounded
+// number of queries in flight.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "chatbot/client/crypto.h"
 #include "chatbot/v1/chatbot.grpc.pb.h"
 
 namespace chatbot::client {
@@ -39,6 +43,16 @@ class ChatbotError : public std::runtime_error {
 
 // Throws ChatbotError (with the errcode from context's trailers) unless status is OK.
 void check(const grpc::Status& status, const grpc::ClientContext& context);
+
+// Adds `authorization: Bearer <management_credential(managerid, encoding_aes_key, lifetime_seconds)>`
+// to context's metadata, before the call: what Publish, PublishProgress and the other management
+// RPCs need. A credential made now for each call is the simple way (it lives 600 s by default).
+//
+//   grpc::ClientContext context;
+//   add_management_credential(context, "manager-1", aes_key);
+//   stub.Publish(&context, request, &response);
+void add_management_credential(grpc::ClientContext& context, std::string_view managerid,
+                               std::string_view encoding_aes_key, std::int64_t lifetime_seconds = kCredentialLifetime);
 
 struct BatchOptions {
     std::size_t max_in_flight = 256;  // queries sent but not yet answered

@@ -1,5 +1,6 @@
 // The platform's client-side crypto, with OpenSSL 3 (EVP): HS256 JWTs for the dialogue calls and
-// WXBizMsgCrypt envelopes for the management and customer-service calls. No gRPC here.
+// for the management call credential, and WXBizMsgCrypt envelopes for the management and
+// customer-service calls. No gRPC here.
 #pragma once
 
 #include <array>
@@ -48,6 +49,22 @@ std::string sign_jwt(const Claims& claims, std::string_view encoding_aes_key);
 
 // A signature for `userid` valid for `ttl_seconds` from now (iat = now, exp = now + ttl).
 std::string sign_user(std::string_view userid, std::string_view encoding_aes_key, std::int64_t ttl_seconds = 7200);
+
+// The management call credential, which chatbotd asks for on Publish, PublishProgress,
+// GetKefuState, ChangeKefuState and SubscribeOutbox as the metadata `authorization: Bearer <it>`
+// (add_management_credential in client.h puts it on a call): an HS256 JWT keyed like sign_jwt with
+// the claims {"managerid":…,"aud":"chatbotd","iat":now,"exp":now+lifetime_seconds}, written as
+// PyJWT writes them. `now` (seconds since the epoch) defaults to the clock. Throws
+// std::invalid_argument for an empty managerid or a lifetime outside 1..kMaxCredentialLifetime
+// seconds, which the server would refuse. A missing, expired or wrongly keyed credential is refused
+// with UNAUTHENTICATED and errcode 1005, a managerid the bot does not have with PERMISSION_DENIED
+// and errcode 1015.
+inline constexpr std::string_view kCredentialAudience = "chatbotd";
+inline constexpr std::int64_t kCredentialLifetime = 600;
+inline constexpr std::int64_t kMaxCredentialLifetime = 3600;
+std::string management_credential(std::string_view managerid, std::string_view encoding_aes_key,
+                                  std::int64_t lifetime_seconds = kCredentialLifetime,
+                                  std::optional<std::int64_t> now = std::nullopt);
 
 // True when `token` is an HS256 JWT whose signature checks with `key` (no claim checks); the
 // decoded payload goes to *payload when given.
