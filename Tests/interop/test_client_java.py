@@ -2,7 +2,9 @@
 grpc-java and netty jars, then its example and its test runner (a plain main that ends with
 "N passed, N failed") run with the server's address and the bot's credentials in the environment.
 
-The knowledge base is written for these tests (never benchmark data).
+ClientTests include the management call credential: against PyJWT's tokens offline, then Publish
+and PublishProgress with it, without it (1005), with another key (1005) and for another managerid
+(1015). The knowledge base is written for these tests (never benchmark data).
 """
 
 import subprocess
@@ -48,7 +50,7 @@ def test_java_client_tests_pass(classpath, served):
     result = java(classpath, "chatbot.client.test.ClientTests", env=served[1])
     print(result.stdout)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.rstrip().endswith("11 passed, 0 failed"), result.stdout
+    assert result.stdout.rstrip().endswith("14 passed, 0 failed"), result.stdout
     assert "10000 results" in result.stdout
 
 

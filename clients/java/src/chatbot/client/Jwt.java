@@ -13,9 +13,18 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * HS256 JWTs as the platform signs them (DESIGN §4): the key is the bot's 43-character
  * EncodingAESKey taken as UTF-8 text, not decoded. The output is byte-for-byte what PyJWT makes for
- * the same claims in the same order (compact JSON, non-ASCII escaped as {@code \\uXXXX}).
+ * the same claims in the same order (compact JSON, non-ASCII escaped as {@code \\uXXXX}). Besides
+ * the dialogue signatures, this makes the management call credential ({@link #managementCredential},
+ * sent by {@link ManagementCredentials}).
  */
 public final class Jwt {
+    /** The {@code aud} claim of a management call credential. */
+    public static final String CREDENTIAL_AUDIENCE = "chatbotd";
+    /** How long a management call credential lives unless told otherwise. */
+    public static final Duration CREDENTIAL_LIFETIME = Duration.ofSeconds(600);
+    /** The longest lifetime ({@code exp - iat}) the server accepts in a management call credential. */
+    public static final Duration MAX_CREDENTIAL_LIFETIME = Duration.ofHours(1);
+
     private static final String HEADER = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
@@ -32,6 +41,41 @@ public final class Jwt {
         claims.put("iat", now);
         claims.put("exp", now + ttl.getSeconds());
         return sign(encodingAesKey, claims);
+    }
+
+    /** {@link #managementCredential(String, String, Duration, Instant)} issued now, valid {@link #CREDENTIAL_LIFETIME}. */
+    public static String managementCredential(String encodingAesKey, String managerid) {
+        return managementCredential(encodingAesKey, managerid, CREDENTIAL_LIFETIME, Instant.now());
+    }
+
+    /**
+     * The management call credential that chatbotd asks for on Publish, PublishProgress,
+     * GetKefuState, ChangeKefuState and SubscribeOutbox (as {@code authorization: Bearer <it>}): an
+     * HS256 JWT keyed with the bot's EncodingAESKey, claims {@code {"managerid", "aud": "chatbotd",
+     * "iat": now, "exp": now + lifetime}} in that order (seconds; sub-second parts dropped).
+     *
+     * @throws IllegalArgumentException for an empty managerid or a lifetime outside 1 s to
+     *     {@link #MAX_CREDENTIAL_LIFETIME}, which the server would refuse
+     */
+    public static String managementCredential(String encodingAesKey, String managerid, Duration lifetime, Instant now) {
+        checkCredential(managerid, lifetime);
+        long issued = now.getEpochSecond();
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("managerid", managerid);
+        claims.put("aud", CREDENTIAL_AUDIENCE);
+        claims.put("iat", issued);
+        claims.put("exp", issued + lifetime.getSeconds());
+        return sign(encodingAesKey, claims);
+    }
+
+    static void checkCredential(String managerid, Duration lifetime) {
+        if (managerid == null || managerid.isEmpty()) {
+            throw new IllegalArgumentException("a management credential needs a managerid");
+        }
+        if (lifetime.getSeconds() < 1 || lifetime.compareTo(MAX_CREDENTIAL_LIFETIME) > 0) {
+            throw new IllegalArgumentException("a management credential lives 1 s to " + MAX_CREDENTIAL_LIFETIME
+                    + ", not " + lifetime);
+        }
     }
 
     /** Signs claims (String, Number or Boolean values) in their iteration order. */

@@ -4,11 +4,15 @@ import chatbot.client.AutoReply;
 import chatbot.client.ChatbotError;
 import chatbot.client.Envelope;
 import chatbot.client.Jwt;
+import chatbot.client.ManagementCredentials;
 import chatbot.client.QueryBatch;
 import chatbot.v1.ChatbotGrpc;
 import chatbot.v1.ChatbotOuterClass.EncryptedRequest;
 import chatbot.v1.ChatbotOuterClass.Env;
 import chatbot.v1.ChatbotOuterClass.MatchStatus;
+import chatbot.v1.ChatbotOuterClass.PublishProgressRequest;
+import chatbot.v1.ChatbotOuterClass.PublishProgressResponse;
+import chatbot.v1.ChatbotOuterClass.PublishRequest;
 import chatbot.v1.ChatbotOuterClass.QueryRequest;
 import chatbot.v1.ChatbotOuterClass.QueryResponse;
 import chatbot.v1.ChatbotOuterClass.QueryResult;
@@ -18,15 +22,21 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import io.grpc.Attributes;
+import io.grpc.CallCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.SecurityLevel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -48,7 +58,7 @@ import java.util.stream.IntStream;
  *   CHATBOT_VECTORS   path of crypto-vectors.json
  *   CHATBOT_ADDRESS   host:port of chatbotd
  *   CHATBOT_TOKEN, CHATBOT_APPID, CHATBOT_AES_KEY   the bot's credentials
- *   CHATBOT_MANAGERID a manager of that bot (for SetAutoReply)
+ *   CHATBOT_MANAGERID a manager of that bot (for SetAutoReply and the management credential)
  *   CHATBOT_QUESTION, CHATBOT_ANSWER   a published knowledge-base entry
  *
  * Arguments, when given, name the tests to run. Ends with "N passed, N failed"; exits 1 on a failure.
@@ -67,6 +77,8 @@ public final class ClientTests {
         tests.put("envelope_matches_wechatpy_vectors", ClientTests::envelopeMatchesWechatpyVectors);
         tests.put("envelope_refuses_another_appid", ClientTests::envelopeRefusesAnotherAppid);
         tests.put("auto_reply_xml_splits_cdata_end", ClientTests::autoReplyXmlSplitsCdataEnd);
+        tests.put("management_credential_matches_pyjwt", ClientTests::managementCredentialMatchesPyjwt);
+        tests.put("management_credentials_put_a_bearer_on_each_call", ClientTests::managementCredentialsPutABearerOnEachCall);
         tests.put("sign_rpc_signature_verifies_locally", ClientTests::signRpcSignatureVerifiesLocally);
         tests.put("query_with_sign_rpc_signature", ClientTests::queryWithSignRpcSignature);
         tests.put("query_with_local_jwt", ClientTests::queryWithLocalJwt);
@@ -74,6 +86,7 @@ public final class ClientTests {
         tests.put("query_batch_rethrows_what_on_result_throws", ClientTests::queryBatchRethrowsWhatOnResultThrows);
         tests.put("set_auto_reply_then_found_in_debug", ClientTests::setAutoReplyThenFoundInDebug);
         tests.put("errors_carry_status_and_errcode", ClientTests::errorsCarryStatusAndErrcode);
+        tests.put("management_calls_need_the_credential", ClientTests::managementCallsNeedTheCredential);
 
         List<String> selected = args.length > 0 ? Arrays.asList(args) : new ArrayList<>(tests.keySet());
         for (String name : selected) {
@@ -158,6 +171,96 @@ public final class ClientTests {
         } catch (IllegalArgumentException expected) {
             check(expected.getMessage().contains("wx-one"), expected.getMessage());
         }
+    }
+
+    // MARK: the management call credential, offline
+
+    private static final String CREDENTIAL_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+
+    /** The claims of an HS256 JWT that verifies with key under the header {"alg":"HS256","typ":"JWT"}. */
+    private static String credentialClaims(String key, String token) {
+        String[] parts = token.split("\\.");
+        check(parts.length == 3 && parts[0].equals("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"), "header of " + token);
+        check(Jwt.verify(key, token), token + " does not verify with the key");
+        return new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+    }
+
+    static void managementCredentialMatchesPyjwt() {
+        // PyJWT 2.15.1: jwt.encode({"managerid": m, "aud": "chatbotd", "iat": 1700000000, "exp": 1700000600},
+        // CREDENTIAL_KEY, algorithm="HS256"); clients/python/tests/test_crypto.py checks the first.
+        Map<String, String> known = new LinkedHashMap<>();
+        known.put("manager-1", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJtYW5hZ2VyaWQiOiJtYW5hZ2VyLTEiLCJhdWQiOiJjaGF0Ym90ZCIs"
+                + "ImlhdCI6MTcwMDAwMDAwMCwiZXhwIjoxNzAwMDAwNjAwfQ.5oVutmKXAjWBHYqAJZeAACneJBN7uKacaonSZbKIGr0");
+        known.put("经理-1", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJtYW5hZ2VyaWQiOiJcdTdlY2ZcdTc0MDYtMSIsImF1ZCI6ImNoYXRib3RkIiwiaWF0"
+                + "IjoxNzAwMDAwMDAwLCJleHAiOjE3MDAwMDA2MDB9.moY5oYiX2K_4d9GDw9hwyORCpimQ2VpgNi4JPXliauI");
+        for (Map.Entry<String, String> entry : known.entrySet()) {
+            String token = Jwt.managementCredential(CREDENTIAL_KEY, entry.getKey(), Duration.ofSeconds(600),
+                    Instant.ofEpochSecond(1_700_000_000L));
+            check(token.equals(entry.getValue()), entry.getKey() + ": got " + token);
+            JsonObject claims = JsonParser.parseString(credentialClaims(CREDENTIAL_KEY, token)).getAsJsonObject();
+            check(new ArrayList<>(claims.keySet()).equals(List.of("managerid", "aud", "iat", "exp")), claims.toString());
+            check(claims.get("managerid").getAsString().equals(entry.getKey()) && claims.get("aud").getAsString().equals("chatbotd")
+                    && claims.get("iat").getAsLong() == 1_700_000_000L && claims.get("exp").getAsLong() == 1_700_000_600L,
+                    claims.toString());
+            check(!Jwt.verify("another-key-another-key-another-key-abcdefg", token), "verifies with another key");
+        }
+        for (Duration lifetime : List.of(Duration.ZERO, Duration.ofSeconds(-1), Duration.ofMillis(500),
+                Duration.ofSeconds(3601), Duration.ofHours(2))) {
+            try {
+                Jwt.managementCredential(CREDENTIAL_KEY, "m", lifetime, Instant.now());
+                throw new AssertionError("lifetime " + lifetime + " was accepted");
+            } catch (IllegalArgumentException expected) {
+                // the server would refuse it
+            }
+        }
+        try {
+            new ManagementCredentials(CREDENTIAL_KEY, "");
+            throw new AssertionError("an empty managerid was accepted");
+        } catch (IllegalArgumentException expected) {
+            // a credential names its manager
+        }
+    }
+
+    static void managementCredentialsPutABearerOnEachCall() {
+        CallCredentials.RequestInfo info = new CallCredentials.RequestInfo() {
+            public MethodDescriptor<?, ?> getMethodDescriptor() {
+                return ChatbotGrpc.getPublishMethod();
+            }
+
+            public SecurityLevel getSecurityLevel() {
+                return SecurityLevel.NONE; // h2c
+            }
+
+            public String getAuthority() {
+                return "127.0.0.1";
+            }
+
+            public Attributes getTransportAttrs() {
+                return Attributes.EMPTY;
+            }
+        };
+        List<Metadata> applied = new ArrayList<>();
+        List<Status> failed = new ArrayList<>();
+        long before = Instant.now().getEpochSecond();
+        new ManagementCredentials(CREDENTIAL_KEY, "manager-1", Duration.ofHours(1)).applyRequestMetadata(info, Runnable::run,
+                new CallCredentials.MetadataApplier() {
+                    public void apply(Metadata headers) {
+                        applied.add(headers);
+                    }
+
+                    public void fail(Status status) {
+                        failed.add(status);
+                    }
+                });
+        check(failed.isEmpty() && applied.size() == 1, "applied " + applied + ", failed " + failed);
+        Metadata headers = applied.get(0);
+        check(headers.keys().equals(java.util.Set.of("authorization")), headers.toString());
+        String value = headers.get(ManagementCredentials.AUTHORIZATION);
+        check(value.startsWith("Bearer "), value);
+        JsonObject claims = JsonParser.parseString(credentialClaims(CREDENTIAL_KEY, value.substring(7))).getAsJsonObject();
+        long iat = claims.get("iat").getAsLong();
+        check(claims.get("managerid").getAsString().equals("manager-1") && iat >= before
+                && iat <= Instant.now().getEpochSecond() && claims.get("exp").getAsLong() - iat == 3600, claims.toString());
     }
 
     // MARK: against chatbotd
@@ -294,6 +397,27 @@ public final class ClientTests {
         String foreign = new Envelope(env("CHATBOT_AES_KEY"), "wx-someone-else").encrypt("<xml/>");
         expectError(() -> blocking().setAutoReply(EncryptedRequest.newBuilder()
                 .setToken(env("CHATBOT_TOKEN")).setEncrypt(foreign).build()), Status.Code.INVALID_ARGUMENT, 1013);
+    }
+
+    static void managementCallsNeedTheCredential() {
+        String key = env("CHATBOT_AES_KEY"), managerid = env("CHATBOT_MANAGERID");
+        ChatbotGrpc.ChatbotBlockingStub manage = blocking().withCallCredentials(new ManagementCredentials(key, managerid));
+        PublishRequest publish = PublishRequest.newBuilder().setToken(env("CHATBOT_TOKEN")).build();
+        String task = manage.publish(publish).getTaskId();
+        check(!task.isEmpty(), "no task id");
+        PublishProgressRequest progress = PublishProgressRequest.newBuilder().setToken(env("CHATBOT_TOKEN")).setTaskId(task).build();
+        PublishProgressResponse done = manage.publishProgress(progress);
+        check(done.getProgress() == 100 && done.getDone(), "progress " + done);
+        // The same calls without the credential, with one of another key, and for a managerid the bot does not have.
+        var otherKey = blocking().withCallCredentials(
+                new ManagementCredentials("another-key-another-key-another-key-abcdefg", managerid));
+        var stranger = blocking().withCallCredentials(new ManagementCredentials(key, "not-a-manager"));
+        expectError(() -> blocking().publish(publish), Status.Code.UNAUTHENTICATED, 1005);
+        expectError(() -> blocking().publishProgress(progress), Status.Code.UNAUTHENTICATED, 1005);
+        expectError(() -> otherKey.publish(publish), Status.Code.UNAUTHENTICATED, 1005);
+        expectError(() -> otherKey.publishProgress(progress), Status.Code.UNAUTHENTICATED, 1005);
+        expectError(() -> stranger.publish(publish), Status.Code.PERMISSION_DENIED, 1015);
+        expectError(() -> stranger.publishProgress(progress), Status.Code.PERMISSION_DENIED, 1015);
     }
 
     static void autoReplyXmlSplitsCdataEnd() {
