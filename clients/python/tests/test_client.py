@@ -257,6 +257,9 @@ def _claims(bot, **overrides):
     return {"managerid": bot["managerid"], "aud": "chatbotd", "iat": now, "exp": now + 600, **overrides}
 
 
+# These 12 refusals, the one below and the 2 envelope refusals above are failed management checks
+# from one address: they must stay under chatbotd's --max-management-failures (20 a minute per
+# address and bot), past which every management call is refused with RESOURCE_EXHAUSTED.
 @pytest.mark.parametrize("rpc", ["Publish", "PublishProgress"])
 @pytest.mark.parametrize("case,code,errcode", [
     ("none", grpc.StatusCode.UNAUTHENTICATED, 1005),
