@@ -42,6 +42,42 @@ enum DatabaseFile {
         return changed
     }
 
+    /// Narrows the database file at `path` and its `-wal` and `-shm` files, those that exist, to
+    /// their owner (clearing the group and other permission bits) when they are open to others:
+    /// they hold the bots' keys. Run before SQLite opens the file, so that the `-wal` and `-shm`
+    /// files it creates take the narrowed mode.
+    ///
+    /// Narrowing rather than only warning: the process that opens the store is the one that needs
+    /// the file, and it goes on working as before; whoever else could read it could read every
+    /// bot's EncodingAESKey. A file this process cannot change (another user's) is left as it is
+    /// and reported.
+    ///
+    /// - Returns: The files that were open to others, and what became of each.
+    static func narrowPermissions(_ path: String) -> [FileModeRepair] {
+        var repairs: [FileModeRepair] = []
+        for file in [path, path + "-wal", path + "-shm"] {
+            // O_NONBLOCK: a FIFO put in the database's place must not hang the open.
+            let fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+            guard fd >= 0 else {
+                if errno != ENOENT {
+                    repairs.append(FileModeRepair(path: file, foundMode: nil, failure: lastErrorDescription()))
+                }
+                continue
+            }
+            defer { close(fd) }
+            var status = stat()
+            guard fstat(fd, &status) == 0 else {
+                repairs.append(FileModeRepair(path: file, foundMode: nil, failure: lastErrorDescription()))
+                continue
+            }
+            let mode = UInt32(status.st_mode) & 0o7777
+            guard mode & 0o077 != 0 else { continue }
+            let failure = fchmod(fd, mode_t(mode & 0o700)) == 0 ? nil : lastErrorDescription()
+            repairs.append(FileModeRepair(path: file, foundMode: mode, failure: failure))
+        }
+        return repairs
+    }
+
     /// Flushes the entries of `directories` to disk, so that a newly created file or folder
     /// survives a power failure, not only a crash of the process.
     static func syncDirectories(_ directories: [String]) throws(StoreError) {

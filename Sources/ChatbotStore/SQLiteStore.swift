@@ -9,7 +9,8 @@ internal import Darwin
 
 /// The store on one SQLite file: the default deployment's database.
 ///
-/// Opening a store opens (and creates, with its folders, when missing) the file, puts it in WAL
+/// Opening a store opens (and creates, with its folders, when missing) the file, narrows it (and
+/// its `-wal` and `-shm`) to its owner when others may read it (``fileModeRepairs``), puts it in WAL
 /// mode with `synchronous=FULL` and foreign keys on, and applies the schema migrations it lacks
 /// (``SQLiteMigration``). Several processes may share the file, `chatbotd` and `chatbotctl` for
 /// example: a call waits up to ``busyTimeoutMilliseconds`` for another process's write lock.
@@ -37,6 +38,10 @@ package final class SQLiteStore: Sendable {
     /// The versions of the migrations this store applied when it opened, oldest first; empty
     /// when the schema was already current.
     package let appliedMigrations: [Int32]
+    /// The files of the database (the database, its `-wal` and `-shm`) that were open to other
+    /// users than their owner when the store opened, narrowed to the owner's permission bits
+    /// where this process could; empty in the usual case, a file this program created (mode 0600).
+    package let fileModeRepairs: [FileModeRepair]
 
     private let connection: Mutex<SQLiteConnection>
     private let now: @Sendable () -> Int64
@@ -72,6 +77,8 @@ package final class SQLiteStore: Sendable {
             precondition(migration.version == Int32(index + 1), "migrations must be numbered 1, 2, 3… in order")
         }
         let changedDirectories = DatabaseFile.isFileless(path) ? [] : try DatabaseFile.prepare(path)
+        // Before SQLite opens the file: the -wal and -shm files it creates take its mode.
+        self.fileModeRepairs = DatabaseFile.isFileless(path) ? [] : DatabaseFile.narrowPermissions(path)
 
         let connection: SQLiteConnection
         do throws(SQLiteError) {

@@ -36,9 +36,21 @@ struct BotsCommand: ParsableCommand {
         }
 
         func openStore() throws -> SQLiteStore {
-            try reportingStoreFailure("opening \(resolvedPath)") { () throws(StoreError) in
+            let store = try reportingStoreFailure("opening \(resolvedPath)") { () throws(StoreError) in
                 try SQLiteStore(path: resolvedPath)
             }
+            // On stderr, so that stdout stays the command's JSON.
+            for repair in store.fileModeRepairs {
+                let file = repair.path + (repair.foundMode.map { " (mode \(FileModeRepair.octal($0)))" } ?? "")
+                let line =
+                    if let failure = repair.failure {
+                        "warning: \(file) is open to other users and cannot be narrowed: \(failure)"
+                    } else {
+                        "\(file) was open to other users: narrowed to \(FileModeRepair.octal(repair.mode ?? 0))"
+                    }
+                FileHandle.standardError.write(Data("chatbotctl: \(line)\n".utf8))
+            }
+            return store
         }
 
         /// Opens the store and finds the bot that `token` selects, or fails `step` saying there is none.

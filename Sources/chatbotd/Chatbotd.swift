@@ -91,6 +91,7 @@ struct Chatbotd: AsyncParsableCommand {
         let logger = Logger(label: "chatbotd")
 
         let store = try SQLiteStore(path: db)
+        Self.log(store.fileModeRepairs, logger)
         let threadPool = NIOThreadPool(numberOfThreads: 2)
         threadPool.start()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
@@ -204,6 +205,22 @@ struct Chatbotd: AsyncParsableCommand {
             maxFailures: maxManagementFailures,
             lockout: .seconds(lockout)
         )
+    }
+
+    /// Says which database files were open to other users when the store opened: a notice for each
+    /// one narrowed to its owner, a warning for each one that could not be.
+    static func log(_ repairs: [FileModeRepair], _ logger: Logger) {
+        for repair in repairs {
+            var metadata: Logger.Metadata = ["path": "\(repair.path)"]
+            if let mode = repair.foundMode { metadata["mode"] = "\(FileModeRepair.octal(mode))" }
+            if let failure = repair.failure {
+                metadata["error"] = "\(failure)"
+                logger.warning("a database file is open to other users and cannot be narrowed", metadata: metadata)
+            } else if let mode = repair.mode {
+                metadata["narrowed-to"] = "\(FileModeRepair.octal(mode))"
+                logger.notice("a database file was open to other users: narrowed to its owner", metadata: metadata)
+            }
+        }
     }
 
     /// `seconds` (positive) as a duration, or a usage error naming `option`.

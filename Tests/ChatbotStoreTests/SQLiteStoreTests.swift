@@ -113,6 +113,42 @@ import Testing
         }
     }
 
+    @Test func narrowsAnExistingFileOpenToOthersAndItsWALAndSHM() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = "\(directory)/chatbot.db"
+            let manager = FileManager.default
+            // A copy of a live database (its committed bot still in the WAL), made with modes open
+            // to others, as a `cp` or a restore under umask 022 or 002 leaves it. Non-empty -wal
+            // and -shm: SQLite itself gives an empty one the database's mode.
+            do {
+                let live = try SQLiteStore(path: "\(directory)/live.db")
+                _ = try live.addBot(name: "n", appID: "wx1", token: "t", encodingAESKey: Self.key)
+                for (suffix, mode) in [("", 0o644), ("-wal", 0o664), ("-shm", 0o666)] {
+                    try manager.copyItem(atPath: "\(directory)/live.db" + suffix, toPath: path + suffix)
+                    try manager.setAttributes([.posixPermissions: mode], ofItemAtPath: path + suffix)
+                }
+            }
+
+            let store = try SQLiteStore(path: path)
+            #expect(
+                Set(store.fileModeRepairs) == [
+                    FileModeRepair(path: path, foundMode: 0o644, failure: nil),
+                    FileModeRepair(path: path + "-wal", foundMode: 0o664, failure: nil),
+                    FileModeRepair(path: path + "-shm", foundMode: 0o666, failure: nil),
+                ]
+            )
+            #expect(store.fileModeRepairs.map(\.mode) == [0o600, 0o600, 0o600])
+            #expect(try store.bots().map(\.token) == ["t"])
+            _ = try store.addBot(name: "m", appID: "wx2", token: "u", encodingAESKey: Self.key)
+            for file in [path, path + "-wal", path + "-shm"] {
+                let attributes = try manager.attributesOfItem(atPath: file)
+                #expect((attributes[.posixPermissions] as? Int) == 0o600, "\(file)")
+            }
+            // A second opener finds nothing left to narrow.
+            #expect(try SQLiteStore(path: path).fileModeRepairs.isEmpty)
+        }
+    }
+
     @Test func appliesOnlyNewMigrationsInOrder() async throws {
         try await withTemporaryDirectory { directory in
             let path = "\(directory)/chatbot.db"
