@@ -78,10 +78,11 @@ def env_with(env, **overrides):
 
 
 @contextlib.contextmanager
-def running_server(setup=None, args=()):
-    """A Server (see there for `setup` and `args`) with `url` set, for a `with` block: on leaving,
-    it gets SIGTERM and must exit with status 0; when the block raises, it is killed."""
-    server = Server(setup=setup, args=args)
+def running_server(setup=None, args=(), **options):
+    """A Server (see there for `setup`, `args` and the other options) with `url` set, for a `with`
+    block: on leaving, it gets SIGTERM and must exit with status 0; when the block raises, it is
+    killed."""
+    server = Server(setup=setup, args=args, **options)
     server.url = f"http://{server.address}"
     try:
         yield server
@@ -123,9 +124,10 @@ def binary(name):
 class Server:
     """A chatbotd process on 127.0.0.1 with a fresh database and one bot."""
 
-    def __init__(self, db_path=None, setup=None, args=()):
+    def __init__(self, db_path=None, setup=None, args=(), capture_stdout=False):
         """setup(server), when given, runs after the bot is added and before chatbotd starts;
-        `args` are more chatbotd options (limits, timeouts)."""
+        `args` are more chatbotd options (limits, timeouts); with `capture_stdout`, what chatbotd
+        writes to stdout lands in `log` too, else it is discarded."""
         self.dir = tempfile.mkdtemp(prefix="chatbotd-test-")
         self.db = db_path or os.path.join(self.dir, "chatbot.db")
         import json
@@ -133,15 +135,21 @@ class Server:
         self.bot = json.loads(self.ctl("bots", "add", "--name", "test bot"))
         if setup:
             setup(self)
-        self.process = subprocess.Popen(
-            [str(binary("chatbotd")), "--listen", "127.0.0.1:0", "--db", self.db, *args],
-            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
-        )
+        command = [str(binary("chatbotd")), "--listen", "127.0.0.1:0", "--db", self.db, *args]
+        if capture_stdout:
+            # One pipe for both, so that the log keeps the order the lines were written in.
+            read, write = os.pipe()
+            self.process = subprocess.Popen(command, stdout=write, stderr=write)
+            os.close(write)
+            self.output = os.fdopen(read, "rb")
+        else:
+            self.process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+            self.output = self.process.stderr
         self.address = None
         self.log = []
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            line = self.process.stderr.readline().decode()
+            line = self.output.readline().decode()
             if not line:
                 break
             self.log.append(line)
@@ -155,10 +163,11 @@ class Server:
         # Keep draining stderr so the server never blocks on a full pipe.
         import threading
 
-        threading.Thread(target=self._drain, daemon=True).start()
+        self.drainer = threading.Thread(target=self._drain, daemon=True)
+        self.drainer.start()
 
     def _drain(self):
-        for line in self.process.stderr:
+        for line in self.output:
             self.log.append(line.decode(errors="replace"))
 
     def ctl(self, *args, stdin=None):
