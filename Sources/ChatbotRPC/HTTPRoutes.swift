@@ -39,12 +39,12 @@ package struct HTTPRoute: Sendable {
     }
 
     /// The methods it takes; empty for any.
-    let methods: [HTTPMethod]
+    var methods: [HTTPMethod]
     fileprivate let segments: [Segment]
     /// The names of the captures, in the pattern's order.
     fileprivate let captureNames: [String]
     let label: String
-    let handler: Handler
+    var handler: Handler
 
     /// `label` defaults to the pattern's literal segments before its first capture
     /// (`/openapi/aibot` for `/openapi/aibot/{token?}`), so that what a client puts in a capture
@@ -202,6 +202,23 @@ package struct HTTPRoutes: Sendable {
     /// These routes and then `route`.
     package func adding(_ route: HTTPRoute) -> HTTPRoutes {
         HTTPRoutes(table.map(\.route) + [route], refusal: refusal)
+    }
+
+    /// These routes, the ones whose label `served` lacks answering any method with `refused(label)`
+    /// instead: the same table, so that each route keeps its metrics slot.
+    func serving(only served: Set<String>, refused: @escaping @Sendable (String) -> HTTPRouteResponse) -> HTTPRoutes {
+        HTTPRoutes(
+            table.map { entry in
+                var route = entry.route
+                if !served.contains(route.label) {
+                    let label = route.label
+                    route.methods = []
+                    route.handler = { _ in .done(refused(label)) }
+                }
+                return route
+            },
+            refusal: refusal
+        )
     }
 
     /// The slot of the `unmatched` label.

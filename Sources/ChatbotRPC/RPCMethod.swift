@@ -21,6 +21,17 @@ package struct RPCMethod: Sendable {
         case streaming(@Sendable (RPCInbound, RPCOutbound, RPCContext) async throws(RPCError) -> Void)
     }
 
+    /// This method with a handler that fails every call with `error` without decoding its request:
+    /// a unary one once its request message has come, a streaming one as soon as it starts.
+    func refusing(_ error: RPCError) -> RPCMethod {
+        let handler: Handler =
+            switch kind {
+            case .unary: .unary { _, _, _ in .done(.failure(error)) }
+            case .serverStreaming, .bidirectionalStreaming: .streaming { _, _, _ throws(RPCError) in throw error }
+            }
+        return RPCMethod(path: path, kind: kind, handler: handler)
+    }
+
     /// A unary method.
     package static func unary<Request: ProtoMessage, Response: ProtoMessage>(
         _ path: String,

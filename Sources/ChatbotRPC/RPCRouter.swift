@@ -8,6 +8,23 @@ package struct RPCRouter: Sendable {
         methods = services.flatMap(\.methods).map { (Array($0.path.utf8), $0) }
     }
 
+    private init(methods: [(path: [UInt8], method: RPCMethod)]) {
+        self.methods = methods
+    }
+
+    /// These methods, the ones whose path `served` lacks answering every call with `refusal(path)`
+    /// instead: the same table, in the same order, so that each method keeps its metrics slot.
+    ///
+    /// A refused method decodes no request message and runs none of its handler.
+    func serving(only served: Set<String>, refusal: (String) -> RPCError) -> RPCRouter {
+        RPCRouter(
+            methods: methods.map { entry in
+                served.contains(entry.method.path)
+                    ? entry : (entry.path, entry.method.refusing(refusal(entry.method.path)))
+            }
+        )
+    }
+
     package func method(path: UnsafeRawBufferPointer) -> RPCMethod? {
         find(path: path)?.method
     }

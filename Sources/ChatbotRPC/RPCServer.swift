@@ -9,6 +9,12 @@ internal import Synchronization
 /// The server: one port, gRPC over HTTP/2 (prior knowledge) and HTTP/1.1, told apart by the
 /// connection preface; plain HTTP routes are served over both.
 ///
+/// With an admin listener (``Configuration/admin``) it listens on a second port, which serves
+/// everything, and the first one serves only the methods and routes the admin listener names as
+/// public: the others are refused there, a gRPC call with UNIMPLEMENTED and a plain HTTP request
+/// with 404 (through the routes' refusal), both saying that the operation is served on the admin
+/// address. The two ports share the connection limit and the metrics.
+///
 /// ``run()`` serves until ``shutDownGracefully()``: then it stops accepting, sends GOAWAY on
 /// every connection, lets calls in flight finish (bounded by the grace period) and returns.
 package final class RPCServer: Sendable {
@@ -49,16 +55,41 @@ package final class RPCServer: Sendable {
         /// Where the server answers with its ``ServerMetrics`` in the Prometheus text format, version
         /// 0.0.4 (`GET`, over HTTP/1.1 and HTTP/2); nil for nowhere.
         package var metricsPath: String? = "/metrics"
+        /// A second address, for operators, that alone serves what ``AdminListener`` does not name
+        /// as public; nil for one address that serves everything.
+        package var admin: AdminListener?
 
         package init() {}
+    }
+
+    /// The operators' address, and what the first address still serves when there is one.
+    package struct AdminListener: Sendable {
+        package var host: String
+        package var port: Int
+        /// The gRPC methods the first address serves, by path (`/package.Service/Method`).
+        package var publicMethods: Set<String>
+        /// The plain HTTP routes the first address serves, by label (`/openapi/aibot`, `/healthz`);
+        /// ``Configuration/metricsPath`` is one only if listed.
+        package var publicRoutes: Set<String>
+
+        package init(host: String, port: Int, publicMethods: Set<String>, publicRoutes: Set<String>) {
+            self.host = host
+            self.port = port
+            self.publicMethods = publicMethods
+            self.publicRoutes = publicRoutes
+        }
     }
 
     /// Sent to every connection's pipeline when the server shuts down.
     struct GracefulShutdownEvent: Sendable {}
 
     private let configuration: Configuration
+    /// Every method and route: what the admin address serves, and the first one when there is none.
     private let router: RPCRouter
     private let httpRoutes: HTTPRoutes
+    /// What the first address serves.
+    private let publicRouter: RPCRouter
+    private let publicRoutes: HTTPRoutes
     private let group: any EventLoopGroup
     private let logger: Logger
     /// The server's counters, served at ``Configuration/metricsPath``.
@@ -66,11 +97,13 @@ package final class RPCServer: Sendable {
     private let state = Mutex(State())
 
     private struct State {
-        var listener: (any Channel)?
+        var listeners: [any Channel] = []
         var connections: [ObjectIdentifier: any Channel] = [:]
         var shuttingDown = false
         var addressWaiters: [CheckedContinuation<SocketAddress?, Never>] = []
+        /// The first address, set once every listener is bound.
         var address: SocketAddress?
+        var adminAddress: SocketAddress?
         var stopped = false
         /// Whether refusing a connection at the maximum has been logged (once per episode).
         var warnedFull = false
@@ -92,27 +125,37 @@ package final class RPCServer: Sendable {
         self.router = router
         self.group = group
         self.logger = logger
-        guard let path = configuration.metricsPath else {
-            self.httpRoutes = httpRoutes
-            self.metrics = ServerMetrics(router: router, httpRoutes: httpRoutes, collectors: metricsCollectors)
-            return
-        }
         // The route reads the metrics, which need the routes' labels: it finds them through a box
         // filled right after.
         let box = MetricsBox()
-        let routes = httpRoutes.adding(
-            HTTPRoute([.GET], path) { _ in
-                // A task, not the event loop: the scrape reads /proc and walks glibc's arenas.
-                .later {
-                    HTTPRouteResponse(
-                        .ok,
-                        headers: [("content-type", ServerMetrics.contentType)],
-                        bytes: box.metrics.withLock { $0 }?.scrape() ?? []
-                    )
-                }
-            }
-        )
+        let routes =
+            configuration.metricsPath.map { path in
+                httpRoutes.adding(
+                    HTTPRoute([.GET], path) { _ in
+                        // A task, not the event loop: the scrape reads /proc and walks glibc's arenas.
+                        .later {
+                            HTTPRouteResponse(
+                                .ok,
+                                headers: [("content-type", ServerMetrics.contentType)],
+                                bytes: box.metrics.withLock { $0 }?.scrape() ?? []
+                            )
+                        }
+                    }
+                )
+            } ?? httpRoutes
         self.httpRoutes = routes
+        if let admin = configuration.admin {
+            self.publicRouter = router.serving(only: admin.publicMethods) { path in
+                RPCError(.unimplemented, "\(path.dropFirst()) is served on the admin address, not this one")
+            }
+            let refusal = routes.refusal
+            self.publicRoutes = routes.serving(only: admin.publicRoutes) { label in
+                refusal(.notFound, "\(label) is served on the admin address, not this one")
+            }
+        } else {
+            self.publicRouter = router
+            self.publicRoutes = routes
+        }
         self.metrics = ServerMetrics(router: router, httpRoutes: routes, collectors: metricsCollectors)
         box.metrics.withLock { $0 = self.metrics }
     }
@@ -137,56 +180,70 @@ package final class RPCServer: Sendable {
             bodyTimeout: configuration.requestTimeout
         )
         let handshakeTimeout = configuration.handshakeTimeout
-        let router = self.router
-        let routes = httpRoutes
         let metrics = self.metrics
         let logger = self.logger
-        let channel = try await ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 1024)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.allowRemoteHalfClosure, value: false)
-            .childChannelInitializer { [self] channel in
-                guard self.register(channel) else { return channel.eventLoop.makeSucceededVoidFuture() }
-                return channel.eventLoop.makeCompletedFuture {
-                    let detector = ProtocolDetector(
-                        makeGRPCHandler: {
-                            GRPCConnectionHandler(
-                                router: router,
-                                httpRoutes: routes,
-                                configuration: connectionConfiguration,
-                                metrics: metrics,
-                                logger: logger
-                            )
-                        },
-                        httpRoutes: routes,
-                        http1Configuration: http1Configuration,
-                        handshakeTimeout: handshakeTimeout,
-                        metrics: metrics
-                    )
-                    try channel.pipeline.syncOperations.addHandler(detector)
+        /// A listener on `host:port` serving `router` and `routes`.
+        func bind(_ host: String, _ port: Int, _ router: RPCRouter, _ routes: HTTPRoutes) async throws -> any Channel {
+            try await ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 1024)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.allowRemoteHalfClosure, value: false)
+                .childChannelInitializer { [self] channel in
+                    guard self.register(channel) else { return channel.eventLoop.makeSucceededVoidFuture() }
+                    return channel.eventLoop.makeCompletedFuture {
+                        let detector = ProtocolDetector(
+                            makeGRPCHandler: {
+                                GRPCConnectionHandler(
+                                    router: router,
+                                    httpRoutes: routes,
+                                    configuration: connectionConfiguration,
+                                    metrics: metrics,
+                                    logger: logger
+                                )
+                            },
+                            httpRoutes: routes,
+                            http1Configuration: http1Configuration,
+                            handshakeTimeout: handshakeTimeout,
+                            metrics: metrics
+                        )
+                        try channel.pipeline.syncOperations.addHandler(detector)
+                    }
                 }
+                .bind(host: host, port: port)
+                .get()
+        }
+        var listeners = [try await bind(configuration.host, configuration.port, publicRouter, publicRoutes)]
+        if let admin = configuration.admin {
+            do {
+                listeners.append(try await bind(admin.host, admin.port, router, httpRoutes))
+            } catch {
+                try? await listeners[0].close()
+                throw error
             }
-            .bind(host: configuration.host, port: configuration.port)
-            .get()
+        }
         let (shutDownEarly, waiters) = state.withLock { state in
-            state.listener = channel
-            state.address = channel.localAddress
+            state.listeners = listeners
+            state.address = listeners[0].localAddress
+            state.adminAddress = listeners.count > 1 ? listeners[1].localAddress : nil
             let waiters = state.addressWaiters
             state.addressWaiters = []
             return (state.shuttingDown, waiters)
         }
-        for waiter in waiters { waiter.resume(returning: channel.localAddress) }
-        if shutDownEarly { try? await channel.close() }
-        try await channel.closeFuture.get()
-        // The listener is closed: wait for the connections to drain.
+        for waiter in waiters { waiter.resume(returning: listeners[0].localAddress) }
+        if shutDownEarly {
+            for listener in listeners { try? await listener.close() }
+        }
+        for listener in listeners { try await listener.closeFuture.get() }
+        // The listeners are closed: wait for the connections to drain.
         while !state.withLock({ $0.connections.isEmpty }) {
             try await Task.sleep(for: .milliseconds(20))
         }
         state.withLock { $0.stopped = true }
     }
 
-    /// The address the server listens on, once it does (nil if it stopped before binding).
+    /// The address the server listens on, once it does, and on the admin address too when there is
+    /// one (nil if it stopped before binding).
     package func listeningAddress() async -> SocketAddress? {
         await withCheckedContinuation { continuation in
             let ready: SocketAddress?? = state.withLock { state in
@@ -199,16 +256,22 @@ package final class RPCServer: Sendable {
         }
     }
 
+    /// The admin address the server listens on (``Configuration/admin``), once
+    /// ``listeningAddress()`` has returned; nil without one.
+    package var adminAddress: SocketAddress? {
+        state.withLock { $0.adminAddress }
+    }
+
     /// Stops accepting, sends GOAWAY on every connection and lets calls in flight finish.
     package func shutDownGracefully() {
-        let (listener, connections, waiters) = state.withLock { state in
+        let (listeners, connections, waiters) = state.withLock { state in
             state.shuttingDown = true
             let waiters = state.addressWaiters
             state.addressWaiters = []
-            return (state.listener, Array(state.connections.values), waiters)
+            return (state.listeners, Array(state.connections.values), waiters)
         }
         for waiter in waiters { waiter.resume(returning: nil) }
-        listener?.close(promise: nil)
+        for listener in listeners { listener.close(promise: nil) }
         for connection in connections {
             connection.pipeline.fireUserInboundEventTriggered(GracefulShutdownEvent())
         }

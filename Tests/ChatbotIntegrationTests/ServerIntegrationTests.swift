@@ -20,6 +20,16 @@ import Testing
         prepare: (SQLiteStore, Bot) throws -> Void = { _, _ in },
         _ body: (RPCClient, Bot) async throws -> Void
     ) async throws {
+        try await withServer(prepare: prepare) { _, client, bot, _ in try await body(client, bot) }
+    }
+
+    /// Serves as ``withServer(prepare:_:)`` does, with `configure` applied to the configuration;
+    /// `body` gets the server and its event loops too.
+    func withServer(
+        configure: (inout RPCServer.Configuration) -> Void = { _ in },
+        prepare: (SQLiteStore, Bot) throws -> Void = { _, _ in },
+        _ body: (RPCServer, RPCClient, Bot, any EventLoopGroup) async throws -> Void
+    ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "chatbotd-it-\(UUID().uuidString)"
         )
@@ -45,6 +55,7 @@ import Testing
         }
         var configuration = RPCServer.Configuration()
         configuration.port = 0
+        configure(&configuration)
         let server = RPCServer(
             configuration: configuration,
             services: [ChatbotRPCService(operations: operations), HealthService()],
@@ -57,7 +68,7 @@ import Testing
             let address = try #require(await server.listeningAddress())
             let client = try await RPCClient.connect(host: "127.0.0.1", port: address.port!, group: group)
             do {
-                try await body(client, bot)
+                try await body(server, client, bot, group)
             } catch {
                 await client.close()
                 server.shutDownGracefully()
@@ -120,6 +131,52 @@ import Testing
                     as: ChatbotV1.SignResponse.self
                 )
             }
+        }
+    }
+
+    @Test func withAnAdminListenerThePublicAddressRefusesTheRest() async throws {
+        let publicMethods = ChatbotRPCService.dialogueMethodPaths.union(HealthService().methods.map(\.path))
+        try await withServer { configuration in
+            configuration.admin = RPCServer.AdminListener(
+                host: "127.0.0.1",
+                port: 0,
+                publicMethods: publicMethods,
+                publicRoutes: []
+            )
+        } _: { server, publicClient, bot, group in
+            let admin = try #require(server.adminAddress)
+            let adminClient = try await RPCClient.connect(host: "127.0.0.1", port: admin.port!, group: group)
+            let sign = ChatbotV1.SignRequest(token: bot.token, userid: "u1")
+            let health = GrpcHealthV1.HealthCheckRequest()
+            for client in [publicClient, adminClient] {
+                let signed = try await client.unary("/chatbot.v1.Chatbot/Sign", sign, as: ChatbotV1.SignResponse.self)
+                #expect(signed.expiresIn == 7200)
+                _ = try await client.unary(
+                    "/grpc.health.v1.Health/Check",
+                    health,
+                    as: GrpcHealthV1.HealthCheckResponse.self
+                )
+            }
+            let publish = ChatbotV1.PublishRequest(token: bot.token)
+            await #expect(
+                throws: RPCError(
+                    .unimplemented,
+                    "chatbot.v1.Chatbot/Publish is served on the admin address, not this one"
+                )
+            ) {
+                try await publicClient.unary("/chatbot.v1.Chatbot/Publish", publish, as: ChatbotV1.PublishResponse.self)
+            }
+            // On the admin address the call reaches the operation (whatever it answers).
+            do throws(RPCError) {
+                _ = try await adminClient.unary(
+                    "/chatbot.v1.Chatbot/Publish",
+                    publish,
+                    as: ChatbotV1.PublishResponse.self
+                )
+            } catch {
+                #expect(error.code != .unimplemented, "\(error)")
+            }
+            await adminClient.close()
         }
     }
 

@@ -87,4 +87,36 @@ import Testing
         let shared = HTTPRoutes([Self.route([.GET], "/a/{x}", label: "a"), Self.route([.POST], "/b", label: "a")])
         #expect(shared.metricLabels == ["a", "unmatched"])
     }
+
+    @Test func servingOnlySomeLabelsRefusesTheOthersByAnyMethodInTheSameSlots() {
+        let public_ = routes.serving(only: ["/healthz", "/openapi/"]) { label in
+            HTTPRouteResponse(.notFound, text: "\(label) is elsewhere")
+        }
+        #expect(public_.metricLabels == routes.metricLabels)
+        for method in [HTTPMethod.POST, .GET] {
+            let head = HTTPRequestHead(version: .http1_1, method: method, uri: "/openapi/kefustate/get/T")
+            let match = public_.route(for: head)
+            #expect(public_.metricLabels[match.label] == "/openapi/kefustate/get")
+            guard case .done(let response) = public_.answer(match, head: head, body: ByteBuffer(), peer: "") else {
+                Issue.record("answered later")
+                continue
+            }
+            #expect(
+                response.status == .notFound && String(buffer: response.body) == "/openapi/kefustate/get is elsewhere"
+            )
+        }
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/healthz")
+        guard
+            case .done(let response) = public_.answer(
+                public_.route(for: head),
+                head: head,
+                body: ByteBuffer(),
+                peer: ""
+            )
+        else {
+            Issue.record("answered later")
+            return
+        }
+        #expect(response.status == .ok)
+    }
 }
