@@ -12,7 +12,8 @@ import Prometheus
 import ServiceLifecycle
 import UnixSignals
 
-/// The server: gRPC (h2c, prior knowledge) and HTTP/1.1 on one port.
+/// The server: gRPC (h2c, prior knowledge) and HTTP/1.1 on one port, or on two with
+/// `--admin-listen` (dialogue on the first, management and customer service on the second).
 @main
 struct Chatbotd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,6 +23,15 @@ struct Chatbotd: AsyncParsableCommand {
 
     @Option(help: "HOST:PORT to listen on (env CHATBOT_LISTEN).")
     var listen: String = ProcessInfo.processInfo.environment["CHATBOT_LISTEN"] ?? "127.0.0.1:8080"
+
+    @Option(
+        help: """
+            HOST:PORT of a second listener for operators (env CHATBOT_ADMIN_LISTEN; default: none). When set, \
+            it alone serves the management and customer-service operations and /metrics; --listen keeps the \
+            dialogue operations, health and reflection.
+            """
+    )
+    var adminListen: String = ProcessInfo.processInfo.environment["CHATBOT_ADMIN_LISTEN"] ?? ""
 
     @Option(help: "The SQLite database file (env CHATBOT_DB).")
     var db: String = ProcessInfo.processInfo.environment["CHATBOT_DB"] ?? "./var/chatbot.db"
@@ -83,6 +93,10 @@ struct Chatbotd: AsyncParsableCommand {
             throw ValidationError("unknown log level \(logLevel)")
         }
         let (host, port) = try Self.parse(listen: listen)
+        let admin = adminListen.isEmpty ? nil : try Self.parse(listen: adminListen, option: "--admin-listen")
+        if let admin, admin == (host, port), port != 0 {
+            throw ValidationError("--admin-listen must be another address than --listen")
+        }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
@@ -136,9 +150,21 @@ struct Chatbotd: AsyncParsableCommand {
         let health = HealthService()
         let gateway = OpenAPIGateway(operations: operations)
         let services: [any RPCService] = [ChatbotRPCService(operations: operations), health]
+        let reflection = ReflectionService(services: services)
+        if let admin {
+            // The public address keeps the dialogue, health and reflection; the admin one serves all.
+            configuration.admin = RPCServer.AdminListener(
+                host: admin.0,
+                port: admin.1,
+                publicMethods: ChatbotRPCService.dialogueMethodPaths.union(
+                    (health.methods + reflection.methods).map(\.path)
+                ),
+                publicRoutes: OpenAPIGateway.dialogueRouteLabels.union(["/healthz"])
+            )
+        }
         let server = RPCServer(
             configuration: configuration,
-            services: services + [ReflectionService(services: services)],
+            services: services + [reflection],
             httpRoutes: HTTPRoutes(
                 [
                     HTTPRoute([.GET, .HEAD], "/healthz") { _ in
@@ -231,10 +257,10 @@ struct Chatbotd: AsyncParsableCommand {
         return .nanoseconds(Int64(seconds * 1e9))
     }
 
-    static func parse(listen: String) throws -> (String, Int) {
+    static func parse(listen: String, option: String = "--listen") throws -> (String, Int) {
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
             (0...65535).contains(port)
-        else { throw ValidationError("--listen must be HOST:PORT, got \(listen)") }
+        else { throw ValidationError("\(option) must be HOST:PORT, got \(listen)") }
         var host = String(listen[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         return (host, port)
@@ -252,7 +278,13 @@ struct ServerService: Service {
             try await withThrowingDiscardingTaskGroup { group in
                 group.addTask { try await server.run() }
                 if let address = await server.listeningAddress() {
-                    // The readiness signal scripts wait for: on stderr, flushed, once bound.
+                    // Its own line, before the readiness signal, and never with "listening on" in it:
+                    // scripts take the first such line for the public address.
+                    if let admin = server.adminAddress {
+                        FileHandle.standardError.write(Data("admin listener on \(Self.describe(admin))\n".utf8))
+                        logger.info("serving operators", metadata: ["address": "\(Self.describe(admin))"])
+                    }
+                    // The readiness signal scripts wait for: on stderr, flushed, once every listener is bound.
                     let line = "listening on \(Self.describe(address))\n"
                     FileHandle.standardError.write(Data(line.utf8))
                     logger.info("serving", metadata: ["address": "\(Self.describe(address))"])

@@ -146,6 +146,8 @@ class Server:
             self.process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
             self.output = self.process.stderr
         self.address = None
+        # With --admin-listen: the operators' HOST:PORT, announced before the readiness line.
+        self.admin_address = None
         self.log = []
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -153,6 +155,9 @@ class Server:
             if not line:
                 break
             self.log.append(line)
+            admin = re.match(r"admin listener on (\S+)", line)
+            if admin:
+                self.admin_address = admin.group(1)
             match = re.match(r"listening on (\S+)", line)
             if match:
                 self.address = match.group(1)
