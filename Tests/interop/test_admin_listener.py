@@ -10,6 +10,7 @@ The knowledge base is a small one written for these tests (never benchmark data)
 import os
 import re
 import subprocess
+import time
 
 import grpc
 import jwt
@@ -154,6 +155,12 @@ def test_management_rpcs_reach_their_operation_on_the_admin_address(server, http
             code, details = outcome(call)
             assert REFUSED not in details, name
         bot = server.bot
+        now = int(time.time())
+        credential = jwt.encode({"managerid": MANAGER, "aud": "chatbotd", "iat": now, "exp": now + 600},
+                                bot["encoding_aes_key"], algorithm="HS256")
+        task = stub.Publish(pb.PublishRequest(token=bot["token"]), metadata=(("authorization", f"Bearer {credential}"),),
+                            timeout=10)
+        assert task.task_id
         added = stub.SetAutoReply(pb.EncryptedRequest(token=bot["token"], encrypt=encrypt(bot, autoreply_xml(
             "set on the admin address"))), timeout=10)
         assert added.ans_node_id > 0

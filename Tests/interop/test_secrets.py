@@ -265,6 +265,25 @@ def grpc_calls(server, pb, stub, channel):
         ("SetAutoReply raw", lambda: channel.unary_unary("/chatbot.v1.Chatbot/SetAutoReply")(b"\x0a\xff", timeout=10)),
         ("unknown", lambda: channel.unary_unary("/chatbot.v1.Chatbot/NoSuchMethod")(b"", timeout=10)),
     ]
+    # The management call credential (authorization: Bearer <JWT keyed with the EncodingAESKey>), good and bad.
+    now = int(time.time())
+    claims = {"managerid": MANAGER, "aud": "chatbotd", "iat": now, "exp": now + 600}
+    credentials = [jwt.encode(claims, key, algorithm="HS256"),
+                   jwt.encode(claims, other["encoding_aes_key"], algorithm="HS256"),
+                   jwt.encode(dict(claims, exp=now - 10, iat=now - 100), key, algorithm="HS256"),
+                   jwt.encode(dict(claims, exp=now + 7200), key, algorithm="HS256"),
+                   jwt.encode(dict(claims, aud="elsewhere"), key, algorithm="HS256"),
+                   jwt.encode(dict(claims, managerid="nobody"), key, algorithm="HS256"),
+                   jwt.encode(claims, key, algorithm="HS256")[:-3] + "AAA", "a.b.c"]
+    for credential in credentials:
+        for scheme in ("Bearer ", "Basic "):
+            metadata = (("authorization", scheme + credential),)
+            calls.append(("Publish", lambda m=metadata: stub.Publish(pb.PublishRequest(token=token), metadata=m,
+                                                                     timeout=10)))
+            calls.append(("PublishProgress", lambda m=metadata: stub.PublishProgress(
+                pb.PublishProgressRequest(token=token, task_id="nope"), metadata=m, timeout=10)))
+            calls.append(("GetKefuState", lambda m=metadata: stub.GetKefuState(
+                pb.KefuStateRequest(token=token, appid="wx1", openid="o1"), metadata=m, timeout=10)))
     for signature in bad:
         calls.append(("Query", lambda s=signature: stub.Query(pb.QueryRequest(token=token, signature=s, query="x"),
                                                               timeout=10)))
