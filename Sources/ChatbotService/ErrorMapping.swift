@@ -61,8 +61,14 @@ extension PlatformFailure {
     ///
     /// JWT: empty → 1004; malformed, wrong algorithm, a `crit` header, bad signature, expired, not yet
     /// valid → 1005;
-    /// no userid → 1003 for sign, 1006 for dialogue calls. Envelopes and `msg_signature` → 1013.
+    /// no userid → 1003 for sign, 1006 for dialogue calls. Envelopes and `msg_signature` → 1013, with
+    /// one message for bad padding, a bad length field and another appid
+    /// (``undecryptableEnvelope``).
     /// An OpenSSL failure is ours, not the client's: its cause is logged by the caller, never sent.
+    /// The errmsg of an envelope that decrypts to no valid message for the bot.
+    package static let undecryptableEnvelope =
+        "the envelope does not decrypt to a message for this bot: is it made with the bot's EncodingAESKey and appid?"
+
     package init(_ error: CryptoError, use: SignatureUse = .dialogue) {
         switch error.code {
         case .emptyToken:
@@ -73,6 +79,11 @@ extension PlatformFailure {
             self.init(.signatureInvalid, error.message)
         case .openSSLFailure:
             self.init(.systemError, "system error")
+        case .badPadding, .badLengthField, .appIDMismatch:
+            // One answer for the three checks of a decrypted envelope: told apart, they would be a
+            // padding oracle, letting whoever can send envelopes decrypt a captured one without
+            // the key. (`chatbotctl crypto decrypt`, run by whoever holds the key, names each.)
+            self.init(.decryptionFailed, Self.undecryptableEnvelope)
         default:
             self.init(.decryptionFailed, error.message)
         }

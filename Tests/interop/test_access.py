@@ -6,8 +6,10 @@ EncodingAESKey, claims {managerid, aud "chatbotd", iat, exp at most 1 h after ia
 `authorization: Bearer <JWT>`.
 """
 
+import base64
 import http.client
 import json
+import struct
 import time
 
 import grpc
@@ -241,3 +243,34 @@ def test_failed_checks_lock_a_client_out_for_a_while(stubs):
     warnings = [line for line in server.log if "refusing management calls" in line]
     assert len(warnings) == 1, warnings
     assert bot["encoding_aes_key"] not in "".join(server.log)
+
+
+def raw_envelope(bot, plaintext):
+    """AES-256-CBC of `plaintext` as it is (no padding added) with the bot's key, base64."""
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    key = base64.b64decode(bot["encoding_aes_key"] + "=")
+    encryptor = Cipher(algorithms.AES(key), modes.CBC(key[:16])).encryptor()
+    return base64.b64encode(encryptor.update(plaintext) + encryptor.finalize()).decode()
+
+
+def test_a_server_is_no_padding_oracle(server):
+    """Bad padding, a length field that does not fit and another appid must get the same answer:
+    told apart, they would let anyone who can send envelopes decrypt a captured one."""
+    bot = server.bot
+    message = b"<xml></xml>"
+    body = b"r" * 16 + struct.pack(">I", len(message)) + message + bot["appid"].encode()
+    pad = 32 - len(body) % 32
+    good = body + bytes([pad]) * pad
+    envelopes = {
+        "bad padding": raw_envelope(bot, good[:-1] + b"\x00"),
+        "bad length field": raw_envelope(bot, b"r" * 16 + struct.pack(">I", 9999) + good[20:]),
+        "another appid": encrypt(dict(bot, appid="wxsomeoneelse"), "<xml></xml>"),
+    }
+    answers = {}
+    for case, envelope in envelopes.items():
+        response = requests.post(f"{server.url}/openapi/publish/{bot['token']}", json={"encrypt": envelope},
+                                 timeout=10)
+        answers[case] = response.json()
+    assert len({json.dumps(a, sort_keys=True) for a in answers.values()}) == 1, answers
+    assert answers["bad padding"]["errcode"] == 1013, answers
