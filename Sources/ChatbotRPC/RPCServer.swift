@@ -13,7 +13,7 @@ internal import Synchronization
 /// everything, and the first one serves only the methods and routes the admin listener names as
 /// public: the others are refused there, a gRPC call with UNIMPLEMENTED and a plain HTTP request
 /// with 404 (through the routes' refusal), both saying that the operation is served on the admin
-/// address. The two ports share the connection limit and the metrics.
+/// address. The two ports share the metrics; each has its own connection limit.
 ///
 /// ``run()`` serves until ``shutDownGracefully()``: then it stops accepting, sends GOAWAY on
 /// every connection, lets calls in flight finish (bounded by the grace period) and returns.
@@ -71,12 +71,23 @@ package final class RPCServer: Sendable {
         /// The plain HTTP routes the first address serves, by label (`/openapi/aibot`, `/healthz`);
         /// ``Configuration/metricsPath`` is one only if listed.
         package var publicRoutes: Set<String>
+        /// Most open connections on this address, counted apart from the first one's
+        /// ``Configuration/maxConnections``: a flood of the public address does not lock the
+        /// operators out.
+        package var maxConnections: Int
 
-        package init(host: String, port: Int, publicMethods: Set<String>, publicRoutes: Set<String>) {
+        package init(
+            host: String,
+            port: Int,
+            publicMethods: Set<String>,
+            publicRoutes: Set<String>,
+            maxConnections: Int = 64
+        ) {
             self.host = host
             self.port = port
             self.publicMethods = publicMethods
             self.publicRoutes = publicRoutes
+            self.maxConnections = maxConnections
         }
     }
 
@@ -99,6 +110,8 @@ package final class RPCServer: Sendable {
     private struct State {
         var listeners: [any Channel] = []
         var connections: [ObjectIdentifier: any Channel] = [:]
+        /// How many of ``connections`` came to the admin address.
+        var adminConnections = 0
         var shuttingDown = false
         var addressWaiters: [CheckedContinuation<SocketAddress?, Never>] = []
         /// The first address, set once every listener is bound.
@@ -183,14 +196,22 @@ package final class RPCServer: Sendable {
         let metrics = self.metrics
         let logger = self.logger
         /// A listener on `host:port` serving `router` and `routes`.
-        func bind(_ host: String, _ port: Int, _ router: RPCRouter, _ routes: HTTPRoutes) async throws -> any Channel {
+        func bind(
+            _ host: String,
+            _ port: Int,
+            _ router: RPCRouter,
+            _ routes: HTTPRoutes,
+            admin: Bool
+        ) async throws -> any Channel {
             try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 1024)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .childChannelOption(.allowRemoteHalfClosure, value: false)
                 .childChannelInitializer { [self] channel in
-                    guard self.register(channel) else { return channel.eventLoop.makeSucceededVoidFuture() }
+                    guard self.register(channel, admin: admin) else {
+                        return channel.eventLoop.makeSucceededVoidFuture()
+                    }
                     return channel.eventLoop.makeCompletedFuture {
                         let detector = ProtocolDetector(
                             makeGRPCHandler: {
@@ -213,10 +234,12 @@ package final class RPCServer: Sendable {
                 .bind(host: host, port: port)
                 .get()
         }
-        var listeners = [try await bind(configuration.host, configuration.port, publicRouter, publicRoutes)]
+        var listeners = [
+            try await bind(configuration.host, configuration.port, publicRouter, publicRoutes, admin: false)
+        ]
         if let admin = configuration.admin {
             do {
-                listeners.append(try await bind(admin.host, admin.port, router, httpRoutes))
+                listeners.append(try await bind(admin.host, admin.port, router, httpRoutes, admin: true))
             } catch {
                 try? await listeners[0].close()
                 throw error
@@ -277,16 +300,20 @@ package final class RPCServer: Sendable {
         }
     }
 
-    /// Tracks a new connection; false (and closed) when shutting down or at the maximum.
-    private func register(_ channel: any Channel) -> Bool {
+    /// Tracks a new connection; false (and closed) when shutting down or at the maximum of its
+    /// address (the admin address's own, ``AdminListener/maxConnections``, when `admin`).
+    private func register(_ channel: any Channel, admin: Bool) -> Bool {
         let id = ObjectIdentifier(channel)
+        let limit = admin ? configuration.admin?.maxConnections ?? 0 : configuration.maxConnections
         let refusal = state.withLock { state -> Refusal? in
             if state.shuttingDown { return .shuttingDown }
-            if state.connections.count >= configuration.maxConnections {
+            let open = admin ? state.adminConnections : state.connections.count - state.adminConnections
+            if open >= limit {
                 defer { state.warnedFull = true }
                 return .full(warn: !state.warnedFull)
             }
             state.connections[id] = channel
+            if admin { state.adminConnections += 1 }
             return nil
         }
         switch refusal {
@@ -295,7 +322,7 @@ package final class RPCServer: Sendable {
             if warn {
                 logger.warning(
                     "refusing connections: the maximum is open",
-                    metadata: ["max-connections": "\(configuration.maxConnections)"]
+                    metadata: ["max-connections": "\(limit)", "address": "\(admin ? "admin" : "public")"]
                 )
             }
             channel.close(promise: nil)
@@ -307,8 +334,11 @@ package final class RPCServer: Sendable {
             channel.closeFuture.whenComplete { [self] _ in
                 state.withLock { state in
                     state.connections.removeValue(forKey: id)
+                    if admin { state.adminConnections -= 1 }
                     // Warn again the next time the server fills up.
-                    if state.connections.count < configuration.maxConnections / 2 { state.warnedFull = false }
+                    if state.connections.count - state.adminConnections < configuration.maxConnections / 2 {
+                        state.warnedFull = false
+                    }
                 }
             }
             return true

@@ -257,3 +257,27 @@ def test_the_admin_address_comes_from_chatbot_admin_listen(tmp_path):
     finally:
         process.terminate()
         assert process.wait(timeout=30) == 0
+
+
+def test_a_full_public_address_leaves_the_admin_address_open():
+    """Connections are counted per address: with --max-connections taken on the public one, the
+    public one refuses more at once while the admin address still serves the operators."""
+    import socket
+
+    with running_server(setup, args=("--admin-listen", "127.0.0.1:0", "--max-connections", "5",
+                                     "--handshake-timeout", "10")) as server:
+        silent = [socket.create_connection(("127.0.0.1", server.port), timeout=10) for _ in range(5)]
+        try:
+            time.sleep(0.3)
+            with socket.create_connection(("127.0.0.1", server.port), timeout=10) as extra:
+                extra.settimeout(2)
+                try:
+                    assert extra.recv(1) == b""
+                except ConnectionResetError:
+                    pass
+            response = requests.get(f"http://{server.admin_address}/metrics", timeout=10)
+            assert response.status_code == 200
+            assert "chatbot_connections_refused_total 1" in response.text
+        finally:
+            for connection in silent:
+                connection.close()
