@@ -164,16 +164,21 @@ def test_the_token_alone_cannot_publish(server, stub):
     assert online.answer != "draft only answer"
 
 
-def sign_over_http(server, source, userid="u"):
-    """One sign from the local address `source` (127.0.0.x): the HTTP status and body."""
+def post_from(server, source, op, fields):
+    """POST /openapi/{op}/{TOKEN} with the JSON `fields` from the local address `source`
+    (127.0.0.x): the HTTP status and body."""
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10, source_address=(source, 0))
     try:
-        connection.request("POST", f"/openapi/sign/{server.bot['token']}", body=json.dumps({"userid": userid}),
+        connection.request("POST", f"/openapi/{op}/{server.bot['token']}", body=json.dumps(fields),
                            headers={"content-type": "application/json"})
         response = connection.getresponse()
         return response.status, json.loads(response.read())
     finally:
         connection.close()
+
+
+def sign_over_http(server, source):
+    return post_from(server, source, "sign", {"userid": "u"})
 
 
 def test_sign_is_limited_per_client_address(stubs):
@@ -197,14 +202,7 @@ def test_sign_is_limited_per_client_address(stubs):
 
 
 def publish_over_http(server, source, envelope):
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10, source_address=(source, 0))
-    try:
-        connection.request("POST", f"/openapi/publish/{server.bot['token']}", body=json.dumps({"encrypt": envelope}),
-                           headers={"content-type": "application/json"})
-        response = connection.getresponse()
-        return response.status, json.loads(response.read())
-    finally:
-        connection.close()
+    return post_from(server, source, "publish", {"encrypt": envelope})
 
 
 def test_failed_checks_lock_a_client_out_for_a_while(stubs):
