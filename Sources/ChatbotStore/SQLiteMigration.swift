@@ -94,5 +94,61 @@ package struct SQLiteMigration: Sendable {
                 ) STRICT;
                 """
         ),
+        // Customer service: each user's handoff state (a row only for a user who was handed off),
+        // the outbox of messages to users and the queue of callback notices to the bot's
+        // customer-service system. outbox_seq and callback_seq count each bot's messages and
+        // notices, so both have sequence numbers without gaps. A notice is pending (0), delivered
+        // (1) or dead (2).
+        SQLiteMigration(
+            version: 4,
+            sql: """
+                ALTER TABLE bots ADD COLUMN callback_url TEXT NOT NULL DEFAULT '';
+                ALTER TABLE bots ADD COLUMN outbox_seq INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE bots ADD COLUMN callback_seq INTEGER NOT NULL DEFAULT 0;
+
+                CREATE TABLE kefu_states (
+                    bot_id INTEGER NOT NULL REFERENCES bots (id) ON DELETE CASCADE,
+                    openid TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('asking', 'needperson', 'personserving', 'complete')),
+                    kefuname TEXT NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    PRIMARY KEY (bot_id, openid)
+                ) STRICT, WITHOUT ROWID;
+
+                CREATE TABLE outbox_messages (
+                    bot_id INTEGER NOT NULL REFERENCES bots (id) ON DELETE CASCADE,
+                    seq INTEGER NOT NULL,
+                    openid TEXT NOT NULL,
+                    appid TEXT NOT NULL,
+                    channel INTEGER NOT NULL,
+                    event TEXT NOT NULL,
+                    msg TEXT NOT NULL,
+                    msg_type TEXT NOT NULL,
+                    kefuname TEXT NOT NULL,
+                    kefuavatar TEXT NOT NULL,
+                    ans_node_name TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    PRIMARY KEY (bot_id, seq)
+                ) STRICT, WITHOUT ROWID;
+                CREATE INDEX outbox_messages_created ON outbox_messages (created_at);
+
+                CREATE TABLE callback_events (
+                    bot_id INTEGER NOT NULL REFERENCES bots (id) ON DELETE CASCADE,
+                    seq INTEGER NOT NULL,
+                    openid TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    status INTEGER NOT NULL DEFAULT 0 CHECK (status IN (0, 1, 2)),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at INTEGER NOT NULL,
+                    last_error TEXT NOT NULL DEFAULT '',
+                    created_at INTEGER NOT NULL,
+                    finished_at INTEGER NOT NULL DEFAULT 0,
+                    PRIMARY KEY (bot_id, seq)
+                ) STRICT, WITHOUT ROWID;
+                CREATE INDEX callback_events_user ON callback_events (status, bot_id, openid, seq);
+                CREATE INDEX callback_events_due ON callback_events (status, next_attempt_at);
+                """
+        ),
     ]
 }

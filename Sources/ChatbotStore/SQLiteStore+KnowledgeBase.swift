@@ -342,7 +342,7 @@ extension SQLiteStore {
         )
     }
 
-    private static func unknownBot(_ botID: Int64) -> StoreError {
+    static func unknownBot(_ botID: Int64) -> StoreError {
         StoreError(.unknownBot, "no bot has the id \(botID)")
     }
 

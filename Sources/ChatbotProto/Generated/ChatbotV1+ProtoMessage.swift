@@ -235,6 +235,7 @@ extension ChatbotV1.QueryResponse: CBridgedMessage {
             count: c.n_candidates,
             as: ChatbotV1.QueryResponse.Candidate.self
         )
+        kefustate = try CReader.string(c.kefustate, field: "chatbot.v1.QueryResponse.kefustate")
     }
 
     func fill(_ c: inout Chatbot__V1__QueryResponse, arena: ProtoArena) {
@@ -255,6 +256,7 @@ extension ChatbotV1.QueryResponse: CBridgedMessage {
         (c.n_slots_info, c.slots_info) = arena.messages(slotsInfo)
         (c.n_msg, c.msg) = arena.messages(msg)
         (c.n_candidates, c.candidates) = arena.messages(candidates)
+        if !kefustate.isEmpty { c.kefustate = arena.string(kefustate) }
     }
 }
 
@@ -506,6 +508,7 @@ extension ChatbotV1.MessageResponse: CBridgedMessage {
         toUserName = try CReader.string(c.to_user_name, field: "chatbot.v1.MessageResponse.to_user_name")
         msgId = try CReader.string(c.msg_id, field: "chatbot.v1.MessageResponse.msg_id")
         createTime = try CReader.string(c.create_time, field: "chatbot.v1.MessageResponse.create_time")
+        kefustate = try CReader.string(c.kefustate, field: "chatbot.v1.MessageResponse.kefustate")
     }
 
     func fill(_ c: inout Chatbot__V1__MessageResponse, arena: ProtoArena) {
@@ -517,6 +520,7 @@ extension ChatbotV1.MessageResponse: CBridgedMessage {
         if !toUserName.isEmpty { c.to_user_name = arena.string(toUserName) }
         if !msgId.isEmpty { c.msg_id = arena.string(msgId) }
         if !createTime.isEmpty { c.create_time = arena.string(createTime) }
+        if !kefustate.isEmpty { c.kefustate = arena.string(kefustate) }
     }
 }
 
@@ -751,10 +755,12 @@ extension ChatbotV1.SendMessageResponse: CBridgedMessage {
     init(cMessage c: Chatbot__V1__SendMessageResponse) throws(ProtoError) {
         self.init()
         msgId = try CReader.string(c.msg_id, field: "chatbot.v1.SendMessageResponse.msg_id")
+        seq = c.seq
     }
 
     func fill(_ c: inout Chatbot__V1__SendMessageResponse, arena: ProtoArena) {
         if !msgId.isEmpty { c.msg_id = arena.string(msgId) }
+        c.seq = seq
     }
 }
 
@@ -816,6 +822,8 @@ extension ChatbotV1.ChangeKefuStateRequest: CBridgedMessage {
         appid = try CReader.string(c.appid, field: "chatbot.v1.ChangeKefuStateRequest.appid")
         openid = try CReader.string(c.openid, field: "chatbot.v1.ChangeKefuStateRequest.openid")
         state = ChatbotV1.KefuState(rawValue: Int32(truncatingIfNeeded: c.state.rawValue))
+        expires = c.expires
+        kefuname = try CReader.string(c.kefuname, field: "chatbot.v1.ChangeKefuStateRequest.kefuname")
     }
 
     func fill(_ c: inout Chatbot__V1__ChangeKefuStateRequest, arena: ProtoArena) {
@@ -823,6 +831,8 @@ extension ChatbotV1.ChangeKefuStateRequest: CBridgedMessage {
         if !appid.isEmpty { c.appid = arena.string(appid) }
         if !openid.isEmpty { c.openid = arena.string(openid) }
         c.state = .init(rawValue: .init(truncatingIfNeeded: state.rawValue))
+        c.expires = expires
+        if !kefuname.isEmpty { c.kefuname = arena.string(kefuname) }
     }
 }
 
@@ -848,10 +858,16 @@ extension ChatbotV1.KefuStateResponse: CBridgedMessage {
     init(cMessage c: Chatbot__V1__KefuStateResponse) throws(ProtoError) {
         self.init()
         state = ChatbotV1.KefuState(rawValue: Int32(truncatingIfNeeded: c.state.rawValue))
+        expiresAt = c.expires_at
+        kefuname = try CReader.string(c.kefuname, field: "chatbot.v1.KefuStateResponse.kefuname")
+        updatedAt = c.updated_at
     }
 
     func fill(_ c: inout Chatbot__V1__KefuStateResponse, arena: ProtoArena) {
         c.state = .init(rawValue: .init(truncatingIfNeeded: state.rawValue))
+        c.expires_at = expiresAt
+        if !kefuname.isEmpty { c.kefuname = arena.string(kefuname) }
+        c.updated_at = updatedAt
     }
 }
 
@@ -878,11 +894,13 @@ extension ChatbotV1.SubscribeOutboxRequest: CBridgedMessage {
         self.init()
         token = try CReader.string(c.token, field: "chatbot.v1.SubscribeOutboxRequest.token")
         channels = Array(UnsafeBufferPointer(start: c.channels, count: c.n_channels))
+        afterSeq = c.after_seq
     }
 
     func fill(_ c: inout Chatbot__V1__SubscribeOutboxRequest, arena: ProtoArena) {
         if !token.isEmpty { c.token = arena.string(token) }
         (c.n_channels, c.channels) = arena.array(channels)
+        c.after_seq = afterSeq
     }
 }
 
@@ -916,6 +934,10 @@ extension ChatbotV1.OutboxMessage: CBridgedMessage {
         msgId = try CReader.string(c.msg_id, field: "chatbot.v1.OutboxMessage.msg_id")
         createTime = c.create_time
         raw = CReader.bytes(c.raw)
+        seq = c.seq
+        event = try CReader.string(c.event, field: "chatbot.v1.OutboxMessage.event")
+        ansNodeName = try CReader.string(c.ans_node_name, field: "chatbot.v1.OutboxMessage.ans_node_name")
+        msgType = try CReader.string(c.msg_type, field: "chatbot.v1.OutboxMessage.msg_type")
     }
 
     func fill(_ c: inout Chatbot__V1__OutboxMessage, arena: ProtoArena) {
@@ -928,5 +950,9 @@ extension ChatbotV1.OutboxMessage: CBridgedMessage {
         if !msgId.isEmpty { c.msg_id = arena.string(msgId) }
         c.create_time = createTime
         c.raw = arena.bytes(raw)
+        c.seq = seq
+        if !event.isEmpty { c.event = arena.string(event) }
+        if !ansNodeName.isEmpty { c.ans_node_name = arena.string(ansNodeName) }
+        if !msgType.isEmpty { c.msg_type = arena.string(msgType) }
     }
 }

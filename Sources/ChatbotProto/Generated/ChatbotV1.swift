@@ -130,6 +130,8 @@ extension ChatbotV1 {
         /// - Note: Deprecated in the proto file.
         package var msg: [ChatbotV1.QueryResponse.Msg] = []
         package var candidates: [ChatbotV1.QueryResponse.Candidate] = []
+        /// The user's handoff state: asking, needperson, personserving or complete.
+        package var kefustate: String = ""
 
         package init() {}
 
@@ -150,7 +152,8 @@ extension ChatbotV1 {
             isDefaultAnswer: Bool = false,
             slotsInfo: [ChatbotV1.QueryResponse.SlotInfo] = [],
             msg: [ChatbotV1.QueryResponse.Msg] = [],
-            candidates: [ChatbotV1.QueryResponse.Candidate] = []
+            candidates: [ChatbotV1.QueryResponse.Candidate] = [],
+            kefustate: String = ""
         ) {
             self.ansNodeId = ansNodeId
             self.ansNodeName = ansNodeName
@@ -169,6 +172,7 @@ extension ChatbotV1 {
             self.slotsInfo = slotsInfo
             self.msg = msg
             self.candidates = candidates
+            self.kefustate = kefustate
         }
 
         /// A recommendation: one of the top entries when the best score is below the threshold.
@@ -291,6 +295,8 @@ extension ChatbotV1 {
         package var toUserName: String = ""
         package var msgId: String = ""
         package var createTime: String = ""
+        /// The user's handoff state, as in QueryResponse.
+        package var kefustate: String = ""
 
         package init() {}
 
@@ -302,7 +308,8 @@ extension ChatbotV1 {
             fromUserName: String = "",
             toUserName: String = "",
             msgId: String = "",
-            createTime: String = ""
+            createTime: String = "",
+            kefustate: String = ""
         ) {
             self.answer = answer
             self.answerType = answerType
@@ -312,6 +319,7 @@ extension ChatbotV1 {
             self.toUserName = toUserName
             self.msgId = msgId
             self.createTime = createTime
+            self.kefustate = kefustate
         }
     }
 }
@@ -418,12 +426,16 @@ extension ChatbotV1 {
 extension ChatbotV1 {
     /// The proto message `chatbot.v1.SendMessageResponse`.
     package struct SendMessageResponse: Sendable, Hashable {
+        /// The message's sequence number in the bot's outbox, as decimal text.
         package var msgId: String = ""
+        /// The same number: SubscribeOutbox's cursor.
+        package var seq: Int64 = 0
 
         package init() {}
 
-        package init(msgId: String = "") {
+        package init(msgId: String = "", seq: Int64 = 0) {
             self.msgId = msgId
+            self.seq = seq
         }
     }
 }
@@ -451,15 +463,29 @@ extension ChatbotV1 {
         package var token: String = ""
         package var appid: String = ""
         package var openid: String = ""
-        package var state: ChatbotV1.KefuState = .bot
+        package var state: ChatbotV1.KefuState = .asking
+        /// Seconds until needperson or personserving returns the user to the bot; 0 for the default,
+        /// 1800.
+        package var expires: Int64 = 0
+        /// The agent's name, for personserving.
+        package var kefuname: String = ""
 
         package init() {}
 
-        package init(token: String = "", appid: String = "", openid: String = "", state: ChatbotV1.KefuState = .bot) {
+        package init(
+            token: String = "",
+            appid: String = "",
+            openid: String = "",
+            state: ChatbotV1.KefuState = .asking,
+            expires: Int64 = 0,
+            kefuname: String = ""
+        ) {
             self.token = token
             self.appid = appid
             self.openid = openid
             self.state = state
+            self.expires = expires
+            self.kefuname = kefuname
         }
     }
 }
@@ -467,12 +493,25 @@ extension ChatbotV1 {
 extension ChatbotV1 {
     /// The proto message `chatbot.v1.KefuStateResponse`.
     package struct KefuStateResponse: Sendable, Hashable {
-        package var state: ChatbotV1.KefuState = .bot
+        package var state: ChatbotV1.KefuState = .asking
+        /// Milliseconds since the epoch when the state returns the user to the bot; 0 for never.
+        package var expiresAt: Int64 = 0
+        package var kefuname: String = ""
+        /// Milliseconds since the epoch of the last change; 0 for a user never handed off.
+        package var updatedAt: Int64 = 0
 
         package init() {}
 
-        package init(state: ChatbotV1.KefuState = .bot) {
+        package init(
+            state: ChatbotV1.KefuState = .asking,
+            expiresAt: Int64 = 0,
+            kefuname: String = "",
+            updatedAt: Int64 = 0
+        ) {
             self.state = state
+            self.expiresAt = expiresAt
+            self.kefuname = kefuname
+            self.updatedAt = updatedAt
         }
     }
 }
@@ -483,12 +522,16 @@ extension ChatbotV1 {
         package var token: String = ""
         /// Only messages for these channels; all when empty.
         package var channels: [Int32] = []
+        /// Only messages with a larger seq: 0 for the whole retained outbox, a subscriber's last seq to
+        /// resume without a gap.
+        package var afterSeq: Int64 = 0
 
         package init() {}
 
-        package init(token: String = "", channels: [Int32] = []) {
+        package init(token: String = "", channels: [Int32] = [], afterSeq: Int64 = 0) {
             self.token = token
             self.channels = channels
+            self.afterSeq = afterSeq
         }
     }
 }
@@ -505,6 +548,13 @@ extension ChatbotV1 {
         package var msgId: String = ""
         package var createTime: Int64 = 0
         package var raw: [UInt8] = []
+        /// The message's sequence number in the bot's outbox: increasing, without gaps.
+        package var seq: Int64 = 0
+        /// sendmsg's event (waiterEnter, waiterSwitch, waiterQuit, waiterQualityEvaluate), or empty.
+        package var event: String = ""
+        package var ansNodeName: String = ""
+        /// text, news, image, miniprogrampage or multimsg.
+        package var msgType: String = ""
 
         package init() {}
 
@@ -517,7 +567,11 @@ extension ChatbotV1 {
             kefuavatar: String = "",
             msgId: String = "",
             createTime: Int64 = 0,
-            raw: [UInt8] = []
+            raw: [UInt8] = [],
+            seq: Int64 = 0,
+            event: String = "",
+            ansNodeName: String = "",
+            msgType: String = ""
         ) {
             self.appid = appid
             self.openid = openid
@@ -528,6 +582,10 @@ extension ChatbotV1 {
             self.msgId = msgId
             self.createTime = createTime
             self.raw = raw
+            self.seq = seq
+            self.event = event
+            self.ansNodeName = ansNodeName
+            self.msgType = msgType
         }
     }
 }
@@ -575,6 +633,10 @@ extension ChatbotV1 {
 
         /// `MATCH_STATUS_NOMATCH`
         package static let nomatch = Self(rawValue: 5)
+
+        /// A person serves the user (kefustate personserving): the bot does not answer, and the
+        /// message goes to the customer-service system's callback.
+        package static let personServing = Self(rawValue: 6)
     }
 }
 
@@ -605,7 +667,7 @@ extension ChatbotV1 {
 }
 
 extension ChatbotV1 {
-    /// The proto enum `chatbot.v1.KefuState`; unknown values are kept.
+    /// The platform's handoff states (kefustate).
     package struct KefuState: RawRepresentable, Sendable, Hashable {
         package var rawValue: Int32
 
@@ -613,10 +675,16 @@ extension ChatbotV1 {
             self.rawValue = rawValue
         }
 
-        /// `KEFU_STATE_BOT`
-        package static let bot = Self(rawValue: 0)
+        /// The bot answers (the platform's asking; legacy "off").
+        package static let asking = Self(rawValue: 0)
 
-        /// `KEFU_STATE_AGENT`
-        package static let agent = Self(rawValue: 1)
+        /// A person serves the user; the bot is silent (personserving; legacy "on").
+        package static let personServing = Self(rawValue: 1)
+
+        /// The user asked for a person; the bot answers meanwhile (needperson).
+        package static let needPerson = Self(rawValue: 2)
+
+        /// A person has finished; the bot answers (complete).
+        package static let complete = Self(rawValue: 3)
     }
 }

@@ -34,11 +34,15 @@ type ChatbotClient interface {
 	// Publishes the draft knowledge base (env debug) as the online one.
 	Publish(ctx context.Context, in *PublishRequest, opts ...grpc.CallOption) (*PublishResponse, error)
 	PublishProgress(ctx context.Context, in *PublishProgressRequest, opts ...grpc.CallOption) (*PublishProgressResponse, error)
-	// Encrypted XML {appid, openid, msg, channel, event, kefuname, kefuavatar, ans_node_name}.
+	// Encrypted XML {appid, openid, msg, channel, event, kefuname, kefuavatar, ans_node_name}: a
+	// customer-service message to a user (/openapi/sendmsg); events move the handoff state.
 	SendMessage(ctx context.Context, in *EncryptedRequest, opts ...grpc.CallOption) (*SendMessageResponse, error)
+	// The handoff state of a user (/openapi/kefustate/get). Needs a call credential.
 	GetKefuState(ctx context.Context, in *KefuStateRequest, opts ...grpc.CallOption) (*KefuStateResponse, error)
+	// Sets the handoff state of a user (/openapi/kefustate/change). Needs a call credential.
 	ChangeKefuState(ctx context.Context, in *ChangeKefuStateRequest, opts ...grpc.CallOption) (*KefuStateResponse, error)
-	// Outgoing customer-service messages for channel adapters, as they are sent.
+	// The messages to users (sendmsg's, rating prompts) for channel adapters: everything after
+	// after_seq, then each as it is committed. Needs a call credential.
 	SubscribeOutbox(ctx context.Context, in *SubscribeOutboxRequest, opts ...grpc.CallOption) (Chatbot_SubscribeOutboxClient, error)
 }
 
@@ -233,11 +237,15 @@ type ChatbotServer interface {
 	// Publishes the draft knowledge base (env debug) as the online one.
 	Publish(context.Context, *PublishRequest) (*PublishResponse, error)
 	PublishProgress(context.Context, *PublishProgressRequest) (*PublishProgressResponse, error)
-	// Encrypted XML {appid, openid, msg, channel, event, kefuname, kefuavatar, ans_node_name}.
+	// Encrypted XML {appid, openid, msg, channel, event, kefuname, kefuavatar, ans_node_name}: a
+	// customer-service message to a user (/openapi/sendmsg); events move the handoff state.
 	SendMessage(context.Context, *EncryptedRequest) (*SendMessageResponse, error)
+	// The handoff state of a user (/openapi/kefustate/get). Needs a call credential.
 	GetKefuState(context.Context, *KefuStateRequest) (*KefuStateResponse, error)
+	// Sets the handoff state of a user (/openapi/kefustate/change). Needs a call credential.
 	ChangeKefuState(context.Context, *ChangeKefuStateRequest) (*KefuStateResponse, error)
-	// Outgoing customer-service messages for channel adapters, as they are sent.
+	// The messages to users (sendmsg's, rating prompts) for channel adapters: everything after
+	// after_seq, then each as it is committed. Needs a call credential.
 	SubscribeOutbox(*SubscribeOutboxRequest, Chatbot_SubscribeOutboxServer) error
 	mustEmbedUnimplementedChatbotServer()
 }

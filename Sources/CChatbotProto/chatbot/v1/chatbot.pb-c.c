@@ -1719,7 +1719,7 @@ const ProtobufCMessageDescriptor chatbot__v1__query_response__candidate__descrip
   (ProtobufCMessageInit) chatbot__v1__query_response__candidate__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor chatbot__v1__query_response__field_descriptors[17] =
+static const ProtobufCFieldDescriptor chatbot__v1__query_response__field_descriptors[18] =
 {
   {
     "ans_node_id",
@@ -1925,6 +1925,18 @@ static const ProtobufCFieldDescriptor chatbot__v1__query_response__field_descrip
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "kefustate",
+    18,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse, kefustate),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned chatbot__v1__query_response__field_indices_by_name[] = {
   0,   /* field[0] = ans_node_id */
@@ -1936,6 +1948,7 @@ static const unsigned chatbot__v1__query_response__field_indices_by_name[] = {
   12,   /* field[12] = create_time */
   8,   /* field[8] = from_user_name */
   13,   /* field[13] = is_default_answer */
+  17,   /* field[17] = kefustate */
   15,   /* field[15] = msg */
   10,   /* field[10] = msg_id */
   6,   /* field[6] = options */
@@ -1948,7 +1961,7 @@ static const unsigned chatbot__v1__query_response__field_indices_by_name[] = {
 static const ProtobufCIntRange chatbot__v1__query_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 17 }
+  { 0, 18 }
 };
 const ProtobufCMessageDescriptor chatbot__v1__query_response__descriptor =
 {
@@ -1958,7 +1971,7 @@ const ProtobufCMessageDescriptor chatbot__v1__query_response__descriptor =
   "Chatbot__V1__QueryResponse",
   "chatbot.v1",
   sizeof(Chatbot__V1__QueryResponse),
-  17,
+  18,
   chatbot__v1__query_response__field_descriptors,
   chatbot__v1__query_response__field_indices_by_name,
   1,  chatbot__v1__query_response__number_ranges,
@@ -2080,7 +2093,7 @@ const ProtobufCMessageDescriptor chatbot__v1__message_request__descriptor =
   (ProtobufCMessageInit) chatbot__v1__message_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor chatbot__v1__message_response__field_descriptors[8] =
+static const ProtobufCFieldDescriptor chatbot__v1__message_response__field_descriptors[9] =
 {
   {
     "answer",
@@ -2178,12 +2191,25 @@ static const ProtobufCFieldDescriptor chatbot__v1__message_response__field_descr
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "kefustate",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__MessageResponse, kefustate),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned chatbot__v1__message_response__field_indices_by_name[] = {
   0,   /* field[0] = answer */
   1,   /* field[1] = answer_type */
   7,   /* field[7] = create_time */
   4,   /* field[4] = from_user_name */
+  8,   /* field[8] = kefustate */
   2,   /* field[2] = msg */
   6,   /* field[6] = msg_id */
   3,   /* field[3] = status */
@@ -2192,7 +2218,7 @@ static const unsigned chatbot__v1__message_response__field_indices_by_name[] = {
 static const ProtobufCIntRange chatbot__v1__message_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 8 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor chatbot__v1__message_response__descriptor =
 {
@@ -2202,7 +2228,7 @@ const ProtobufCMessageDescriptor chatbot__v1__message_response__descriptor =
   "Chatbot__V1__MessageResponse",
   "chatbot.v1",
   sizeof(Chatbot__V1__MessageResponse),
-  8,
+  9,
   chatbot__v1__message_response__field_descriptors,
   chatbot__v1__message_response__field_indices_by_name,
   1,  chatbot__v1__message_response__number_ranges,
@@ -2514,7 +2540,7 @@ const ProtobufCMessageDescriptor chatbot__v1__publish_progress_response__descrip
   (ProtobufCMessageInit) chatbot__v1__publish_progress_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor chatbot__v1__send_message_response__field_descriptors[1] =
+static const ProtobufCFieldDescriptor chatbot__v1__send_message_response__field_descriptors[2] =
 {
   {
     "msg_id",
@@ -2528,14 +2554,27 @@ static const ProtobufCFieldDescriptor chatbot__v1__send_message_response__field_
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "seq",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__SendMessageResponse, seq),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned chatbot__v1__send_message_response__field_indices_by_name[] = {
   0,   /* field[0] = msg_id */
+  1,   /* field[1] = seq */
 };
 static const ProtobufCIntRange chatbot__v1__send_message_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 0, 2 }
 };
 const ProtobufCMessageDescriptor chatbot__v1__send_message_response__descriptor =
 {
@@ -2545,7 +2584,7 @@ const ProtobufCMessageDescriptor chatbot__v1__send_message_response__descriptor 
   "Chatbot__V1__SendMessageResponse",
   "chatbot.v1",
   sizeof(Chatbot__V1__SendMessageResponse),
-  1,
+  2,
   chatbot__v1__send_message_response__field_descriptors,
   chatbot__v1__send_message_response__field_indices_by_name,
   1,  chatbot__v1__send_message_response__number_ranges,
@@ -2616,7 +2655,7 @@ const ProtobufCMessageDescriptor chatbot__v1__kefu_state_request__descriptor =
   (ProtobufCMessageInit) chatbot__v1__kefu_state_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor chatbot__v1__change_kefu_state_request__field_descriptors[4] =
+static const ProtobufCFieldDescriptor chatbot__v1__change_kefu_state_request__field_descriptors[6] =
 {
   {
     "token",
@@ -2666,9 +2705,35 @@ static const ProtobufCFieldDescriptor chatbot__v1__change_kefu_state_request__fi
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "expires",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__ChangeKefuStateRequest, expires),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "kefuname",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__ChangeKefuStateRequest, kefuname),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned chatbot__v1__change_kefu_state_request__field_indices_by_name[] = {
   1,   /* field[1] = appid */
+  4,   /* field[4] = expires */
+  5,   /* field[5] = kefuname */
   2,   /* field[2] = openid */
   3,   /* field[3] = state */
   0,   /* field[0] = token */
@@ -2676,7 +2741,7 @@ static const unsigned chatbot__v1__change_kefu_state_request__field_indices_by_n
 static const ProtobufCIntRange chatbot__v1__change_kefu_state_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor chatbot__v1__change_kefu_state_request__descriptor =
 {
@@ -2686,14 +2751,14 @@ const ProtobufCMessageDescriptor chatbot__v1__change_kefu_state_request__descrip
   "Chatbot__V1__ChangeKefuStateRequest",
   "chatbot.v1",
   sizeof(Chatbot__V1__ChangeKefuStateRequest),
-  4,
+  6,
   chatbot__v1__change_kefu_state_request__field_descriptors,
   chatbot__v1__change_kefu_state_request__field_indices_by_name,
   1,  chatbot__v1__change_kefu_state_request__number_ranges,
   (ProtobufCMessageInit) chatbot__v1__change_kefu_state_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor chatbot__v1__kefu_state_response__field_descriptors[1] =
+static const ProtobufCFieldDescriptor chatbot__v1__kefu_state_response__field_descriptors[4] =
 {
   {
     "state",
@@ -2707,14 +2772,53 @@ static const ProtobufCFieldDescriptor chatbot__v1__kefu_state_response__field_de
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "expires_at",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__KefuStateResponse, expires_at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "kefuname",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__KefuStateResponse, kefuname),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "updated_at",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__KefuStateResponse, updated_at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned chatbot__v1__kefu_state_response__field_indices_by_name[] = {
+  1,   /* field[1] = expires_at */
+  2,   /* field[2] = kefuname */
   0,   /* field[0] = state */
+  3,   /* field[3] = updated_at */
 };
 static const ProtobufCIntRange chatbot__v1__kefu_state_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor chatbot__v1__kefu_state_response__descriptor =
 {
@@ -2724,14 +2828,14 @@ const ProtobufCMessageDescriptor chatbot__v1__kefu_state_response__descriptor =
   "Chatbot__V1__KefuStateResponse",
   "chatbot.v1",
   sizeof(Chatbot__V1__KefuStateResponse),
-  1,
+  4,
   chatbot__v1__kefu_state_response__field_descriptors,
   chatbot__v1__kefu_state_response__field_indices_by_name,
   1,  chatbot__v1__kefu_state_response__number_ranges,
   (ProtobufCMessageInit) chatbot__v1__kefu_state_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor chatbot__v1__subscribe_outbox_request__field_descriptors[2] =
+static const ProtobufCFieldDescriptor chatbot__v1__subscribe_outbox_request__field_descriptors[3] =
 {
   {
     "token",
@@ -2757,15 +2861,28 @@ static const ProtobufCFieldDescriptor chatbot__v1__subscribe_outbox_request__fie
     0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "after_seq",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__SubscribeOutboxRequest, after_seq),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned chatbot__v1__subscribe_outbox_request__field_indices_by_name[] = {
+  2,   /* field[2] = after_seq */
   1,   /* field[1] = channels */
   0,   /* field[0] = token */
 };
 static const ProtobufCIntRange chatbot__v1__subscribe_outbox_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor chatbot__v1__subscribe_outbox_request__descriptor =
 {
@@ -2775,14 +2892,14 @@ const ProtobufCMessageDescriptor chatbot__v1__subscribe_outbox_request__descript
   "Chatbot__V1__SubscribeOutboxRequest",
   "chatbot.v1",
   sizeof(Chatbot__V1__SubscribeOutboxRequest),
-  2,
+  3,
   chatbot__v1__subscribe_outbox_request__field_descriptors,
   chatbot__v1__subscribe_outbox_request__field_indices_by_name,
   1,  chatbot__v1__subscribe_outbox_request__number_ranges,
   (ProtobufCMessageInit) chatbot__v1__subscribe_outbox_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor chatbot__v1__outbox_message__field_descriptors[9] =
+static const ProtobufCFieldDescriptor chatbot__v1__outbox_message__field_descriptors[13] =
 {
   {
     "appid",
@@ -2892,22 +3009,74 @@ static const ProtobufCFieldDescriptor chatbot__v1__outbox_message__field_descrip
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "seq",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__OutboxMessage, seq),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "event",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__OutboxMessage, event),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "ans_node_name",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__OutboxMessage, ans_node_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "msg_type",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__OutboxMessage, msg_type),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned chatbot__v1__outbox_message__field_indices_by_name[] = {
+  11,   /* field[11] = ans_node_name */
   0,   /* field[0] = appid */
   3,   /* field[3] = channel */
   7,   /* field[7] = create_time */
+  10,   /* field[10] = event */
   5,   /* field[5] = kefuavatar */
   4,   /* field[4] = kefuname */
   2,   /* field[2] = msg */
   6,   /* field[6] = msg_id */
+  12,   /* field[12] = msg_type */
   1,   /* field[1] = openid */
   8,   /* field[8] = raw */
+  9,   /* field[9] = seq */
 };
 static const ProtobufCIntRange chatbot__v1__outbox_message__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 9 }
+  { 0, 13 }
 };
 const ProtobufCMessageDescriptor chatbot__v1__outbox_message__descriptor =
 {
@@ -2917,7 +3086,7 @@ const ProtobufCMessageDescriptor chatbot__v1__outbox_message__descriptor =
   "Chatbot__V1__OutboxMessage",
   "chatbot.v1",
   sizeof(Chatbot__V1__OutboxMessage),
-  9,
+  13,
   chatbot__v1__outbox_message__field_descriptors,
   chatbot__v1__outbox_message__field_indices_by_name,
   1,  chatbot__v1__outbox_message__number_ranges,
@@ -2952,7 +3121,7 @@ const ProtobufCEnumDescriptor chatbot__v1__env__descriptor =
   chatbot__v1__env__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue chatbot__v1__match_status__enum_values_by_number[6] =
+static const ProtobufCEnumValue chatbot__v1__match_status__enum_values_by_number[7] =
 {
   { "MATCH_STATUS_UNSPECIFIED", "CHATBOT__V1__MATCH_STATUS__MATCH_STATUS_UNSPECIFIED", 0 },
   { "MATCH_STATUS_FAQ", "CHATBOT__V1__MATCH_STATUS__MATCH_STATUS_FAQ", 1 },
@@ -2960,17 +3129,19 @@ static const ProtobufCEnumValue chatbot__v1__match_status__enum_values_by_number
   { "MATCH_STATUS_GENERAL_FAQ", "CHATBOT__V1__MATCH_STATUS__MATCH_STATUS_GENERAL_FAQ", 3 },
   { "MATCH_STATUS_FAQ_RECOMMEND", "CHATBOT__V1__MATCH_STATUS__MATCH_STATUS_FAQ_RECOMMEND", 4 },
   { "MATCH_STATUS_NOMATCH", "CHATBOT__V1__MATCH_STATUS__MATCH_STATUS_NOMATCH", 5 },
+  { "MATCH_STATUS_PERSON_SERVING", "CHATBOT__V1__MATCH_STATUS__MATCH_STATUS_PERSON_SERVING", 6 },
 };
 static const ProtobufCIntRange chatbot__v1__match_status__value_ranges[] = {
-{0, 0},{0, 6}
+{0, 0},{0, 7}
 };
-static const ProtobufCEnumValueIndex chatbot__v1__match_status__enum_values_by_name[6] =
+static const ProtobufCEnumValueIndex chatbot__v1__match_status__enum_values_by_name[7] =
 {
   { "MATCH_STATUS_CONTEXT_FAQ", 2 },
   { "MATCH_STATUS_FAQ", 1 },
   { "MATCH_STATUS_FAQ_RECOMMEND", 4 },
   { "MATCH_STATUS_GENERAL_FAQ", 3 },
   { "MATCH_STATUS_NOMATCH", 5 },
+  { "MATCH_STATUS_PERSON_SERVING", 6 },
   { "MATCH_STATUS_UNSPECIFIED", 0 },
 };
 const ProtobufCEnumDescriptor chatbot__v1__match_status__descriptor =
@@ -2980,9 +3151,9 @@ const ProtobufCEnumDescriptor chatbot__v1__match_status__descriptor =
   "MatchStatus",
   "Chatbot__V1__MatchStatus",
   "chatbot.v1",
-  6,
+  7,
   chatbot__v1__match_status__enum_values_by_number,
-  6,
+  7,
   chatbot__v1__match_status__enum_values_by_name,
   1,
   chatbot__v1__match_status__value_ranges,
@@ -3022,18 +3193,22 @@ const ProtobufCEnumDescriptor chatbot__v1__answer_type__descriptor =
   chatbot__v1__answer_type__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue chatbot__v1__kefu_state__enum_values_by_number[2] =
+static const ProtobufCEnumValue chatbot__v1__kefu_state__enum_values_by_number[4] =
 {
-  { "KEFU_STATE_BOT", "CHATBOT__V1__KEFU_STATE__KEFU_STATE_BOT", 0 },
-  { "KEFU_STATE_AGENT", "CHATBOT__V1__KEFU_STATE__KEFU_STATE_AGENT", 1 },
+  { "KEFU_STATE_ASKING", "CHATBOT__V1__KEFU_STATE__KEFU_STATE_ASKING", 0 },
+  { "KEFU_STATE_PERSON_SERVING", "CHATBOT__V1__KEFU_STATE__KEFU_STATE_PERSON_SERVING", 1 },
+  { "KEFU_STATE_NEED_PERSON", "CHATBOT__V1__KEFU_STATE__KEFU_STATE_NEED_PERSON", 2 },
+  { "KEFU_STATE_COMPLETE", "CHATBOT__V1__KEFU_STATE__KEFU_STATE_COMPLETE", 3 },
 };
 static const ProtobufCIntRange chatbot__v1__kefu_state__value_ranges[] = {
-{0, 0},{0, 2}
+{0, 0},{0, 4}
 };
-static const ProtobufCEnumValueIndex chatbot__v1__kefu_state__enum_values_by_name[2] =
+static const ProtobufCEnumValueIndex chatbot__v1__kefu_state__enum_values_by_name[4] =
 {
-  { "KEFU_STATE_AGENT", 1 },
-  { "KEFU_STATE_BOT", 0 },
+  { "KEFU_STATE_ASKING", 0 },
+  { "KEFU_STATE_COMPLETE", 3 },
+  { "KEFU_STATE_NEED_PERSON", 2 },
+  { "KEFU_STATE_PERSON_SERVING", 1 },
 };
 const ProtobufCEnumDescriptor chatbot__v1__kefu_state__descriptor =
 {
@@ -3042,9 +3217,9 @@ const ProtobufCEnumDescriptor chatbot__v1__kefu_state__descriptor =
   "KefuState",
   "Chatbot__V1__KefuState",
   "chatbot.v1",
-  2,
+  4,
   chatbot__v1__kefu_state__enum_values_by_number,
-  2,
+  4,
   chatbot__v1__kefu_state__enum_values_by_name,
   1,
   chatbot__v1__kefu_state__value_ranges,

@@ -57,7 +57,12 @@ typedef enum _Chatbot__V1__MatchStatus {
   CHATBOT__V1__MATCH_STATUS__MATCH_STATUS_CONTEXT_FAQ = 2,
   CHATBOT__V1__MATCH_STATUS__MATCH_STATUS_GENERAL_FAQ = 3,
   CHATBOT__V1__MATCH_STATUS__MATCH_STATUS_FAQ_RECOMMEND = 4,
-  CHATBOT__V1__MATCH_STATUS__MATCH_STATUS_NOMATCH = 5
+  CHATBOT__V1__MATCH_STATUS__MATCH_STATUS_NOMATCH = 5,
+  /*
+   * A person serves the user (kefustate personserving): the bot does not answer, and the
+   * message goes to the customer-service system's callback.
+   */
+  CHATBOT__V1__MATCH_STATUS__MATCH_STATUS_PERSON_SERVING = 6
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CHATBOT__V1__MATCH_STATUS)
 } Chatbot__V1__MatchStatus;
 typedef enum _Chatbot__V1__AnswerType {
@@ -68,9 +73,26 @@ typedef enum _Chatbot__V1__AnswerType {
   CHATBOT__V1__ANSWER_TYPE__ANSWER_TYPE_MULTIMSG = 4
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CHATBOT__V1__ANSWER_TYPE)
 } Chatbot__V1__AnswerType;
+/*
+ * The platform's handoff states (kefustate).
+ */
 typedef enum _Chatbot__V1__KefuState {
-  CHATBOT__V1__KEFU_STATE__KEFU_STATE_BOT = 0,
-  CHATBOT__V1__KEFU_STATE__KEFU_STATE_AGENT = 1
+  /*
+   * The bot answers (the platform's asking; legacy "off").
+   */
+  CHATBOT__V1__KEFU_STATE__KEFU_STATE_ASKING = 0,
+  /*
+   * A person serves the user; the bot is silent (personserving; legacy "on").
+   */
+  CHATBOT__V1__KEFU_STATE__KEFU_STATE_PERSON_SERVING = 1,
+  /*
+   * The user asked for a person; the bot answers meanwhile (needperson).
+   */
+  CHATBOT__V1__KEFU_STATE__KEFU_STATE_NEED_PERSON = 2,
+  /*
+   * A person has finished; the bot answers (complete).
+   */
+  CHATBOT__V1__KEFU_STATE__KEFU_STATE_COMPLETE = 3
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CHATBOT__V1__KEFU_STATE)
 } Chatbot__V1__KefuState;
 
@@ -253,10 +275,14 @@ struct  Chatbot__V1__QueryResponse
   Chatbot__V1__QueryResponse__Msg **msg PROTOBUF_C__DEPRECATED;
   size_t n_candidates;
   Chatbot__V1__QueryResponse__Candidate **candidates;
+  /*
+   * The user's handoff state: asking, needperson, personserving or complete.
+   */
+  char *kefustate;
 };
 #define CHATBOT__V1__QUERY_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&chatbot__v1__query_response__descriptor) \
-    , 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, CHATBOT__V1__ANSWER_TYPE__ANSWER_TYPE_TEXT, 0, 0,NULL, CHATBOT__V1__MATCH_STATUS__MATCH_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, 0,NULL, 0,NULL }
+    , 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, CHATBOT__V1__ANSWER_TYPE__ANSWER_TYPE_TEXT, 0, 0,NULL, CHATBOT__V1__MATCH_STATUS__MATCH_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string }
 
 
 typedef enum {
@@ -307,10 +333,14 @@ struct  Chatbot__V1__MessageResponse
   char *to_user_name;
   char *msg_id;
   char *create_time;
+  /*
+   * The user's handoff state, as in QueryResponse.
+   */
+  char *kefustate;
 };
 #define CHATBOT__V1__MESSAGE_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&chatbot__v1__message_response__descriptor) \
-    , (char *)protobuf_c_empty_string, CHATBOT__V1__ANSWER_TYPE__ANSWER_TYPE_TEXT, 0,NULL, CHATBOT__V1__MATCH_STATUS__MATCH_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, CHATBOT__V1__ANSWER_TYPE__ANSWER_TYPE_TEXT, 0,NULL, CHATBOT__V1__MATCH_STATUS__MATCH_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Chatbot__V1__EncryptedRequest
@@ -395,11 +425,18 @@ struct  Chatbot__V1__PublishProgressResponse
 struct  Chatbot__V1__SendMessageResponse
 {
   ProtobufCMessage base;
+  /*
+   * The message's sequence number in the bot's outbox, as decimal text.
+   */
   char *msg_id;
+  /*
+   * The same number: SubscribeOutbox's cursor.
+   */
+  int64_t seq;
 };
 #define CHATBOT__V1__SEND_MESSAGE_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&chatbot__v1__send_message_response__descriptor) \
-    , (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, 0 }
 
 
 struct  Chatbot__V1__KefuStateRequest
@@ -421,20 +458,38 @@ struct  Chatbot__V1__ChangeKefuStateRequest
   char *appid;
   char *openid;
   Chatbot__V1__KefuState state;
+  /*
+   * Seconds until needperson or personserving returns the user to the bot; 0 for the default,
+   * 1800.
+   */
+  int64_t expires;
+  /*
+   * The agent's name, for personserving.
+   */
+  char *kefuname;
 };
 #define CHATBOT__V1__CHANGE_KEFU_STATE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&chatbot__v1__change_kefu_state_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, CHATBOT__V1__KEFU_STATE__KEFU_STATE_BOT }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, CHATBOT__V1__KEFU_STATE__KEFU_STATE_ASKING, 0, (char *)protobuf_c_empty_string }
 
 
 struct  Chatbot__V1__KefuStateResponse
 {
   ProtobufCMessage base;
   Chatbot__V1__KefuState state;
+  /*
+   * Milliseconds since the epoch when the state returns the user to the bot; 0 for never.
+   */
+  int64_t expires_at;
+  char *kefuname;
+  /*
+   * Milliseconds since the epoch of the last change; 0 for a user never handed off.
+   */
+  int64_t updated_at;
 };
 #define CHATBOT__V1__KEFU_STATE_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&chatbot__v1__kefu_state_response__descriptor) \
-    , CHATBOT__V1__KEFU_STATE__KEFU_STATE_BOT }
+    , CHATBOT__V1__KEFU_STATE__KEFU_STATE_ASKING, 0, (char *)protobuf_c_empty_string, 0 }
 
 
 struct  Chatbot__V1__SubscribeOutboxRequest
@@ -446,10 +501,15 @@ struct  Chatbot__V1__SubscribeOutboxRequest
    */
   size_t n_channels;
   int32_t *channels;
+  /*
+   * Only messages with a larger seq: 0 for the whole retained outbox, a subscriber's last seq to
+   * resume without a gap.
+   */
+  int64_t after_seq;
 };
 #define CHATBOT__V1__SUBSCRIBE_OUTBOX_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&chatbot__v1__subscribe_outbox_request__descriptor) \
-    , (char *)protobuf_c_empty_string, 0,NULL }
+    , (char *)protobuf_c_empty_string, 0,NULL, 0 }
 
 
 struct  Chatbot__V1__OutboxMessage
@@ -464,10 +524,23 @@ struct  Chatbot__V1__OutboxMessage
   char *msg_id;
   int64_t create_time;
   ProtobufCBinaryData raw;
+  /*
+   * The message's sequence number in the bot's outbox: increasing, without gaps.
+   */
+  int64_t seq;
+  /*
+   * sendmsg's event (waiterEnter, waiterSwitch, waiterQuit, waiterQualityEvaluate), or empty.
+   */
+  char *event;
+  char *ans_node_name;
+  /*
+   * text, news, image, miniprogrampage or multimsg.
+   */
+  char *msg_type;
 };
 #define CHATBOT__V1__OUTBOX_MESSAGE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&chatbot__v1__outbox_message__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, {0,NULL} }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, {0,NULL}, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /* Chatbot__V1__Status methods */

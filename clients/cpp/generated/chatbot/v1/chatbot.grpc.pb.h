@@ -116,7 +116,8 @@ class Chatbot final {
     std::unique_ptr< ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::PublishProgressResponse>> PrepareAsyncPublishProgress(::grpc::ClientContext* context, const ::chatbot::v1::PublishProgressRequest& request, ::grpc::CompletionQueue* cq) {
       return std::unique_ptr< ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::PublishProgressResponse>>(PrepareAsyncPublishProgressRaw(context, request, cq));
     }
-    // Encrypted XML {appid, openid, msg, channel, event, kefuname, kefuavatar, ans_node_name}.
+    // Encrypted XML {appid, openid, msg, channel, event, kefuname, kefuavatar, ans_node_name}: a
+    // customer-service message to a user (/openapi/sendmsg); events move the handoff state.
     virtual ::grpc::Status SendMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::chatbot::v1::SendMessageResponse* response) = 0;
     std::unique_ptr< ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::SendMessageResponse>> AsyncSendMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::grpc::CompletionQueue* cq) {
       return std::unique_ptr< ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::SendMessageResponse>>(AsyncSendMessageRaw(context, request, cq));
@@ -124,6 +125,7 @@ class Chatbot final {
     std::unique_ptr< ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::SendMessageResponse>> PrepareAsyncSendMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::grpc::CompletionQueue* cq) {
       return std::unique_ptr< ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::SendMessageResponse>>(PrepareAsyncSendMessageRaw(context, request, cq));
     }
+    // The handoff state of a user (/openapi/kefustate/get). Needs a call credential.
     virtual ::grpc::Status GetKefuState(::grpc::ClientContext* context, const ::chatbot::v1::KefuStateRequest& request, ::chatbot::v1::KefuStateResponse* response) = 0;
     std::unique_ptr< ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::KefuStateResponse>> AsyncGetKefuState(::grpc::ClientContext* context, const ::chatbot::v1::KefuStateRequest& request, ::grpc::CompletionQueue* cq) {
       return std::unique_ptr< ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::KefuStateResponse>>(AsyncGetKefuStateRaw(context, request, cq));
@@ -131,6 +133,7 @@ class Chatbot final {
     std::unique_ptr< ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::KefuStateResponse>> PrepareAsyncGetKefuState(::grpc::ClientContext* context, const ::chatbot::v1::KefuStateRequest& request, ::grpc::CompletionQueue* cq) {
       return std::unique_ptr< ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::KefuStateResponse>>(PrepareAsyncGetKefuStateRaw(context, request, cq));
     }
+    // Sets the handoff state of a user (/openapi/kefustate/change). Needs a call credential.
     virtual ::grpc::Status ChangeKefuState(::grpc::ClientContext* context, const ::chatbot::v1::ChangeKefuStateRequest& request, ::chatbot::v1::KefuStateResponse* response) = 0;
     std::unique_ptr< ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::KefuStateResponse>> AsyncChangeKefuState(::grpc::ClientContext* context, const ::chatbot::v1::ChangeKefuStateRequest& request, ::grpc::CompletionQueue* cq) {
       return std::unique_ptr< ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::KefuStateResponse>>(AsyncChangeKefuStateRaw(context, request, cq));
@@ -138,7 +141,8 @@ class Chatbot final {
     std::unique_ptr< ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::KefuStateResponse>> PrepareAsyncChangeKefuState(::grpc::ClientContext* context, const ::chatbot::v1::ChangeKefuStateRequest& request, ::grpc::CompletionQueue* cq) {
       return std::unique_ptr< ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::KefuStateResponse>>(PrepareAsyncChangeKefuStateRaw(context, request, cq));
     }
-    // Outgoing customer-service messages for channel adapters, as they are sent.
+    // The messages to users (sendmsg's, rating prompts) for channel adapters: everything after
+    // after_seq, then each as it is committed. Needs a call credential.
     std::unique_ptr< ::grpc::ClientReaderInterface< ::chatbot::v1::OutboxMessage>> SubscribeOutbox(::grpc::ClientContext* context, const ::chatbot::v1::SubscribeOutboxRequest& request) {
       return std::unique_ptr< ::grpc::ClientReaderInterface< ::chatbot::v1::OutboxMessage>>(SubscribeOutboxRaw(context, request));
     }
@@ -176,14 +180,18 @@ class Chatbot final {
       virtual void Publish(::grpc::ClientContext* context, const ::chatbot::v1::PublishRequest* request, ::chatbot::v1::PublishResponse* response, ::grpc::ClientUnaryReactor* reactor) = 0;
       virtual void PublishProgress(::grpc::ClientContext* context, const ::chatbot::v1::PublishProgressRequest* request, ::chatbot::v1::PublishProgressResponse* response, std::function<void(::grpc::Status)>) = 0;
       virtual void PublishProgress(::grpc::ClientContext* context, const ::chatbot::v1::PublishProgressRequest* request, ::chatbot::v1::PublishProgressResponse* response, ::grpc::ClientUnaryReactor* reactor) = 0;
-      // Encrypted XML {appid, openid, msg, channel, event, kefuname, kefuavatar, ans_node_name}.
+      // Encrypted XML {appid, openid, msg, channel, event, kefuname, kefuavatar, ans_node_name}: a
+      // customer-service message to a user (/openapi/sendmsg); events move the handoff state.
       virtual void SendMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest* request, ::chatbot::v1::SendMessageResponse* response, std::function<void(::grpc::Status)>) = 0;
       virtual void SendMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest* request, ::chatbot::v1::SendMessageResponse* response, ::grpc::ClientUnaryReactor* reactor) = 0;
+      // The handoff state of a user (/openapi/kefustate/get). Needs a call credential.
       virtual void GetKefuState(::grpc::ClientContext* context, const ::chatbot::v1::KefuStateRequest* request, ::chatbot::v1::KefuStateResponse* response, std::function<void(::grpc::Status)>) = 0;
       virtual void GetKefuState(::grpc::ClientContext* context, const ::chatbot::v1::KefuStateRequest* request, ::chatbot::v1::KefuStateResponse* response, ::grpc::ClientUnaryReactor* reactor) = 0;
+      // Sets the handoff state of a user (/openapi/kefustate/change). Needs a call credential.
       virtual void ChangeKefuState(::grpc::ClientContext* context, const ::chatbot::v1::ChangeKefuStateRequest* request, ::chatbot::v1::KefuStateResponse* response, std::function<void(::grpc::Status)>) = 0;
       virtual void ChangeKefuState(::grpc::ClientContext* context, const ::chatbot::v1::ChangeKefuStateRequest* request, ::chatbot::v1::KefuStateResponse* response, ::grpc::ClientUnaryReactor* reactor) = 0;
-      // Outgoing customer-service messages for channel adapters, as they are sent.
+      // The messages to users (sendmsg's, rating prompts) for channel adapters: everything after
+      // after_seq, then each as it is committed. Needs a call credential.
       virtual void SubscribeOutbox(::grpc::ClientContext* context, const ::chatbot::v1::SubscribeOutboxRequest* request, ::grpc::ClientReadReactor< ::chatbot::v1::OutboxMessage>* reactor) = 0;
     };
     typedef class async_interface experimental_async_interface;
@@ -420,11 +428,15 @@ class Chatbot final {
     // Publishes the draft knowledge base (env debug) as the online one.
     virtual ::grpc::Status Publish(::grpc::ServerContext* context, const ::chatbot::v1::PublishRequest* request, ::chatbot::v1::PublishResponse* response);
     virtual ::grpc::Status PublishProgress(::grpc::ServerContext* context, const ::chatbot::v1::PublishProgressRequest* request, ::chatbot::v1::PublishProgressResponse* response);
-    // Encrypted XML {appid, openid, msg, channel, event, kefuname, kefuavatar, ans_node_name}.
+    // Encrypted XML {appid, openid, msg, channel, event, kefuname, kefuavatar, ans_node_name}: a
+    // customer-service message to a user (/openapi/sendmsg); events move the handoff state.
     virtual ::grpc::Status SendMessage(::grpc::ServerContext* context, const ::chatbot::v1::EncryptedRequest* request, ::chatbot::v1::SendMessageResponse* response);
+    // The handoff state of a user (/openapi/kefustate/get). Needs a call credential.
     virtual ::grpc::Status GetKefuState(::grpc::ServerContext* context, const ::chatbot::v1::KefuStateRequest* request, ::chatbot::v1::KefuStateResponse* response);
+    // Sets the handoff state of a user (/openapi/kefustate/change). Needs a call credential.
     virtual ::grpc::Status ChangeKefuState(::grpc::ServerContext* context, const ::chatbot::v1::ChangeKefuStateRequest* request, ::chatbot::v1::KefuStateResponse* response);
-    // Outgoing customer-service messages for channel adapters, as they are sent.
+    // The messages to users (sendmsg's, rating prompts) for channel adapters: everything after
+    // after_seq, then each as it is committed. Needs a call credential.
     virtual ::grpc::Status SubscribeOutbox(::grpc::ServerContext* context, const ::chatbot::v1::SubscribeOutboxRequest* request, ::grpc::ServerWriter< ::chatbot::v1::OutboxMessage>* writer);
   };
   template <class BaseClass>

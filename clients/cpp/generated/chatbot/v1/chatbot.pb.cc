@@ -187,6 +187,7 @@ PROTOBUF_CONSTEXPR QueryResponse::QueryResponse(
   , /*decltype(_impl_.msg_id_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
   , /*decltype(_impl_.query_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
   , /*decltype(_impl_.create_time_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.kefustate_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
   , /*decltype(_impl_.ans_node_id_)*/int64_t{0}
   , /*decltype(_impl_.confidence_)*/0
   , /*decltype(_impl_.answer_type_)*/0
@@ -239,6 +240,7 @@ PROTOBUF_CONSTEXPR MessageResponse::MessageResponse(
   , /*decltype(_impl_.to_user_name_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
   , /*decltype(_impl_.msg_id_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
   , /*decltype(_impl_.create_time_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.kefustate_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
   , /*decltype(_impl_.answer_type_)*/0
   , /*decltype(_impl_.status_)*/0
   , /*decltype(_impl_._cached_size_)*/{}} {}
@@ -348,6 +350,7 @@ PROTOBUF_ATTRIBUTE_NO_DESTROY PROTOBUF_CONSTINIT PROTOBUF_ATTRIBUTE_INIT_PRIORIT
 PROTOBUF_CONSTEXPR SendMessageResponse::SendMessageResponse(
     ::_pbi::ConstantInitialized): _impl_{
     /*decltype(_impl_.msg_id_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.seq_)*/int64_t{0}
   , /*decltype(_impl_._cached_size_)*/{}} {}
 struct SendMessageResponseDefaultTypeInternal {
   PROTOBUF_CONSTEXPR SendMessageResponseDefaultTypeInternal()
@@ -378,6 +381,8 @@ PROTOBUF_CONSTEXPR ChangeKefuStateRequest::ChangeKefuStateRequest(
     /*decltype(_impl_.token_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
   , /*decltype(_impl_.appid_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
   , /*decltype(_impl_.openid_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.kefuname_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.expires_)*/int64_t{0}
   , /*decltype(_impl_.state_)*/0
   , /*decltype(_impl_._cached_size_)*/{}} {}
 struct ChangeKefuStateRequestDefaultTypeInternal {
@@ -391,7 +396,10 @@ struct ChangeKefuStateRequestDefaultTypeInternal {
 PROTOBUF_ATTRIBUTE_NO_DESTROY PROTOBUF_CONSTINIT PROTOBUF_ATTRIBUTE_INIT_PRIORITY1 ChangeKefuStateRequestDefaultTypeInternal _ChangeKefuStateRequest_default_instance_;
 PROTOBUF_CONSTEXPR KefuStateResponse::KefuStateResponse(
     ::_pbi::ConstantInitialized): _impl_{
-    /*decltype(_impl_.state_)*/0
+    /*decltype(_impl_.kefuname_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.expires_at_)*/int64_t{0}
+  , /*decltype(_impl_.updated_at_)*/int64_t{0}
+  , /*decltype(_impl_.state_)*/0
   , /*decltype(_impl_._cached_size_)*/{}} {}
 struct KefuStateResponseDefaultTypeInternal {
   PROTOBUF_CONSTEXPR KefuStateResponseDefaultTypeInternal()
@@ -407,6 +415,7 @@ PROTOBUF_CONSTEXPR SubscribeOutboxRequest::SubscribeOutboxRequest(
     /*decltype(_impl_.channels_)*/{}
   , /*decltype(_impl_._channels_cached_byte_size_)*/{0}
   , /*decltype(_impl_.token_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.after_seq_)*/int64_t{0}
   , /*decltype(_impl_._cached_size_)*/{}} {}
 struct SubscribeOutboxRequestDefaultTypeInternal {
   PROTOBUF_CONSTEXPR SubscribeOutboxRequestDefaultTypeInternal()
@@ -426,7 +435,11 @@ PROTOBUF_CONSTEXPR OutboxMessage::OutboxMessage(
   , /*decltype(_impl_.kefuavatar_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
   , /*decltype(_impl_.msg_id_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
   , /*decltype(_impl_.raw_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.event_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.ans_node_name_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.msg_type_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
   , /*decltype(_impl_.create_time_)*/int64_t{0}
+  , /*decltype(_impl_.seq_)*/int64_t{0}
   , /*decltype(_impl_.channel_)*/0
   , /*decltype(_impl_._cached_size_)*/{}} {}
 struct OutboxMessageDefaultTypeInternal {
@@ -564,6 +577,7 @@ const uint32_t TableStruct_chatbot_2fv1_2fchatbot_2eproto::offsets[] PROTOBUF_SE
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse, _impl_.slots_info_),
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse, _impl_.msg_),
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse, _impl_.candidates_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse, _impl_.kefustate_),
   ~0u,  // no _has_bits_
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResult, _internal_metadata_),
   ~0u,  // no _extensions_
@@ -596,6 +610,7 @@ const uint32_t TableStruct_chatbot_2fv1_2fchatbot_2eproto::offsets[] PROTOBUF_SE
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::MessageResponse, _impl_.to_user_name_),
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::MessageResponse, _impl_.msg_id_),
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::MessageResponse, _impl_.create_time_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::MessageResponse, _impl_.kefustate_),
   ~0u,  // no _has_bits_
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::EncryptedRequest, _internal_metadata_),
   ~0u,  // no _extensions_
@@ -655,6 +670,7 @@ const uint32_t TableStruct_chatbot_2fv1_2fchatbot_2eproto::offsets[] PROTOBUF_SE
   ~0u,  // no _weak_field_map_
   ~0u,  // no _inlined_string_donated_
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::SendMessageResponse, _impl_.msg_id_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::SendMessageResponse, _impl_.seq_),
   ~0u,  // no _has_bits_
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::KefuStateRequest, _internal_metadata_),
   ~0u,  // no _extensions_
@@ -674,6 +690,8 @@ const uint32_t TableStruct_chatbot_2fv1_2fchatbot_2eproto::offsets[] PROTOBUF_SE
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::ChangeKefuStateRequest, _impl_.appid_),
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::ChangeKefuStateRequest, _impl_.openid_),
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::ChangeKefuStateRequest, _impl_.state_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::ChangeKefuStateRequest, _impl_.expires_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::ChangeKefuStateRequest, _impl_.kefuname_),
   ~0u,  // no _has_bits_
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::KefuStateResponse, _internal_metadata_),
   ~0u,  // no _extensions_
@@ -681,6 +699,9 @@ const uint32_t TableStruct_chatbot_2fv1_2fchatbot_2eproto::offsets[] PROTOBUF_SE
   ~0u,  // no _weak_field_map_
   ~0u,  // no _inlined_string_donated_
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::KefuStateResponse, _impl_.state_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::KefuStateResponse, _impl_.expires_at_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::KefuStateResponse, _impl_.kefuname_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::KefuStateResponse, _impl_.updated_at_),
   ~0u,  // no _has_bits_
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::SubscribeOutboxRequest, _internal_metadata_),
   ~0u,  // no _extensions_
@@ -689,6 +710,7 @@ const uint32_t TableStruct_chatbot_2fv1_2fchatbot_2eproto::offsets[] PROTOBUF_SE
   ~0u,  // no _inlined_string_donated_
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::SubscribeOutboxRequest, _impl_.token_),
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::SubscribeOutboxRequest, _impl_.channels_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::SubscribeOutboxRequest, _impl_.after_seq_),
   ~0u,  // no _has_bits_
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::OutboxMessage, _internal_metadata_),
   ~0u,  // no _extensions_
@@ -704,6 +726,10 @@ const uint32_t TableStruct_chatbot_2fv1_2fchatbot_2eproto::offsets[] PROTOBUF_SE
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::OutboxMessage, _impl_.msg_id_),
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::OutboxMessage, _impl_.create_time_),
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::OutboxMessage, _impl_.raw_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::OutboxMessage, _impl_.seq_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::OutboxMessage, _impl_.event_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::OutboxMessage, _impl_.ans_node_name_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::OutboxMessage, _impl_.msg_type_),
 };
 static const ::_pbi::MigrationSchema schemas[] PROTOBUF_SECTION_VARIABLE(protodesc_cold) = {
   { 0, -1, -1, sizeof(::chatbot::v1::Status)},
@@ -717,22 +743,22 @@ static const ::_pbi::MigrationSchema schemas[] PROTOBUF_SECTION_VARIABLE(protode
   { 77, -1, -1, sizeof(::chatbot::v1::QueryResponse_Msg)},
   { 85, -1, -1, sizeof(::chatbot::v1::QueryResponse_Candidate)},
   { 96, -1, -1, sizeof(::chatbot::v1::QueryResponse)},
-  { 119, -1, -1, sizeof(::chatbot::v1::QueryResult)},
-  { 129, -1, -1, sizeof(::chatbot::v1::MessageRequest)},
-  { 137, -1, -1, sizeof(::chatbot::v1::MessageResponse)},
-  { 151, -1, -1, sizeof(::chatbot::v1::EncryptedRequest)},
-  { 159, -1, -1, sizeof(::chatbot::v1::SetAutoReplyResponse)},
-  { 166, -1, -1, sizeof(::chatbot::v1::BatchImportSkillResponse)},
-  { 173, -1, -1, sizeof(::chatbot::v1::PublishRequest)},
-  { 180, -1, -1, sizeof(::chatbot::v1::PublishResponse)},
-  { 187, -1, -1, sizeof(::chatbot::v1::PublishProgressRequest)},
-  { 195, -1, -1, sizeof(::chatbot::v1::PublishProgressResponse)},
-  { 203, -1, -1, sizeof(::chatbot::v1::SendMessageResponse)},
-  { 210, -1, -1, sizeof(::chatbot::v1::KefuStateRequest)},
-  { 219, -1, -1, sizeof(::chatbot::v1::ChangeKefuStateRequest)},
-  { 229, -1, -1, sizeof(::chatbot::v1::KefuStateResponse)},
-  { 236, -1, -1, sizeof(::chatbot::v1::SubscribeOutboxRequest)},
-  { 244, -1, -1, sizeof(::chatbot::v1::OutboxMessage)},
+  { 120, -1, -1, sizeof(::chatbot::v1::QueryResult)},
+  { 130, -1, -1, sizeof(::chatbot::v1::MessageRequest)},
+  { 138, -1, -1, sizeof(::chatbot::v1::MessageResponse)},
+  { 153, -1, -1, sizeof(::chatbot::v1::EncryptedRequest)},
+  { 161, -1, -1, sizeof(::chatbot::v1::SetAutoReplyResponse)},
+  { 168, -1, -1, sizeof(::chatbot::v1::BatchImportSkillResponse)},
+  { 175, -1, -1, sizeof(::chatbot::v1::PublishRequest)},
+  { 182, -1, -1, sizeof(::chatbot::v1::PublishResponse)},
+  { 189, -1, -1, sizeof(::chatbot::v1::PublishProgressRequest)},
+  { 197, -1, -1, sizeof(::chatbot::v1::PublishProgressResponse)},
+  { 205, -1, -1, sizeof(::chatbot::v1::SendMessageResponse)},
+  { 213, -1, -1, sizeof(::chatbot::v1::KefuStateRequest)},
+  { 222, -1, -1, sizeof(::chatbot::v1::ChangeKefuStateRequest)},
+  { 234, -1, -1, sizeof(::chatbot::v1::KefuStateResponse)},
+  { 244, -1, -1, sizeof(::chatbot::v1::SubscribeOutboxRequest)},
+  { 253, -1, -1, sizeof(::chatbot::v1::OutboxMessage)},
 };
 
 static const ::_pb::Message* const file_default_instances[] = {
@@ -780,7 +806,7 @@ const char descriptor_table_protodef_chatbot_2fv1_2fchatbot_2eproto[] PROTOBUF_S
   "(\t\022I\n\021slot_dictionaries\030\t \003(\0132..chatbot."
   "v1.QueryRequest.SlotDictionariesEntry\032O\n"
   "\025SlotDictionariesEntry\022\013\n\003key\030\001 \001(\t\022%\n\005v"
-  "alue\030\002 \001(\0132\026.chatbot.v1.SlotValues:\0028\001\"\320"
+  "alue\030\002 \001(\0132\026.chatbot.v1.SlotValues:\0028\001\"\343"
   "\006\n\rQueryResponse\022\023\n\013ans_node_id\030\001 \001(\003\022\025\n"
   "\rans_node_name\030\002 \001(\t\022\r\n\005title\030\003 \001(\t\022\016\n\006a"
   "nswer\030\004 \001(\t\022+\n\013answer_type\030\005 \001(\0162\026.chatb"
@@ -794,86 +820,94 @@ const char descriptor_table_protodef_chatbot_2fv1_2fchatbot_2eproto[] PROTOBUF_S
   "bot.v1.QueryResponse.SlotInfo\022.\n\003msg\030\020 \003"
   "(\0132\035.chatbot.v1.QueryResponse.MsgB\002\030\001\0227\n"
   "\ncandidates\030\021 \003(\0132#.chatbot.v1.QueryResp"
-  "onse.Candidate\032R\n\006Option\022\025\n\rans_node_nam"
-  "e\030\001 \001(\t\022\r\n\005title\030\002 \001(\t\022\016\n\006answer\030\003 \001(\t\022\022"
-  "\n\nconfidence\030\004 \001(\001\032E\n\010SlotInfo\022\021\n\tslot_n"
-  "ame\030\001 \001(\t\022\022\n\nslot_value\030\002 \001(\t\022\022\n\nnorm_va"
-  "lue\030\003 \001(\t\032(\n\003Msg\022\017\n\007content\030\001 \001(\t\022\020\n\010msg"
-  "_type\030\002 \001(\t\032t\n\tCandidate\022\023\n\013ans_node_id\030"
-  "\001 \001(\003\022\025\n\rans_node_name\030\002 \001(\t\022\r\n\005title\030\003 "
-  "\001(\t\022\022\n\nconfidence\030\004 \001(\001\022\030\n\020matched_quest"
-  "ion\030\005 \001(\t\"\177\n\013QueryResult\022\022\n\nrequest_id\030\001"
-  " \001(\t\022-\n\010response\030\002 \001(\0132\031.chatbot.v1.Quer"
-  "yResponseH\000\022#\n\005error\030\003 \001(\0132\022.chatbot.v1."
-  "StatusH\000B\010\n\006result\".\n\016MessageRequest\022\r\n\005"
-  "token\030\001 \001(\t\022\r\n\005query\030\002 \001(\t\"\366\001\n\017MessageRe"
-  "sponse\022\016\n\006answer\030\001 \001(\t\022+\n\013answer_type\030\002 "
-  "\001(\0162\026.chatbot.v1.AnswerType\022*\n\003msg\030\003 \003(\013"
-  "2\035.chatbot.v1.QueryResponse.Msg\022\'\n\006statu"
-  "s\030\004 \001(\0162\027.chatbot.v1.MatchStatus\022\026\n\016from"
-  "_user_name\030\005 \001(\t\022\024\n\014to_user_name\030\006 \001(\t\022\016"
-  "\n\006msg_id\030\007 \001(\t\022\023\n\013create_time\030\010 \001(\t\"2\n\020E"
-  "ncryptedRequest\022\r\n\005token\030\001 \001(\t\022\017\n\007encryp"
-  "t\030\002 \001(\t\"+\n\024SetAutoReplyResponse\022\023\n\013ans_n"
-  "ode_id\030\001 \001(\003\",\n\030BatchImportSkillResponse"
-  "\022\020\n\010imported\030\001 \001(\005\"\037\n\016PublishRequest\022\r\n\005"
-  "token\030\001 \001(\t\"\"\n\017PublishResponse\022\017\n\007task_i"
-  "d\030\001 \001(\t\"8\n\026PublishProgressRequest\022\r\n\005tok"
-  "en\030\001 \001(\t\022\017\n\007task_id\030\002 \001(\t\"9\n\027PublishProg"
-  "ressResponse\022\020\n\010progress\030\001 \001(\005\022\014\n\004done\030\002"
-  " \001(\010\"%\n\023SendMessageResponse\022\016\n\006msg_id\030\001 "
-  "\001(\t\"@\n\020KefuStateRequest\022\r\n\005token\030\001 \001(\t\022\r"
-  "\n\005appid\030\002 \001(\t\022\016\n\006openid\030\003 \001(\t\"l\n\026ChangeK"
-  "efuStateRequest\022\r\n\005token\030\001 \001(\t\022\r\n\005appid\030"
-  "\002 \001(\t\022\016\n\006openid\030\003 \001(\t\022$\n\005state\030\004 \001(\0162\025.c"
-  "hatbot.v1.KefuState\"9\n\021KefuStateResponse"
-  "\022$\n\005state\030\001 \001(\0162\025.chatbot.v1.KefuState\"9"
-  "\n\026SubscribeOutboxRequest\022\r\n\005token\030\001 \001(\t\022"
-  "\020\n\010channels\030\002 \003(\005\"\244\001\n\rOutboxMessage\022\r\n\005a"
-  "ppid\030\001 \001(\t\022\016\n\006openid\030\002 \001(\t\022\013\n\003msg\030\003 \001(\t\022"
-  "\017\n\007channel\030\004 \001(\005\022\020\n\010kefuname\030\005 \001(\t\022\022\n\nke"
-  "fuavatar\030\006 \001(\t\022\016\n\006msg_id\030\007 \001(\t\022\023\n\013create"
-  "_time\030\010 \001(\003\022\013\n\003raw\030\t \001(\014*$\n\003Env\022\016\n\nENV_O"
-  "NLINE\020\000\022\r\n\tENV_DEBUG\020\001*\267\001\n\013MatchStatus\022\034"
-  "\n\030MATCH_STATUS_UNSPECIFIED\020\000\022\024\n\020MATCH_ST"
-  "ATUS_FAQ\020\001\022\034\n\030MATCH_STATUS_CONTEXT_FAQ\020\002"
-  "\022\034\n\030MATCH_STATUS_GENERAL_FAQ\020\003\022\036\n\032MATCH_"
-  "STATUS_FAQ_RECOMMEND\020\004\022\030\n\024MATCH_STATUS_N"
-  "OMATCH\020\005*\212\001\n\nAnswerType\022\024\n\020ANSWER_TYPE_T"
-  "EXT\020\000\022\024\n\020ANSWER_TYPE_NEWS\020\001\022\025\n\021ANSWER_TY"
-  "PE_IMAGE\020\002\022\037\n\033ANSWER_TYPE_MINIPROGRAMPAG"
-  "E\020\003\022\030\n\024ANSWER_TYPE_MULTIMSG\020\004*5\n\tKefuSta"
-  "te\022\022\n\016KEFU_STATE_BOT\020\000\022\024\n\020KEFU_STATE_AGE"
-  "NT\020\0012\341\007\n\007Chatbot\0229\n\004Sign\022\027.chatbot.v1.Si"
-  "gnRequest\032\030.chatbot.v1.SignResponse\022<\n\005Q"
-  "uery\022\030.chatbot.v1.QueryRequest\032\031.chatbot"
-  ".v1.QueryResponse\022D\n\013QueryStream\022\030.chatb"
-  "ot.v1.QueryRequest\032\027.chatbot.v1.QueryRes"
-  "ult(\0010\001\022B\n\007Message\022\032.chatbot.v1.MessageR"
-  "equest\032\033.chatbot.v1.MessageResponse\022F\n\013D"
-  "ictMessage\022\034.chatbot.v1.EncryptedRequest"
-  "\032\031.chatbot.v1.QueryResponse\022N\n\014SetAutoRe"
-  "ply\022\034.chatbot.v1.EncryptedRequest\032 .chat"
-  "bot.v1.SetAutoReplyResponse\022V\n\020BatchImpo"
-  "rtSkill\022\034.chatbot.v1.EncryptedRequest\032$."
-  "chatbot.v1.BatchImportSkillResponse\022B\n\007P"
-  "ublish\022\032.chatbot.v1.PublishRequest\032\033.cha"
-  "tbot.v1.PublishResponse\022Z\n\017PublishProgre"
-  "ss\022\".chatbot.v1.PublishProgressRequest\032#"
-  ".chatbot.v1.PublishProgressResponse\022L\n\013S"
-  "endMessage\022\034.chatbot.v1.EncryptedRequest"
-  "\032\037.chatbot.v1.SendMessageResponse\022K\n\014Get"
-  "KefuState\022\034.chatbot.v1.KefuStateRequest\032"
-  "\035.chatbot.v1.KefuStateResponse\022T\n\017Change"
-  "KefuState\022\".chatbot.v1.ChangeKefuStateRe"
-  "quest\032\035.chatbot.v1.KefuStateResponse\022R\n\017"
-  "SubscribeOutbox\022\".chatbot.v1.SubscribeOu"
-  "tboxRequest\032\031.chatbot.v1.OutboxMessage0\001"
-  "b\006proto3"
+  "onse.Candidate\022\021\n\tkefustate\030\022 \001(\t\032R\n\006Opt"
+  "ion\022\025\n\rans_node_name\030\001 \001(\t\022\r\n\005title\030\002 \001("
+  "\t\022\016\n\006answer\030\003 \001(\t\022\022\n\nconfidence\030\004 \001(\001\032E\n"
+  "\010SlotInfo\022\021\n\tslot_name\030\001 \001(\t\022\022\n\nslot_val"
+  "ue\030\002 \001(\t\022\022\n\nnorm_value\030\003 \001(\t\032(\n\003Msg\022\017\n\007c"
+  "ontent\030\001 \001(\t\022\020\n\010msg_type\030\002 \001(\t\032t\n\tCandid"
+  "ate\022\023\n\013ans_node_id\030\001 \001(\003\022\025\n\rans_node_nam"
+  "e\030\002 \001(\t\022\r\n\005title\030\003 \001(\t\022\022\n\nconfidence\030\004 \001"
+  "(\001\022\030\n\020matched_question\030\005 \001(\t\"\177\n\013QueryRes"
+  "ult\022\022\n\nrequest_id\030\001 \001(\t\022-\n\010response\030\002 \001("
+  "\0132\031.chatbot.v1.QueryResponseH\000\022#\n\005error\030"
+  "\003 \001(\0132\022.chatbot.v1.StatusH\000B\010\n\006result\".\n"
+  "\016MessageRequest\022\r\n\005token\030\001 \001(\t\022\r\n\005query\030"
+  "\002 \001(\t\"\211\002\n\017MessageResponse\022\016\n\006answer\030\001 \001("
+  "\t\022+\n\013answer_type\030\002 \001(\0162\026.chatbot.v1.Answ"
+  "erType\022*\n\003msg\030\003 \003(\0132\035.chatbot.v1.QueryRe"
+  "sponse.Msg\022\'\n\006status\030\004 \001(\0162\027.chatbot.v1."
+  "MatchStatus\022\026\n\016from_user_name\030\005 \001(\t\022\024\n\014t"
+  "o_user_name\030\006 \001(\t\022\016\n\006msg_id\030\007 \001(\t\022\023\n\013cre"
+  "ate_time\030\010 \001(\t\022\021\n\tkefustate\030\t \001(\t\"2\n\020Enc"
+  "ryptedRequest\022\r\n\005token\030\001 \001(\t\022\017\n\007encrypt\030"
+  "\002 \001(\t\"+\n\024SetAutoReplyResponse\022\023\n\013ans_nod"
+  "e_id\030\001 \001(\003\",\n\030BatchImportSkillResponse\022\020"
+  "\n\010imported\030\001 \001(\005\"\037\n\016PublishRequest\022\r\n\005to"
+  "ken\030\001 \001(\t\"\"\n\017PublishResponse\022\017\n\007task_id\030"
+  "\001 \001(\t\"8\n\026PublishProgressRequest\022\r\n\005token"
+  "\030\001 \001(\t\022\017\n\007task_id\030\002 \001(\t\"9\n\027PublishProgre"
+  "ssResponse\022\020\n\010progress\030\001 \001(\005\022\014\n\004done\030\002 \001"
+  "(\010\"2\n\023SendMessageResponse\022\016\n\006msg_id\030\001 \001("
+  "\t\022\013\n\003seq\030\002 \001(\003\"@\n\020KefuStateRequest\022\r\n\005to"
+  "ken\030\001 \001(\t\022\r\n\005appid\030\002 \001(\t\022\016\n\006openid\030\003 \001(\t"
+  "\"\217\001\n\026ChangeKefuStateRequest\022\r\n\005token\030\001 \001"
+  "(\t\022\r\n\005appid\030\002 \001(\t\022\016\n\006openid\030\003 \001(\t\022$\n\005sta"
+  "te\030\004 \001(\0162\025.chatbot.v1.KefuState\022\017\n\007expir"
+  "es\030\005 \001(\003\022\020\n\010kefuname\030\006 \001(\t\"s\n\021KefuStateR"
+  "esponse\022$\n\005state\030\001 \001(\0162\025.chatbot.v1.Kefu"
+  "State\022\022\n\nexpires_at\030\002 \001(\003\022\020\n\010kefuname\030\003 "
+  "\001(\t\022\022\n\nupdated_at\030\004 \001(\003\"L\n\026SubscribeOutb"
+  "oxRequest\022\r\n\005token\030\001 \001(\t\022\020\n\010channels\030\002 \003"
+  "(\005\022\021\n\tafter_seq\030\003 \001(\003\"\351\001\n\rOutboxMessage\022"
+  "\r\n\005appid\030\001 \001(\t\022\016\n\006openid\030\002 \001(\t\022\013\n\003msg\030\003 "
+  "\001(\t\022\017\n\007channel\030\004 \001(\005\022\020\n\010kefuname\030\005 \001(\t\022\022"
+  "\n\nkefuavatar\030\006 \001(\t\022\016\n\006msg_id\030\007 \001(\t\022\023\n\013cr"
+  "eate_time\030\010 \001(\003\022\013\n\003raw\030\t \001(\014\022\013\n\003seq\030\n \001("
+  "\003\022\r\n\005event\030\013 \001(\t\022\025\n\rans_node_name\030\014 \001(\t\022"
+  "\020\n\010msg_type\030\r \001(\t*$\n\003Env\022\016\n\nENV_ONLINE\020\000"
+  "\022\r\n\tENV_DEBUG\020\001*\330\001\n\013MatchStatus\022\034\n\030MATCH"
+  "_STATUS_UNSPECIFIED\020\000\022\024\n\020MATCH_STATUS_FA"
+  "Q\020\001\022\034\n\030MATCH_STATUS_CONTEXT_FAQ\020\002\022\034\n\030MAT"
+  "CH_STATUS_GENERAL_FAQ\020\003\022\036\n\032MATCH_STATUS_"
+  "FAQ_RECOMMEND\020\004\022\030\n\024MATCH_STATUS_NOMATCH\020"
+  "\005\022\037\n\033MATCH_STATUS_PERSON_SERVING\020\006*\212\001\n\nA"
+  "nswerType\022\024\n\020ANSWER_TYPE_TEXT\020\000\022\024\n\020ANSWE"
+  "R_TYPE_NEWS\020\001\022\025\n\021ANSWER_TYPE_IMAGE\020\002\022\037\n\033"
+  "ANSWER_TYPE_MINIPROGRAMPAGE\020\003\022\030\n\024ANSWER_"
+  "TYPE_MULTIMSG\020\004*v\n\tKefuState\022\025\n\021KEFU_STA"
+  "TE_ASKING\020\000\022\035\n\031KEFU_STATE_PERSON_SERVING"
+  "\020\001\022\032\n\026KEFU_STATE_NEED_PERSON\020\002\022\027\n\023KEFU_S"
+  "TATE_COMPLETE\020\0032\341\007\n\007Chatbot\0229\n\004Sign\022\027.ch"
+  "atbot.v1.SignRequest\032\030.chatbot.v1.SignRe"
+  "sponse\022<\n\005Query\022\030.chatbot.v1.QueryReques"
+  "t\032\031.chatbot.v1.QueryResponse\022D\n\013QueryStr"
+  "eam\022\030.chatbot.v1.QueryRequest\032\027.chatbot."
+  "v1.QueryResult(\0010\001\022B\n\007Message\022\032.chatbot."
+  "v1.MessageRequest\032\033.chatbot.v1.MessageRe"
+  "sponse\022F\n\013DictMessage\022\034.chatbot.v1.Encry"
+  "ptedRequest\032\031.chatbot.v1.QueryResponse\022N"
+  "\n\014SetAutoReply\022\034.chatbot.v1.EncryptedReq"
+  "uest\032 .chatbot.v1.SetAutoReplyResponse\022V"
+  "\n\020BatchImportSkill\022\034.chatbot.v1.Encrypte"
+  "dRequest\032$.chatbot.v1.BatchImportSkillRe"
+  "sponse\022B\n\007Publish\022\032.chatbot.v1.PublishRe"
+  "quest\032\033.chatbot.v1.PublishResponse\022Z\n\017Pu"
+  "blishProgress\022\".chatbot.v1.PublishProgre"
+  "ssRequest\032#.chatbot.v1.PublishProgressRe"
+  "sponse\022L\n\013SendMessage\022\034.chatbot.v1.Encry"
+  "ptedRequest\032\037.chatbot.v1.SendMessageResp"
+  "onse\022K\n\014GetKefuState\022\034.chatbot.v1.KefuSt"
+  "ateRequest\032\035.chatbot.v1.KefuStateRespons"
+  "e\022T\n\017ChangeKefuState\022\".chatbot.v1.Change"
+  "KefuStateRequest\032\035.chatbot.v1.KefuStateR"
+  "esponse\022R\n\017SubscribeOutbox\022\".chatbot.v1."
+  "SubscribeOutboxRequest\032\031.chatbot.v1.Outb"
+  "oxMessage0\001b\006proto3"
   ;
 static ::_pbi::once_flag descriptor_table_chatbot_2fv1_2fchatbot_2eproto_once;
 const ::_pbi::DescriptorTable descriptor_table_chatbot_2fv1_2fchatbot_2eproto = {
-    false, false, 4128, descriptor_table_protodef_chatbot_2fv1_2fchatbot_2eproto,
+    false, false, 4459, descriptor_table_protodef_chatbot_2fv1_2fchatbot_2eproto,
     "chatbot/v1/chatbot.proto",
     &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_once, nullptr, 0, 27,
     schemas, file_default_instances, TableStruct_chatbot_2fv1_2fchatbot_2eproto::offsets,
@@ -914,6 +948,7 @@ bool MatchStatus_IsValid(int value) {
     case 3:
     case 4:
     case 5:
+    case 6:
       return true;
     default:
       return false;
@@ -945,6 +980,8 @@ bool KefuState_IsValid(int value) {
   switch (value) {
     case 0:
     case 1:
+    case 2:
+    case 3:
       return true;
     default:
       return false;
@@ -3828,6 +3865,7 @@ QueryResponse::QueryResponse(const QueryResponse& from)
     , decltype(_impl_.msg_id_){}
     , decltype(_impl_.query_){}
     , decltype(_impl_.create_time_){}
+    , decltype(_impl_.kefustate_){}
     , decltype(_impl_.ans_node_id_){}
     , decltype(_impl_.confidence_){}
     , decltype(_impl_.answer_type_){}
@@ -3900,6 +3938,14 @@ QueryResponse::QueryResponse(const QueryResponse& from)
     _this->_impl_.create_time_.Set(from._internal_create_time(), 
       _this->GetArenaForAllocation());
   }
+  _impl_.kefustate_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.kefustate_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_kefustate().empty()) {
+    _this->_impl_.kefustate_.Set(from._internal_kefustate(), 
+      _this->GetArenaForAllocation());
+  }
   ::memcpy(&_impl_.ans_node_id_, &from._impl_.ans_node_id_,
     static_cast<size_t>(reinterpret_cast<char*>(&_impl_.is_default_answer_) -
     reinterpret_cast<char*>(&_impl_.ans_node_id_)) + sizeof(_impl_.is_default_answer_));
@@ -3923,6 +3969,7 @@ inline void QueryResponse::SharedCtor(
     , decltype(_impl_.msg_id_){}
     , decltype(_impl_.query_){}
     , decltype(_impl_.create_time_){}
+    , decltype(_impl_.kefustate_){}
     , decltype(_impl_.ans_node_id_){int64_t{0}}
     , decltype(_impl_.confidence_){0}
     , decltype(_impl_.answer_type_){0}
@@ -3962,6 +4009,10 @@ inline void QueryResponse::SharedCtor(
   #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
     _impl_.create_time_.Set("", GetArenaForAllocation());
   #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.kefustate_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.kefustate_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
 }
 
 QueryResponse::~QueryResponse() {
@@ -3987,6 +4038,7 @@ inline void QueryResponse::SharedDtor() {
   _impl_.msg_id_.Destroy();
   _impl_.query_.Destroy();
   _impl_.create_time_.Destroy();
+  _impl_.kefustate_.Destroy();
 }
 
 void QueryResponse::SetCachedSize(int size) const {
@@ -4011,6 +4063,7 @@ void QueryResponse::Clear() {
   _impl_.msg_id_.ClearToEmpty();
   _impl_.query_.ClearToEmpty();
   _impl_.create_time_.ClearToEmpty();
+  _impl_.kefustate_.ClearToEmpty();
   ::memset(&_impl_.ans_node_id_, 0, static_cast<size_t>(
       reinterpret_cast<char*>(&_impl_.is_default_answer_) -
       reinterpret_cast<char*>(&_impl_.ans_node_id_)) + sizeof(_impl_.is_default_answer_));
@@ -4197,6 +4250,16 @@ const char* QueryResponse::_InternalParse(const char* ptr, ::_pbi::ParseContext*
         } else
           goto handle_unusual;
         continue;
+      // string kefustate = 18;
+      case 18:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 146)) {
+          auto str = _internal_mutable_kefustate();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.QueryResponse.kefustate"));
+        } else
+          goto handle_unusual;
+        continue;
       default:
         goto handle_unusual;
     }  // switch
@@ -4374,6 +4437,16 @@ uint8_t* QueryResponse::_InternalSerialize(
         InternalWriteMessage(17, repfield, repfield.GetCachedSize(), target, stream);
   }
 
+  // string kefustate = 18;
+  if (!this->_internal_kefustate().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_kefustate().data(), static_cast<int>(this->_internal_kefustate().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.QueryResponse.kefustate");
+    target = stream->WriteStringMaybeAliased(
+        18, this->_internal_kefustate(), target);
+  }
+
   if (PROTOBUF_PREDICT_FALSE(_internal_metadata_.have_unknown_fields())) {
     target = ::_pbi::WireFormat::InternalSerializeUnknownFieldsToArray(
         _internal_metadata_.unknown_fields<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(::PROTOBUF_NAMESPACE_ID::UnknownFieldSet::default_instance), target, stream);
@@ -4474,6 +4547,13 @@ size_t QueryResponse::ByteSizeLong() const {
         this->_internal_create_time());
   }
 
+  // string kefustate = 18;
+  if (!this->_internal_kefustate().empty()) {
+    total_size += 2 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_kefustate());
+  }
+
   // int64 ans_node_id = 1;
   if (this->_internal_ans_node_id() != 0) {
     total_size += ::_pbi::WireFormatLite::Int64SizePlusOne(this->_internal_ans_node_id());
@@ -4551,6 +4631,9 @@ void QueryResponse::MergeImpl(::PROTOBUF_NAMESPACE_ID::Message& to_msg, const ::
   if (!from._internal_create_time().empty()) {
     _this->_internal_set_create_time(from._internal_create_time());
   }
+  if (!from._internal_kefustate().empty()) {
+    _this->_internal_set_kefustate(from._internal_kefustate());
+  }
   if (from._internal_ans_node_id() != 0) {
     _this->_internal_set_ans_node_id(from._internal_ans_node_id());
   }
@@ -4624,6 +4707,10 @@ void QueryResponse::InternalSwap(QueryResponse* other) {
   ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
       &_impl_.create_time_, lhs_arena,
       &other->_impl_.create_time_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.kefustate_, lhs_arena,
+      &other->_impl_.kefustate_, rhs_arena
   );
   ::PROTOBUF_NAMESPACE_ID::internal::memswap<
       PROTOBUF_FIELD_OFFSET(QueryResponse, _impl_.is_default_answer_)
@@ -5271,6 +5358,7 @@ MessageResponse::MessageResponse(const MessageResponse& from)
     , decltype(_impl_.to_user_name_){}
     , decltype(_impl_.msg_id_){}
     , decltype(_impl_.create_time_){}
+    , decltype(_impl_.kefustate_){}
     , decltype(_impl_.answer_type_){}
     , decltype(_impl_.status_){}
     , /*decltype(_impl_._cached_size_)*/{}};
@@ -5316,6 +5404,14 @@ MessageResponse::MessageResponse(const MessageResponse& from)
     _this->_impl_.create_time_.Set(from._internal_create_time(), 
       _this->GetArenaForAllocation());
   }
+  _impl_.kefustate_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.kefustate_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_kefustate().empty()) {
+    _this->_impl_.kefustate_.Set(from._internal_kefustate(), 
+      _this->GetArenaForAllocation());
+  }
   ::memcpy(&_impl_.answer_type_, &from._impl_.answer_type_,
     static_cast<size_t>(reinterpret_cast<char*>(&_impl_.status_) -
     reinterpret_cast<char*>(&_impl_.answer_type_)) + sizeof(_impl_.status_));
@@ -5333,6 +5429,7 @@ inline void MessageResponse::SharedCtor(
     , decltype(_impl_.to_user_name_){}
     , decltype(_impl_.msg_id_){}
     , decltype(_impl_.create_time_){}
+    , decltype(_impl_.kefustate_){}
     , decltype(_impl_.answer_type_){0}
     , decltype(_impl_.status_){0}
     , /*decltype(_impl_._cached_size_)*/{}
@@ -5357,6 +5454,10 @@ inline void MessageResponse::SharedCtor(
   #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
     _impl_.create_time_.Set("", GetArenaForAllocation());
   #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.kefustate_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.kefustate_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
 }
 
 MessageResponse::~MessageResponse() {
@@ -5376,6 +5477,7 @@ inline void MessageResponse::SharedDtor() {
   _impl_.to_user_name_.Destroy();
   _impl_.msg_id_.Destroy();
   _impl_.create_time_.Destroy();
+  _impl_.kefustate_.Destroy();
 }
 
 void MessageResponse::SetCachedSize(int size) const {
@@ -5394,6 +5496,7 @@ void MessageResponse::Clear() {
   _impl_.to_user_name_.ClearToEmpty();
   _impl_.msg_id_.ClearToEmpty();
   _impl_.create_time_.ClearToEmpty();
+  _impl_.kefustate_.ClearToEmpty();
   ::memset(&_impl_.answer_type_, 0, static_cast<size_t>(
       reinterpret_cast<char*>(&_impl_.status_) -
       reinterpret_cast<char*>(&_impl_.answer_type_)) + sizeof(_impl_.status_));
@@ -5484,6 +5587,16 @@ const char* MessageResponse::_InternalParse(const char* ptr, ::_pbi::ParseContex
           ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
           CHK_(ptr);
           CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.MessageResponse.create_time"));
+        } else
+          goto handle_unusual;
+        continue;
+      // string kefustate = 9;
+      case 9:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 74)) {
+          auto str = _internal_mutable_kefustate();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.MessageResponse.kefustate"));
         } else
           goto handle_unusual;
         continue;
@@ -5588,6 +5701,16 @@ uint8_t* MessageResponse::_InternalSerialize(
         8, this->_internal_create_time(), target);
   }
 
+  // string kefustate = 9;
+  if (!this->_internal_kefustate().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_kefustate().data(), static_cast<int>(this->_internal_kefustate().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.MessageResponse.kefustate");
+    target = stream->WriteStringMaybeAliased(
+        9, this->_internal_kefustate(), target);
+  }
+
   if (PROTOBUF_PREDICT_FALSE(_internal_metadata_.have_unknown_fields())) {
     target = ::_pbi::WireFormat::InternalSerializeUnknownFieldsToArray(
         _internal_metadata_.unknown_fields<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(::PROTOBUF_NAMESPACE_ID::UnknownFieldSet::default_instance), target, stream);
@@ -5646,6 +5769,13 @@ size_t MessageResponse::ByteSizeLong() const {
         this->_internal_create_time());
   }
 
+  // string kefustate = 9;
+  if (!this->_internal_kefustate().empty()) {
+    total_size += 1 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_kefustate());
+  }
+
   // .chatbot.v1.AnswerType answer_type = 2;
   if (this->_internal_answer_type() != 0) {
     total_size += 1 +
@@ -5692,6 +5822,9 @@ void MessageResponse::MergeImpl(::PROTOBUF_NAMESPACE_ID::Message& to_msg, const 
   if (!from._internal_create_time().empty()) {
     _this->_internal_set_create_time(from._internal_create_time());
   }
+  if (!from._internal_kefustate().empty()) {
+    _this->_internal_set_kefustate(from._internal_kefustate());
+  }
   if (from._internal_answer_type() != 0) {
     _this->_internal_set_answer_type(from._internal_answer_type());
   }
@@ -5737,6 +5870,10 @@ void MessageResponse::InternalSwap(MessageResponse* other) {
   ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
       &_impl_.create_time_, lhs_arena,
       &other->_impl_.create_time_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.kefustate_, lhs_arena,
+      &other->_impl_.kefustate_, rhs_arena
   );
   ::PROTOBUF_NAMESPACE_ID::internal::memswap<
       PROTOBUF_FIELD_OFFSET(MessageResponse, _impl_.status_)
@@ -7248,6 +7385,7 @@ SendMessageResponse::SendMessageResponse(const SendMessageResponse& from)
   SendMessageResponse* const _this = this; (void)_this;
   new (&_impl_) Impl_{
       decltype(_impl_.msg_id_){}
+    , decltype(_impl_.seq_){}
     , /*decltype(_impl_._cached_size_)*/{}};
 
   _internal_metadata_.MergeFrom<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(from._internal_metadata_);
@@ -7259,6 +7397,7 @@ SendMessageResponse::SendMessageResponse(const SendMessageResponse& from)
     _this->_impl_.msg_id_.Set(from._internal_msg_id(), 
       _this->GetArenaForAllocation());
   }
+  _this->_impl_.seq_ = from._impl_.seq_;
   // @@protoc_insertion_point(copy_constructor:chatbot.v1.SendMessageResponse)
 }
 
@@ -7268,6 +7407,7 @@ inline void SendMessageResponse::SharedCtor(
   (void)is_message_owned;
   new (&_impl_) Impl_{
       decltype(_impl_.msg_id_){}
+    , decltype(_impl_.seq_){int64_t{0}}
     , /*decltype(_impl_._cached_size_)*/{}
   };
   _impl_.msg_id_.InitDefault();
@@ -7301,6 +7441,7 @@ void SendMessageResponse::Clear() {
   (void) cached_has_bits;
 
   _impl_.msg_id_.ClearToEmpty();
+  _impl_.seq_ = int64_t{0};
   _internal_metadata_.Clear<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>();
 }
 
@@ -7317,6 +7458,14 @@ const char* SendMessageResponse::_InternalParse(const char* ptr, ::_pbi::ParseCo
           ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
           CHK_(ptr);
           CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.SendMessageResponse.msg_id"));
+        } else
+          goto handle_unusual;
+        continue;
+      // int64 seq = 2;
+      case 2:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 16)) {
+          _impl_.seq_ = ::PROTOBUF_NAMESPACE_ID::internal::ReadVarint64(&ptr);
+          CHK_(ptr);
         } else
           goto handle_unusual;
         continue;
@@ -7359,6 +7508,12 @@ uint8_t* SendMessageResponse::_InternalSerialize(
         1, this->_internal_msg_id(), target);
   }
 
+  // int64 seq = 2;
+  if (this->_internal_seq() != 0) {
+    target = stream->EnsureSpace(target);
+    target = ::_pbi::WireFormatLite::WriteInt64ToArray(2, this->_internal_seq(), target);
+  }
+
   if (PROTOBUF_PREDICT_FALSE(_internal_metadata_.have_unknown_fields())) {
     target = ::_pbi::WireFormat::InternalSerializeUnknownFieldsToArray(
         _internal_metadata_.unknown_fields<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(::PROTOBUF_NAMESPACE_ID::UnknownFieldSet::default_instance), target, stream);
@@ -7382,6 +7537,11 @@ size_t SendMessageResponse::ByteSizeLong() const {
         this->_internal_msg_id());
   }
 
+  // int64 seq = 2;
+  if (this->_internal_seq() != 0) {
+    total_size += ::_pbi::WireFormatLite::Int64SizePlusOne(this->_internal_seq());
+  }
+
   return MaybeComputeUnknownFieldsSize(total_size, &_impl_._cached_size_);
 }
 
@@ -7402,6 +7562,9 @@ void SendMessageResponse::MergeImpl(::PROTOBUF_NAMESPACE_ID::Message& to_msg, co
 
   if (!from._internal_msg_id().empty()) {
     _this->_internal_set_msg_id(from._internal_msg_id());
+  }
+  if (from._internal_seq() != 0) {
+    _this->_internal_set_seq(from._internal_seq());
   }
   _this->_internal_metadata_.MergeFrom<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(from._internal_metadata_);
 }
@@ -7426,6 +7589,7 @@ void SendMessageResponse::InternalSwap(SendMessageResponse* other) {
       &_impl_.msg_id_, lhs_arena,
       &other->_impl_.msg_id_, rhs_arena
   );
+  swap(_impl_.seq_, other->_impl_.seq_);
 }
 
 ::PROTOBUF_NAMESPACE_ID::Metadata SendMessageResponse::GetMetadata() const {
@@ -7756,6 +7920,8 @@ ChangeKefuStateRequest::ChangeKefuStateRequest(const ChangeKefuStateRequest& fro
       decltype(_impl_.token_){}
     , decltype(_impl_.appid_){}
     , decltype(_impl_.openid_){}
+    , decltype(_impl_.kefuname_){}
+    , decltype(_impl_.expires_){}
     , decltype(_impl_.state_){}
     , /*decltype(_impl_._cached_size_)*/{}};
 
@@ -7784,7 +7950,17 @@ ChangeKefuStateRequest::ChangeKefuStateRequest(const ChangeKefuStateRequest& fro
     _this->_impl_.openid_.Set(from._internal_openid(), 
       _this->GetArenaForAllocation());
   }
-  _this->_impl_.state_ = from._impl_.state_;
+  _impl_.kefuname_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.kefuname_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_kefuname().empty()) {
+    _this->_impl_.kefuname_.Set(from._internal_kefuname(), 
+      _this->GetArenaForAllocation());
+  }
+  ::memcpy(&_impl_.expires_, &from._impl_.expires_,
+    static_cast<size_t>(reinterpret_cast<char*>(&_impl_.state_) -
+    reinterpret_cast<char*>(&_impl_.expires_)) + sizeof(_impl_.state_));
   // @@protoc_insertion_point(copy_constructor:chatbot.v1.ChangeKefuStateRequest)
 }
 
@@ -7796,6 +7972,8 @@ inline void ChangeKefuStateRequest::SharedCtor(
       decltype(_impl_.token_){}
     , decltype(_impl_.appid_){}
     , decltype(_impl_.openid_){}
+    , decltype(_impl_.kefuname_){}
+    , decltype(_impl_.expires_){int64_t{0}}
     , decltype(_impl_.state_){0}
     , /*decltype(_impl_._cached_size_)*/{}
   };
@@ -7810,6 +7988,10 @@ inline void ChangeKefuStateRequest::SharedCtor(
   _impl_.openid_.InitDefault();
   #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
     _impl_.openid_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.kefuname_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.kefuname_.Set("", GetArenaForAllocation());
   #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
 }
 
@@ -7827,6 +8009,7 @@ inline void ChangeKefuStateRequest::SharedDtor() {
   _impl_.token_.Destroy();
   _impl_.appid_.Destroy();
   _impl_.openid_.Destroy();
+  _impl_.kefuname_.Destroy();
 }
 
 void ChangeKefuStateRequest::SetCachedSize(int size) const {
@@ -7842,7 +8025,10 @@ void ChangeKefuStateRequest::Clear() {
   _impl_.token_.ClearToEmpty();
   _impl_.appid_.ClearToEmpty();
   _impl_.openid_.ClearToEmpty();
-  _impl_.state_ = 0;
+  _impl_.kefuname_.ClearToEmpty();
+  ::memset(&_impl_.expires_, 0, static_cast<size_t>(
+      reinterpret_cast<char*>(&_impl_.state_) -
+      reinterpret_cast<char*>(&_impl_.expires_)) + sizeof(_impl_.state_));
   _internal_metadata_.Clear<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>();
 }
 
@@ -7888,6 +8074,24 @@ const char* ChangeKefuStateRequest::_InternalParse(const char* ptr, ::_pbi::Pars
           uint64_t val = ::PROTOBUF_NAMESPACE_ID::internal::ReadVarint64(&ptr);
           CHK_(ptr);
           _internal_set_state(static_cast<::chatbot::v1::KefuState>(val));
+        } else
+          goto handle_unusual;
+        continue;
+      // int64 expires = 5;
+      case 5:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 40)) {
+          _impl_.expires_ = ::PROTOBUF_NAMESPACE_ID::internal::ReadVarint64(&ptr);
+          CHK_(ptr);
+        } else
+          goto handle_unusual;
+        continue;
+      // string kefuname = 6;
+      case 6:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 50)) {
+          auto str = _internal_mutable_kefuname();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.ChangeKefuStateRequest.kefuname"));
         } else
           goto handle_unusual;
         continue;
@@ -7957,6 +8161,22 @@ uint8_t* ChangeKefuStateRequest::_InternalSerialize(
       4, this->_internal_state(), target);
   }
 
+  // int64 expires = 5;
+  if (this->_internal_expires() != 0) {
+    target = stream->EnsureSpace(target);
+    target = ::_pbi::WireFormatLite::WriteInt64ToArray(5, this->_internal_expires(), target);
+  }
+
+  // string kefuname = 6;
+  if (!this->_internal_kefuname().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_kefuname().data(), static_cast<int>(this->_internal_kefuname().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.ChangeKefuStateRequest.kefuname");
+    target = stream->WriteStringMaybeAliased(
+        6, this->_internal_kefuname(), target);
+  }
+
   if (PROTOBUF_PREDICT_FALSE(_internal_metadata_.have_unknown_fields())) {
     target = ::_pbi::WireFormat::InternalSerializeUnknownFieldsToArray(
         _internal_metadata_.unknown_fields<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(::PROTOBUF_NAMESPACE_ID::UnknownFieldSet::default_instance), target, stream);
@@ -7994,6 +8214,18 @@ size_t ChangeKefuStateRequest::ByteSizeLong() const {
         this->_internal_openid());
   }
 
+  // string kefuname = 6;
+  if (!this->_internal_kefuname().empty()) {
+    total_size += 1 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_kefuname());
+  }
+
+  // int64 expires = 5;
+  if (this->_internal_expires() != 0) {
+    total_size += ::_pbi::WireFormatLite::Int64SizePlusOne(this->_internal_expires());
+  }
+
   // .chatbot.v1.KefuState state = 4;
   if (this->_internal_state() != 0) {
     total_size += 1 +
@@ -8026,6 +8258,12 @@ void ChangeKefuStateRequest::MergeImpl(::PROTOBUF_NAMESPACE_ID::Message& to_msg,
   }
   if (!from._internal_openid().empty()) {
     _this->_internal_set_openid(from._internal_openid());
+  }
+  if (!from._internal_kefuname().empty()) {
+    _this->_internal_set_kefuname(from._internal_kefuname());
+  }
+  if (from._internal_expires() != 0) {
+    _this->_internal_set_expires(from._internal_expires());
   }
   if (from._internal_state() != 0) {
     _this->_internal_set_state(from._internal_state());
@@ -8061,7 +8299,16 @@ void ChangeKefuStateRequest::InternalSwap(ChangeKefuStateRequest* other) {
       &_impl_.openid_, lhs_arena,
       &other->_impl_.openid_, rhs_arena
   );
-  swap(_impl_.state_, other->_impl_.state_);
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.kefuname_, lhs_arena,
+      &other->_impl_.kefuname_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::memswap<
+      PROTOBUF_FIELD_OFFSET(ChangeKefuStateRequest, _impl_.state_)
+      + sizeof(ChangeKefuStateRequest::_impl_.state_)
+      - PROTOBUF_FIELD_OFFSET(ChangeKefuStateRequest, _impl_.expires_)>(
+          reinterpret_cast<char*>(&_impl_.expires_),
+          reinterpret_cast<char*>(&other->_impl_.expires_));
 }
 
 ::PROTOBUF_NAMESPACE_ID::Metadata ChangeKefuStateRequest::GetMetadata() const {
@@ -8086,11 +8333,24 @@ KefuStateResponse::KefuStateResponse(const KefuStateResponse& from)
   : ::PROTOBUF_NAMESPACE_ID::Message() {
   KefuStateResponse* const _this = this; (void)_this;
   new (&_impl_) Impl_{
-      decltype(_impl_.state_){}
+      decltype(_impl_.kefuname_){}
+    , decltype(_impl_.expires_at_){}
+    , decltype(_impl_.updated_at_){}
+    , decltype(_impl_.state_){}
     , /*decltype(_impl_._cached_size_)*/{}};
 
   _internal_metadata_.MergeFrom<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(from._internal_metadata_);
-  _this->_impl_.state_ = from._impl_.state_;
+  _impl_.kefuname_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.kefuname_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_kefuname().empty()) {
+    _this->_impl_.kefuname_.Set(from._internal_kefuname(), 
+      _this->GetArenaForAllocation());
+  }
+  ::memcpy(&_impl_.expires_at_, &from._impl_.expires_at_,
+    static_cast<size_t>(reinterpret_cast<char*>(&_impl_.state_) -
+    reinterpret_cast<char*>(&_impl_.expires_at_)) + sizeof(_impl_.state_));
   // @@protoc_insertion_point(copy_constructor:chatbot.v1.KefuStateResponse)
 }
 
@@ -8099,9 +8359,16 @@ inline void KefuStateResponse::SharedCtor(
   (void)arena;
   (void)is_message_owned;
   new (&_impl_) Impl_{
-      decltype(_impl_.state_){0}
+      decltype(_impl_.kefuname_){}
+    , decltype(_impl_.expires_at_){int64_t{0}}
+    , decltype(_impl_.updated_at_){int64_t{0}}
+    , decltype(_impl_.state_){0}
     , /*decltype(_impl_._cached_size_)*/{}
   };
+  _impl_.kefuname_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.kefuname_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
 }
 
 KefuStateResponse::~KefuStateResponse() {
@@ -8115,6 +8382,7 @@ KefuStateResponse::~KefuStateResponse() {
 
 inline void KefuStateResponse::SharedDtor() {
   GOOGLE_DCHECK(GetArenaForAllocation() == nullptr);
+  _impl_.kefuname_.Destroy();
 }
 
 void KefuStateResponse::SetCachedSize(int size) const {
@@ -8127,7 +8395,10 @@ void KefuStateResponse::Clear() {
   // Prevent compiler warnings about cached_has_bits being unused
   (void) cached_has_bits;
 
-  _impl_.state_ = 0;
+  _impl_.kefuname_.ClearToEmpty();
+  ::memset(&_impl_.expires_at_, 0, static_cast<size_t>(
+      reinterpret_cast<char*>(&_impl_.state_) -
+      reinterpret_cast<char*>(&_impl_.expires_at_)) + sizeof(_impl_.state_));
   _internal_metadata_.Clear<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>();
 }
 
@@ -8143,6 +8414,32 @@ const char* KefuStateResponse::_InternalParse(const char* ptr, ::_pbi::ParseCont
           uint64_t val = ::PROTOBUF_NAMESPACE_ID::internal::ReadVarint64(&ptr);
           CHK_(ptr);
           _internal_set_state(static_cast<::chatbot::v1::KefuState>(val));
+        } else
+          goto handle_unusual;
+        continue;
+      // int64 expires_at = 2;
+      case 2:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 16)) {
+          _impl_.expires_at_ = ::PROTOBUF_NAMESPACE_ID::internal::ReadVarint64(&ptr);
+          CHK_(ptr);
+        } else
+          goto handle_unusual;
+        continue;
+      // string kefuname = 3;
+      case 3:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 26)) {
+          auto str = _internal_mutable_kefuname();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.KefuStateResponse.kefuname"));
+        } else
+          goto handle_unusual;
+        continue;
+      // int64 updated_at = 4;
+      case 4:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 32)) {
+          _impl_.updated_at_ = ::PROTOBUF_NAMESPACE_ID::internal::ReadVarint64(&ptr);
+          CHK_(ptr);
         } else
           goto handle_unusual;
         continue;
@@ -8182,6 +8479,28 @@ uint8_t* KefuStateResponse::_InternalSerialize(
       1, this->_internal_state(), target);
   }
 
+  // int64 expires_at = 2;
+  if (this->_internal_expires_at() != 0) {
+    target = stream->EnsureSpace(target);
+    target = ::_pbi::WireFormatLite::WriteInt64ToArray(2, this->_internal_expires_at(), target);
+  }
+
+  // string kefuname = 3;
+  if (!this->_internal_kefuname().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_kefuname().data(), static_cast<int>(this->_internal_kefuname().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.KefuStateResponse.kefuname");
+    target = stream->WriteStringMaybeAliased(
+        3, this->_internal_kefuname(), target);
+  }
+
+  // int64 updated_at = 4;
+  if (this->_internal_updated_at() != 0) {
+    target = stream->EnsureSpace(target);
+    target = ::_pbi::WireFormatLite::WriteInt64ToArray(4, this->_internal_updated_at(), target);
+  }
+
   if (PROTOBUF_PREDICT_FALSE(_internal_metadata_.have_unknown_fields())) {
     target = ::_pbi::WireFormat::InternalSerializeUnknownFieldsToArray(
         _internal_metadata_.unknown_fields<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(::PROTOBUF_NAMESPACE_ID::UnknownFieldSet::default_instance), target, stream);
@@ -8197,6 +8516,23 @@ size_t KefuStateResponse::ByteSizeLong() const {
   uint32_t cached_has_bits = 0;
   // Prevent compiler warnings about cached_has_bits being unused
   (void) cached_has_bits;
+
+  // string kefuname = 3;
+  if (!this->_internal_kefuname().empty()) {
+    total_size += 1 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_kefuname());
+  }
+
+  // int64 expires_at = 2;
+  if (this->_internal_expires_at() != 0) {
+    total_size += ::_pbi::WireFormatLite::Int64SizePlusOne(this->_internal_expires_at());
+  }
+
+  // int64 updated_at = 4;
+  if (this->_internal_updated_at() != 0) {
+    total_size += ::_pbi::WireFormatLite::Int64SizePlusOne(this->_internal_updated_at());
+  }
 
   // .chatbot.v1.KefuState state = 1;
   if (this->_internal_state() != 0) {
@@ -8222,6 +8558,15 @@ void KefuStateResponse::MergeImpl(::PROTOBUF_NAMESPACE_ID::Message& to_msg, cons
   uint32_t cached_has_bits = 0;
   (void) cached_has_bits;
 
+  if (!from._internal_kefuname().empty()) {
+    _this->_internal_set_kefuname(from._internal_kefuname());
+  }
+  if (from._internal_expires_at() != 0) {
+    _this->_internal_set_expires_at(from._internal_expires_at());
+  }
+  if (from._internal_updated_at() != 0) {
+    _this->_internal_set_updated_at(from._internal_updated_at());
+  }
   if (from._internal_state() != 0) {
     _this->_internal_set_state(from._internal_state());
   }
@@ -8241,8 +8586,19 @@ bool KefuStateResponse::IsInitialized() const {
 
 void KefuStateResponse::InternalSwap(KefuStateResponse* other) {
   using std::swap;
+  auto* lhs_arena = GetArenaForAllocation();
+  auto* rhs_arena = other->GetArenaForAllocation();
   _internal_metadata_.InternalSwap(&other->_internal_metadata_);
-  swap(_impl_.state_, other->_impl_.state_);
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.kefuname_, lhs_arena,
+      &other->_impl_.kefuname_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::memswap<
+      PROTOBUF_FIELD_OFFSET(KefuStateResponse, _impl_.state_)
+      + sizeof(KefuStateResponse::_impl_.state_)
+      - PROTOBUF_FIELD_OFFSET(KefuStateResponse, _impl_.expires_at_)>(
+          reinterpret_cast<char*>(&_impl_.expires_at_),
+          reinterpret_cast<char*>(&other->_impl_.expires_at_));
 }
 
 ::PROTOBUF_NAMESPACE_ID::Metadata KefuStateResponse::GetMetadata() const {
@@ -8270,6 +8626,7 @@ SubscribeOutboxRequest::SubscribeOutboxRequest(const SubscribeOutboxRequest& fro
       decltype(_impl_.channels_){from._impl_.channels_}
     , /*decltype(_impl_._channels_cached_byte_size_)*/{0}
     , decltype(_impl_.token_){}
+    , decltype(_impl_.after_seq_){}
     , /*decltype(_impl_._cached_size_)*/{}};
 
   _internal_metadata_.MergeFrom<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(from._internal_metadata_);
@@ -8281,6 +8638,7 @@ SubscribeOutboxRequest::SubscribeOutboxRequest(const SubscribeOutboxRequest& fro
     _this->_impl_.token_.Set(from._internal_token(), 
       _this->GetArenaForAllocation());
   }
+  _this->_impl_.after_seq_ = from._impl_.after_seq_;
   // @@protoc_insertion_point(copy_constructor:chatbot.v1.SubscribeOutboxRequest)
 }
 
@@ -8292,6 +8650,7 @@ inline void SubscribeOutboxRequest::SharedCtor(
       decltype(_impl_.channels_){arena}
     , /*decltype(_impl_._channels_cached_byte_size_)*/{0}
     , decltype(_impl_.token_){}
+    , decltype(_impl_.after_seq_){int64_t{0}}
     , /*decltype(_impl_._cached_size_)*/{}
   };
   _impl_.token_.InitDefault();
@@ -8327,6 +8686,7 @@ void SubscribeOutboxRequest::Clear() {
 
   _impl_.channels_.Clear();
   _impl_.token_.ClearToEmpty();
+  _impl_.after_seq_ = int64_t{0};
   _internal_metadata_.Clear<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>();
 }
 
@@ -8353,6 +8713,14 @@ const char* SubscribeOutboxRequest::_InternalParse(const char* ptr, ::_pbi::Pars
           CHK_(ptr);
         } else if (static_cast<uint8_t>(tag) == 16) {
           _internal_add_channels(::PROTOBUF_NAMESPACE_ID::internal::ReadVarint32(&ptr));
+          CHK_(ptr);
+        } else
+          goto handle_unusual;
+        continue;
+      // int64 after_seq = 3;
+      case 3:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 24)) {
+          _impl_.after_seq_ = ::PROTOBUF_NAMESPACE_ID::internal::ReadVarint64(&ptr);
           CHK_(ptr);
         } else
           goto handle_unusual;
@@ -8405,6 +8773,12 @@ uint8_t* SubscribeOutboxRequest::_InternalSerialize(
     }
   }
 
+  // int64 after_seq = 3;
+  if (this->_internal_after_seq() != 0) {
+    target = stream->EnsureSpace(target);
+    target = ::_pbi::WireFormatLite::WriteInt64ToArray(3, this->_internal_after_seq(), target);
+  }
+
   if (PROTOBUF_PREDICT_FALSE(_internal_metadata_.have_unknown_fields())) {
     target = ::_pbi::WireFormat::InternalSerializeUnknownFieldsToArray(
         _internal_metadata_.unknown_fields<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(::PROTOBUF_NAMESPACE_ID::UnknownFieldSet::default_instance), target, stream);
@@ -8442,6 +8816,11 @@ size_t SubscribeOutboxRequest::ByteSizeLong() const {
         this->_internal_token());
   }
 
+  // int64 after_seq = 3;
+  if (this->_internal_after_seq() != 0) {
+    total_size += ::_pbi::WireFormatLite::Int64SizePlusOne(this->_internal_after_seq());
+  }
+
   return MaybeComputeUnknownFieldsSize(total_size, &_impl_._cached_size_);
 }
 
@@ -8463,6 +8842,9 @@ void SubscribeOutboxRequest::MergeImpl(::PROTOBUF_NAMESPACE_ID::Message& to_msg,
   _this->_impl_.channels_.MergeFrom(from._impl_.channels_);
   if (!from._internal_token().empty()) {
     _this->_internal_set_token(from._internal_token());
+  }
+  if (from._internal_after_seq() != 0) {
+    _this->_internal_set_after_seq(from._internal_after_seq());
   }
   _this->_internal_metadata_.MergeFrom<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(from._internal_metadata_);
 }
@@ -8488,6 +8870,7 @@ void SubscribeOutboxRequest::InternalSwap(SubscribeOutboxRequest* other) {
       &_impl_.token_, lhs_arena,
       &other->_impl_.token_, rhs_arena
   );
+  swap(_impl_.after_seq_, other->_impl_.after_seq_);
 }
 
 ::PROTOBUF_NAMESPACE_ID::Metadata SubscribeOutboxRequest::GetMetadata() const {
@@ -8519,7 +8902,11 @@ OutboxMessage::OutboxMessage(const OutboxMessage& from)
     , decltype(_impl_.kefuavatar_){}
     , decltype(_impl_.msg_id_){}
     , decltype(_impl_.raw_){}
+    , decltype(_impl_.event_){}
+    , decltype(_impl_.ans_node_name_){}
+    , decltype(_impl_.msg_type_){}
     , decltype(_impl_.create_time_){}
+    , decltype(_impl_.seq_){}
     , decltype(_impl_.channel_){}
     , /*decltype(_impl_._cached_size_)*/{}};
 
@@ -8580,6 +8967,30 @@ OutboxMessage::OutboxMessage(const OutboxMessage& from)
     _this->_impl_.raw_.Set(from._internal_raw(), 
       _this->GetArenaForAllocation());
   }
+  _impl_.event_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.event_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_event().empty()) {
+    _this->_impl_.event_.Set(from._internal_event(), 
+      _this->GetArenaForAllocation());
+  }
+  _impl_.ans_node_name_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.ans_node_name_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_ans_node_name().empty()) {
+    _this->_impl_.ans_node_name_.Set(from._internal_ans_node_name(), 
+      _this->GetArenaForAllocation());
+  }
+  _impl_.msg_type_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.msg_type_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_msg_type().empty()) {
+    _this->_impl_.msg_type_.Set(from._internal_msg_type(), 
+      _this->GetArenaForAllocation());
+  }
   ::memcpy(&_impl_.create_time_, &from._impl_.create_time_,
     static_cast<size_t>(reinterpret_cast<char*>(&_impl_.channel_) -
     reinterpret_cast<char*>(&_impl_.create_time_)) + sizeof(_impl_.channel_));
@@ -8598,7 +9009,11 @@ inline void OutboxMessage::SharedCtor(
     , decltype(_impl_.kefuavatar_){}
     , decltype(_impl_.msg_id_){}
     , decltype(_impl_.raw_){}
+    , decltype(_impl_.event_){}
+    , decltype(_impl_.ans_node_name_){}
+    , decltype(_impl_.msg_type_){}
     , decltype(_impl_.create_time_){int64_t{0}}
+    , decltype(_impl_.seq_){int64_t{0}}
     , decltype(_impl_.channel_){0}
     , /*decltype(_impl_._cached_size_)*/{}
   };
@@ -8630,6 +9045,18 @@ inline void OutboxMessage::SharedCtor(
   #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
     _impl_.raw_.Set("", GetArenaForAllocation());
   #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.event_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.event_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.ans_node_name_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.ans_node_name_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.msg_type_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.msg_type_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
 }
 
 OutboxMessage::~OutboxMessage() {
@@ -8650,6 +9077,9 @@ inline void OutboxMessage::SharedDtor() {
   _impl_.kefuavatar_.Destroy();
   _impl_.msg_id_.Destroy();
   _impl_.raw_.Destroy();
+  _impl_.event_.Destroy();
+  _impl_.ans_node_name_.Destroy();
+  _impl_.msg_type_.Destroy();
 }
 
 void OutboxMessage::SetCachedSize(int size) const {
@@ -8669,6 +9099,9 @@ void OutboxMessage::Clear() {
   _impl_.kefuavatar_.ClearToEmpty();
   _impl_.msg_id_.ClearToEmpty();
   _impl_.raw_.ClearToEmpty();
+  _impl_.event_.ClearToEmpty();
+  _impl_.ans_node_name_.ClearToEmpty();
+  _impl_.msg_type_.ClearToEmpty();
   ::memset(&_impl_.create_time_, 0, static_cast<size_t>(
       reinterpret_cast<char*>(&_impl_.channel_) -
       reinterpret_cast<char*>(&_impl_.create_time_)) + sizeof(_impl_.channel_));
@@ -8763,6 +9196,44 @@ const char* OutboxMessage::_InternalParse(const char* ptr, ::_pbi::ParseContext*
           auto str = _internal_mutable_raw();
           ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
           CHK_(ptr);
+        } else
+          goto handle_unusual;
+        continue;
+      // int64 seq = 10;
+      case 10:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 80)) {
+          _impl_.seq_ = ::PROTOBUF_NAMESPACE_ID::internal::ReadVarint64(&ptr);
+          CHK_(ptr);
+        } else
+          goto handle_unusual;
+        continue;
+      // string event = 11;
+      case 11:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 90)) {
+          auto str = _internal_mutable_event();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.OutboxMessage.event"));
+        } else
+          goto handle_unusual;
+        continue;
+      // string ans_node_name = 12;
+      case 12:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 98)) {
+          auto str = _internal_mutable_ans_node_name();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.OutboxMessage.ans_node_name"));
+        } else
+          goto handle_unusual;
+        continue;
+      // string msg_type = 13;
+      case 13:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 106)) {
+          auto str = _internal_mutable_msg_type();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.OutboxMessage.msg_type"));
         } else
           goto handle_unusual;
         continue;
@@ -8873,6 +9344,42 @@ uint8_t* OutboxMessage::_InternalSerialize(
         9, this->_internal_raw(), target);
   }
 
+  // int64 seq = 10;
+  if (this->_internal_seq() != 0) {
+    target = stream->EnsureSpace(target);
+    target = ::_pbi::WireFormatLite::WriteInt64ToArray(10, this->_internal_seq(), target);
+  }
+
+  // string event = 11;
+  if (!this->_internal_event().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_event().data(), static_cast<int>(this->_internal_event().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.OutboxMessage.event");
+    target = stream->WriteStringMaybeAliased(
+        11, this->_internal_event(), target);
+  }
+
+  // string ans_node_name = 12;
+  if (!this->_internal_ans_node_name().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_ans_node_name().data(), static_cast<int>(this->_internal_ans_node_name().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.OutboxMessage.ans_node_name");
+    target = stream->WriteStringMaybeAliased(
+        12, this->_internal_ans_node_name(), target);
+  }
+
+  // string msg_type = 13;
+  if (!this->_internal_msg_type().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_msg_type().data(), static_cast<int>(this->_internal_msg_type().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.OutboxMessage.msg_type");
+    target = stream->WriteStringMaybeAliased(
+        13, this->_internal_msg_type(), target);
+  }
+
   if (PROTOBUF_PREDICT_FALSE(_internal_metadata_.have_unknown_fields())) {
     target = ::_pbi::WireFormat::InternalSerializeUnknownFieldsToArray(
         _internal_metadata_.unknown_fields<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(::PROTOBUF_NAMESPACE_ID::UnknownFieldSet::default_instance), target, stream);
@@ -8938,9 +9445,35 @@ size_t OutboxMessage::ByteSizeLong() const {
         this->_internal_raw());
   }
 
+  // string event = 11;
+  if (!this->_internal_event().empty()) {
+    total_size += 1 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_event());
+  }
+
+  // string ans_node_name = 12;
+  if (!this->_internal_ans_node_name().empty()) {
+    total_size += 1 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_ans_node_name());
+  }
+
+  // string msg_type = 13;
+  if (!this->_internal_msg_type().empty()) {
+    total_size += 1 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_msg_type());
+  }
+
   // int64 create_time = 8;
   if (this->_internal_create_time() != 0) {
     total_size += ::_pbi::WireFormatLite::Int64SizePlusOne(this->_internal_create_time());
+  }
+
+  // int64 seq = 10;
+  if (this->_internal_seq() != 0) {
+    total_size += ::_pbi::WireFormatLite::Int64SizePlusOne(this->_internal_seq());
   }
 
   // int32 channel = 4;
@@ -8987,8 +9520,20 @@ void OutboxMessage::MergeImpl(::PROTOBUF_NAMESPACE_ID::Message& to_msg, const ::
   if (!from._internal_raw().empty()) {
     _this->_internal_set_raw(from._internal_raw());
   }
+  if (!from._internal_event().empty()) {
+    _this->_internal_set_event(from._internal_event());
+  }
+  if (!from._internal_ans_node_name().empty()) {
+    _this->_internal_set_ans_node_name(from._internal_ans_node_name());
+  }
+  if (!from._internal_msg_type().empty()) {
+    _this->_internal_set_msg_type(from._internal_msg_type());
+  }
   if (from._internal_create_time() != 0) {
     _this->_internal_set_create_time(from._internal_create_time());
+  }
+  if (from._internal_seq() != 0) {
+    _this->_internal_set_seq(from._internal_seq());
   }
   if (from._internal_channel() != 0) {
     _this->_internal_set_channel(from._internal_channel());
@@ -9039,6 +9584,18 @@ void OutboxMessage::InternalSwap(OutboxMessage* other) {
   ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
       &_impl_.raw_, lhs_arena,
       &other->_impl_.raw_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.event_, lhs_arena,
+      &other->_impl_.event_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.ans_node_name_, lhs_arena,
+      &other->_impl_.ans_node_name_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.msg_type_, lhs_arena,
+      &other->_impl_.msg_type_, rhs_arena
   );
   ::PROTOBUF_NAMESPACE_ID::internal::memswap<
       PROTOBUF_FIELD_OFFSET(OutboxMessage, _impl_.channel_)

@@ -197,12 +197,13 @@ enum MatchStatus : int {
   MATCH_STATUS_GENERAL_FAQ = 3,
   MATCH_STATUS_FAQ_RECOMMEND = 4,
   MATCH_STATUS_NOMATCH = 5,
+  MATCH_STATUS_PERSON_SERVING = 6,
   MatchStatus_INT_MIN_SENTINEL_DO_NOT_USE_ = std::numeric_limits<int32_t>::min(),
   MatchStatus_INT_MAX_SENTINEL_DO_NOT_USE_ = std::numeric_limits<int32_t>::max()
 };
 bool MatchStatus_IsValid(int value);
 constexpr MatchStatus MatchStatus_MIN = MATCH_STATUS_UNSPECIFIED;
-constexpr MatchStatus MatchStatus_MAX = MATCH_STATUS_NOMATCH;
+constexpr MatchStatus MatchStatus_MAX = MATCH_STATUS_PERSON_SERVING;
 constexpr int MatchStatus_ARRAYSIZE = MatchStatus_MAX + 1;
 
 const ::PROTOBUF_NAMESPACE_ID::EnumDescriptor* MatchStatus_descriptor();
@@ -248,14 +249,16 @@ inline bool AnswerType_Parse(
     AnswerType_descriptor(), name, value);
 }
 enum KefuState : int {
-  KEFU_STATE_BOT = 0,
-  KEFU_STATE_AGENT = 1,
+  KEFU_STATE_ASKING = 0,
+  KEFU_STATE_PERSON_SERVING = 1,
+  KEFU_STATE_NEED_PERSON = 2,
+  KEFU_STATE_COMPLETE = 3,
   KefuState_INT_MIN_SENTINEL_DO_NOT_USE_ = std::numeric_limits<int32_t>::min(),
   KefuState_INT_MAX_SENTINEL_DO_NOT_USE_ = std::numeric_limits<int32_t>::max()
 };
 bool KefuState_IsValid(int value);
-constexpr KefuState KefuState_MIN = KEFU_STATE_BOT;
-constexpr KefuState KefuState_MAX = KEFU_STATE_AGENT;
+constexpr KefuState KefuState_MIN = KEFU_STATE_ASKING;
+constexpr KefuState KefuState_MAX = KEFU_STATE_COMPLETE;
 constexpr int KefuState_ARRAYSIZE = KefuState_MAX + 1;
 
 const ::PROTOBUF_NAMESPACE_ID::EnumDescriptor* KefuState_descriptor();
@@ -2188,6 +2191,7 @@ class QueryResponse final :
     kMsgIdFieldNumber = 11,
     kQueryFieldNumber = 12,
     kCreateTimeFieldNumber = 13,
+    kKefustateFieldNumber = 18,
     kAnsNodeIdFieldNumber = 1,
     kConfidenceFieldNumber = 6,
     kAnswerTypeFieldNumber = 5,
@@ -2378,6 +2382,20 @@ class QueryResponse final :
   std::string* _internal_mutable_create_time();
   public:
 
+  // string kefustate = 18;
+  void clear_kefustate();
+  const std::string& kefustate() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_kefustate(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_kefustate();
+  PROTOBUF_NODISCARD std::string* release_kefustate();
+  void set_allocated_kefustate(std::string* kefustate);
+  private:
+  const std::string& _internal_kefustate() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_kefustate(const std::string& value);
+  std::string* _internal_mutable_kefustate();
+  public:
+
   // int64 ans_node_id = 1;
   void clear_ans_node_id();
   int64_t ans_node_id() const;
@@ -2443,6 +2461,7 @@ class QueryResponse final :
     ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr msg_id_;
     ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr query_;
     ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr create_time_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr kefustate_;
     int64_t ans_node_id_;
     double confidence_;
     int answer_type_;
@@ -2963,6 +2982,7 @@ class MessageResponse final :
     kToUserNameFieldNumber = 6,
     kMsgIdFieldNumber = 7,
     kCreateTimeFieldNumber = 8,
+    kKefustateFieldNumber = 9,
     kAnswerTypeFieldNumber = 2,
     kStatusFieldNumber = 4,
   };
@@ -3054,6 +3074,20 @@ class MessageResponse final :
   std::string* _internal_mutable_create_time();
   public:
 
+  // string kefustate = 9;
+  void clear_kefustate();
+  const std::string& kefustate() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_kefustate(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_kefustate();
+  PROTOBUF_NODISCARD std::string* release_kefustate();
+  void set_allocated_kefustate(std::string* kefustate);
+  private:
+  const std::string& _internal_kefustate() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_kefustate(const std::string& value);
+  std::string* _internal_mutable_kefustate();
+  public:
+
   // .chatbot.v1.AnswerType answer_type = 2;
   void clear_answer_type();
   ::chatbot::v1::AnswerType answer_type() const;
@@ -3086,6 +3120,7 @@ class MessageResponse final :
     ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr to_user_name_;
     ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr msg_id_;
     ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr create_time_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr kefustate_;
     int answer_type_;
     int status_;
     mutable ::PROTOBUF_NAMESPACE_ID::internal::CachedSize _cached_size_;
@@ -4316,6 +4351,7 @@ class SendMessageResponse final :
 
   enum : int {
     kMsgIdFieldNumber = 1,
+    kSeqFieldNumber = 2,
   };
   // string msg_id = 1;
   void clear_msg_id();
@@ -4331,6 +4367,15 @@ class SendMessageResponse final :
   std::string* _internal_mutable_msg_id();
   public:
 
+  // int64 seq = 2;
+  void clear_seq();
+  int64_t seq() const;
+  void set_seq(int64_t value);
+  private:
+  int64_t _internal_seq() const;
+  void _internal_set_seq(int64_t value);
+  public:
+
   // @@protoc_insertion_point(class_scope:chatbot.v1.SendMessageResponse)
  private:
   class _Internal;
@@ -4340,6 +4385,7 @@ class SendMessageResponse final :
   typedef void DestructorSkippable_;
   struct Impl_ {
     ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr msg_id_;
+    int64_t seq_;
     mutable ::PROTOBUF_NAMESPACE_ID::internal::CachedSize _cached_size_;
   };
   union { Impl_ _impl_; };
@@ -4656,6 +4702,8 @@ class ChangeKefuStateRequest final :
     kTokenFieldNumber = 1,
     kAppidFieldNumber = 2,
     kOpenidFieldNumber = 3,
+    kKefunameFieldNumber = 6,
+    kExpiresFieldNumber = 5,
     kStateFieldNumber = 4,
   };
   // string token = 1;
@@ -4700,6 +4748,29 @@ class ChangeKefuStateRequest final :
   std::string* _internal_mutable_openid();
   public:
 
+  // string kefuname = 6;
+  void clear_kefuname();
+  const std::string& kefuname() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_kefuname(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_kefuname();
+  PROTOBUF_NODISCARD std::string* release_kefuname();
+  void set_allocated_kefuname(std::string* kefuname);
+  private:
+  const std::string& _internal_kefuname() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_kefuname(const std::string& value);
+  std::string* _internal_mutable_kefuname();
+  public:
+
+  // int64 expires = 5;
+  void clear_expires();
+  int64_t expires() const;
+  void set_expires(int64_t value);
+  private:
+  int64_t _internal_expires() const;
+  void _internal_set_expires(int64_t value);
+  public:
+
   // .chatbot.v1.KefuState state = 4;
   void clear_state();
   ::chatbot::v1::KefuState state() const;
@@ -4720,6 +4791,8 @@ class ChangeKefuStateRequest final :
     ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr token_;
     ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr appid_;
     ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr openid_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr kefuname_;
+    int64_t expires_;
     int state_;
     mutable ::PROTOBUF_NAMESPACE_ID::internal::CachedSize _cached_size_;
   };
@@ -4849,8 +4922,43 @@ class KefuStateResponse final :
   // accessors -------------------------------------------------------
 
   enum : int {
+    kKefunameFieldNumber = 3,
+    kExpiresAtFieldNumber = 2,
+    kUpdatedAtFieldNumber = 4,
     kStateFieldNumber = 1,
   };
+  // string kefuname = 3;
+  void clear_kefuname();
+  const std::string& kefuname() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_kefuname(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_kefuname();
+  PROTOBUF_NODISCARD std::string* release_kefuname();
+  void set_allocated_kefuname(std::string* kefuname);
+  private:
+  const std::string& _internal_kefuname() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_kefuname(const std::string& value);
+  std::string* _internal_mutable_kefuname();
+  public:
+
+  // int64 expires_at = 2;
+  void clear_expires_at();
+  int64_t expires_at() const;
+  void set_expires_at(int64_t value);
+  private:
+  int64_t _internal_expires_at() const;
+  void _internal_set_expires_at(int64_t value);
+  public:
+
+  // int64 updated_at = 4;
+  void clear_updated_at();
+  int64_t updated_at() const;
+  void set_updated_at(int64_t value);
+  private:
+  int64_t _internal_updated_at() const;
+  void _internal_set_updated_at(int64_t value);
+  public:
+
   // .chatbot.v1.KefuState state = 1;
   void clear_state();
   ::chatbot::v1::KefuState state() const;
@@ -4868,6 +4976,9 @@ class KefuStateResponse final :
   typedef void InternalArenaConstructable_;
   typedef void DestructorSkippable_;
   struct Impl_ {
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr kefuname_;
+    int64_t expires_at_;
+    int64_t updated_at_;
     int state_;
     mutable ::PROTOBUF_NAMESPACE_ID::internal::CachedSize _cached_size_;
   };
@@ -4999,6 +5110,7 @@ class SubscribeOutboxRequest final :
   enum : int {
     kChannelsFieldNumber = 2,
     kTokenFieldNumber = 1,
+    kAfterSeqFieldNumber = 3,
   };
   // repeated int32 channels = 2;
   int channels_size() const;
@@ -5036,6 +5148,15 @@ class SubscribeOutboxRequest final :
   std::string* _internal_mutable_token();
   public:
 
+  // int64 after_seq = 3;
+  void clear_after_seq();
+  int64_t after_seq() const;
+  void set_after_seq(int64_t value);
+  private:
+  int64_t _internal_after_seq() const;
+  void _internal_set_after_seq(int64_t value);
+  public:
+
   // @@protoc_insertion_point(class_scope:chatbot.v1.SubscribeOutboxRequest)
  private:
   class _Internal;
@@ -5047,6 +5168,7 @@ class SubscribeOutboxRequest final :
     ::PROTOBUF_NAMESPACE_ID::RepeatedField< int32_t > channels_;
     mutable std::atomic<int> _channels_cached_byte_size_;
     ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr token_;
+    int64_t after_seq_;
     mutable ::PROTOBUF_NAMESPACE_ID::internal::CachedSize _cached_size_;
   };
   union { Impl_ _impl_; };
@@ -5182,7 +5304,11 @@ class OutboxMessage final :
     kKefuavatarFieldNumber = 6,
     kMsgIdFieldNumber = 7,
     kRawFieldNumber = 9,
+    kEventFieldNumber = 11,
+    kAnsNodeNameFieldNumber = 12,
+    kMsgTypeFieldNumber = 13,
     kCreateTimeFieldNumber = 8,
+    kSeqFieldNumber = 10,
     kChannelFieldNumber = 4,
   };
   // string appid = 1;
@@ -5283,6 +5409,48 @@ class OutboxMessage final :
   std::string* _internal_mutable_raw();
   public:
 
+  // string event = 11;
+  void clear_event();
+  const std::string& event() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_event(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_event();
+  PROTOBUF_NODISCARD std::string* release_event();
+  void set_allocated_event(std::string* event);
+  private:
+  const std::string& _internal_event() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_event(const std::string& value);
+  std::string* _internal_mutable_event();
+  public:
+
+  // string ans_node_name = 12;
+  void clear_ans_node_name();
+  const std::string& ans_node_name() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_ans_node_name(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_ans_node_name();
+  PROTOBUF_NODISCARD std::string* release_ans_node_name();
+  void set_allocated_ans_node_name(std::string* ans_node_name);
+  private:
+  const std::string& _internal_ans_node_name() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_ans_node_name(const std::string& value);
+  std::string* _internal_mutable_ans_node_name();
+  public:
+
+  // string msg_type = 13;
+  void clear_msg_type();
+  const std::string& msg_type() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_msg_type(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_msg_type();
+  PROTOBUF_NODISCARD std::string* release_msg_type();
+  void set_allocated_msg_type(std::string* msg_type);
+  private:
+  const std::string& _internal_msg_type() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_msg_type(const std::string& value);
+  std::string* _internal_mutable_msg_type();
+  public:
+
   // int64 create_time = 8;
   void clear_create_time();
   int64_t create_time() const;
@@ -5290,6 +5458,15 @@ class OutboxMessage final :
   private:
   int64_t _internal_create_time() const;
   void _internal_set_create_time(int64_t value);
+  public:
+
+  // int64 seq = 10;
+  void clear_seq();
+  int64_t seq() const;
+  void set_seq(int64_t value);
+  private:
+  int64_t _internal_seq() const;
+  void _internal_set_seq(int64_t value);
   public:
 
   // int32 channel = 4;
@@ -5316,7 +5493,11 @@ class OutboxMessage final :
     ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr kefuavatar_;
     ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr msg_id_;
     ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr raw_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr event_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr ans_node_name_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr msg_type_;
     int64_t create_time_;
+    int64_t seq_;
     int32_t channel_;
     mutable ::PROTOBUF_NAMESPACE_ID::internal::CachedSize _cached_size_;
   };
@@ -7476,6 +7657,56 @@ QueryResponse::candidates() const {
   return _impl_.candidates_;
 }
 
+// string kefustate = 18;
+inline void QueryResponse::clear_kefustate() {
+  _impl_.kefustate_.ClearToEmpty();
+}
+inline const std::string& QueryResponse::kefustate() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.kefustate)
+  return _internal_kefustate();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void QueryResponse::set_kefustate(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.kefustate_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.kefustate)
+}
+inline std::string* QueryResponse::mutable_kefustate() {
+  std::string* _s = _internal_mutable_kefustate();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.QueryResponse.kefustate)
+  return _s;
+}
+inline const std::string& QueryResponse::_internal_kefustate() const {
+  return _impl_.kefustate_.Get();
+}
+inline void QueryResponse::_internal_set_kefustate(const std::string& value) {
+  
+  _impl_.kefustate_.Set(value, GetArenaForAllocation());
+}
+inline std::string* QueryResponse::_internal_mutable_kefustate() {
+  
+  return _impl_.kefustate_.Mutable(GetArenaForAllocation());
+}
+inline std::string* QueryResponse::release_kefustate() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.QueryResponse.kefustate)
+  return _impl_.kefustate_.Release();
+}
+inline void QueryResponse::set_allocated_kefustate(std::string* kefustate) {
+  if (kefustate != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.kefustate_.SetAllocated(kefustate, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.kefustate_.IsDefault()) {
+    _impl_.kefustate_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.QueryResponse.kefustate)
+}
+
 // -------------------------------------------------------------------
 
 // QueryResult
@@ -8125,6 +8356,56 @@ inline void MessageResponse::set_allocated_create_time(std::string* create_time)
   // @@protoc_insertion_point(field_set_allocated:chatbot.v1.MessageResponse.create_time)
 }
 
+// string kefustate = 9;
+inline void MessageResponse::clear_kefustate() {
+  _impl_.kefustate_.ClearToEmpty();
+}
+inline const std::string& MessageResponse::kefustate() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.MessageResponse.kefustate)
+  return _internal_kefustate();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void MessageResponse::set_kefustate(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.kefustate_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.MessageResponse.kefustate)
+}
+inline std::string* MessageResponse::mutable_kefustate() {
+  std::string* _s = _internal_mutable_kefustate();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.MessageResponse.kefustate)
+  return _s;
+}
+inline const std::string& MessageResponse::_internal_kefustate() const {
+  return _impl_.kefustate_.Get();
+}
+inline void MessageResponse::_internal_set_kefustate(const std::string& value) {
+  
+  _impl_.kefustate_.Set(value, GetArenaForAllocation());
+}
+inline std::string* MessageResponse::_internal_mutable_kefustate() {
+  
+  return _impl_.kefustate_.Mutable(GetArenaForAllocation());
+}
+inline std::string* MessageResponse::release_kefustate() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.MessageResponse.kefustate)
+  return _impl_.kefustate_.Release();
+}
+inline void MessageResponse::set_allocated_kefustate(std::string* kefustate) {
+  if (kefustate != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.kefustate_.SetAllocated(kefustate, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.kefustate_.IsDefault()) {
+    _impl_.kefustate_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.MessageResponse.kefustate)
+}
+
 // -------------------------------------------------------------------
 
 // EncryptedRequest
@@ -8587,6 +8868,26 @@ inline void SendMessageResponse::set_allocated_msg_id(std::string* msg_id) {
   // @@protoc_insertion_point(field_set_allocated:chatbot.v1.SendMessageResponse.msg_id)
 }
 
+// int64 seq = 2;
+inline void SendMessageResponse::clear_seq() {
+  _impl_.seq_ = int64_t{0};
+}
+inline int64_t SendMessageResponse::_internal_seq() const {
+  return _impl_.seq_;
+}
+inline int64_t SendMessageResponse::seq() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.SendMessageResponse.seq)
+  return _internal_seq();
+}
+inline void SendMessageResponse::_internal_set_seq(int64_t value) {
+  
+  _impl_.seq_ = value;
+}
+inline void SendMessageResponse::set_seq(int64_t value) {
+  _internal_set_seq(value);
+  // @@protoc_insertion_point(field_set:chatbot.v1.SendMessageResponse.seq)
+}
+
 // -------------------------------------------------------------------
 
 // KefuStateRequest
@@ -8915,6 +9216,76 @@ inline void ChangeKefuStateRequest::set_state(::chatbot::v1::KefuState value) {
   // @@protoc_insertion_point(field_set:chatbot.v1.ChangeKefuStateRequest.state)
 }
 
+// int64 expires = 5;
+inline void ChangeKefuStateRequest::clear_expires() {
+  _impl_.expires_ = int64_t{0};
+}
+inline int64_t ChangeKefuStateRequest::_internal_expires() const {
+  return _impl_.expires_;
+}
+inline int64_t ChangeKefuStateRequest::expires() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.ChangeKefuStateRequest.expires)
+  return _internal_expires();
+}
+inline void ChangeKefuStateRequest::_internal_set_expires(int64_t value) {
+  
+  _impl_.expires_ = value;
+}
+inline void ChangeKefuStateRequest::set_expires(int64_t value) {
+  _internal_set_expires(value);
+  // @@protoc_insertion_point(field_set:chatbot.v1.ChangeKefuStateRequest.expires)
+}
+
+// string kefuname = 6;
+inline void ChangeKefuStateRequest::clear_kefuname() {
+  _impl_.kefuname_.ClearToEmpty();
+}
+inline const std::string& ChangeKefuStateRequest::kefuname() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.ChangeKefuStateRequest.kefuname)
+  return _internal_kefuname();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void ChangeKefuStateRequest::set_kefuname(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.kefuname_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.ChangeKefuStateRequest.kefuname)
+}
+inline std::string* ChangeKefuStateRequest::mutable_kefuname() {
+  std::string* _s = _internal_mutable_kefuname();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.ChangeKefuStateRequest.kefuname)
+  return _s;
+}
+inline const std::string& ChangeKefuStateRequest::_internal_kefuname() const {
+  return _impl_.kefuname_.Get();
+}
+inline void ChangeKefuStateRequest::_internal_set_kefuname(const std::string& value) {
+  
+  _impl_.kefuname_.Set(value, GetArenaForAllocation());
+}
+inline std::string* ChangeKefuStateRequest::_internal_mutable_kefuname() {
+  
+  return _impl_.kefuname_.Mutable(GetArenaForAllocation());
+}
+inline std::string* ChangeKefuStateRequest::release_kefuname() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.ChangeKefuStateRequest.kefuname)
+  return _impl_.kefuname_.Release();
+}
+inline void ChangeKefuStateRequest::set_allocated_kefuname(std::string* kefuname) {
+  if (kefuname != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.kefuname_.SetAllocated(kefuname, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.kefuname_.IsDefault()) {
+    _impl_.kefuname_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.ChangeKefuStateRequest.kefuname)
+}
+
 // -------------------------------------------------------------------
 
 // KefuStateResponse
@@ -8937,6 +9308,96 @@ inline void KefuStateResponse::_internal_set_state(::chatbot::v1::KefuState valu
 inline void KefuStateResponse::set_state(::chatbot::v1::KefuState value) {
   _internal_set_state(value);
   // @@protoc_insertion_point(field_set:chatbot.v1.KefuStateResponse.state)
+}
+
+// int64 expires_at = 2;
+inline void KefuStateResponse::clear_expires_at() {
+  _impl_.expires_at_ = int64_t{0};
+}
+inline int64_t KefuStateResponse::_internal_expires_at() const {
+  return _impl_.expires_at_;
+}
+inline int64_t KefuStateResponse::expires_at() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.KefuStateResponse.expires_at)
+  return _internal_expires_at();
+}
+inline void KefuStateResponse::_internal_set_expires_at(int64_t value) {
+  
+  _impl_.expires_at_ = value;
+}
+inline void KefuStateResponse::set_expires_at(int64_t value) {
+  _internal_set_expires_at(value);
+  // @@protoc_insertion_point(field_set:chatbot.v1.KefuStateResponse.expires_at)
+}
+
+// string kefuname = 3;
+inline void KefuStateResponse::clear_kefuname() {
+  _impl_.kefuname_.ClearToEmpty();
+}
+inline const std::string& KefuStateResponse::kefuname() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.KefuStateResponse.kefuname)
+  return _internal_kefuname();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void KefuStateResponse::set_kefuname(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.kefuname_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.KefuStateResponse.kefuname)
+}
+inline std::string* KefuStateResponse::mutable_kefuname() {
+  std::string* _s = _internal_mutable_kefuname();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.KefuStateResponse.kefuname)
+  return _s;
+}
+inline const std::string& KefuStateResponse::_internal_kefuname() const {
+  return _impl_.kefuname_.Get();
+}
+inline void KefuStateResponse::_internal_set_kefuname(const std::string& value) {
+  
+  _impl_.kefuname_.Set(value, GetArenaForAllocation());
+}
+inline std::string* KefuStateResponse::_internal_mutable_kefuname() {
+  
+  return _impl_.kefuname_.Mutable(GetArenaForAllocation());
+}
+inline std::string* KefuStateResponse::release_kefuname() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.KefuStateResponse.kefuname)
+  return _impl_.kefuname_.Release();
+}
+inline void KefuStateResponse::set_allocated_kefuname(std::string* kefuname) {
+  if (kefuname != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.kefuname_.SetAllocated(kefuname, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.kefuname_.IsDefault()) {
+    _impl_.kefuname_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.KefuStateResponse.kefuname)
+}
+
+// int64 updated_at = 4;
+inline void KefuStateResponse::clear_updated_at() {
+  _impl_.updated_at_ = int64_t{0};
+}
+inline int64_t KefuStateResponse::_internal_updated_at() const {
+  return _impl_.updated_at_;
+}
+inline int64_t KefuStateResponse::updated_at() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.KefuStateResponse.updated_at)
+  return _internal_updated_at();
+}
+inline void KefuStateResponse::_internal_set_updated_at(int64_t value) {
+  
+  _impl_.updated_at_ = value;
+}
+inline void KefuStateResponse::set_updated_at(int64_t value) {
+  _internal_set_updated_at(value);
+  // @@protoc_insertion_point(field_set:chatbot.v1.KefuStateResponse.updated_at)
 }
 
 // -------------------------------------------------------------------
@@ -9038,6 +9499,26 @@ inline ::PROTOBUF_NAMESPACE_ID::RepeatedField< int32_t >*
 SubscribeOutboxRequest::mutable_channels() {
   // @@protoc_insertion_point(field_mutable_list:chatbot.v1.SubscribeOutboxRequest.channels)
   return _internal_mutable_channels();
+}
+
+// int64 after_seq = 3;
+inline void SubscribeOutboxRequest::clear_after_seq() {
+  _impl_.after_seq_ = int64_t{0};
+}
+inline int64_t SubscribeOutboxRequest::_internal_after_seq() const {
+  return _impl_.after_seq_;
+}
+inline int64_t SubscribeOutboxRequest::after_seq() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.SubscribeOutboxRequest.after_seq)
+  return _internal_after_seq();
+}
+inline void SubscribeOutboxRequest::_internal_set_after_seq(int64_t value) {
+  
+  _impl_.after_seq_ = value;
+}
+inline void SubscribeOutboxRequest::set_after_seq(int64_t value) {
+  _internal_set_after_seq(value);
+  // @@protoc_insertion_point(field_set:chatbot.v1.SubscribeOutboxRequest.after_seq)
 }
 
 // -------------------------------------------------------------------
@@ -9432,6 +9913,176 @@ inline void OutboxMessage::set_allocated_raw(std::string* raw) {
   }
 #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
   // @@protoc_insertion_point(field_set_allocated:chatbot.v1.OutboxMessage.raw)
+}
+
+// int64 seq = 10;
+inline void OutboxMessage::clear_seq() {
+  _impl_.seq_ = int64_t{0};
+}
+inline int64_t OutboxMessage::_internal_seq() const {
+  return _impl_.seq_;
+}
+inline int64_t OutboxMessage::seq() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.OutboxMessage.seq)
+  return _internal_seq();
+}
+inline void OutboxMessage::_internal_set_seq(int64_t value) {
+  
+  _impl_.seq_ = value;
+}
+inline void OutboxMessage::set_seq(int64_t value) {
+  _internal_set_seq(value);
+  // @@protoc_insertion_point(field_set:chatbot.v1.OutboxMessage.seq)
+}
+
+// string event = 11;
+inline void OutboxMessage::clear_event() {
+  _impl_.event_.ClearToEmpty();
+}
+inline const std::string& OutboxMessage::event() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.OutboxMessage.event)
+  return _internal_event();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void OutboxMessage::set_event(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.event_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.OutboxMessage.event)
+}
+inline std::string* OutboxMessage::mutable_event() {
+  std::string* _s = _internal_mutable_event();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.OutboxMessage.event)
+  return _s;
+}
+inline const std::string& OutboxMessage::_internal_event() const {
+  return _impl_.event_.Get();
+}
+inline void OutboxMessage::_internal_set_event(const std::string& value) {
+  
+  _impl_.event_.Set(value, GetArenaForAllocation());
+}
+inline std::string* OutboxMessage::_internal_mutable_event() {
+  
+  return _impl_.event_.Mutable(GetArenaForAllocation());
+}
+inline std::string* OutboxMessage::release_event() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.OutboxMessage.event)
+  return _impl_.event_.Release();
+}
+inline void OutboxMessage::set_allocated_event(std::string* event) {
+  if (event != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.event_.SetAllocated(event, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.event_.IsDefault()) {
+    _impl_.event_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.OutboxMessage.event)
+}
+
+// string ans_node_name = 12;
+inline void OutboxMessage::clear_ans_node_name() {
+  _impl_.ans_node_name_.ClearToEmpty();
+}
+inline const std::string& OutboxMessage::ans_node_name() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.OutboxMessage.ans_node_name)
+  return _internal_ans_node_name();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void OutboxMessage::set_ans_node_name(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.ans_node_name_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.OutboxMessage.ans_node_name)
+}
+inline std::string* OutboxMessage::mutable_ans_node_name() {
+  std::string* _s = _internal_mutable_ans_node_name();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.OutboxMessage.ans_node_name)
+  return _s;
+}
+inline const std::string& OutboxMessage::_internal_ans_node_name() const {
+  return _impl_.ans_node_name_.Get();
+}
+inline void OutboxMessage::_internal_set_ans_node_name(const std::string& value) {
+  
+  _impl_.ans_node_name_.Set(value, GetArenaForAllocation());
+}
+inline std::string* OutboxMessage::_internal_mutable_ans_node_name() {
+  
+  return _impl_.ans_node_name_.Mutable(GetArenaForAllocation());
+}
+inline std::string* OutboxMessage::release_ans_node_name() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.OutboxMessage.ans_node_name)
+  return _impl_.ans_node_name_.Release();
+}
+inline void OutboxMessage::set_allocated_ans_node_name(std::string* ans_node_name) {
+  if (ans_node_name != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.ans_node_name_.SetAllocated(ans_node_name, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.ans_node_name_.IsDefault()) {
+    _impl_.ans_node_name_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.OutboxMessage.ans_node_name)
+}
+
+// string msg_type = 13;
+inline void OutboxMessage::clear_msg_type() {
+  _impl_.msg_type_.ClearToEmpty();
+}
+inline const std::string& OutboxMessage::msg_type() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.OutboxMessage.msg_type)
+  return _internal_msg_type();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void OutboxMessage::set_msg_type(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.msg_type_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.OutboxMessage.msg_type)
+}
+inline std::string* OutboxMessage::mutable_msg_type() {
+  std::string* _s = _internal_mutable_msg_type();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.OutboxMessage.msg_type)
+  return _s;
+}
+inline const std::string& OutboxMessage::_internal_msg_type() const {
+  return _impl_.msg_type_.Get();
+}
+inline void OutboxMessage::_internal_set_msg_type(const std::string& value) {
+  
+  _impl_.msg_type_.Set(value, GetArenaForAllocation());
+}
+inline std::string* OutboxMessage::_internal_mutable_msg_type() {
+  
+  return _impl_.msg_type_.Mutable(GetArenaForAllocation());
+}
+inline std::string* OutboxMessage::release_msg_type() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.OutboxMessage.msg_type)
+  return _impl_.msg_type_.Release();
+}
+inline void OutboxMessage::set_allocated_msg_type(std::string* msg_type) {
+  if (msg_type != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.msg_type_.SetAllocated(msg_type, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.msg_type_.IsDefault()) {
+    _impl_.msg_type_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.OutboxMessage.msg_type)
 }
 
 #ifdef __GNUC__

@@ -555,7 +555,8 @@ public final class ChatbotGrpc {
 
     /**
      * <pre>
-     * Encrypted XML {appid, openid, msg, channel, event, kefuname, kefuavatar, ans_node_name}.
+     * Encrypted XML {appid, openid, msg, channel, event, kefuname, kefuavatar, ans_node_name}: a
+     * customer-service message to a user (/openapi/sendmsg); events move the handoff state.
      * </pre>
      */
     public void sendMessage(chatbot.v1.ChatbotOuterClass.EncryptedRequest request,
@@ -564,6 +565,9 @@ public final class ChatbotGrpc {
     }
 
     /**
+     * <pre>
+     * The handoff state of a user (/openapi/kefustate/get). Needs a call credential.
+     * </pre>
      */
     public void getKefuState(chatbot.v1.ChatbotOuterClass.KefuStateRequest request,
         io.grpc.stub.StreamObserver<chatbot.v1.ChatbotOuterClass.KefuStateResponse> responseObserver) {
@@ -571,6 +575,9 @@ public final class ChatbotGrpc {
     }
 
     /**
+     * <pre>
+     * Sets the handoff state of a user (/openapi/kefustate/change). Needs a call credential.
+     * </pre>
      */
     public void changeKefuState(chatbot.v1.ChatbotOuterClass.ChangeKefuStateRequest request,
         io.grpc.stub.StreamObserver<chatbot.v1.ChatbotOuterClass.KefuStateResponse> responseObserver) {
@@ -579,7 +586,8 @@ public final class ChatbotGrpc {
 
     /**
      * <pre>
-     * Outgoing customer-service messages for channel adapters, as they are sent.
+     * The messages to users (sendmsg's, rating prompts) for channel adapters: everything after
+     * after_seq, then each as it is committed. Needs a call credential.
      * </pre>
      */
     public void subscribeOutbox(chatbot.v1.ChatbotOuterClass.SubscribeOutboxRequest request,
@@ -796,7 +804,8 @@ public final class ChatbotGrpc {
 
     /**
      * <pre>
-     * Encrypted XML {appid, openid, msg, channel, event, kefuname, kefuavatar, ans_node_name}.
+     * Encrypted XML {appid, openid, msg, channel, event, kefuname, kefuavatar, ans_node_name}: a
+     * customer-service message to a user (/openapi/sendmsg); events move the handoff state.
      * </pre>
      */
     public void sendMessage(chatbot.v1.ChatbotOuterClass.EncryptedRequest request,
@@ -806,6 +815,9 @@ public final class ChatbotGrpc {
     }
 
     /**
+     * <pre>
+     * The handoff state of a user (/openapi/kefustate/get). Needs a call credential.
+     * </pre>
      */
     public void getKefuState(chatbot.v1.ChatbotOuterClass.KefuStateRequest request,
         io.grpc.stub.StreamObserver<chatbot.v1.ChatbotOuterClass.KefuStateResponse> responseObserver) {
@@ -814,6 +826,9 @@ public final class ChatbotGrpc {
     }
 
     /**
+     * <pre>
+     * Sets the handoff state of a user (/openapi/kefustate/change). Needs a call credential.
+     * </pre>
      */
     public void changeKefuState(chatbot.v1.ChatbotOuterClass.ChangeKefuStateRequest request,
         io.grpc.stub.StreamObserver<chatbot.v1.ChatbotOuterClass.KefuStateResponse> responseObserver) {
@@ -823,7 +838,8 @@ public final class ChatbotGrpc {
 
     /**
      * <pre>
-     * Outgoing customer-service messages for channel adapters, as they are sent.
+     * The messages to users (sendmsg's, rating prompts) for channel adapters: everything after
+     * after_seq, then each as it is committed. Needs a call credential.
      * </pre>
      */
     public void subscribeOutbox(chatbot.v1.ChatbotOuterClass.SubscribeOutboxRequest request,
@@ -926,7 +942,8 @@ public final class ChatbotGrpc {
 
     /**
      * <pre>
-     * Encrypted XML {appid, openid, msg, channel, event, kefuname, kefuavatar, ans_node_name}.
+     * Encrypted XML {appid, openid, msg, channel, event, kefuname, kefuavatar, ans_node_name}: a
+     * customer-service message to a user (/openapi/sendmsg); events move the handoff state.
      * </pre>
      */
     public chatbot.v1.ChatbotOuterClass.SendMessageResponse sendMessage(chatbot.v1.ChatbotOuterClass.EncryptedRequest request) {
@@ -935,6 +952,9 @@ public final class ChatbotGrpc {
     }
 
     /**
+     * <pre>
+     * The handoff state of a user (/openapi/kefustate/get). Needs a call credential.
+     * </pre>
      */
     public chatbot.v1.ChatbotOuterClass.KefuStateResponse getKefuState(chatbot.v1.ChatbotOuterClass.KefuStateRequest request) {
       return io.grpc.stub.ClientCalls.blockingUnaryCall(
@@ -942,6 +962,9 @@ public final class ChatbotGrpc {
     }
 
     /**
+     * <pre>
+     * Sets the handoff state of a user (/openapi/kefustate/change). Needs a call credential.
+     * </pre>
      */
     public chatbot.v1.ChatbotOuterClass.KefuStateResponse changeKefuState(chatbot.v1.ChatbotOuterClass.ChangeKefuStateRequest request) {
       return io.grpc.stub.ClientCalls.blockingUnaryCall(
@@ -950,7 +973,8 @@ public final class ChatbotGrpc {
 
     /**
      * <pre>
-     * Outgoing customer-service messages for channel adapters, as they are sent.
+     * The messages to users (sendmsg's, rating prompts) for channel adapters: everything after
+     * after_seq, then each as it is committed. Needs a call credential.
      * </pre>
      */
     public java.util.Iterator<chatbot.v1.ChatbotOuterClass.OutboxMessage> subscribeOutbox(
@@ -1061,7 +1085,8 @@ public final class ChatbotGrpc {
 
     /**
      * <pre>
-     * Encrypted XML {appid, openid, msg, channel, event, kefuname, kefuavatar, ans_node_name}.
+     * Encrypted XML {appid, openid, msg, channel, event, kefuname, kefuavatar, ans_node_name}: a
+     * customer-service message to a user (/openapi/sendmsg); events move the handoff state.
      * </pre>
      */
     public com.google.common.util.concurrent.ListenableFuture<chatbot.v1.ChatbotOuterClass.SendMessageResponse> sendMessage(
@@ -1071,6 +1096,9 @@ public final class ChatbotGrpc {
     }
 
     /**
+     * <pre>
+     * The handoff state of a user (/openapi/kefustate/get). Needs a call credential.
+     * </pre>
      */
     public com.google.common.util.concurrent.ListenableFuture<chatbot.v1.ChatbotOuterClass.KefuStateResponse> getKefuState(
         chatbot.v1.ChatbotOuterClass.KefuStateRequest request) {
@@ -1079,6 +1107,9 @@ public final class ChatbotGrpc {
     }
 
     /**
+     * <pre>
+     * Sets the handoff state of a user (/openapi/kefustate/change). Needs a call credential.
+     * </pre>
      */
     public com.google.common.util.concurrent.ListenableFuture<chatbot.v1.ChatbotOuterClass.KefuStateResponse> changeKefuState(
         chatbot.v1.ChatbotOuterClass.ChangeKefuStateRequest request) {

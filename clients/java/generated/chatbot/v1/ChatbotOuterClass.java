@@ -151,6 +151,15 @@ public final class ChatbotOuterClass {
      * <code>MATCH_STATUS_NOMATCH = 5;</code>
      */
     MATCH_STATUS_NOMATCH(5),
+    /**
+     * <pre>
+     * A person serves the user (kefustate personserving): the bot does not answer, and the
+     * message goes to the customer-service system's callback.
+     * </pre>
+     *
+     * <code>MATCH_STATUS_PERSON_SERVING = 6;</code>
+     */
+    MATCH_STATUS_PERSON_SERVING(6),
     UNRECOGNIZED(-1),
     ;
 
@@ -178,6 +187,15 @@ public final class ChatbotOuterClass {
      * <code>MATCH_STATUS_NOMATCH = 5;</code>
      */
     public static final int MATCH_STATUS_NOMATCH_VALUE = 5;
+    /**
+     * <pre>
+     * A person serves the user (kefustate personserving): the bot does not answer, and the
+     * message goes to the customer-service system's callback.
+     * </pre>
+     *
+     * <code>MATCH_STATUS_PERSON_SERVING = 6;</code>
+     */
+    public static final int MATCH_STATUS_PERSON_SERVING_VALUE = 6;
 
 
     public final int getNumber() {
@@ -210,6 +228,7 @@ public final class ChatbotOuterClass {
         case 3: return MATCH_STATUS_GENERAL_FAQ;
         case 4: return MATCH_STATUS_FAQ_RECOMMEND;
         case 5: return MATCH_STATUS_NOMATCH;
+        case 6: return MATCH_STATUS_PERSON_SERVING;
         default: return null;
       }
     }
@@ -402,29 +421,81 @@ public final class ChatbotOuterClass {
   }
 
   /**
+   * <pre>
+   * The platform's handoff states (kefustate).
+   * </pre>
+   *
    * Protobuf enum {@code chatbot.v1.KefuState}
    */
   public enum KefuState
       implements com.google.protobuf.ProtocolMessageEnum {
     /**
-     * <code>KEFU_STATE_BOT = 0;</code>
+     * <pre>
+     * The bot answers (the platform's asking; legacy "off").
+     * </pre>
+     *
+     * <code>KEFU_STATE_ASKING = 0;</code>
      */
-    KEFU_STATE_BOT(0),
+    KEFU_STATE_ASKING(0),
     /**
-     * <code>KEFU_STATE_AGENT = 1;</code>
+     * <pre>
+     * A person serves the user; the bot is silent (personserving; legacy "on").
+     * </pre>
+     *
+     * <code>KEFU_STATE_PERSON_SERVING = 1;</code>
      */
-    KEFU_STATE_AGENT(1),
+    KEFU_STATE_PERSON_SERVING(1),
+    /**
+     * <pre>
+     * The user asked for a person; the bot answers meanwhile (needperson).
+     * </pre>
+     *
+     * <code>KEFU_STATE_NEED_PERSON = 2;</code>
+     */
+    KEFU_STATE_NEED_PERSON(2),
+    /**
+     * <pre>
+     * A person has finished; the bot answers (complete).
+     * </pre>
+     *
+     * <code>KEFU_STATE_COMPLETE = 3;</code>
+     */
+    KEFU_STATE_COMPLETE(3),
     UNRECOGNIZED(-1),
     ;
 
     /**
-     * <code>KEFU_STATE_BOT = 0;</code>
+     * <pre>
+     * The bot answers (the platform's asking; legacy "off").
+     * </pre>
+     *
+     * <code>KEFU_STATE_ASKING = 0;</code>
      */
-    public static final int KEFU_STATE_BOT_VALUE = 0;
+    public static final int KEFU_STATE_ASKING_VALUE = 0;
     /**
-     * <code>KEFU_STATE_AGENT = 1;</code>
+     * <pre>
+     * A person serves the user; the bot is silent (personserving; legacy "on").
+     * </pre>
+     *
+     * <code>KEFU_STATE_PERSON_SERVING = 1;</code>
      */
-    public static final int KEFU_STATE_AGENT_VALUE = 1;
+    public static final int KEFU_STATE_PERSON_SERVING_VALUE = 1;
+    /**
+     * <pre>
+     * The user asked for a person; the bot answers meanwhile (needperson).
+     * </pre>
+     *
+     * <code>KEFU_STATE_NEED_PERSON = 2;</code>
+     */
+    public static final int KEFU_STATE_NEED_PERSON_VALUE = 2;
+    /**
+     * <pre>
+     * A person has finished; the bot answers (complete).
+     * </pre>
+     *
+     * <code>KEFU_STATE_COMPLETE = 3;</code>
+     */
+    public static final int KEFU_STATE_COMPLETE_VALUE = 3;
 
 
     public final int getNumber() {
@@ -451,8 +522,10 @@ public final class ChatbotOuterClass {
      */
     public static KefuState forNumber(int value) {
       switch (value) {
-        case 0: return KEFU_STATE_BOT;
-        case 1: return KEFU_STATE_AGENT;
+        case 0: return KEFU_STATE_ASKING;
+        case 1: return KEFU_STATE_PERSON_SERVING;
+        case 2: return KEFU_STATE_NEED_PERSON;
+        case 3: return KEFU_STATE_COMPLETE;
         default: return null;
       }
     }
@@ -5673,6 +5746,26 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
      */
     chatbot.v1.ChatbotOuterClass.QueryResponse.CandidateOrBuilder getCandidatesOrBuilder(
         int index);
+
+    /**
+     * <pre>
+     * The user's handoff state: asking, needperson, personserving or complete.
+     * </pre>
+     *
+     * <code>string kefustate = 18;</code>
+     * @return The kefustate.
+     */
+    java.lang.String getKefustate();
+    /**
+     * <pre>
+     * The user's handoff state: asking, needperson, personserving or complete.
+     * </pre>
+     *
+     * <code>string kefustate = 18;</code>
+     * @return The bytes for kefustate.
+     */
+    com.google.protobuf.ByteString
+        getKefustateBytes();
   }
   /**
    * Protobuf type {@code chatbot.v1.QueryResponse}
@@ -5701,6 +5794,7 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       slotsInfo_ = java.util.Collections.emptyList();
       msg_ = java.util.Collections.emptyList();
       candidates_ = java.util.Collections.emptyList();
+      kefustate_ = "";
     }
 
     @java.lang.Override
@@ -9782,6 +9876,53 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       return candidates_.get(index);
     }
 
+    public static final int KEFUSTATE_FIELD_NUMBER = 18;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object kefustate_ = "";
+    /**
+     * <pre>
+     * The user's handoff state: asking, needperson, personserving or complete.
+     * </pre>
+     *
+     * <code>string kefustate = 18;</code>
+     * @return The kefustate.
+     */
+    @java.lang.Override
+    public java.lang.String getKefustate() {
+      java.lang.Object ref = kefustate_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        kefustate_ = s;
+        return s;
+      }
+    }
+    /**
+     * <pre>
+     * The user's handoff state: asking, needperson, personserving or complete.
+     * </pre>
+     *
+     * <code>string kefustate = 18;</code>
+     * @return The bytes for kefustate.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getKefustateBytes() {
+      java.lang.Object ref = kefustate_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        kefustate_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
     private byte memoizedIsInitialized = -1;
     @java.lang.Override
     public final boolean isInitialized() {
@@ -9846,6 +9987,9 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       }
       for (int i = 0; i < candidates_.size(); i++) {
         output.writeMessage(17, candidates_.get(i));
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(kefustate_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 18, kefustate_);
       }
       getUnknownFields().writeTo(output);
     }
@@ -9916,6 +10060,9 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         size += com.google.protobuf.CodedOutputStream
           .computeMessageSize(17, candidates_.get(i));
       }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(kefustate_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(18, kefustate_);
+      }
       size += getUnknownFields().getSerializedSize();
       memoizedSize = size;
       return size;
@@ -9964,6 +10111,8 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
           .equals(other.getMsgList())) return false;
       if (!getCandidatesList()
           .equals(other.getCandidatesList())) return false;
+      if (!getKefustate()
+          .equals(other.getKefustate())) return false;
       if (!getUnknownFields().equals(other.getUnknownFields())) return false;
       return true;
     }
@@ -10020,6 +10169,8 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         hash = (37 * hash) + CANDIDATES_FIELD_NUMBER;
         hash = (53 * hash) + getCandidatesList().hashCode();
       }
+      hash = (37 * hash) + KEFUSTATE_FIELD_NUMBER;
+      hash = (53 * hash) + getKefustate().hashCode();
       hash = (29 * hash) + getUnknownFields().hashCode();
       memoizedHashCode = hash;
       return hash;
@@ -10190,6 +10341,7 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
           candidatesBuilder_.clear();
         }
         bitField0_ = (bitField0_ & ~0x00010000);
+        kefustate_ = "";
         return this;
       }
 
@@ -10301,6 +10453,9 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         }
         if (((from_bitField0_ & 0x00002000) != 0)) {
           result.isDefaultAnswer_ = isDefaultAnswer_;
+        }
+        if (((from_bitField0_ & 0x00020000) != 0)) {
+          result.kefustate_ = kefustate_;
         }
       }
 
@@ -10507,6 +10662,11 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
             }
           }
         }
+        if (!other.getKefustate().isEmpty()) {
+          kefustate_ = other.kefustate_;
+          bitField0_ |= 0x00020000;
+          onChanged();
+        }
         this.mergeUnknownFields(other.getUnknownFields());
         onChanged();
         return this;
@@ -10650,6 +10810,11 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
                 }
                 break;
               } // case 138
+              case 146: {
+                kefustate_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x00020000;
+                break;
+              } // case 146
               default: {
                 if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                   done = true; // was an endgroup tag
@@ -12423,6 +12588,98 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
           candidates_ = null;
         }
         return candidatesBuilder_;
+      }
+
+      private java.lang.Object kefustate_ = "";
+      /**
+       * <pre>
+       * The user's handoff state: asking, needperson, personserving or complete.
+       * </pre>
+       *
+       * <code>string kefustate = 18;</code>
+       * @return The kefustate.
+       */
+      public java.lang.String getKefustate() {
+        java.lang.Object ref = kefustate_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          kefustate_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <pre>
+       * The user's handoff state: asking, needperson, personserving or complete.
+       * </pre>
+       *
+       * <code>string kefustate = 18;</code>
+       * @return The bytes for kefustate.
+       */
+      public com.google.protobuf.ByteString
+          getKefustateBytes() {
+        java.lang.Object ref = kefustate_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          kefustate_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <pre>
+       * The user's handoff state: asking, needperson, personserving or complete.
+       * </pre>
+       *
+       * <code>string kefustate = 18;</code>
+       * @param value The kefustate to set.
+       * @return This builder for chaining.
+       */
+      public Builder setKefustate(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        kefustate_ = value;
+        bitField0_ |= 0x00020000;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * The user's handoff state: asking, needperson, personserving or complete.
+       * </pre>
+       *
+       * <code>string kefustate = 18;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearKefustate() {
+        kefustate_ = getDefaultInstance().getKefustate();
+        bitField0_ = (bitField0_ & ~0x00020000);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * The user's handoff state: asking, needperson, personserving or complete.
+       * </pre>
+       *
+       * <code>string kefustate = 18;</code>
+       * @param value The bytes for kefustate to set.
+       * @return This builder for chaining.
+       */
+      public Builder setKefustateBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        kefustate_ = value;
+        bitField0_ |= 0x00020000;
+        onChanged();
+        return this;
       }
       @java.lang.Override
       public final Builder setUnknownFields(
@@ -14413,6 +14670,26 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
      */
     com.google.protobuf.ByteString
         getCreateTimeBytes();
+
+    /**
+     * <pre>
+     * The user's handoff state, as in QueryResponse.
+     * </pre>
+     *
+     * <code>string kefustate = 9;</code>
+     * @return The kefustate.
+     */
+    java.lang.String getKefustate();
+    /**
+     * <pre>
+     * The user's handoff state, as in QueryResponse.
+     * </pre>
+     *
+     * <code>string kefustate = 9;</code>
+     * @return The bytes for kefustate.
+     */
+    com.google.protobuf.ByteString
+        getKefustateBytes();
   }
   /**
    * Protobuf type {@code chatbot.v1.MessageResponse}
@@ -14435,6 +14712,7 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       toUserName_ = "";
       msgId_ = "";
       createTime_ = "";
+      kefustate_ = "";
     }
 
     @java.lang.Override
@@ -14734,6 +15012,53 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       }
     }
 
+    public static final int KEFUSTATE_FIELD_NUMBER = 9;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object kefustate_ = "";
+    /**
+     * <pre>
+     * The user's handoff state, as in QueryResponse.
+     * </pre>
+     *
+     * <code>string kefustate = 9;</code>
+     * @return The kefustate.
+     */
+    @java.lang.Override
+    public java.lang.String getKefustate() {
+      java.lang.Object ref = kefustate_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        kefustate_ = s;
+        return s;
+      }
+    }
+    /**
+     * <pre>
+     * The user's handoff state, as in QueryResponse.
+     * </pre>
+     *
+     * <code>string kefustate = 9;</code>
+     * @return The bytes for kefustate.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getKefustateBytes() {
+      java.lang.Object ref = kefustate_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        kefustate_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
     private byte memoizedIsInitialized = -1;
     @java.lang.Override
     public final boolean isInitialized() {
@@ -14772,6 +15097,9 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(createTime_)) {
         com.google.protobuf.GeneratedMessageV3.writeString(output, 8, createTime_);
       }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(kefustate_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 9, kefustate_);
+      }
       getUnknownFields().writeTo(output);
     }
 
@@ -14808,6 +15136,9 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(createTime_)) {
         size += com.google.protobuf.GeneratedMessageV3.computeStringSize(8, createTime_);
       }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(kefustate_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(9, kefustate_);
+      }
       size += getUnknownFields().getSerializedSize();
       memoizedSize = size;
       return size;
@@ -14837,6 +15168,8 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
           .equals(other.getMsgId())) return false;
       if (!getCreateTime()
           .equals(other.getCreateTime())) return false;
+      if (!getKefustate()
+          .equals(other.getKefustate())) return false;
       if (!getUnknownFields().equals(other.getUnknownFields())) return false;
       return true;
     }
@@ -14866,6 +15199,8 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       hash = (53 * hash) + getMsgId().hashCode();
       hash = (37 * hash) + CREATE_TIME_FIELD_NUMBER;
       hash = (53 * hash) + getCreateTime().hashCode();
+      hash = (37 * hash) + KEFUSTATE_FIELD_NUMBER;
+      hash = (53 * hash) + getKefustate().hashCode();
       hash = (29 * hash) + getUnknownFields().hashCode();
       memoizedHashCode = hash;
       return hash;
@@ -15009,6 +15344,7 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         toUserName_ = "";
         msgId_ = "";
         createTime_ = "";
+        kefustate_ = "";
         return this;
       }
 
@@ -15075,6 +15411,9 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         }
         if (((from_bitField0_ & 0x00000080) != 0)) {
           result.createTime_ = createTime_;
+        }
+        if (((from_bitField0_ & 0x00000100) != 0)) {
+          result.kefustate_ = kefustate_;
         }
       }
 
@@ -15179,6 +15518,11 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
           bitField0_ |= 0x00000080;
           onChanged();
         }
+        if (!other.getKefustate().isEmpty()) {
+          kefustate_ = other.kefustate_;
+          bitField0_ |= 0x00000100;
+          onChanged();
+        }
         this.mergeUnknownFields(other.getUnknownFields());
         onChanged();
         return this;
@@ -15253,6 +15597,11 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
                 bitField0_ |= 0x00000080;
                 break;
               } // case 66
+              case 74: {
+                kefustate_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x00000100;
+                break;
+              } // case 74
               default: {
                 if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                   done = true; // was an endgroup tag
@@ -15972,6 +16321,98 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         checkByteStringIsUtf8(value);
         createTime_ = value;
         bitField0_ |= 0x00000080;
+        onChanged();
+        return this;
+      }
+
+      private java.lang.Object kefustate_ = "";
+      /**
+       * <pre>
+       * The user's handoff state, as in QueryResponse.
+       * </pre>
+       *
+       * <code>string kefustate = 9;</code>
+       * @return The kefustate.
+       */
+      public java.lang.String getKefustate() {
+        java.lang.Object ref = kefustate_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          kefustate_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <pre>
+       * The user's handoff state, as in QueryResponse.
+       * </pre>
+       *
+       * <code>string kefustate = 9;</code>
+       * @return The bytes for kefustate.
+       */
+      public com.google.protobuf.ByteString
+          getKefustateBytes() {
+        java.lang.Object ref = kefustate_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          kefustate_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <pre>
+       * The user's handoff state, as in QueryResponse.
+       * </pre>
+       *
+       * <code>string kefustate = 9;</code>
+       * @param value The kefustate to set.
+       * @return This builder for chaining.
+       */
+      public Builder setKefustate(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        kefustate_ = value;
+        bitField0_ |= 0x00000100;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * The user's handoff state, as in QueryResponse.
+       * </pre>
+       *
+       * <code>string kefustate = 9;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearKefustate() {
+        kefustate_ = getDefaultInstance().getKefustate();
+        bitField0_ = (bitField0_ & ~0x00000100);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * The user's handoff state, as in QueryResponse.
+       * </pre>
+       *
+       * <code>string kefustate = 9;</code>
+       * @param value The bytes for kefustate to set.
+       * @return This builder for chaining.
+       */
+      public Builder setKefustateBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        kefustate_ = value;
+        bitField0_ |= 0x00000100;
         onChanged();
         return this;
       }
@@ -20127,16 +20568,34 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       com.google.protobuf.MessageOrBuilder {
 
     /**
+     * <pre>
+     * The message's sequence number in the bot's outbox, as decimal text.
+     * </pre>
+     *
      * <code>string msg_id = 1;</code>
      * @return The msgId.
      */
     java.lang.String getMsgId();
     /**
+     * <pre>
+     * The message's sequence number in the bot's outbox, as decimal text.
+     * </pre>
+     *
      * <code>string msg_id = 1;</code>
      * @return The bytes for msgId.
      */
     com.google.protobuf.ByteString
         getMsgIdBytes();
+
+    /**
+     * <pre>
+     * The same number: SubscribeOutbox's cursor.
+     * </pre>
+     *
+     * <code>int64 seq = 2;</code>
+     * @return The seq.
+     */
+    long getSeq();
   }
   /**
    * Protobuf type {@code chatbot.v1.SendMessageResponse}
@@ -20183,6 +20642,10 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
     @SuppressWarnings("serial")
     private volatile java.lang.Object msgId_ = "";
     /**
+     * <pre>
+     * The message's sequence number in the bot's outbox, as decimal text.
+     * </pre>
+     *
      * <code>string msg_id = 1;</code>
      * @return The msgId.
      */
@@ -20200,6 +20663,10 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       }
     }
     /**
+     * <pre>
+     * The message's sequence number in the bot's outbox, as decimal text.
+     * </pre>
+     *
      * <code>string msg_id = 1;</code>
      * @return The bytes for msgId.
      */
@@ -20216,6 +20683,21 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       } else {
         return (com.google.protobuf.ByteString) ref;
       }
+    }
+
+    public static final int SEQ_FIELD_NUMBER = 2;
+    private long seq_ = 0L;
+    /**
+     * <pre>
+     * The same number: SubscribeOutbox's cursor.
+     * </pre>
+     *
+     * <code>int64 seq = 2;</code>
+     * @return The seq.
+     */
+    @java.lang.Override
+    public long getSeq() {
+      return seq_;
     }
 
     private byte memoizedIsInitialized = -1;
@@ -20235,6 +20717,9 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(msgId_)) {
         com.google.protobuf.GeneratedMessageV3.writeString(output, 1, msgId_);
       }
+      if (seq_ != 0L) {
+        output.writeInt64(2, seq_);
+      }
       getUnknownFields().writeTo(output);
     }
 
@@ -20246,6 +20731,10 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       size = 0;
       if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(msgId_)) {
         size += com.google.protobuf.GeneratedMessageV3.computeStringSize(1, msgId_);
+      }
+      if (seq_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeInt64Size(2, seq_);
       }
       size += getUnknownFields().getSerializedSize();
       memoizedSize = size;
@@ -20264,6 +20753,8 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
 
       if (!getMsgId()
           .equals(other.getMsgId())) return false;
+      if (getSeq()
+          != other.getSeq()) return false;
       if (!getUnknownFields().equals(other.getUnknownFields())) return false;
       return true;
     }
@@ -20277,6 +20768,9 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       hash = (19 * hash) + getDescriptor().hashCode();
       hash = (37 * hash) + MSG_ID_FIELD_NUMBER;
       hash = (53 * hash) + getMsgId().hashCode();
+      hash = (37 * hash) + SEQ_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getSeq());
       hash = (29 * hash) + getUnknownFields().hashCode();
       memoizedHashCode = hash;
       return hash;
@@ -20407,6 +20901,7 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         super.clear();
         bitField0_ = 0;
         msgId_ = "";
+        seq_ = 0L;
         return this;
       }
 
@@ -20442,6 +20937,9 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         int from_bitField0_ = bitField0_;
         if (((from_bitField0_ & 0x00000001) != 0)) {
           result.msgId_ = msgId_;
+        }
+        if (((from_bitField0_ & 0x00000002) != 0)) {
+          result.seq_ = seq_;
         }
       }
 
@@ -20494,6 +20992,9 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
           bitField0_ |= 0x00000001;
           onChanged();
         }
+        if (other.getSeq() != 0L) {
+          setSeq(other.getSeq());
+        }
         this.mergeUnknownFields(other.getUnknownFields());
         onChanged();
         return this;
@@ -20525,6 +21026,11 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
                 bitField0_ |= 0x00000001;
                 break;
               } // case 10
+              case 16: {
+                seq_ = input.readInt64();
+                bitField0_ |= 0x00000002;
+                break;
+              } // case 16
               default: {
                 if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                   done = true; // was an endgroup tag
@@ -20544,6 +21050,10 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
 
       private java.lang.Object msgId_ = "";
       /**
+       * <pre>
+       * The message's sequence number in the bot's outbox, as decimal text.
+       * </pre>
+       *
        * <code>string msg_id = 1;</code>
        * @return The msgId.
        */
@@ -20560,6 +21070,10 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         }
       }
       /**
+       * <pre>
+       * The message's sequence number in the bot's outbox, as decimal text.
+       * </pre>
+       *
        * <code>string msg_id = 1;</code>
        * @return The bytes for msgId.
        */
@@ -20577,6 +21091,10 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         }
       }
       /**
+       * <pre>
+       * The message's sequence number in the bot's outbox, as decimal text.
+       * </pre>
+       *
        * <code>string msg_id = 1;</code>
        * @param value The msgId to set.
        * @return This builder for chaining.
@@ -20590,6 +21108,10 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         return this;
       }
       /**
+       * <pre>
+       * The message's sequence number in the bot's outbox, as decimal text.
+       * </pre>
+       *
        * <code>string msg_id = 1;</code>
        * @return This builder for chaining.
        */
@@ -20600,6 +21122,10 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         return this;
       }
       /**
+       * <pre>
+       * The message's sequence number in the bot's outbox, as decimal text.
+       * </pre>
+       *
        * <code>string msg_id = 1;</code>
        * @param value The bytes for msgId to set.
        * @return This builder for chaining.
@@ -20610,6 +21136,50 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         checkByteStringIsUtf8(value);
         msgId_ = value;
         bitField0_ |= 0x00000001;
+        onChanged();
+        return this;
+      }
+
+      private long seq_ ;
+      /**
+       * <pre>
+       * The same number: SubscribeOutbox's cursor.
+       * </pre>
+       *
+       * <code>int64 seq = 2;</code>
+       * @return The seq.
+       */
+      @java.lang.Override
+      public long getSeq() {
+        return seq_;
+      }
+      /**
+       * <pre>
+       * The same number: SubscribeOutbox's cursor.
+       * </pre>
+       *
+       * <code>int64 seq = 2;</code>
+       * @param value The seq to set.
+       * @return This builder for chaining.
+       */
+      public Builder setSeq(long value) {
+        
+        seq_ = value;
+        bitField0_ |= 0x00000002;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * The same number: SubscribeOutbox's cursor.
+       * </pre>
+       *
+       * <code>int64 seq = 2;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearSeq() {
+        bitField0_ = (bitField0_ & ~0x00000002);
+        seq_ = 0L;
         onChanged();
         return this;
       }
@@ -21578,6 +22148,37 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
      * @return The state.
      */
     chatbot.v1.ChatbotOuterClass.KefuState getState();
+
+    /**
+     * <pre>
+     * Seconds until needperson or personserving returns the user to the bot; 0 for the default,
+     * 1800.
+     * </pre>
+     *
+     * <code>int64 expires = 5;</code>
+     * @return The expires.
+     */
+    long getExpires();
+
+    /**
+     * <pre>
+     * The agent's name, for personserving.
+     * </pre>
+     *
+     * <code>string kefuname = 6;</code>
+     * @return The kefuname.
+     */
+    java.lang.String getKefuname();
+    /**
+     * <pre>
+     * The agent's name, for personserving.
+     * </pre>
+     *
+     * <code>string kefuname = 6;</code>
+     * @return The bytes for kefuname.
+     */
+    com.google.protobuf.ByteString
+        getKefunameBytes();
   }
   /**
    * Protobuf type {@code chatbot.v1.ChangeKefuStateRequest}
@@ -21596,6 +22197,7 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       appid_ = "";
       openid_ = "";
       state_ = 0;
+      kefuname_ = "";
     }
 
     @java.lang.Override
@@ -21758,6 +22360,69 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       return result == null ? chatbot.v1.ChatbotOuterClass.KefuState.UNRECOGNIZED : result;
     }
 
+    public static final int EXPIRES_FIELD_NUMBER = 5;
+    private long expires_ = 0L;
+    /**
+     * <pre>
+     * Seconds until needperson or personserving returns the user to the bot; 0 for the default,
+     * 1800.
+     * </pre>
+     *
+     * <code>int64 expires = 5;</code>
+     * @return The expires.
+     */
+    @java.lang.Override
+    public long getExpires() {
+      return expires_;
+    }
+
+    public static final int KEFUNAME_FIELD_NUMBER = 6;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object kefuname_ = "";
+    /**
+     * <pre>
+     * The agent's name, for personserving.
+     * </pre>
+     *
+     * <code>string kefuname = 6;</code>
+     * @return The kefuname.
+     */
+    @java.lang.Override
+    public java.lang.String getKefuname() {
+      java.lang.Object ref = kefuname_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        kefuname_ = s;
+        return s;
+      }
+    }
+    /**
+     * <pre>
+     * The agent's name, for personserving.
+     * </pre>
+     *
+     * <code>string kefuname = 6;</code>
+     * @return The bytes for kefuname.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getKefunameBytes() {
+      java.lang.Object ref = kefuname_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        kefuname_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
     private byte memoizedIsInitialized = -1;
     @java.lang.Override
     public final boolean isInitialized() {
@@ -21781,8 +22446,14 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(openid_)) {
         com.google.protobuf.GeneratedMessageV3.writeString(output, 3, openid_);
       }
-      if (state_ != chatbot.v1.ChatbotOuterClass.KefuState.KEFU_STATE_BOT.getNumber()) {
+      if (state_ != chatbot.v1.ChatbotOuterClass.KefuState.KEFU_STATE_ASKING.getNumber()) {
         output.writeEnum(4, state_);
+      }
+      if (expires_ != 0L) {
+        output.writeInt64(5, expires_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(kefuname_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 6, kefuname_);
       }
       getUnknownFields().writeTo(output);
     }
@@ -21802,9 +22473,16 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(openid_)) {
         size += com.google.protobuf.GeneratedMessageV3.computeStringSize(3, openid_);
       }
-      if (state_ != chatbot.v1.ChatbotOuterClass.KefuState.KEFU_STATE_BOT.getNumber()) {
+      if (state_ != chatbot.v1.ChatbotOuterClass.KefuState.KEFU_STATE_ASKING.getNumber()) {
         size += com.google.protobuf.CodedOutputStream
           .computeEnumSize(4, state_);
+      }
+      if (expires_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeInt64Size(5, expires_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(kefuname_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(6, kefuname_);
       }
       size += getUnknownFields().getSerializedSize();
       memoizedSize = size;
@@ -21828,6 +22506,10 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       if (!getOpenid()
           .equals(other.getOpenid())) return false;
       if (state_ != other.state_) return false;
+      if (getExpires()
+          != other.getExpires()) return false;
+      if (!getKefuname()
+          .equals(other.getKefuname())) return false;
       if (!getUnknownFields().equals(other.getUnknownFields())) return false;
       return true;
     }
@@ -21847,6 +22529,11 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       hash = (53 * hash) + getOpenid().hashCode();
       hash = (37 * hash) + STATE_FIELD_NUMBER;
       hash = (53 * hash) + state_;
+      hash = (37 * hash) + EXPIRES_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getExpires());
+      hash = (37 * hash) + KEFUNAME_FIELD_NUMBER;
+      hash = (53 * hash) + getKefuname().hashCode();
       hash = (29 * hash) + getUnknownFields().hashCode();
       memoizedHashCode = hash;
       return hash;
@@ -21980,6 +22667,8 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         appid_ = "";
         openid_ = "";
         state_ = 0;
+        expires_ = 0L;
+        kefuname_ = "";
         return this;
       }
 
@@ -22024,6 +22713,12 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         }
         if (((from_bitField0_ & 0x00000008) != 0)) {
           result.state_ = state_;
+        }
+        if (((from_bitField0_ & 0x00000010) != 0)) {
+          result.expires_ = expires_;
+        }
+        if (((from_bitField0_ & 0x00000020) != 0)) {
+          result.kefuname_ = kefuname_;
         }
       }
 
@@ -22089,6 +22784,14 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         if (other.state_ != 0) {
           setStateValue(other.getStateValue());
         }
+        if (other.getExpires() != 0L) {
+          setExpires(other.getExpires());
+        }
+        if (!other.getKefuname().isEmpty()) {
+          kefuname_ = other.kefuname_;
+          bitField0_ |= 0x00000020;
+          onChanged();
+        }
         this.mergeUnknownFields(other.getUnknownFields());
         onChanged();
         return this;
@@ -22135,6 +22838,16 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
                 bitField0_ |= 0x00000008;
                 break;
               } // case 32
+              case 40: {
+                expires_ = input.readInt64();
+                bitField0_ |= 0x00000010;
+                break;
+              } // case 40
+              case 50: {
+                kefuname_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x00000020;
+                break;
+              } // case 50
               default: {
                 if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                   done = true; // was an endgroup tag
@@ -22420,6 +23133,145 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         onChanged();
         return this;
       }
+
+      private long expires_ ;
+      /**
+       * <pre>
+       * Seconds until needperson or personserving returns the user to the bot; 0 for the default,
+       * 1800.
+       * </pre>
+       *
+       * <code>int64 expires = 5;</code>
+       * @return The expires.
+       */
+      @java.lang.Override
+      public long getExpires() {
+        return expires_;
+      }
+      /**
+       * <pre>
+       * Seconds until needperson or personserving returns the user to the bot; 0 for the default,
+       * 1800.
+       * </pre>
+       *
+       * <code>int64 expires = 5;</code>
+       * @param value The expires to set.
+       * @return This builder for chaining.
+       */
+      public Builder setExpires(long value) {
+        
+        expires_ = value;
+        bitField0_ |= 0x00000010;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * Seconds until needperson or personserving returns the user to the bot; 0 for the default,
+       * 1800.
+       * </pre>
+       *
+       * <code>int64 expires = 5;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearExpires() {
+        bitField0_ = (bitField0_ & ~0x00000010);
+        expires_ = 0L;
+        onChanged();
+        return this;
+      }
+
+      private java.lang.Object kefuname_ = "";
+      /**
+       * <pre>
+       * The agent's name, for personserving.
+       * </pre>
+       *
+       * <code>string kefuname = 6;</code>
+       * @return The kefuname.
+       */
+      public java.lang.String getKefuname() {
+        java.lang.Object ref = kefuname_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          kefuname_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <pre>
+       * The agent's name, for personserving.
+       * </pre>
+       *
+       * <code>string kefuname = 6;</code>
+       * @return The bytes for kefuname.
+       */
+      public com.google.protobuf.ByteString
+          getKefunameBytes() {
+        java.lang.Object ref = kefuname_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          kefuname_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <pre>
+       * The agent's name, for personserving.
+       * </pre>
+       *
+       * <code>string kefuname = 6;</code>
+       * @param value The kefuname to set.
+       * @return This builder for chaining.
+       */
+      public Builder setKefuname(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        kefuname_ = value;
+        bitField0_ |= 0x00000020;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * The agent's name, for personserving.
+       * </pre>
+       *
+       * <code>string kefuname = 6;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearKefuname() {
+        kefuname_ = getDefaultInstance().getKefuname();
+        bitField0_ = (bitField0_ & ~0x00000020);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * The agent's name, for personserving.
+       * </pre>
+       *
+       * <code>string kefuname = 6;</code>
+       * @param value The bytes for kefuname to set.
+       * @return This builder for chaining.
+       */
+      public Builder setKefunameBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        kefuname_ = value;
+        bitField0_ |= 0x00000020;
+        onChanged();
+        return this;
+      }
       @java.lang.Override
       public final Builder setUnknownFields(
           final com.google.protobuf.UnknownFieldSet unknownFields) {
@@ -22498,6 +23350,38 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
      * @return The state.
      */
     chatbot.v1.ChatbotOuterClass.KefuState getState();
+
+    /**
+     * <pre>
+     * Milliseconds since the epoch when the state returns the user to the bot; 0 for never.
+     * </pre>
+     *
+     * <code>int64 expires_at = 2;</code>
+     * @return The expiresAt.
+     */
+    long getExpiresAt();
+
+    /**
+     * <code>string kefuname = 3;</code>
+     * @return The kefuname.
+     */
+    java.lang.String getKefuname();
+    /**
+     * <code>string kefuname = 3;</code>
+     * @return The bytes for kefuname.
+     */
+    com.google.protobuf.ByteString
+        getKefunameBytes();
+
+    /**
+     * <pre>
+     * Milliseconds since the epoch of the last change; 0 for a user never handed off.
+     * </pre>
+     *
+     * <code>int64 updated_at = 4;</code>
+     * @return The updatedAt.
+     */
+    long getUpdatedAt();
   }
   /**
    * Protobuf type {@code chatbot.v1.KefuStateResponse}
@@ -22513,6 +23397,7 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
     }
     private KefuStateResponse() {
       state_ = 0;
+      kefuname_ = "";
     }
 
     @java.lang.Override
@@ -22558,6 +23443,75 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       return result == null ? chatbot.v1.ChatbotOuterClass.KefuState.UNRECOGNIZED : result;
     }
 
+    public static final int EXPIRES_AT_FIELD_NUMBER = 2;
+    private long expiresAt_ = 0L;
+    /**
+     * <pre>
+     * Milliseconds since the epoch when the state returns the user to the bot; 0 for never.
+     * </pre>
+     *
+     * <code>int64 expires_at = 2;</code>
+     * @return The expiresAt.
+     */
+    @java.lang.Override
+    public long getExpiresAt() {
+      return expiresAt_;
+    }
+
+    public static final int KEFUNAME_FIELD_NUMBER = 3;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object kefuname_ = "";
+    /**
+     * <code>string kefuname = 3;</code>
+     * @return The kefuname.
+     */
+    @java.lang.Override
+    public java.lang.String getKefuname() {
+      java.lang.Object ref = kefuname_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        kefuname_ = s;
+        return s;
+      }
+    }
+    /**
+     * <code>string kefuname = 3;</code>
+     * @return The bytes for kefuname.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getKefunameBytes() {
+      java.lang.Object ref = kefuname_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        kefuname_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    public static final int UPDATED_AT_FIELD_NUMBER = 4;
+    private long updatedAt_ = 0L;
+    /**
+     * <pre>
+     * Milliseconds since the epoch of the last change; 0 for a user never handed off.
+     * </pre>
+     *
+     * <code>int64 updated_at = 4;</code>
+     * @return The updatedAt.
+     */
+    @java.lang.Override
+    public long getUpdatedAt() {
+      return updatedAt_;
+    }
+
     private byte memoizedIsInitialized = -1;
     @java.lang.Override
     public final boolean isInitialized() {
@@ -22572,8 +23526,17 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
     @java.lang.Override
     public void writeTo(com.google.protobuf.CodedOutputStream output)
                         throws java.io.IOException {
-      if (state_ != chatbot.v1.ChatbotOuterClass.KefuState.KEFU_STATE_BOT.getNumber()) {
+      if (state_ != chatbot.v1.ChatbotOuterClass.KefuState.KEFU_STATE_ASKING.getNumber()) {
         output.writeEnum(1, state_);
+      }
+      if (expiresAt_ != 0L) {
+        output.writeInt64(2, expiresAt_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(kefuname_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 3, kefuname_);
+      }
+      if (updatedAt_ != 0L) {
+        output.writeInt64(4, updatedAt_);
       }
       getUnknownFields().writeTo(output);
     }
@@ -22584,9 +23547,20 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       if (size != -1) return size;
 
       size = 0;
-      if (state_ != chatbot.v1.ChatbotOuterClass.KefuState.KEFU_STATE_BOT.getNumber()) {
+      if (state_ != chatbot.v1.ChatbotOuterClass.KefuState.KEFU_STATE_ASKING.getNumber()) {
         size += com.google.protobuf.CodedOutputStream
           .computeEnumSize(1, state_);
+      }
+      if (expiresAt_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeInt64Size(2, expiresAt_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(kefuname_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(3, kefuname_);
+      }
+      if (updatedAt_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeInt64Size(4, updatedAt_);
       }
       size += getUnknownFields().getSerializedSize();
       memoizedSize = size;
@@ -22604,6 +23578,12 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       chatbot.v1.ChatbotOuterClass.KefuStateResponse other = (chatbot.v1.ChatbotOuterClass.KefuStateResponse) obj;
 
       if (state_ != other.state_) return false;
+      if (getExpiresAt()
+          != other.getExpiresAt()) return false;
+      if (!getKefuname()
+          .equals(other.getKefuname())) return false;
+      if (getUpdatedAt()
+          != other.getUpdatedAt()) return false;
       if (!getUnknownFields().equals(other.getUnknownFields())) return false;
       return true;
     }
@@ -22617,6 +23597,14 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       hash = (19 * hash) + getDescriptor().hashCode();
       hash = (37 * hash) + STATE_FIELD_NUMBER;
       hash = (53 * hash) + state_;
+      hash = (37 * hash) + EXPIRES_AT_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getExpiresAt());
+      hash = (37 * hash) + KEFUNAME_FIELD_NUMBER;
+      hash = (53 * hash) + getKefuname().hashCode();
+      hash = (37 * hash) + UPDATED_AT_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getUpdatedAt());
       hash = (29 * hash) + getUnknownFields().hashCode();
       memoizedHashCode = hash;
       return hash;
@@ -22747,6 +23735,9 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         super.clear();
         bitField0_ = 0;
         state_ = 0;
+        expiresAt_ = 0L;
+        kefuname_ = "";
+        updatedAt_ = 0L;
         return this;
       }
 
@@ -22782,6 +23773,15 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         int from_bitField0_ = bitField0_;
         if (((from_bitField0_ & 0x00000001) != 0)) {
           result.state_ = state_;
+        }
+        if (((from_bitField0_ & 0x00000002) != 0)) {
+          result.expiresAt_ = expiresAt_;
+        }
+        if (((from_bitField0_ & 0x00000004) != 0)) {
+          result.kefuname_ = kefuname_;
+        }
+        if (((from_bitField0_ & 0x00000008) != 0)) {
+          result.updatedAt_ = updatedAt_;
         }
       }
 
@@ -22832,6 +23832,17 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         if (other.state_ != 0) {
           setStateValue(other.getStateValue());
         }
+        if (other.getExpiresAt() != 0L) {
+          setExpiresAt(other.getExpiresAt());
+        }
+        if (!other.getKefuname().isEmpty()) {
+          kefuname_ = other.kefuname_;
+          bitField0_ |= 0x00000004;
+          onChanged();
+        }
+        if (other.getUpdatedAt() != 0L) {
+          setUpdatedAt(other.getUpdatedAt());
+        }
         this.mergeUnknownFields(other.getUnknownFields());
         onChanged();
         return this;
@@ -22863,6 +23874,21 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
                 bitField0_ |= 0x00000001;
                 break;
               } // case 8
+              case 16: {
+                expiresAt_ = input.readInt64();
+                bitField0_ |= 0x00000002;
+                break;
+              } // case 16
+              case 26: {
+                kefuname_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x00000004;
+                break;
+              } // case 26
+              case 32: {
+                updatedAt_ = input.readInt64();
+                bitField0_ |= 0x00000008;
+                break;
+              } // case 32
               default: {
                 if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                   done = true; // was an endgroup tag
@@ -22929,6 +23955,166 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       public Builder clearState() {
         bitField0_ = (bitField0_ & ~0x00000001);
         state_ = 0;
+        onChanged();
+        return this;
+      }
+
+      private long expiresAt_ ;
+      /**
+       * <pre>
+       * Milliseconds since the epoch when the state returns the user to the bot; 0 for never.
+       * </pre>
+       *
+       * <code>int64 expires_at = 2;</code>
+       * @return The expiresAt.
+       */
+      @java.lang.Override
+      public long getExpiresAt() {
+        return expiresAt_;
+      }
+      /**
+       * <pre>
+       * Milliseconds since the epoch when the state returns the user to the bot; 0 for never.
+       * </pre>
+       *
+       * <code>int64 expires_at = 2;</code>
+       * @param value The expiresAt to set.
+       * @return This builder for chaining.
+       */
+      public Builder setExpiresAt(long value) {
+        
+        expiresAt_ = value;
+        bitField0_ |= 0x00000002;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * Milliseconds since the epoch when the state returns the user to the bot; 0 for never.
+       * </pre>
+       *
+       * <code>int64 expires_at = 2;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearExpiresAt() {
+        bitField0_ = (bitField0_ & ~0x00000002);
+        expiresAt_ = 0L;
+        onChanged();
+        return this;
+      }
+
+      private java.lang.Object kefuname_ = "";
+      /**
+       * <code>string kefuname = 3;</code>
+       * @return The kefuname.
+       */
+      public java.lang.String getKefuname() {
+        java.lang.Object ref = kefuname_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          kefuname_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <code>string kefuname = 3;</code>
+       * @return The bytes for kefuname.
+       */
+      public com.google.protobuf.ByteString
+          getKefunameBytes() {
+        java.lang.Object ref = kefuname_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          kefuname_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <code>string kefuname = 3;</code>
+       * @param value The kefuname to set.
+       * @return This builder for chaining.
+       */
+      public Builder setKefuname(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        kefuname_ = value;
+        bitField0_ |= 0x00000004;
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>string kefuname = 3;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearKefuname() {
+        kefuname_ = getDefaultInstance().getKefuname();
+        bitField0_ = (bitField0_ & ~0x00000004);
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>string kefuname = 3;</code>
+       * @param value The bytes for kefuname to set.
+       * @return This builder for chaining.
+       */
+      public Builder setKefunameBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        kefuname_ = value;
+        bitField0_ |= 0x00000004;
+        onChanged();
+        return this;
+      }
+
+      private long updatedAt_ ;
+      /**
+       * <pre>
+       * Milliseconds since the epoch of the last change; 0 for a user never handed off.
+       * </pre>
+       *
+       * <code>int64 updated_at = 4;</code>
+       * @return The updatedAt.
+       */
+      @java.lang.Override
+      public long getUpdatedAt() {
+        return updatedAt_;
+      }
+      /**
+       * <pre>
+       * Milliseconds since the epoch of the last change; 0 for a user never handed off.
+       * </pre>
+       *
+       * <code>int64 updated_at = 4;</code>
+       * @param value The updatedAt to set.
+       * @return This builder for chaining.
+       */
+      public Builder setUpdatedAt(long value) {
+        
+        updatedAt_ = value;
+        bitField0_ |= 0x00000008;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * Milliseconds since the epoch of the last change; 0 for a user never handed off.
+       * </pre>
+       *
+       * <code>int64 updated_at = 4;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearUpdatedAt() {
+        bitField0_ = (bitField0_ & ~0x00000008);
+        updatedAt_ = 0L;
         onChanged();
         return this;
       }
@@ -23040,6 +24226,17 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
      * @return The channels at the given index.
      */
     int getChannels(int index);
+
+    /**
+     * <pre>
+     * Only messages with a larger seq: 0 for the whole retained outbox, a subscriber's last seq to
+     * resume without a gap.
+     * </pre>
+     *
+     * <code>int64 after_seq = 3;</code>
+     * @return The afterSeq.
+     */
+    long getAfterSeq();
   }
   /**
    * Protobuf type {@code chatbot.v1.SubscribeOutboxRequest}
@@ -23163,6 +24360,22 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
     }
     private int channelsMemoizedSerializedSize = -1;
 
+    public static final int AFTER_SEQ_FIELD_NUMBER = 3;
+    private long afterSeq_ = 0L;
+    /**
+     * <pre>
+     * Only messages with a larger seq: 0 for the whole retained outbox, a subscriber's last seq to
+     * resume without a gap.
+     * </pre>
+     *
+     * <code>int64 after_seq = 3;</code>
+     * @return The afterSeq.
+     */
+    @java.lang.Override
+    public long getAfterSeq() {
+      return afterSeq_;
+    }
+
     private byte memoizedIsInitialized = -1;
     @java.lang.Override
     public final boolean isInitialized() {
@@ -23187,6 +24400,9 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       }
       for (int i = 0; i < channels_.size(); i++) {
         output.writeInt32NoTag(channels_.getInt(i));
+      }
+      if (afterSeq_ != 0L) {
+        output.writeInt64(3, afterSeq_);
       }
       getUnknownFields().writeTo(output);
     }
@@ -23214,6 +24430,10 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         }
         channelsMemoizedSerializedSize = dataSize;
       }
+      if (afterSeq_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeInt64Size(3, afterSeq_);
+      }
       size += getUnknownFields().getSerializedSize();
       memoizedSize = size;
       return size;
@@ -23233,6 +24453,8 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
           .equals(other.getToken())) return false;
       if (!getChannelsList()
           .equals(other.getChannelsList())) return false;
+      if (getAfterSeq()
+          != other.getAfterSeq()) return false;
       if (!getUnknownFields().equals(other.getUnknownFields())) return false;
       return true;
     }
@@ -23250,6 +24472,9 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         hash = (37 * hash) + CHANNELS_FIELD_NUMBER;
         hash = (53 * hash) + getChannelsList().hashCode();
       }
+      hash = (37 * hash) + AFTER_SEQ_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getAfterSeq());
       hash = (29 * hash) + getUnknownFields().hashCode();
       memoizedHashCode = hash;
       return hash;
@@ -23381,6 +24606,7 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         bitField0_ = 0;
         token_ = "";
         channels_ = emptyIntList();
+        afterSeq_ = 0L;
         return this;
       }
 
@@ -23425,6 +24651,9 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         int from_bitField0_ = bitField0_;
         if (((from_bitField0_ & 0x00000001) != 0)) {
           result.token_ = token_;
+        }
+        if (((from_bitField0_ & 0x00000004) != 0)) {
+          result.afterSeq_ = afterSeq_;
         }
       }
 
@@ -23487,6 +24716,9 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
           }
           onChanged();
         }
+        if (other.getAfterSeq() != 0L) {
+          setAfterSeq(other.getAfterSeq());
+        }
         this.mergeUnknownFields(other.getUnknownFields());
         onChanged();
         return this;
@@ -23534,6 +24766,11 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
                 input.popLimit(limit);
                 break;
               } // case 18
+              case 24: {
+                afterSeq_ = input.readInt64();
+                bitField0_ |= 0x00000004;
+                break;
+              } // case 24
               default: {
                 if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                   done = true; // was an endgroup tag
@@ -23731,6 +24968,53 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         onChanged();
         return this;
       }
+
+      private long afterSeq_ ;
+      /**
+       * <pre>
+       * Only messages with a larger seq: 0 for the whole retained outbox, a subscriber's last seq to
+       * resume without a gap.
+       * </pre>
+       *
+       * <code>int64 after_seq = 3;</code>
+       * @return The afterSeq.
+       */
+      @java.lang.Override
+      public long getAfterSeq() {
+        return afterSeq_;
+      }
+      /**
+       * <pre>
+       * Only messages with a larger seq: 0 for the whole retained outbox, a subscriber's last seq to
+       * resume without a gap.
+       * </pre>
+       *
+       * <code>int64 after_seq = 3;</code>
+       * @param value The afterSeq to set.
+       * @return This builder for chaining.
+       */
+      public Builder setAfterSeq(long value) {
+        
+        afterSeq_ = value;
+        bitField0_ |= 0x00000004;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * Only messages with a larger seq: 0 for the whole retained outbox, a subscriber's last seq to
+       * resume without a gap.
+       * </pre>
+       *
+       * <code>int64 after_seq = 3;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearAfterSeq() {
+        bitField0_ = (bitField0_ & ~0x00000004);
+        afterSeq_ = 0L;
+        onChanged();
+        return this;
+      }
       @java.lang.Override
       public final Builder setUnknownFields(
           final com.google.protobuf.UnknownFieldSet unknownFields) {
@@ -23888,6 +25172,68 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
      * @return The raw.
      */
     com.google.protobuf.ByteString getRaw();
+
+    /**
+     * <pre>
+     * The message's sequence number in the bot's outbox: increasing, without gaps.
+     * </pre>
+     *
+     * <code>int64 seq = 10;</code>
+     * @return The seq.
+     */
+    long getSeq();
+
+    /**
+     * <pre>
+     * sendmsg's event (waiterEnter, waiterSwitch, waiterQuit, waiterQualityEvaluate), or empty.
+     * </pre>
+     *
+     * <code>string event = 11;</code>
+     * @return The event.
+     */
+    java.lang.String getEvent();
+    /**
+     * <pre>
+     * sendmsg's event (waiterEnter, waiterSwitch, waiterQuit, waiterQualityEvaluate), or empty.
+     * </pre>
+     *
+     * <code>string event = 11;</code>
+     * @return The bytes for event.
+     */
+    com.google.protobuf.ByteString
+        getEventBytes();
+
+    /**
+     * <code>string ans_node_name = 12;</code>
+     * @return The ansNodeName.
+     */
+    java.lang.String getAnsNodeName();
+    /**
+     * <code>string ans_node_name = 12;</code>
+     * @return The bytes for ansNodeName.
+     */
+    com.google.protobuf.ByteString
+        getAnsNodeNameBytes();
+
+    /**
+     * <pre>
+     * text, news, image, miniprogrampage or multimsg.
+     * </pre>
+     *
+     * <code>string msg_type = 13;</code>
+     * @return The msgType.
+     */
+    java.lang.String getMsgType();
+    /**
+     * <pre>
+     * text, news, image, miniprogrampage or multimsg.
+     * </pre>
+     *
+     * <code>string msg_type = 13;</code>
+     * @return The bytes for msgType.
+     */
+    com.google.protobuf.ByteString
+        getMsgTypeBytes();
   }
   /**
    * Protobuf type {@code chatbot.v1.OutboxMessage}
@@ -23909,6 +25255,9 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       kefuavatar_ = "";
       msgId_ = "";
       raw_ = com.google.protobuf.ByteString.EMPTY;
+      event_ = "";
+      ansNodeName_ = "";
+      msgType_ = "";
     }
 
     @java.lang.Override
@@ -24203,6 +25552,154 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       return raw_;
     }
 
+    public static final int SEQ_FIELD_NUMBER = 10;
+    private long seq_ = 0L;
+    /**
+     * <pre>
+     * The message's sequence number in the bot's outbox: increasing, without gaps.
+     * </pre>
+     *
+     * <code>int64 seq = 10;</code>
+     * @return The seq.
+     */
+    @java.lang.Override
+    public long getSeq() {
+      return seq_;
+    }
+
+    public static final int EVENT_FIELD_NUMBER = 11;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object event_ = "";
+    /**
+     * <pre>
+     * sendmsg's event (waiterEnter, waiterSwitch, waiterQuit, waiterQualityEvaluate), or empty.
+     * </pre>
+     *
+     * <code>string event = 11;</code>
+     * @return The event.
+     */
+    @java.lang.Override
+    public java.lang.String getEvent() {
+      java.lang.Object ref = event_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        event_ = s;
+        return s;
+      }
+    }
+    /**
+     * <pre>
+     * sendmsg's event (waiterEnter, waiterSwitch, waiterQuit, waiterQualityEvaluate), or empty.
+     * </pre>
+     *
+     * <code>string event = 11;</code>
+     * @return The bytes for event.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getEventBytes() {
+      java.lang.Object ref = event_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        event_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    public static final int ANS_NODE_NAME_FIELD_NUMBER = 12;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object ansNodeName_ = "";
+    /**
+     * <code>string ans_node_name = 12;</code>
+     * @return The ansNodeName.
+     */
+    @java.lang.Override
+    public java.lang.String getAnsNodeName() {
+      java.lang.Object ref = ansNodeName_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        ansNodeName_ = s;
+        return s;
+      }
+    }
+    /**
+     * <code>string ans_node_name = 12;</code>
+     * @return The bytes for ansNodeName.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getAnsNodeNameBytes() {
+      java.lang.Object ref = ansNodeName_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        ansNodeName_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    public static final int MSG_TYPE_FIELD_NUMBER = 13;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object msgType_ = "";
+    /**
+     * <pre>
+     * text, news, image, miniprogrampage or multimsg.
+     * </pre>
+     *
+     * <code>string msg_type = 13;</code>
+     * @return The msgType.
+     */
+    @java.lang.Override
+    public java.lang.String getMsgType() {
+      java.lang.Object ref = msgType_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        msgType_ = s;
+        return s;
+      }
+    }
+    /**
+     * <pre>
+     * text, news, image, miniprogrampage or multimsg.
+     * </pre>
+     *
+     * <code>string msg_type = 13;</code>
+     * @return The bytes for msgType.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getMsgTypeBytes() {
+      java.lang.Object ref = msgType_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        msgType_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
     private byte memoizedIsInitialized = -1;
     @java.lang.Override
     public final boolean isInitialized() {
@@ -24244,6 +25741,18 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       if (!raw_.isEmpty()) {
         output.writeBytes(9, raw_);
       }
+      if (seq_ != 0L) {
+        output.writeInt64(10, seq_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(event_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 11, event_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(ansNodeName_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 12, ansNodeName_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(msgType_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 13, msgType_);
+      }
       getUnknownFields().writeTo(output);
     }
 
@@ -24283,6 +25792,19 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         size += com.google.protobuf.CodedOutputStream
           .computeBytesSize(9, raw_);
       }
+      if (seq_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeInt64Size(10, seq_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(event_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(11, event_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(ansNodeName_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(12, ansNodeName_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(msgType_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(13, msgType_);
+      }
       size += getUnknownFields().getSerializedSize();
       memoizedSize = size;
       return size;
@@ -24316,6 +25838,14 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
           != other.getCreateTime()) return false;
       if (!getRaw()
           .equals(other.getRaw())) return false;
+      if (getSeq()
+          != other.getSeq()) return false;
+      if (!getEvent()
+          .equals(other.getEvent())) return false;
+      if (!getAnsNodeName()
+          .equals(other.getAnsNodeName())) return false;
+      if (!getMsgType()
+          .equals(other.getMsgType())) return false;
       if (!getUnknownFields().equals(other.getUnknownFields())) return false;
       return true;
     }
@@ -24346,6 +25876,15 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
           getCreateTime());
       hash = (37 * hash) + RAW_FIELD_NUMBER;
       hash = (53 * hash) + getRaw().hashCode();
+      hash = (37 * hash) + SEQ_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getSeq());
+      hash = (37 * hash) + EVENT_FIELD_NUMBER;
+      hash = (53 * hash) + getEvent().hashCode();
+      hash = (37 * hash) + ANS_NODE_NAME_FIELD_NUMBER;
+      hash = (53 * hash) + getAnsNodeName().hashCode();
+      hash = (37 * hash) + MSG_TYPE_FIELD_NUMBER;
+      hash = (53 * hash) + getMsgType().hashCode();
       hash = (29 * hash) + getUnknownFields().hashCode();
       memoizedHashCode = hash;
       return hash;
@@ -24484,6 +26023,10 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         msgId_ = "";
         createTime_ = 0L;
         raw_ = com.google.protobuf.ByteString.EMPTY;
+        seq_ = 0L;
+        event_ = "";
+        ansNodeName_ = "";
+        msgType_ = "";
         return this;
       }
 
@@ -24543,6 +26086,18 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         }
         if (((from_bitField0_ & 0x00000100) != 0)) {
           result.raw_ = raw_;
+        }
+        if (((from_bitField0_ & 0x00000200) != 0)) {
+          result.seq_ = seq_;
+        }
+        if (((from_bitField0_ & 0x00000400) != 0)) {
+          result.event_ = event_;
+        }
+        if (((from_bitField0_ & 0x00000800) != 0)) {
+          result.ansNodeName_ = ansNodeName_;
+        }
+        if (((from_bitField0_ & 0x00001000) != 0)) {
+          result.msgType_ = msgType_;
         }
       }
 
@@ -24629,6 +26184,24 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         if (other.getRaw() != com.google.protobuf.ByteString.EMPTY) {
           setRaw(other.getRaw());
         }
+        if (other.getSeq() != 0L) {
+          setSeq(other.getSeq());
+        }
+        if (!other.getEvent().isEmpty()) {
+          event_ = other.event_;
+          bitField0_ |= 0x00000400;
+          onChanged();
+        }
+        if (!other.getAnsNodeName().isEmpty()) {
+          ansNodeName_ = other.ansNodeName_;
+          bitField0_ |= 0x00000800;
+          onChanged();
+        }
+        if (!other.getMsgType().isEmpty()) {
+          msgType_ = other.msgType_;
+          bitField0_ |= 0x00001000;
+          onChanged();
+        }
         this.mergeUnknownFields(other.getUnknownFields());
         onChanged();
         return this;
@@ -24700,6 +26273,26 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
                 bitField0_ |= 0x00000100;
                 break;
               } // case 74
+              case 80: {
+                seq_ = input.readInt64();
+                bitField0_ |= 0x00000200;
+                break;
+              } // case 80
+              case 90: {
+                event_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x00000400;
+                break;
+              } // case 90
+              case 98: {
+                ansNodeName_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x00000800;
+                break;
+              } // case 98
+              case 106: {
+                msgType_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x00001000;
+                break;
+              } // case 106
               default: {
                 if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                   done = true; // was an endgroup tag
@@ -25244,6 +26837,306 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         onChanged();
         return this;
       }
+
+      private long seq_ ;
+      /**
+       * <pre>
+       * The message's sequence number in the bot's outbox: increasing, without gaps.
+       * </pre>
+       *
+       * <code>int64 seq = 10;</code>
+       * @return The seq.
+       */
+      @java.lang.Override
+      public long getSeq() {
+        return seq_;
+      }
+      /**
+       * <pre>
+       * The message's sequence number in the bot's outbox: increasing, without gaps.
+       * </pre>
+       *
+       * <code>int64 seq = 10;</code>
+       * @param value The seq to set.
+       * @return This builder for chaining.
+       */
+      public Builder setSeq(long value) {
+        
+        seq_ = value;
+        bitField0_ |= 0x00000200;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * The message's sequence number in the bot's outbox: increasing, without gaps.
+       * </pre>
+       *
+       * <code>int64 seq = 10;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearSeq() {
+        bitField0_ = (bitField0_ & ~0x00000200);
+        seq_ = 0L;
+        onChanged();
+        return this;
+      }
+
+      private java.lang.Object event_ = "";
+      /**
+       * <pre>
+       * sendmsg's event (waiterEnter, waiterSwitch, waiterQuit, waiterQualityEvaluate), or empty.
+       * </pre>
+       *
+       * <code>string event = 11;</code>
+       * @return The event.
+       */
+      public java.lang.String getEvent() {
+        java.lang.Object ref = event_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          event_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <pre>
+       * sendmsg's event (waiterEnter, waiterSwitch, waiterQuit, waiterQualityEvaluate), or empty.
+       * </pre>
+       *
+       * <code>string event = 11;</code>
+       * @return The bytes for event.
+       */
+      public com.google.protobuf.ByteString
+          getEventBytes() {
+        java.lang.Object ref = event_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          event_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <pre>
+       * sendmsg's event (waiterEnter, waiterSwitch, waiterQuit, waiterQualityEvaluate), or empty.
+       * </pre>
+       *
+       * <code>string event = 11;</code>
+       * @param value The event to set.
+       * @return This builder for chaining.
+       */
+      public Builder setEvent(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        event_ = value;
+        bitField0_ |= 0x00000400;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * sendmsg's event (waiterEnter, waiterSwitch, waiterQuit, waiterQualityEvaluate), or empty.
+       * </pre>
+       *
+       * <code>string event = 11;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearEvent() {
+        event_ = getDefaultInstance().getEvent();
+        bitField0_ = (bitField0_ & ~0x00000400);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * sendmsg's event (waiterEnter, waiterSwitch, waiterQuit, waiterQualityEvaluate), or empty.
+       * </pre>
+       *
+       * <code>string event = 11;</code>
+       * @param value The bytes for event to set.
+       * @return This builder for chaining.
+       */
+      public Builder setEventBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        event_ = value;
+        bitField0_ |= 0x00000400;
+        onChanged();
+        return this;
+      }
+
+      private java.lang.Object ansNodeName_ = "";
+      /**
+       * <code>string ans_node_name = 12;</code>
+       * @return The ansNodeName.
+       */
+      public java.lang.String getAnsNodeName() {
+        java.lang.Object ref = ansNodeName_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          ansNodeName_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <code>string ans_node_name = 12;</code>
+       * @return The bytes for ansNodeName.
+       */
+      public com.google.protobuf.ByteString
+          getAnsNodeNameBytes() {
+        java.lang.Object ref = ansNodeName_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          ansNodeName_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <code>string ans_node_name = 12;</code>
+       * @param value The ansNodeName to set.
+       * @return This builder for chaining.
+       */
+      public Builder setAnsNodeName(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        ansNodeName_ = value;
+        bitField0_ |= 0x00000800;
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>string ans_node_name = 12;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearAnsNodeName() {
+        ansNodeName_ = getDefaultInstance().getAnsNodeName();
+        bitField0_ = (bitField0_ & ~0x00000800);
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>string ans_node_name = 12;</code>
+       * @param value The bytes for ansNodeName to set.
+       * @return This builder for chaining.
+       */
+      public Builder setAnsNodeNameBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        ansNodeName_ = value;
+        bitField0_ |= 0x00000800;
+        onChanged();
+        return this;
+      }
+
+      private java.lang.Object msgType_ = "";
+      /**
+       * <pre>
+       * text, news, image, miniprogrampage or multimsg.
+       * </pre>
+       *
+       * <code>string msg_type = 13;</code>
+       * @return The msgType.
+       */
+      public java.lang.String getMsgType() {
+        java.lang.Object ref = msgType_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          msgType_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <pre>
+       * text, news, image, miniprogrampage or multimsg.
+       * </pre>
+       *
+       * <code>string msg_type = 13;</code>
+       * @return The bytes for msgType.
+       */
+      public com.google.protobuf.ByteString
+          getMsgTypeBytes() {
+        java.lang.Object ref = msgType_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          msgType_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <pre>
+       * text, news, image, miniprogrampage or multimsg.
+       * </pre>
+       *
+       * <code>string msg_type = 13;</code>
+       * @param value The msgType to set.
+       * @return This builder for chaining.
+       */
+      public Builder setMsgType(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        msgType_ = value;
+        bitField0_ |= 0x00001000;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * text, news, image, miniprogrampage or multimsg.
+       * </pre>
+       *
+       * <code>string msg_type = 13;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearMsgType() {
+        msgType_ = getDefaultInstance().getMsgType();
+        bitField0_ = (bitField0_ & ~0x00001000);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * text, news, image, miniprogrampage or multimsg.
+       * </pre>
+       *
+       * <code>string msg_type = 13;</code>
+       * @param value The bytes for msgType to set.
+       * @return This builder for chaining.
+       */
+      public Builder setMsgTypeBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        msgType_ = value;
+        bitField0_ |= 0x00001000;
+        onChanged();
+        return this;
+      }
       @java.lang.Override
       public final Builder setUnknownFields(
           final com.google.protobuf.UnknownFieldSet unknownFields) {
@@ -25466,7 +27359,7 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       "(\t\022I\n\021slot_dictionaries\030\t \003(\0132..chatbot." +
       "v1.QueryRequest.SlotDictionariesEntry\032O\n" +
       "\025SlotDictionariesEntry\022\013\n\003key\030\001 \001(\t\022%\n\005v" +
-      "alue\030\002 \001(\0132\026.chatbot.v1.SlotValues:\0028\001\"\320" +
+      "alue\030\002 \001(\0132\026.chatbot.v1.SlotValues:\0028\001\"\343" +
       "\006\n\rQueryResponse\022\023\n\013ans_node_id\030\001 \001(\003\022\025\n" +
       "\rans_node_name\030\002 \001(\t\022\r\n\005title\030\003 \001(\t\022\016\n\006a" +
       "nswer\030\004 \001(\t\022+\n\013answer_type\030\005 \001(\0162\026.chatb" +
@@ -25480,82 +27373,90 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       "bot.v1.QueryResponse.SlotInfo\022.\n\003msg\030\020 \003" +
       "(\0132\035.chatbot.v1.QueryResponse.MsgB\002\030\001\0227\n" +
       "\ncandidates\030\021 \003(\0132#.chatbot.v1.QueryResp" +
-      "onse.Candidate\032R\n\006Option\022\025\n\rans_node_nam" +
-      "e\030\001 \001(\t\022\r\n\005title\030\002 \001(\t\022\016\n\006answer\030\003 \001(\t\022\022" +
-      "\n\nconfidence\030\004 \001(\001\032E\n\010SlotInfo\022\021\n\tslot_n" +
-      "ame\030\001 \001(\t\022\022\n\nslot_value\030\002 \001(\t\022\022\n\nnorm_va" +
-      "lue\030\003 \001(\t\032(\n\003Msg\022\017\n\007content\030\001 \001(\t\022\020\n\010msg" +
-      "_type\030\002 \001(\t\032t\n\tCandidate\022\023\n\013ans_node_id\030" +
-      "\001 \001(\003\022\025\n\rans_node_name\030\002 \001(\t\022\r\n\005title\030\003 " +
-      "\001(\t\022\022\n\nconfidence\030\004 \001(\001\022\030\n\020matched_quest" +
-      "ion\030\005 \001(\t\"\177\n\013QueryResult\022\022\n\nrequest_id\030\001" +
-      " \001(\t\022-\n\010response\030\002 \001(\0132\031.chatbot.v1.Quer" +
-      "yResponseH\000\022#\n\005error\030\003 \001(\0132\022.chatbot.v1." +
-      "StatusH\000B\010\n\006result\".\n\016MessageRequest\022\r\n\005" +
-      "token\030\001 \001(\t\022\r\n\005query\030\002 \001(\t\"\366\001\n\017MessageRe" +
-      "sponse\022\016\n\006answer\030\001 \001(\t\022+\n\013answer_type\030\002 " +
-      "\001(\0162\026.chatbot.v1.AnswerType\022*\n\003msg\030\003 \003(\013" +
-      "2\035.chatbot.v1.QueryResponse.Msg\022\'\n\006statu" +
-      "s\030\004 \001(\0162\027.chatbot.v1.MatchStatus\022\026\n\016from" +
-      "_user_name\030\005 \001(\t\022\024\n\014to_user_name\030\006 \001(\t\022\016" +
-      "\n\006msg_id\030\007 \001(\t\022\023\n\013create_time\030\010 \001(\t\"2\n\020E" +
-      "ncryptedRequest\022\r\n\005token\030\001 \001(\t\022\017\n\007encryp" +
-      "t\030\002 \001(\t\"+\n\024SetAutoReplyResponse\022\023\n\013ans_n" +
-      "ode_id\030\001 \001(\003\",\n\030BatchImportSkillResponse" +
-      "\022\020\n\010imported\030\001 \001(\005\"\037\n\016PublishRequest\022\r\n\005" +
-      "token\030\001 \001(\t\"\"\n\017PublishResponse\022\017\n\007task_i" +
-      "d\030\001 \001(\t\"8\n\026PublishProgressRequest\022\r\n\005tok" +
-      "en\030\001 \001(\t\022\017\n\007task_id\030\002 \001(\t\"9\n\027PublishProg" +
-      "ressResponse\022\020\n\010progress\030\001 \001(\005\022\014\n\004done\030\002" +
-      " \001(\010\"%\n\023SendMessageResponse\022\016\n\006msg_id\030\001 " +
-      "\001(\t\"@\n\020KefuStateRequest\022\r\n\005token\030\001 \001(\t\022\r" +
-      "\n\005appid\030\002 \001(\t\022\016\n\006openid\030\003 \001(\t\"l\n\026ChangeK" +
-      "efuStateRequest\022\r\n\005token\030\001 \001(\t\022\r\n\005appid\030" +
-      "\002 \001(\t\022\016\n\006openid\030\003 \001(\t\022$\n\005state\030\004 \001(\0162\025.c" +
-      "hatbot.v1.KefuState\"9\n\021KefuStateResponse" +
-      "\022$\n\005state\030\001 \001(\0162\025.chatbot.v1.KefuState\"9" +
-      "\n\026SubscribeOutboxRequest\022\r\n\005token\030\001 \001(\t\022" +
-      "\020\n\010channels\030\002 \003(\005\"\244\001\n\rOutboxMessage\022\r\n\005a" +
-      "ppid\030\001 \001(\t\022\016\n\006openid\030\002 \001(\t\022\013\n\003msg\030\003 \001(\t\022" +
-      "\017\n\007channel\030\004 \001(\005\022\020\n\010kefuname\030\005 \001(\t\022\022\n\nke" +
-      "fuavatar\030\006 \001(\t\022\016\n\006msg_id\030\007 \001(\t\022\023\n\013create" +
-      "_time\030\010 \001(\003\022\013\n\003raw\030\t \001(\014*$\n\003Env\022\016\n\nENV_O" +
-      "NLINE\020\000\022\r\n\tENV_DEBUG\020\001*\267\001\n\013MatchStatus\022\034" +
-      "\n\030MATCH_STATUS_UNSPECIFIED\020\000\022\024\n\020MATCH_ST" +
-      "ATUS_FAQ\020\001\022\034\n\030MATCH_STATUS_CONTEXT_FAQ\020\002" +
-      "\022\034\n\030MATCH_STATUS_GENERAL_FAQ\020\003\022\036\n\032MATCH_" +
-      "STATUS_FAQ_RECOMMEND\020\004\022\030\n\024MATCH_STATUS_N" +
-      "OMATCH\020\005*\212\001\n\nAnswerType\022\024\n\020ANSWER_TYPE_T" +
-      "EXT\020\000\022\024\n\020ANSWER_TYPE_NEWS\020\001\022\025\n\021ANSWER_TY" +
-      "PE_IMAGE\020\002\022\037\n\033ANSWER_TYPE_MINIPROGRAMPAG" +
-      "E\020\003\022\030\n\024ANSWER_TYPE_MULTIMSG\020\004*5\n\tKefuSta" +
-      "te\022\022\n\016KEFU_STATE_BOT\020\000\022\024\n\020KEFU_STATE_AGE" +
-      "NT\020\0012\341\007\n\007Chatbot\0229\n\004Sign\022\027.chatbot.v1.Si" +
-      "gnRequest\032\030.chatbot.v1.SignResponse\022<\n\005Q" +
-      "uery\022\030.chatbot.v1.QueryRequest\032\031.chatbot" +
-      ".v1.QueryResponse\022D\n\013QueryStream\022\030.chatb" +
-      "ot.v1.QueryRequest\032\027.chatbot.v1.QueryRes" +
-      "ult(\0010\001\022B\n\007Message\022\032.chatbot.v1.MessageR" +
-      "equest\032\033.chatbot.v1.MessageResponse\022F\n\013D" +
-      "ictMessage\022\034.chatbot.v1.EncryptedRequest" +
-      "\032\031.chatbot.v1.QueryResponse\022N\n\014SetAutoRe" +
-      "ply\022\034.chatbot.v1.EncryptedRequest\032 .chat" +
-      "bot.v1.SetAutoReplyResponse\022V\n\020BatchImpo" +
-      "rtSkill\022\034.chatbot.v1.EncryptedRequest\032$." +
-      "chatbot.v1.BatchImportSkillResponse\022B\n\007P" +
-      "ublish\022\032.chatbot.v1.PublishRequest\032\033.cha" +
-      "tbot.v1.PublishResponse\022Z\n\017PublishProgre" +
-      "ss\022\".chatbot.v1.PublishProgressRequest\032#" +
-      ".chatbot.v1.PublishProgressResponse\022L\n\013S" +
-      "endMessage\022\034.chatbot.v1.EncryptedRequest" +
-      "\032\037.chatbot.v1.SendMessageResponse\022K\n\014Get" +
-      "KefuState\022\034.chatbot.v1.KefuStateRequest\032" +
-      "\035.chatbot.v1.KefuStateResponse\022T\n\017Change" +
-      "KefuState\022\".chatbot.v1.ChangeKefuStateRe" +
-      "quest\032\035.chatbot.v1.KefuStateResponse\022R\n\017" +
-      "SubscribeOutbox\022\".chatbot.v1.SubscribeOu" +
-      "tboxRequest\032\031.chatbot.v1.OutboxMessage0\001" +
-      "b\006proto3"
+      "onse.Candidate\022\021\n\tkefustate\030\022 \001(\t\032R\n\006Opt" +
+      "ion\022\025\n\rans_node_name\030\001 \001(\t\022\r\n\005title\030\002 \001(" +
+      "\t\022\016\n\006answer\030\003 \001(\t\022\022\n\nconfidence\030\004 \001(\001\032E\n" +
+      "\010SlotInfo\022\021\n\tslot_name\030\001 \001(\t\022\022\n\nslot_val" +
+      "ue\030\002 \001(\t\022\022\n\nnorm_value\030\003 \001(\t\032(\n\003Msg\022\017\n\007c" +
+      "ontent\030\001 \001(\t\022\020\n\010msg_type\030\002 \001(\t\032t\n\tCandid" +
+      "ate\022\023\n\013ans_node_id\030\001 \001(\003\022\025\n\rans_node_nam" +
+      "e\030\002 \001(\t\022\r\n\005title\030\003 \001(\t\022\022\n\nconfidence\030\004 \001" +
+      "(\001\022\030\n\020matched_question\030\005 \001(\t\"\177\n\013QueryRes" +
+      "ult\022\022\n\nrequest_id\030\001 \001(\t\022-\n\010response\030\002 \001(" +
+      "\0132\031.chatbot.v1.QueryResponseH\000\022#\n\005error\030" +
+      "\003 \001(\0132\022.chatbot.v1.StatusH\000B\010\n\006result\".\n" +
+      "\016MessageRequest\022\r\n\005token\030\001 \001(\t\022\r\n\005query\030" +
+      "\002 \001(\t\"\211\002\n\017MessageResponse\022\016\n\006answer\030\001 \001(" +
+      "\t\022+\n\013answer_type\030\002 \001(\0162\026.chatbot.v1.Answ" +
+      "erType\022*\n\003msg\030\003 \003(\0132\035.chatbot.v1.QueryRe" +
+      "sponse.Msg\022\'\n\006status\030\004 \001(\0162\027.chatbot.v1." +
+      "MatchStatus\022\026\n\016from_user_name\030\005 \001(\t\022\024\n\014t" +
+      "o_user_name\030\006 \001(\t\022\016\n\006msg_id\030\007 \001(\t\022\023\n\013cre" +
+      "ate_time\030\010 \001(\t\022\021\n\tkefustate\030\t \001(\t\"2\n\020Enc" +
+      "ryptedRequest\022\r\n\005token\030\001 \001(\t\022\017\n\007encrypt\030" +
+      "\002 \001(\t\"+\n\024SetAutoReplyResponse\022\023\n\013ans_nod" +
+      "e_id\030\001 \001(\003\",\n\030BatchImportSkillResponse\022\020" +
+      "\n\010imported\030\001 \001(\005\"\037\n\016PublishRequest\022\r\n\005to" +
+      "ken\030\001 \001(\t\"\"\n\017PublishResponse\022\017\n\007task_id\030" +
+      "\001 \001(\t\"8\n\026PublishProgressRequest\022\r\n\005token" +
+      "\030\001 \001(\t\022\017\n\007task_id\030\002 \001(\t\"9\n\027PublishProgre" +
+      "ssResponse\022\020\n\010progress\030\001 \001(\005\022\014\n\004done\030\002 \001" +
+      "(\010\"2\n\023SendMessageResponse\022\016\n\006msg_id\030\001 \001(" +
+      "\t\022\013\n\003seq\030\002 \001(\003\"@\n\020KefuStateRequest\022\r\n\005to" +
+      "ken\030\001 \001(\t\022\r\n\005appid\030\002 \001(\t\022\016\n\006openid\030\003 \001(\t" +
+      "\"\217\001\n\026ChangeKefuStateRequest\022\r\n\005token\030\001 \001" +
+      "(\t\022\r\n\005appid\030\002 \001(\t\022\016\n\006openid\030\003 \001(\t\022$\n\005sta" +
+      "te\030\004 \001(\0162\025.chatbot.v1.KefuState\022\017\n\007expir" +
+      "es\030\005 \001(\003\022\020\n\010kefuname\030\006 \001(\t\"s\n\021KefuStateR" +
+      "esponse\022$\n\005state\030\001 \001(\0162\025.chatbot.v1.Kefu" +
+      "State\022\022\n\nexpires_at\030\002 \001(\003\022\020\n\010kefuname\030\003 " +
+      "\001(\t\022\022\n\nupdated_at\030\004 \001(\003\"L\n\026SubscribeOutb" +
+      "oxRequest\022\r\n\005token\030\001 \001(\t\022\020\n\010channels\030\002 \003" +
+      "(\005\022\021\n\tafter_seq\030\003 \001(\003\"\351\001\n\rOutboxMessage\022" +
+      "\r\n\005appid\030\001 \001(\t\022\016\n\006openid\030\002 \001(\t\022\013\n\003msg\030\003 " +
+      "\001(\t\022\017\n\007channel\030\004 \001(\005\022\020\n\010kefuname\030\005 \001(\t\022\022" +
+      "\n\nkefuavatar\030\006 \001(\t\022\016\n\006msg_id\030\007 \001(\t\022\023\n\013cr" +
+      "eate_time\030\010 \001(\003\022\013\n\003raw\030\t \001(\014\022\013\n\003seq\030\n \001(" +
+      "\003\022\r\n\005event\030\013 \001(\t\022\025\n\rans_node_name\030\014 \001(\t\022" +
+      "\020\n\010msg_type\030\r \001(\t*$\n\003Env\022\016\n\nENV_ONLINE\020\000" +
+      "\022\r\n\tENV_DEBUG\020\001*\330\001\n\013MatchStatus\022\034\n\030MATCH" +
+      "_STATUS_UNSPECIFIED\020\000\022\024\n\020MATCH_STATUS_FA" +
+      "Q\020\001\022\034\n\030MATCH_STATUS_CONTEXT_FAQ\020\002\022\034\n\030MAT" +
+      "CH_STATUS_GENERAL_FAQ\020\003\022\036\n\032MATCH_STATUS_" +
+      "FAQ_RECOMMEND\020\004\022\030\n\024MATCH_STATUS_NOMATCH\020" +
+      "\005\022\037\n\033MATCH_STATUS_PERSON_SERVING\020\006*\212\001\n\nA" +
+      "nswerType\022\024\n\020ANSWER_TYPE_TEXT\020\000\022\024\n\020ANSWE" +
+      "R_TYPE_NEWS\020\001\022\025\n\021ANSWER_TYPE_IMAGE\020\002\022\037\n\033" +
+      "ANSWER_TYPE_MINIPROGRAMPAGE\020\003\022\030\n\024ANSWER_" +
+      "TYPE_MULTIMSG\020\004*v\n\tKefuState\022\025\n\021KEFU_STA" +
+      "TE_ASKING\020\000\022\035\n\031KEFU_STATE_PERSON_SERVING" +
+      "\020\001\022\032\n\026KEFU_STATE_NEED_PERSON\020\002\022\027\n\023KEFU_S" +
+      "TATE_COMPLETE\020\0032\341\007\n\007Chatbot\0229\n\004Sign\022\027.ch" +
+      "atbot.v1.SignRequest\032\030.chatbot.v1.SignRe" +
+      "sponse\022<\n\005Query\022\030.chatbot.v1.QueryReques" +
+      "t\032\031.chatbot.v1.QueryResponse\022D\n\013QueryStr" +
+      "eam\022\030.chatbot.v1.QueryRequest\032\027.chatbot." +
+      "v1.QueryResult(\0010\001\022B\n\007Message\022\032.chatbot." +
+      "v1.MessageRequest\032\033.chatbot.v1.MessageRe" +
+      "sponse\022F\n\013DictMessage\022\034.chatbot.v1.Encry" +
+      "ptedRequest\032\031.chatbot.v1.QueryResponse\022N" +
+      "\n\014SetAutoReply\022\034.chatbot.v1.EncryptedReq" +
+      "uest\032 .chatbot.v1.SetAutoReplyResponse\022V" +
+      "\n\020BatchImportSkill\022\034.chatbot.v1.Encrypte" +
+      "dRequest\032$.chatbot.v1.BatchImportSkillRe" +
+      "sponse\022B\n\007Publish\022\032.chatbot.v1.PublishRe" +
+      "quest\032\033.chatbot.v1.PublishResponse\022Z\n\017Pu" +
+      "blishProgress\022\".chatbot.v1.PublishProgre" +
+      "ssRequest\032#.chatbot.v1.PublishProgressRe" +
+      "sponse\022L\n\013SendMessage\022\034.chatbot.v1.Encry" +
+      "ptedRequest\032\037.chatbot.v1.SendMessageResp" +
+      "onse\022K\n\014GetKefuState\022\034.chatbot.v1.KefuSt" +
+      "ateRequest\032\035.chatbot.v1.KefuStateRespons" +
+      "e\022T\n\017ChangeKefuState\022\".chatbot.v1.Change" +
+      "KefuStateRequest\032\035.chatbot.v1.KefuStateR" +
+      "esponse\022R\n\017SubscribeOutbox\022\".chatbot.v1." +
+      "SubscribeOutboxRequest\032\031.chatbot.v1.Outb" +
+      "oxMessage0\001b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -25602,7 +27503,7 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
     internal_static_chatbot_v1_QueryResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_chatbot_v1_QueryResponse_descriptor,
-        new java.lang.String[] { "AnsNodeId", "AnsNodeName", "Title", "Answer", "AnswerType", "Confidence", "Options", "Status", "FromUserName", "ToUserName", "MsgId", "Query", "CreateTime", "IsDefaultAnswer", "SlotsInfo", "Msg", "Candidates", });
+        new java.lang.String[] { "AnsNodeId", "AnsNodeName", "Title", "Answer", "AnswerType", "Confidence", "Options", "Status", "FromUserName", "ToUserName", "MsgId", "Query", "CreateTime", "IsDefaultAnswer", "SlotsInfo", "Msg", "Candidates", "Kefustate", });
     internal_static_chatbot_v1_QueryResponse_Option_descriptor =
       internal_static_chatbot_v1_QueryResponse_descriptor.getNestedTypes().get(0);
     internal_static_chatbot_v1_QueryResponse_Option_fieldAccessorTable = new
@@ -25644,7 +27545,7 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
     internal_static_chatbot_v1_MessageResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_chatbot_v1_MessageResponse_descriptor,
-        new java.lang.String[] { "Answer", "AnswerType", "Msg", "Status", "FromUserName", "ToUserName", "MsgId", "CreateTime", });
+        new java.lang.String[] { "Answer", "AnswerType", "Msg", "Status", "FromUserName", "ToUserName", "MsgId", "CreateTime", "Kefustate", });
     internal_static_chatbot_v1_EncryptedRequest_descriptor =
       getDescriptor().getMessageTypes().get(9);
     internal_static_chatbot_v1_EncryptedRequest_fieldAccessorTable = new
@@ -25692,7 +27593,7 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
     internal_static_chatbot_v1_SendMessageResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_chatbot_v1_SendMessageResponse_descriptor,
-        new java.lang.String[] { "MsgId", });
+        new java.lang.String[] { "MsgId", "Seq", });
     internal_static_chatbot_v1_KefuStateRequest_descriptor =
       getDescriptor().getMessageTypes().get(17);
     internal_static_chatbot_v1_KefuStateRequest_fieldAccessorTable = new
@@ -25704,25 +27605,25 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
     internal_static_chatbot_v1_ChangeKefuStateRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_chatbot_v1_ChangeKefuStateRequest_descriptor,
-        new java.lang.String[] { "Token", "Appid", "Openid", "State", });
+        new java.lang.String[] { "Token", "Appid", "Openid", "State", "Expires", "Kefuname", });
     internal_static_chatbot_v1_KefuStateResponse_descriptor =
       getDescriptor().getMessageTypes().get(19);
     internal_static_chatbot_v1_KefuStateResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_chatbot_v1_KefuStateResponse_descriptor,
-        new java.lang.String[] { "State", });
+        new java.lang.String[] { "State", "ExpiresAt", "Kefuname", "UpdatedAt", });
     internal_static_chatbot_v1_SubscribeOutboxRequest_descriptor =
       getDescriptor().getMessageTypes().get(20);
     internal_static_chatbot_v1_SubscribeOutboxRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_chatbot_v1_SubscribeOutboxRequest_descriptor,
-        new java.lang.String[] { "Token", "Channels", });
+        new java.lang.String[] { "Token", "Channels", "AfterSeq", });
     internal_static_chatbot_v1_OutboxMessage_descriptor =
       getDescriptor().getMessageTypes().get(21);
     internal_static_chatbot_v1_OutboxMessage_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_chatbot_v1_OutboxMessage_descriptor,
-        new java.lang.String[] { "Appid", "Openid", "Msg", "Channel", "Kefuname", "Kefuavatar", "MsgId", "CreateTime", "Raw", });
+        new java.lang.String[] { "Appid", "Openid", "Msg", "Channel", "Kefuname", "Kefuavatar", "MsgId", "CreateTime", "Raw", "Seq", "Event", "AnsNodeName", "MsgType", });
   }
 
   // @@protoc_insertion_point(outer_class_scope)

@@ -20,6 +20,7 @@ class MatchStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     MATCH_STATUS_GENERAL_FAQ: _ClassVar[MatchStatus]
     MATCH_STATUS_FAQ_RECOMMEND: _ClassVar[MatchStatus]
     MATCH_STATUS_NOMATCH: _ClassVar[MatchStatus]
+    MATCH_STATUS_PERSON_SERVING: _ClassVar[MatchStatus]
 
 class AnswerType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -31,8 +32,10 @@ class AnswerType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
 
 class KefuState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
-    KEFU_STATE_BOT: _ClassVar[KefuState]
-    KEFU_STATE_AGENT: _ClassVar[KefuState]
+    KEFU_STATE_ASKING: _ClassVar[KefuState]
+    KEFU_STATE_PERSON_SERVING: _ClassVar[KefuState]
+    KEFU_STATE_NEED_PERSON: _ClassVar[KefuState]
+    KEFU_STATE_COMPLETE: _ClassVar[KefuState]
 ENV_ONLINE: Env
 ENV_DEBUG: Env
 MATCH_STATUS_UNSPECIFIED: MatchStatus
@@ -41,13 +44,16 @@ MATCH_STATUS_CONTEXT_FAQ: MatchStatus
 MATCH_STATUS_GENERAL_FAQ: MatchStatus
 MATCH_STATUS_FAQ_RECOMMEND: MatchStatus
 MATCH_STATUS_NOMATCH: MatchStatus
+MATCH_STATUS_PERSON_SERVING: MatchStatus
 ANSWER_TYPE_TEXT: AnswerType
 ANSWER_TYPE_NEWS: AnswerType
 ANSWER_TYPE_IMAGE: AnswerType
 ANSWER_TYPE_MINIPROGRAMPAGE: AnswerType
 ANSWER_TYPE_MULTIMSG: AnswerType
-KEFU_STATE_BOT: KefuState
-KEFU_STATE_AGENT: KefuState
+KEFU_STATE_ASKING: KefuState
+KEFU_STATE_PERSON_SERVING: KefuState
+KEFU_STATE_NEED_PERSON: KefuState
+KEFU_STATE_COMPLETE: KefuState
 
 class Status(_message.Message):
     __slots__ = ("errcode", "errmsg")
@@ -113,7 +119,7 @@ class QueryRequest(_message.Message):
     def __init__(self, token: _Optional[str] = ..., signature: _Optional[str] = ..., query: _Optional[str] = ..., env: _Optional[_Union[Env, str]] = ..., first_priority_skills: _Optional[_Iterable[str]] = ..., second_priority_skills: _Optional[_Iterable[str]] = ..., explain: _Optional[bool] = ..., request_id: _Optional[str] = ..., slot_dictionaries: _Optional[_Mapping[str, SlotValues]] = ...) -> None: ...
 
 class QueryResponse(_message.Message):
-    __slots__ = ("ans_node_id", "ans_node_name", "title", "answer", "answer_type", "confidence", "options", "status", "from_user_name", "to_user_name", "msg_id", "query", "create_time", "is_default_answer", "slots_info", "msg", "candidates")
+    __slots__ = ("ans_node_id", "ans_node_name", "title", "answer", "answer_type", "confidence", "options", "status", "from_user_name", "to_user_name", "msg_id", "query", "create_time", "is_default_answer", "slots_info", "msg", "candidates", "kefustate")
     class Option(_message.Message):
         __slots__ = ("ans_node_name", "title", "answer", "confidence")
         ANS_NODE_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -171,6 +177,7 @@ class QueryResponse(_message.Message):
     SLOTS_INFO_FIELD_NUMBER: _ClassVar[int]
     MSG_FIELD_NUMBER: _ClassVar[int]
     CANDIDATES_FIELD_NUMBER: _ClassVar[int]
+    KEFUSTATE_FIELD_NUMBER: _ClassVar[int]
     ans_node_id: int
     ans_node_name: str
     title: str
@@ -188,7 +195,8 @@ class QueryResponse(_message.Message):
     slots_info: _containers.RepeatedCompositeFieldContainer[QueryResponse.SlotInfo]
     msg: _containers.RepeatedCompositeFieldContainer[QueryResponse.Msg]
     candidates: _containers.RepeatedCompositeFieldContainer[QueryResponse.Candidate]
-    def __init__(self, ans_node_id: _Optional[int] = ..., ans_node_name: _Optional[str] = ..., title: _Optional[str] = ..., answer: _Optional[str] = ..., answer_type: _Optional[_Union[AnswerType, str]] = ..., confidence: _Optional[float] = ..., options: _Optional[_Iterable[_Union[QueryResponse.Option, _Mapping]]] = ..., status: _Optional[_Union[MatchStatus, str]] = ..., from_user_name: _Optional[str] = ..., to_user_name: _Optional[str] = ..., msg_id: _Optional[str] = ..., query: _Optional[str] = ..., create_time: _Optional[str] = ..., is_default_answer: _Optional[bool] = ..., slots_info: _Optional[_Iterable[_Union[QueryResponse.SlotInfo, _Mapping]]] = ..., msg: _Optional[_Iterable[_Union[QueryResponse.Msg, _Mapping]]] = ..., candidates: _Optional[_Iterable[_Union[QueryResponse.Candidate, _Mapping]]] = ...) -> None: ...
+    kefustate: str
+    def __init__(self, ans_node_id: _Optional[int] = ..., ans_node_name: _Optional[str] = ..., title: _Optional[str] = ..., answer: _Optional[str] = ..., answer_type: _Optional[_Union[AnswerType, str]] = ..., confidence: _Optional[float] = ..., options: _Optional[_Iterable[_Union[QueryResponse.Option, _Mapping]]] = ..., status: _Optional[_Union[MatchStatus, str]] = ..., from_user_name: _Optional[str] = ..., to_user_name: _Optional[str] = ..., msg_id: _Optional[str] = ..., query: _Optional[str] = ..., create_time: _Optional[str] = ..., is_default_answer: _Optional[bool] = ..., slots_info: _Optional[_Iterable[_Union[QueryResponse.SlotInfo, _Mapping]]] = ..., msg: _Optional[_Iterable[_Union[QueryResponse.Msg, _Mapping]]] = ..., candidates: _Optional[_Iterable[_Union[QueryResponse.Candidate, _Mapping]]] = ..., kefustate: _Optional[str] = ...) -> None: ...
 
 class QueryResult(_message.Message):
     __slots__ = ("request_id", "response", "error")
@@ -209,7 +217,7 @@ class MessageRequest(_message.Message):
     def __init__(self, token: _Optional[str] = ..., query: _Optional[str] = ...) -> None: ...
 
 class MessageResponse(_message.Message):
-    __slots__ = ("answer", "answer_type", "msg", "status", "from_user_name", "to_user_name", "msg_id", "create_time")
+    __slots__ = ("answer", "answer_type", "msg", "status", "from_user_name", "to_user_name", "msg_id", "create_time", "kefustate")
     ANSWER_FIELD_NUMBER: _ClassVar[int]
     ANSWER_TYPE_FIELD_NUMBER: _ClassVar[int]
     MSG_FIELD_NUMBER: _ClassVar[int]
@@ -218,6 +226,7 @@ class MessageResponse(_message.Message):
     TO_USER_NAME_FIELD_NUMBER: _ClassVar[int]
     MSG_ID_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    KEFUSTATE_FIELD_NUMBER: _ClassVar[int]
     answer: str
     answer_type: AnswerType
     msg: _containers.RepeatedCompositeFieldContainer[QueryResponse.Msg]
@@ -226,7 +235,8 @@ class MessageResponse(_message.Message):
     to_user_name: str
     msg_id: str
     create_time: str
-    def __init__(self, answer: _Optional[str] = ..., answer_type: _Optional[_Union[AnswerType, str]] = ..., msg: _Optional[_Iterable[_Union[QueryResponse.Msg, _Mapping]]] = ..., status: _Optional[_Union[MatchStatus, str]] = ..., from_user_name: _Optional[str] = ..., to_user_name: _Optional[str] = ..., msg_id: _Optional[str] = ..., create_time: _Optional[str] = ...) -> None: ...
+    kefustate: str
+    def __init__(self, answer: _Optional[str] = ..., answer_type: _Optional[_Union[AnswerType, str]] = ..., msg: _Optional[_Iterable[_Union[QueryResponse.Msg, _Mapping]]] = ..., status: _Optional[_Union[MatchStatus, str]] = ..., from_user_name: _Optional[str] = ..., to_user_name: _Optional[str] = ..., msg_id: _Optional[str] = ..., create_time: _Optional[str] = ..., kefustate: _Optional[str] = ...) -> None: ...
 
 class EncryptedRequest(_message.Message):
     __slots__ = ("token", "encrypt")
@@ -277,10 +287,12 @@ class PublishProgressResponse(_message.Message):
     def __init__(self, progress: _Optional[int] = ..., done: _Optional[bool] = ...) -> None: ...
 
 class SendMessageResponse(_message.Message):
-    __slots__ = ("msg_id",)
+    __slots__ = ("msg_id", "seq")
     MSG_ID_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
     msg_id: str
-    def __init__(self, msg_id: _Optional[str] = ...) -> None: ...
+    seq: int
+    def __init__(self, msg_id: _Optional[str] = ..., seq: _Optional[int] = ...) -> None: ...
 
 class KefuStateRequest(_message.Message):
     __slots__ = ("token", "appid", "openid")
@@ -293,33 +305,45 @@ class KefuStateRequest(_message.Message):
     def __init__(self, token: _Optional[str] = ..., appid: _Optional[str] = ..., openid: _Optional[str] = ...) -> None: ...
 
 class ChangeKefuStateRequest(_message.Message):
-    __slots__ = ("token", "appid", "openid", "state")
+    __slots__ = ("token", "appid", "openid", "state", "expires", "kefuname")
     TOKEN_FIELD_NUMBER: _ClassVar[int]
     APPID_FIELD_NUMBER: _ClassVar[int]
     OPENID_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_FIELD_NUMBER: _ClassVar[int]
+    KEFUNAME_FIELD_NUMBER: _ClassVar[int]
     token: str
     appid: str
     openid: str
     state: KefuState
-    def __init__(self, token: _Optional[str] = ..., appid: _Optional[str] = ..., openid: _Optional[str] = ..., state: _Optional[_Union[KefuState, str]] = ...) -> None: ...
+    expires: int
+    kefuname: str
+    def __init__(self, token: _Optional[str] = ..., appid: _Optional[str] = ..., openid: _Optional[str] = ..., state: _Optional[_Union[KefuState, str]] = ..., expires: _Optional[int] = ..., kefuname: _Optional[str] = ...) -> None: ...
 
 class KefuStateResponse(_message.Message):
-    __slots__ = ("state",)
+    __slots__ = ("state", "expires_at", "kefuname", "updated_at")
     STATE_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    KEFUNAME_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
     state: KefuState
-    def __init__(self, state: _Optional[_Union[KefuState, str]] = ...) -> None: ...
+    expires_at: int
+    kefuname: str
+    updated_at: int
+    def __init__(self, state: _Optional[_Union[KefuState, str]] = ..., expires_at: _Optional[int] = ..., kefuname: _Optional[str] = ..., updated_at: _Optional[int] = ...) -> None: ...
 
 class SubscribeOutboxRequest(_message.Message):
-    __slots__ = ("token", "channels")
+    __slots__ = ("token", "channels", "after_seq")
     TOKEN_FIELD_NUMBER: _ClassVar[int]
     CHANNELS_FIELD_NUMBER: _ClassVar[int]
+    AFTER_SEQ_FIELD_NUMBER: _ClassVar[int]
     token: str
     channels: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, token: _Optional[str] = ..., channels: _Optional[_Iterable[int]] = ...) -> None: ...
+    after_seq: int
+    def __init__(self, token: _Optional[str] = ..., channels: _Optional[_Iterable[int]] = ..., after_seq: _Optional[int] = ...) -> None: ...
 
 class OutboxMessage(_message.Message):
-    __slots__ = ("appid", "openid", "msg", "channel", "kefuname", "kefuavatar", "msg_id", "create_time", "raw")
+    __slots__ = ("appid", "openid", "msg", "channel", "kefuname", "kefuavatar", "msg_id", "create_time", "raw", "seq", "event", "ans_node_name", "msg_type")
     APPID_FIELD_NUMBER: _ClassVar[int]
     OPENID_FIELD_NUMBER: _ClassVar[int]
     MSG_FIELD_NUMBER: _ClassVar[int]
@@ -329,6 +353,10 @@ class OutboxMessage(_message.Message):
     MSG_ID_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     RAW_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    EVENT_FIELD_NUMBER: _ClassVar[int]
+    ANS_NODE_NAME_FIELD_NUMBER: _ClassVar[int]
+    MSG_TYPE_FIELD_NUMBER: _ClassVar[int]
     appid: str
     openid: str
     msg: str
@@ -338,4 +366,8 @@ class OutboxMessage(_message.Message):
     msg_id: str
     create_time: int
     raw: bytes
-    def __init__(self, appid: _Optional[str] = ..., openid: _Optional[str] = ..., msg: _Optional[str] = ..., channel: _Optional[int] = ..., kefuname: _Optional[str] = ..., kefuavatar: _Optional[str] = ..., msg_id: _Optional[str] = ..., create_time: _Optional[int] = ..., raw: _Optional[bytes] = ...) -> None: ...
+    seq: int
+    event: str
+    ans_node_name: str
+    msg_type: str
+    def __init__(self, appid: _Optional[str] = ..., openid: _Optional[str] = ..., msg: _Optional[str] = ..., channel: _Optional[int] = ..., kefuname: _Optional[str] = ..., kefuavatar: _Optional[str] = ..., msg_id: _Optional[str] = ..., create_time: _Optional[int] = ..., raw: _Optional[bytes] = ..., seq: _Optional[int] = ..., event: _Optional[str] = ..., ans_node_name: _Optional[str] = ..., msg_type: _Optional[str] = ...) -> None: ...

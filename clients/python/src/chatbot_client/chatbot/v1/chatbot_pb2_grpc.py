@@ -167,26 +167,30 @@ class ChatbotServicer:
         raise NotImplementedError('Method not implemented!')
 
     def SendMessage(self, request, context):
-        """Encrypted XML {appid, openid, msg, channel, event, kefuname, kefuavatar, ans_node_name}.
+        """Encrypted XML {appid, openid, msg, channel, event, kefuname, kefuavatar, ans_node_name}: a
+        customer-service message to a user (/openapi/sendmsg); events move the handoff state.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetKefuState(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """The handoff state of a user (/openapi/kefustate/get). Needs a call credential.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ChangeKefuState(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Sets the handoff state of a user (/openapi/kefustate/change). Needs a call credential.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def SubscribeOutbox(self, request, context):
-        """Outgoing customer-service messages for channel adapters, as they are sent.
+        """The messages to users (sendmsg's, rating prompts) for channel adapters: everything after
+        after_seq, then each as it is committed. Needs a call credential.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
