@@ -7,6 +7,8 @@ package struct DialogueReply: Sendable {
         case recommend
         /// Nothing close enough: the bot's fallback answer.
         case noMatch
+        /// A person serves the user: the bot does not answer (no text, nothing to send).
+        case personServing
     }
 
     package var status: Status
@@ -22,6 +24,29 @@ package struct DialogueReply: Sendable {
     package var isDefaultAnswer: Bool
     /// Every scored candidate, best first (for `explain`).
     package var candidates: [MatchCandidate]
+}
+
+extension DialogueReply {
+    /// The reply while a person serves the user: no answer, no candidates.
+    package static let personServing = DialogueReply(
+        status: .personServing,
+        entry: nil,
+        confidence: 0,
+        answer: "",
+        answerKind: .text,
+        options: [],
+        isDefaultAnswer: false,
+        candidates: []
+    )
+
+    /// The skill name that marks its entries as requests for a person, as on the platform.
+    package static let handoffSkillMarker = "转人工"
+
+    /// Whether the reply answers with an entry that hands the user to a person: an entry of a
+    /// skill whose name contains ``handoffSkillMarker``.
+    package var requestsPerson: Bool {
+        status == .faq && entry?.skill.contains(Self.handoffSkillMarker) == true
+    }
 }
 
 extension KnowledgeBase {

@@ -20,6 +20,8 @@ package struct ChatbotOperations: Sendable {
     package let logger: Logger
     /// Per-client limits on `sign` and on failed management checks.
     package let limits: AccessLimits
+    /// Handoff states, the outbox and callback notices.
+    package let customerService: CustomerService
     let publishTasks = PublishTasks()
     /// The current time in seconds since the epoch.
     package let now: @Sendable () -> Int64
@@ -65,17 +67,21 @@ package struct ChatbotOperations: Sendable {
         threadPool: NIOThreadPool,
         logger: Logger = Logger(label: "chatbotd.operations"),
         limits: AccessLimits = AccessLimits(),
+        customerService: CustomerService? = nil,
         now: @escaping @Sendable () -> Int64,
         nowMilliseconds: (@Sendable () -> Int64)? = nil
     ) {
+        let nowMilliseconds = nowMilliseconds ?? { now() * 1000 }
         self.directory = directory
         self.knowledgeBases = knowledgeBases
         self.store = store
         self.threadPool = threadPool
         self.logger = logger
         self.limits = limits
+        self.customerService =
+            customerService ?? CustomerService(store: store, threadPool: threadPool, nowMilliseconds: nowMilliseconds)
         self.now = now
-        self.nowMilliseconds = nowMilliseconds ?? { now() * 1000 }
+        self.nowMilliseconds = nowMilliseconds
         self.messageIDs = MessageIDs()
     }
 
@@ -152,6 +158,11 @@ package struct DialogueAnswer: Sendable {
     /// Milliseconds since the epoch.
     package var createTime: Int64
     package var query: String
+    /// The user's handoff state after this call.
+    package var kefuState: KefuState
+    /// What the call changed in customer service, to commit before answering
+    /// (``ChatbotOperations/settle(_:)``): the message of a user a person serves, a handoff request.
+    package var write: CustomerServiceWrite?
 }
 
 extension ChatbotOperations {
@@ -170,20 +181,24 @@ extension ChatbotOperations {
         }
         try Self.checkQueryLength(query.query, field: "query")
         let knowledgeBase = knowledgeBases.knowledgeBase(botID: bot.bot.id, env: query.env)
-        let reply = knowledgeBase.reply(
-            to: query.query,
-            firstPrioritySkills: query.firstPrioritySkills,
-            secondPrioritySkills: query.secondPrioritySkills,
-            settings: bot.bot.settings,
-            fallbackSeed: Self.seed(query.query)
-        )
+        let handoff = handOff(bot: bot, userID: userID, query: query.query) {
+            knowledgeBase.reply(
+                to: query.query,
+                firstPrioritySkills: query.firstPrioritySkills,
+                secondPrioritySkills: query.secondPrioritySkills,
+                settings: bot.bot.settings,
+                fallbackSeed: Self.seed(query.query)
+            )
+        }
         return DialogueAnswer(
-            reply: reply,
+            reply: handoff.reply,
             userID: userID,
             botName: bot.bot.appID,
             messageID: messageIDs.next(),
             createTime: nowMilliseconds(),
-            query: query.query
+            query: query.query,
+            kefuState: handoff.state,
+            write: handoff.write
         )
     }
 
@@ -206,18 +221,22 @@ extension ChatbotOperations {
         }
         let text = claims.message ?? ""
         try Self.checkQueryLength(text, field: "msg")
-        let reply = knowledgeBases.knowledgeBase(botID: bot.bot.id, env: .online).reply(
-            to: text,
-            settings: bot.bot.settings,
-            fallbackSeed: Self.seed(text)
-        )
+        let handoff = handOff(bot: bot, userID: userName, query: text) {
+            knowledgeBases.knowledgeBase(botID: bot.bot.id, env: .online).reply(
+                to: text,
+                settings: bot.bot.settings,
+                fallbackSeed: Self.seed(text)
+            )
+        }
         return DialogueAnswer(
-            reply: reply,
+            reply: handoff.reply,
             userID: userName,
             botName: bot.bot.appID,
             messageID: messageIDs.next(),
             createTime: nowMilliseconds(),
-            query: text
+            query: text,
+            kefuState: handoff.state,
+            write: handoff.write
         )
     }
 

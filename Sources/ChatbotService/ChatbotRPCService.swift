@@ -1,6 +1,7 @@
 internal import ChatbotEngine
 internal import ChatbotProto
 package import ChatbotRPC
+internal import ChatbotStore
 
 /// `chatbot.v1.Chatbot` over gRPC: decodes requests, resolves the bot, calls
 /// ``ChatbotOperations``, and maps failures through ``PlatformFailure/rpcError``.
@@ -19,17 +20,26 @@ package struct ChatbotRPCService: RPCService {
             .unary("/chatbot.v1.Chatbot/Sign") {
                 (request: ChatbotV1.SignRequest, context) -> UnaryOutcome<ChatbotV1.SignResponse> in
                 let peer = context.peer
-                return Self.withBot(operations, token: request.token) { Self.sign(operations, $0, request, peer: peer) }
+                return Self.withBot(operations, token: request.token) {
+                    .done(Self.sign(operations, $0, request, peer: peer))
+                }
             },
             .unary("/chatbot.v1.Chatbot/Query") {
                 (request: ChatbotV1.QueryRequest, _) -> UnaryOutcome<ChatbotV1.QueryResponse> in
-                Self.withBot(operations, token: request.token) {
-                    Self.query(operations, $0, request).mapError(\.rpcError)
+                Self.withBot(operations, token: request.token) { bot in
+                    Self.settled(operations, Self.query(operations, bot, request)) {
+                        ChatbotV1.QueryResponse($0, explain: request.explain)
+                    }
                 }
             },
             .unary("/chatbot.v1.Chatbot/Message") {
                 (request: ChatbotV1.MessageRequest, _) -> UnaryOutcome<ChatbotV1.MessageResponse> in
-                Self.withBot(operations, token: request.token) { Self.message(operations, $0, request) }
+                Self.withBot(operations, token: request.token) { bot in
+                    let answer = Result { () throws(PlatformFailure) in
+                        try operations.message(bot: bot, query: request.query)
+                    }
+                    return Self.settled(operations, answer, Self.messageResponse)
+                }
             },
             Self.notYet("DictMessage", ChatbotV1.EncryptedRequest.self, ChatbotV1.QueryResponse.self),
             .unary("/chatbot.v1.Chatbot/SetAutoReply") {
@@ -66,12 +76,36 @@ package struct ChatbotRPCService: RPCService {
                     return PublishProgress(progress: 100, done: true)
                 }
             },
-            Self.notYet("SendMessage", ChatbotV1.EncryptedRequest.self, ChatbotV1.SendMessageResponse.self),
-            Self.notYet("GetKefuState", ChatbotV1.KefuStateResponse.self, operations) {
-                (request: ChatbotV1.KefuStateRequest) in request.token
+            .unary("/chatbot.v1.Chatbot/SendMessage") {
+                (request: ChatbotV1.EncryptedRequest, context) -> UnaryOutcome<ChatbotV1.SendMessageResponse> in
+                Self.management(operations, token: request.token) { bot throws(PlatformFailure) in
+                    let seq = try await operations.sendMessage(bot: bot, encrypt: request.encrypt, peer: context.peer)
+                    return ChatbotV1.SendMessageResponse(msgId: String(seq), seq: seq)
+                }
             },
-            Self.notYet("ChangeKefuState", ChatbotV1.KefuStateResponse.self, operations) {
-                (request: ChatbotV1.ChangeKefuStateRequest) in request.token
+            .unary("/chatbot.v1.Chatbot/GetKefuState") {
+                (request: ChatbotV1.KefuStateRequest, context) -> UnaryOutcome<ChatbotV1.KefuStateResponse> in
+                Self.management(operations, token: request.token, credential: context) {
+                    (bot, _) throws(PlatformFailure) in
+                    guard !request.openid.isEmpty else {
+                        throw PlatformFailure(.customerServiceFieldEmpty, "openid is missing or empty")
+                    }
+                    return ChatbotV1.KefuStateResponse(try await operations.kefuState(bot: bot, openID: request.openid))
+                }
+            },
+            .unary("/chatbot.v1.Chatbot/ChangeKefuState") {
+                (request: ChatbotV1.ChangeKefuStateRequest, context) -> UnaryOutcome<ChatbotV1.KefuStateResponse> in
+                Self.management(operations, token: request.token, credential: context) {
+                    (bot, _) throws(PlatformFailure) in
+                    let record = try await operations.changeKefuState(
+                        bot: bot,
+                        openID: request.openid,
+                        to: try KefuState(request.state),
+                        expires: request.expires == 0 ? nil : request.expires,
+                        agentName: request.kefuname
+                    )
+                    return ChatbotV1.KefuStateResponse(record)
+                }
             },
             .bidirectionalStreaming("/chatbot.v1.Chatbot/QueryStream") {
                 (
@@ -84,15 +118,18 @@ package struct ChatbotRPCService: RPCService {
                 // and the stream goes on.
                 while let request = try await requests.next() {
                     let outcome: Result<ChatbotV1.QueryResponse, PlatformFailure>
-                    if let bot = operations.directory.cached(token: request.token) {
-                        outcome = Self.query(operations, bot, request)
-                    } else {
-                        do throws(PlatformFailure) {
-                            let bot = try await operations.directory.lookup(token: request.token)
-                            outcome = Self.query(operations, bot, request)
-                        } catch {
-                            outcome = .failure(error)
-                        }
+                    do throws(PlatformFailure) {
+                        let bot =
+                            if let bot = operations.directory.cached(token: request.token) {
+                                bot
+                            } else {
+                                try await operations.directory.lookup(token: request.token)
+                            }
+                        let answer = try Self.query(operations, bot, request).get()
+                        try await operations.settle(answer)
+                        outcome = .success(ChatbotV1.QueryResponse(answer, explain: request.explain))
+                    } catch {
+                        outcome = .failure(error)
                     }
                     let result: ChatbotV1.QueryResult.OneOf_Result =
                         switch outcome {
@@ -106,12 +143,28 @@ package struct ChatbotRPCService: RPCService {
             .serverStreaming("/chatbot.v1.Chatbot/SubscribeOutbox") {
                 (
                     request: ChatbotV1.SubscribeOutboxRequest,
-                    _: RPCWriter<ChatbotV1.OutboxMessage>,
+                    messages: RPCWriter<ChatbotV1.OutboxMessage>,
                     context
                 )
                     throws(RPCError) in
-                if let refusal = await Self.authenticate(operations, token: request.token, context) { throw refusal }
-                throw Self.unimplemented("SubscribeOutbox")
+                let bot: BotEntry
+                do throws(PlatformFailure) {
+                    bot = try await operations.directory.lookup(token: request.token)
+                    _ = try await operations.authorizeManager(
+                        bot: bot,
+                        authorization: context.authorization,
+                        peer: context.peer
+                    )
+                } catch {
+                    throw error.rpcError
+                }
+                try await operations.followOutbox(
+                    bot: bot,
+                    after: request.afterSeq,
+                    channels: request.channels
+                ) { item throws(RPCError) in
+                    try await messages.write(ChatbotV1.OutboxMessage(item))
+                }
             },
         ]
     }
@@ -142,9 +195,9 @@ package struct ChatbotRPCService: RPCService {
         _ operations: ChatbotOperations,
         _ bot: BotEntry,
         _ request: ChatbotV1.QueryRequest
-    ) -> Result<ChatbotV1.QueryResponse, PlatformFailure> {
-        do throws(PlatformFailure) {
-            let answer = try operations.query(
+    ) -> Result<DialogueAnswer, PlatformFailure> {
+        Result { () throws(PlatformFailure) in
+            try operations.query(
                 bot: bot,
                 DialogueQuery(
                     signature: request.signature,
@@ -154,34 +207,45 @@ package struct ChatbotRPCService: RPCService {
                     secondPrioritySkills: request.secondPrioritySkills
                 )
             )
-            return .success(ChatbotV1.QueryResponse(answer, explain: request.explain))
-        } catch {
-            return .failure(error)
         }
     }
 
-    private static func message(
+    private static func messageResponse(_ answer: DialogueAnswer) -> ChatbotV1.MessageResponse {
+        let full = ChatbotV1.QueryResponse(answer, explain: false)
+        return ChatbotV1.MessageResponse(
+            answer: full.answer,
+            answerType: full.answerType,
+            msg: full.msg,
+            status: full.status,
+            fromUserName: full.fromUserName,
+            toUserName: full.toUserName,
+            msgId: full.msgId,
+            createTime: full.createTime,
+            kefustate: full.kefustate
+        )
+    }
+
+    /// The response for `answer`, at once, or once what it changed in customer service is
+    /// committed (``ChatbotOperations/settle(_:)``).
+    private static func settled<Response: Sendable>(
         _ operations: ChatbotOperations,
-        _ bot: BotEntry,
-        _ request: ChatbotV1.MessageRequest
-    ) -> Result<ChatbotV1.MessageResponse, RPCError> {
-        do throws(PlatformFailure) {
-            let answer = try operations.message(bot: bot, query: request.query)
-            let full = ChatbotV1.QueryResponse(answer, explain: false)
-            return .success(
-                ChatbotV1.MessageResponse(
-                    answer: full.answer,
-                    answerType: full.answerType,
-                    msg: full.msg,
-                    status: full.status,
-                    fromUserName: full.fromUserName,
-                    toUserName: full.toUserName,
-                    msgId: full.msgId,
-                    createTime: full.createTime
-                )
-            )
-        } catch {
-            return .failure(error.rpcError)
+        _ answer: Result<DialogueAnswer, PlatformFailure>,
+        _ response: @escaping @Sendable (DialogueAnswer) -> Response
+    ) -> UnaryOutcome<Response> {
+        switch answer {
+        case .failure(let failure):
+            return .done(.failure(failure.rpcError))
+        case .success(let answer) where answer.write == nil:
+            return .done(.success(response(answer)))
+        case .success(let answer):
+            return .later {
+                do throws(PlatformFailure) {
+                    try await operations.settle(answer)
+                    return .success(response(answer))
+                } catch {
+                    return .failure(error.rpcError)
+                }
+            }
         }
     }
 
@@ -192,12 +256,15 @@ package struct ChatbotRPCService: RPCService {
     private static func withBot<Response: Sendable>(
         _ operations: ChatbotOperations,
         token: String,
-        _ answer: @escaping @Sendable (BotEntry) -> Result<Response, RPCError>
+        _ answer: @escaping @Sendable (BotEntry) -> UnaryOutcome<Response>
     ) -> UnaryOutcome<Response> {
-        if let bot = operations.directory.cached(token: token) { return .done(answer(bot)) }
+        if let bot = operations.directory.cached(token: token) { return answer(bot) }
         return .later {
             do throws(PlatformFailure) {
-                return answer(try await operations.directory.lookup(token: token))
+                switch answer(try await operations.directory.lookup(token: token)) {
+                case .done(let result): return result
+                case .later(let work): return await work()
+                }
             } catch {
                 return .failure(error.rpcError)
             }
@@ -236,42 +303,6 @@ package struct ChatbotRPCService: RPCService {
                 peer: context.peer
             )
             return try await body(bot, manager)
-        }
-    }
-
-    /// The refusal of a management call whose credential does not pass
-    /// (``ChatbotOperations/authorizeManager(bot:authorization:peer:)``), or nil when it does.
-    private static func authenticate(
-        _ operations: ChatbotOperations,
-        token: String,
-        _ context: RPCContext
-    ) async -> RPCError? {
-        do throws(PlatformFailure) {
-            let bot = try await operations.directory.lookup(token: token)
-            _ = try await operations.authorizeManager(
-                bot: bot,
-                authorization: context.authorization,
-                peer: context.peer
-            )
-            return nil
-        } catch {
-            return error.rpcError
-        }
-    }
-
-    /// A management operation declared in the contract and not built yet: it checks the call
-    /// credential first, as it will when it is built, so that it says nothing to a caller without one.
-    private static func notYet<Request: ProtoMessage, Response: ProtoMessage>(
-        _ name: String,
-        _: Response.Type,
-        _ operations: ChatbotOperations,
-        token: @escaping @Sendable (Request) -> String
-    ) -> RPCMethod {
-        .unary("/chatbot.v1.Chatbot/\(name)") { (request: Request, context) -> UnaryOutcome<Response> in
-            let token = token(request)
-            return .later {
-                .failure(await authenticate(operations, token: token, context) ?? unimplemented(name))
-            }
         }
     }
 

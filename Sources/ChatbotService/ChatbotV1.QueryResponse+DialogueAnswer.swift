@@ -1,5 +1,6 @@
 internal import ChatbotEngine
 package import ChatbotProto
+internal import ChatbotStore
 
 extension ChatbotV1.QueryResponse {
     /// The platform's aibot response for `answer`; `explain` adds the scored candidates.
@@ -29,7 +30,9 @@ extension ChatbotV1.QueryResponse {
         query = answer.query
         createTime = String(answer.createTime)
         isDefaultAnswer = reply.isDefaultAnswer
-        msg = [Msg(content: reply.answer, msgType: reply.answerKind.rawValue)]
+        // Nothing to send while a person serves the user.
+        msg = reply.status == .personServing ? [] : [Msg(content: reply.answer, msgType: reply.answerKind.rawValue)]
+        kefustate = answer.kefuState.rawValue
         if explain {
             candidates = reply.candidates.map {
                 Candidate(
@@ -70,6 +73,7 @@ extension ChatbotV1.MatchStatus {
             case .faq: .faq
             case .recommend: .faqRecommend
             case .noMatch: .nomatch
+            case .personServing: .personServing
             }
     }
 
@@ -79,5 +83,7 @@ extension ChatbotV1.MatchStatus {
         Int(rawValue) < Self.names.count && rawValue >= 0 ? Self.names[Int(rawValue)] : String(rawValue)
     }
 
-    private static let names = ["UNSPECIFIED", "FAQ", "CONTEXT_FAQ", "GENERAL_FAQ", "FAQ_RECOMMEND", "NOMATCH"]
+    private static let names = [
+        "UNSPECIFIED", "FAQ", "CONTEXT_FAQ", "GENERAL_FAQ", "FAQ_RECOMMEND", "NOMATCH", "PERSON_SERVING",
+    ]
 }

@@ -1,6 +1,7 @@
 package import ChatbotCrypto
 internal import ChatbotEngine
 internal import ChatbotProto
+internal import ChatbotStore
 
 extension DialogueAnswer {
     /// The platform's aibot response as JSON, with its field names and shapes (DESIGN §3 "aibot
@@ -43,13 +44,21 @@ extension DialogueAnswer {
         writer.write(member: "is_default_answer", bool: reply.isDefaultAnswer)
         writer.beginArray(member: "slots_info")
         writer.endArray()
+        writeMessages(to: &writer)
+        writer.write(member: "kefustate", string: kefuState.rawValue)
+        writer.endObject()
+    }
+
+    /// `msg`: one element mirroring the answer, none while a person serves the user.
+    private func writeMessages(to writer: inout JSONWriter) {
         writer.beginArray(member: "msg")
-        writer.beginObject()
-        writer.write(member: "content", string: reply.answer)
-        writer.write(member: "msg_type", string: reply.answerKind.rawValue)
-        writer.endObject()
+        if reply.status != .personServing {
+            writer.beginObject()
+            writer.write(member: "content", string: reply.answer)
+            writer.write(member: "msg_type", string: reply.answerKind.rawValue)
+            writer.endObject()
+        }
         writer.endArray()
-        writer.endObject()
     }
 
     /// The legacy `/openapi/message` response: `answer`, `answer_type`, `msg[]`, `status`,
@@ -59,17 +68,13 @@ extension DialogueAnswer {
         writer.beginObject()
         writer.write(member: "answer", string: reply.answer)
         writer.write(member: "answer_type", string: reply.answerKind.rawValue)
-        writer.beginArray(member: "msg")
-        writer.beginObject()
-        writer.write(member: "content", string: reply.answer)
-        writer.write(member: "msg_type", string: reply.answerKind.rawValue)
-        writer.endObject()
-        writer.endArray()
+        writeMessages(to: &writer)
         writer.write(member: "status", string: ChatbotV1.MatchStatus(reply.status).name)
         writer.write(member: "from_user_name", string: userID)
         writer.write(member: "to_user_name", string: botName)
         writer.write(member: "msg_id", string: messageID)
         writer.write(member: "create_time", string: String(createTime))
+        writer.write(member: "kefustate", string: kefuState.rawValue)
         writer.endObject()
         return writer.bytes
     }

@@ -1,6 +1,7 @@
 internal import ChatbotCrypto
 internal import ChatbotEngine
 package import ChatbotRPC
+internal import ChatbotStore
 internal import NIOCore
 package import NIOHTTP1
 
@@ -64,7 +65,7 @@ package struct OpenAPIGateway: Sendable {
 
     /// The operations of the platform's API this gateway does not serve yet, by their paths
     /// after `/openapi/`.
-    private static let notYet = ["dictmsg", "sendmsg", "kefustate/get", "kefustate/change"]
+    private static let notYet = ["dictmsg"]
 
     /// The operations served, by their path segment.
     private enum Operation: String, CaseIterable {
@@ -75,6 +76,9 @@ package struct OpenAPIGateway: Sendable {
         case batchImportSkill = "batchimportskill"
         case publish
         case publishProgress = "publish_progress"
+        case sendMessage = "sendmsg"
+        case getKefuState = "kefustate/get"
+        case changeKefuState = "kefustate/change"
     }
 
     /// Answers one request to `operation`.
@@ -120,7 +124,9 @@ package struct OpenAPIGateway: Sendable {
     ) -> HTTPRouteOutcome {
         switch operation {
         case .sign, .aibot, .message:
-            return .done(answer(operation, operations, bot, fields, peer: peer))
+            return answer(operation, operations, bot, fields, peer: peer)
+        case .sendMessage, .getKefuState, .changeKefuState:
+            return customerService(operation, operations, bot, encrypt: Self.encrypt(fields), peer: peer)
         case .setAutoReply, .batchImportSkill, .publish, .publishProgress:
             let encrypt = Self.encrypt(fields)
             let taskID = fields.string("task_id")
@@ -164,6 +170,43 @@ package struct OpenAPIGateway: Sendable {
         }
     }
 
+    /// sendmsg and kefustate, which write to (or read) the store off the event loop.
+    private static func customerService(
+        _ operation: Operation,
+        _ operations: ChatbotOperations,
+        _ bot: BotEntry,
+        encrypt: String,
+        peer: String
+    ) -> HTTPRouteOutcome {
+        .later {
+            do throws(PlatformFailure) {
+                var writer = Self.okWriter()
+                switch operation {
+                case .sendMessage:
+                    let seq = try await operations.sendMessage(bot: bot, encrypt: encrypt, peer: peer)
+                    // The platform's own answer is {"errcode":0,"msg":"Success"}.
+                    writer.write(member: "msg", string: "Success")
+                    writer.write(member: "msg_id", string: String(seq))
+                    writer.write(member: "seq", integer: seq)
+                case .getKefuState:
+                    let (record, all) = try await operations.kefuState(bot: bot, encrypt: encrypt, peer: peer)
+                    writer.write(member: "kefustate", string: record.state == .personServing ? "on" : "off")
+                    if all {
+                        writer.write(member: "status", string: record.state.rawValue)
+                        writer.write(member: "kefuname", string: record.agentName)
+                        writer.write(member: "expires_at", integer: record.expiresAt)
+                    }
+                default:
+                    try await operations.changeKefuState(bot: bot, encrypt: encrypt, peer: peer)
+                }
+                writer.endObject()
+                return json(.ok, writer.bytes)
+            } catch {
+                return failure(error)
+            }
+        }
+    }
+
     /// The envelope of a management call: the field `encrypt`, or `encrypted` as some clients send it.
     private static func encrypt(_ fields: OpenAPIFields) -> String {
         fields.contains("encrypt") ? fields.string("encrypt") : fields.string("encrypted")
@@ -178,14 +221,15 @@ package struct OpenAPIGateway: Sendable {
         return writer
     }
 
-    /// The dialogue calls, answered on the event loop.
+    /// The dialogue calls, answered on the event loop, unless the answer changes customer
+    /// service (a person serves the user, a handoff request): then after that is committed.
     private static func answer(
         _ operation: Operation,
         _ operations: ChatbotOperations,
         _ bot: BotEntry,
         _ fields: OpenAPIFields,
         peer: String
-    ) -> HTTPRouteResponse {
+    ) -> HTTPRouteOutcome {
         do throws(PlatformFailure) {
             switch operation {
             case .sign:
@@ -201,28 +245,46 @@ package struct OpenAPIGateway: Sendable {
                 writer.write(member: "signature", string: signature)
                 writer.write(member: "expiresIn", integer: ChatbotOperations.signatureLifetime)
                 writer.endObject()
-                return json(.ok, writer.bytes)
+                return .done(json(.ok, writer.bytes))
             case .aibot:
                 let query: DialogueQuery
                 do throws(OpenAPIFields.Malformed) {
                     query = try aibotQuery(fields)
                 } catch {
-                    return Self.error(.badRequest, error.message)
+                    return .done(Self.error(.badRequest, error.message))
                 }
-                return json(.ok, try operations.query(bot: bot, query).json)
+                return settled(operations, try operations.query(bot: bot, query)) { $0.json }
             case .message:
                 let token: String
                 do throws(OpenAPIFields.Malformed) {
                     token = try fields.checkedString("query")
                 } catch {
-                    return Self.error(.badRequest, error.message)
+                    return .done(Self.error(.badRequest, error.message))
                 }
-                return json(.ok, try operations.message(bot: bot, query: token).legacyJSON)
+                return settled(operations, try operations.message(bot: bot, query: token)) { $0.legacyJSON }
             default:
                 preconditionFailure("not a dialogue call")
             }
         } catch {
-            return failure(error)
+            return .done(failure(error))
+        }
+    }
+
+    /// `answer` as `body`, at once, or once what it changed is committed
+    /// (``ChatbotOperations/settle(_:)``).
+    private static func settled(
+        _ operations: ChatbotOperations,
+        _ answer: DialogueAnswer,
+        _ body: @escaping @Sendable (DialogueAnswer) -> [UInt8]
+    ) -> HTTPRouteOutcome {
+        guard answer.write != nil else { return .done(json(.ok, body(answer))) }
+        return .later {
+            do throws(PlatformFailure) {
+                try await operations.settle(answer)
+                return json(.ok, body(answer))
+            } catch {
+                return failure(error)
+            }
         }
     }
 

@@ -131,6 +131,8 @@ struct Chatbotd: AsyncParsableCommand {
             now: seconds,
             nowMilliseconds: milliseconds
         )
+        // Dialogue calls check who a person serves: read before the server listens.
+        try await threadPool.runIfActive { try operations.customerService.load() }
 
         var configuration = RPCServer.Configuration()
         configuration.host = host

@@ -175,7 +175,7 @@ enum ExpectedFixtures {
         add("subscribe_outbox_request_unpacked", ChatbotV1.SubscribeOutboxRequest(channels: [0, 1, -3, .max]))
         add(
             "change_kefu_state_request",
-            ChatbotV1.ChangeKefuStateRequest(token: "T", appid: "wx1", openid: "o1", state: .agent)
+            ChatbotV1.ChangeKefuStateRequest(token: "T", appid: "wx1", openid: "o1", state: .personServing)
         )
         add("publish_progress_response", ChatbotV1.PublishProgressResponse(progress: 100, done: true))
 

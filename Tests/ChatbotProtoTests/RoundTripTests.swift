@@ -145,7 +145,7 @@ struct RoundTripTests {
         #expect(ChatbotV1.MatchStatus.nomatch.rawValue == 5)
         #expect(ChatbotV1.AnswerType.text.rawValue == 0)
         #expect(ChatbotV1.AnswerType.multimsg.rawValue == 4)
-        #expect(ChatbotV1.KefuState.agent.rawValue == 1)
+        #expect(ChatbotV1.KefuState.personServing.rawValue == 1)
         #expect(GrpcHealthV1.HealthCheckResponse.ServingStatus.unknown.rawValue == 0)
         #expect(GrpcHealthV1.HealthCheckResponse.ServingStatus.serving.rawValue == 1)
         #expect(GrpcHealthV1.HealthCheckResponse.ServingStatus.notServing.rawValue == 2)
