@@ -77,7 +77,7 @@ def management_calls(pb, client, token):
         ("GetKefuState", lambda metadata: client.GetKefuState(
             pb.KefuStateRequest(token=token, appid="wx1", openid="o1"), metadata=metadata, timeout=10)),
         ("ChangeKefuState", lambda metadata: client.ChangeKefuState(
-            pb.ChangeKefuStateRequest(token=token, appid="wx1", openid="o1", state=pb.KEFU_STATE_AGENT),
+            pb.ChangeKefuStateRequest(token=token, appid="wx1", openid="o1", state=pb.KEFU_STATE_PERSON_SERVING),
             metadata=metadata, timeout=10)),
         ("SubscribeOutbox", outbox),
     ]
@@ -140,10 +140,13 @@ def test_management_rpcs_with_a_good_credential(server, stub):
     progress = client.PublishProgress(pb.PublishProgressRequest(token=server.bot["token"], task_id=task),
                                       metadata=good, timeout=10)
     assert progress.progress == 100 and progress.done
-    # Not built yet: they say so only to a caller who has proved the key.
-    for name in ["GetKefuState", "ChangeKefuState", "SubscribeOutbox"]:
-        error = refused(calls[name], good)
-        assert error.code() == grpc.StatusCode.UNIMPLEMENTED, (name, error)
+    changed = calls["ChangeKefuState"](good)
+    assert changed.state == pb.KEFU_STATE_PERSON_SERVING and changed.expires_at > time.time() * 1000
+    assert calls["GetKefuState"](good).state == pb.KEFU_STATE_PERSON_SERVING
+    # Nothing in the outbox: the stream waits for the first message until its deadline.
+    stream = client.SubscribeOutbox(pb.SubscribeOutboxRequest(token=server.bot["token"]), metadata=good, timeout=1)
+    error = refused(lambda _: next(stream), good)
+    assert error.code() == grpc.StatusCode.DEADLINE_EXCEEDED, error
 
 
 def test_the_token_alone_cannot_publish(server, stub):

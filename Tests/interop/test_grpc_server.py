@@ -75,7 +75,7 @@ def test_unknown_method_is_unimplemented(channel):
 def test_operations_not_built_yet_are_unimplemented(stubs, server, channel):
     pb, pb_grpc, *_ = stubs
     with pytest.raises(grpc.RpcError) as raised:
-        pb_grpc.ChatbotStub(channel).SendMessage(pb.EncryptedRequest(token=server.bot["token"], encrypt="x"),
+        pb_grpc.ChatbotStub(channel).DictMessage(pb.EncryptedRequest(token=server.bot["token"], encrypt="x"),
                                                  timeout=10)
     assert raised.value.code() == grpc.StatusCode.UNIMPLEMENTED
 

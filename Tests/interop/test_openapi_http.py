@@ -35,7 +35,7 @@ KB = [
 
 AIBOT_FIELDS = ["ans_node_id", "ans_node_name", "title", "answer", "answer_type", "confidence", "options", "status",
                 "from_user_name", "to_user_name", "msg_id", "query", "create_time", "is_default_answer", "slots_info",
-                "msg"]
+                "msg", "kefustate"]
 
 
 @pytest.fixture(scope="module")
@@ -211,6 +211,7 @@ def test_same_answer_as_the_grpc_query(http, server, stub, text, bot, env):
         "to_user_name": over_grpc.to_user_name, "query": over_grpc.query,
         "is_default_answer": over_grpc.is_default_answer, "slots_info": [],
         "msg": [{"content": m.content, "msg_type": m.msg_type} for m in over_grpc.msg],
+        "kefustate": over_grpc.kefustate,
     }
     assert {k: v for k, v in over_http.items() if k not in ("msg_id", "create_time")} == expected
     assert over_http["msg_id"] != over_grpc.msg_id
@@ -325,8 +326,8 @@ def test_unknown_operations_methods_and_paths(http, server):
     assert response.status_code == 404
     response = http.get(f"{server.url}/openapi/aibot/{server.bot['token']}", timeout=10)
     assert response.status_code == 405 and response.headers["allow"] == "POST"
-    response = http.post(f"{server.url}/openapi/sendmsg/{server.bot['token']}", data="encrypt=x", timeout=10)
-    assert response.status_code == 501 and "sendmsg" in response.json()["errmsg"]
+    response = http.post(f"{server.url}/openapi/dictmsg/{server.bot['token']}", data="encrypt=x", timeout=10)
+    assert response.status_code == 501 and "dictmsg" in response.json()["errmsg"]
     assert http.get(f"{server.url}/healthz", timeout=10).text == "ok\n"
     assert http.get(f"{server.url}/nothing", timeout=10).status_code == 404
 

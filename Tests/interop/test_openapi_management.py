@@ -433,7 +433,8 @@ def test_still_serving_after_all_that(http, server):
 # MARK: message (legacy)
 
 
-LEGACY_FIELDS = {"answer", "answer_type", "msg", "status", "from_user_name", "to_user_name", "msg_id", "create_time"}
+LEGACY_FIELDS = {"answer", "answer_type", "msg", "status", "from_user_name", "to_user_name", "msg_id", "create_time",
+                 "kefustate"}
 
 
 def legacy_query(bot, **claims):
