@@ -42,10 +42,11 @@ extension DialogueReply {
     /// The skill name that marks its entries as requests for a person, as on the platform.
     package static let handoffSkillMarker = "转人工"
 
-    /// Whether the reply answers with an entry that hands the user to a person: an entry of a
-    /// skill whose name contains ``handoffSkillMarker``.
+    /// Whether the reply answers with an entry that hands the user to a person: one marked
+    /// ``FAQEntry/handoff``, or of a skill whose name contains ``handoffSkillMarker``.
     package var requestsPerson: Bool {
-        status == .faq && entry?.skill.contains(Self.handoffSkillMarker) == true
+        guard status == .faq, let entry else { return false }
+        return entry.handoff || entry.skill.contains(Self.handoffSkillMarker)
     }
 }
 

@@ -17,6 +17,9 @@ package struct FAQEntry: Sendable, Hashable {
     package var answers: [String]
     /// A threshold for this entry instead of the bot's, when set.
     package var threshold: Double?
+    /// Whether a hit hands the user to a person (kefustate needperson), as every entry of a skill
+    /// whose name contains 转人工 does too.
+    package var handoff: Bool
 
     package init(
         id: Int64 = 0,
@@ -25,7 +28,8 @@ package struct FAQEntry: Sendable, Hashable {
         question: String,
         similar: [String] = [],
         answers: [String],
-        threshold: Double? = nil
+        threshold: Double? = nil,
+        handoff: Bool = false
     ) {
         self.id = id
         self.key = key
@@ -34,6 +38,7 @@ package struct FAQEntry: Sendable, Hashable {
         self.similar = similar
         self.answers = answers
         self.threshold = threshold
+        self.handoff = handoff
     }
 
     /// The most similar questions an entry may have: 200.

@@ -203,7 +203,8 @@ package protocol CustomerServiceStore: Sendable {
     /// that a user's notices go in order), soonest due first.
     func dueCallbacks(now: Int64, limit: Int) throws(StoreError) -> [CallbackEvent]
 
-    /// When the next pending notice is due, or nil when none is pending.
+    /// When the next notice that ``dueCallbacks(now:limit:)`` would return is due (the soonest of
+    /// each user's oldest pending notice), or nil when none is pending.
     func nextCallbackDue() throws(StoreError) -> Int64?
 
     /// Records an attempt: delivered, failed and due again at `nextAttemptAt`, or dead.

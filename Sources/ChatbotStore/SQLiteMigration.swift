@@ -94,7 +94,7 @@ package struct SQLiteMigration: Sendable {
                 ) STRICT;
                 """
         ),
-        // Customer service: each user's handoff state (a row only for a user who was handed off),
+        // Customer service: entries that hand the user to a person (handoff), each user's handoff state (a row only for a user who was handed off),
         // the outbox of messages to users and the queue of callback notices to the bot's
         // customer-service system. outbox_seq and callback_seq count each bot's messages and
         // notices, so both have sequence numbers without gaps. A notice is pending (0), delivered
@@ -105,6 +105,8 @@ package struct SQLiteMigration: Sendable {
                 ALTER TABLE bots ADD COLUMN callback_url TEXT NOT NULL DEFAULT '';
                 ALTER TABLE bots ADD COLUMN outbox_seq INTEGER NOT NULL DEFAULT 0;
                 ALTER TABLE bots ADD COLUMN callback_seq INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE kb_draft_entries ADD COLUMN handoff INTEGER NOT NULL DEFAULT 0 CHECK (handoff IN (0, 1));
+                ALTER TABLE kb_published_entries ADD COLUMN handoff INTEGER NOT NULL DEFAULT 0 CHECK (handoff IN (0, 1));
 
                 CREATE TABLE kefu_states (
                     bot_id INTEGER NOT NULL REFERENCES bots (id) ON DELETE CASCADE,

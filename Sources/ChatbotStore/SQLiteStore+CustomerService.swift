@@ -48,7 +48,13 @@ extension SQLiteStore: CustomerServiceStore {
         )
         ORDER BY e.next_attempt_at, e.bot_id, e.seq LIMIT ?2
         """
-    private static let selectNextDue = "SELECT min(next_attempt_at) FROM callback_events WHERE status = 0"
+    // Of each user's oldest pending notice only: a later one waits for it whatever its own time.
+    private static let selectNextDue = """
+        SELECT min(e.next_attempt_at) FROM callback_events e
+        WHERE e.status = 0 AND e.seq = (
+            SELECT min(f.seq) FROM callback_events f WHERE f.status = 0 AND f.bot_id = e.bot_id AND f.openid = e.openid
+        )
+        """
     private static let updateAttempt = """
         UPDATE callback_events SET
             status = ?3, attempts = attempts + 1, next_attempt_at = ?4, last_error = ?5,

@@ -3,13 +3,14 @@ package import ChatbotEngine
 /// Knowledge bases: each bot's draft entries, which every write changes, and the published copy
 /// that `publish` replaces with the draft.
 extension SQLiteStore {
-    private static let entryColumns = "id, key, skill, question, similar, answers, threshold"
+    private static let entryColumns = "id, key, skill, question, similar, answers, threshold, handoff"
     private static let upsertDraftEntry = """
-        INSERT INTO kb_draft_entries (bot_id, key, skill, question, similar, answers, threshold, updated_at)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        INSERT INTO kb_draft_entries (bot_id, key, skill, question, similar, answers, threshold, updated_at, handoff)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
         ON CONFLICT (bot_id, key) DO UPDATE SET
             skill = excluded.skill, question = excluded.question, similar = excluded.similar,
-            answers = excluded.answers, threshold = excluded.threshold, updated_at = excluded.updated_at
+            answers = excluded.answers, threshold = excluded.threshold, updated_at = excluded.updated_at,
+            handoff = excluded.handoff
         RETURNING id
         """
     private static let selectDraftIDs = "SELECT id FROM kb_draft_entries WHERE bot_id = ?1"
@@ -29,8 +30,10 @@ extension SQLiteStore {
         """
     private static let deletePublishedEntries = "DELETE FROM kb_published_entries WHERE bot_id = ?1"
     private static let copyDraftToPublished = """
-        INSERT INTO kb_published_entries (id, bot_id, key, skill, question, similar, answers, threshold, updated_at)
-        SELECT id, bot_id, key, skill, question, similar, answers, threshold, updated_at
+        INSERT INTO kb_published_entries (
+            id, bot_id, key, skill, question, similar, answers, threshold, updated_at, handoff
+        )
+        SELECT id, bot_id, key, skill, question, similar, answers, threshold, updated_at, handoff
         FROM kb_draft_entries WHERE bot_id = ?1
         """
     private static let selectRevisions = "SELECT id, draft_revision, published_version FROM bots ORDER BY id"
@@ -314,6 +317,7 @@ extension SQLiteStore {
             try statement.bind(JSONStringArray.encode(entry.answers), at: 6)
             try statement.bind(entry.threshold, at: 7)
             try statement.bind(updatedAt, at: 8)
+            try statement.bind(Int64(entry.handoff ? 1 : 0), at: 9)
             // RETURNING gives the id whether the row was inserted or updated; the write is done
             // by the first step, the rest only finishes the statement.
             _ = try statement.step()
@@ -338,7 +342,8 @@ extension SQLiteStore {
             question: try statement.text(at: 3),
             similar: similar,
             answers: answers,
-            threshold: statement.optionalDouble(at: 6)
+            threshold: statement.optionalDouble(at: 6),
+            handoff: statement.int64(at: 7) != 0
         )
     }
 

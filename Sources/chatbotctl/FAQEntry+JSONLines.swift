@@ -7,7 +7,8 @@ import ChatbotEngine
 /// A line is `{"id","skill","question","similar","answer"}`: `id` is the entry's key, `similar` a
 /// list of paraphrases and `answer` the answer a hit returns. `"answers":[…]` may give several
 /// answers, instead of `answer` or besides it (`answer` then comes first). `threshold` (0…1) sets a
-/// threshold for the entry. `skill` and `similar` may be left out; other members, such as the
+/// threshold for the entry; `"handoff": true` makes a hit hand the user to a person (kefustate
+/// needperson). `skill` and `similar` may be left out; other members, such as the
 /// `ans_node_id` that export adds, are ignored.
 extension FAQEntry {
     /// The entry on one line of a JSON Lines file, checked for its shape; the store checks the rest.
@@ -48,12 +49,27 @@ extension FAQEntry {
         default: throw JSONLineError(#""threshold" must be a number"#)
         }
 
-        self.init(key: key, skill: skill, question: question, similar: similar, answers: answers, threshold: threshold)
+        let handoff: Bool
+        switch value["handoff"] {
+        case nil, .null?: handoff = false
+        case .bool(let flag)?: handoff = flag
+        default: throw JSONLineError(#""handoff" must be true or false"#)
+        }
+
+        self.init(
+            key: key,
+            skill: skill,
+            question: question,
+            similar: similar,
+            answers: answers,
+            threshold: threshold,
+            handoff: handoff
+        )
     }
 
     /// The entry as a line of `chatbotctl kb export`, which `init(jsonLine:)` reads back as it was:
     /// `{"id","ans_node_id","skill","question","similar","answer"}`, then `answers` when there
-    /// are several and `threshold` when it is set.
+    /// are several, `threshold` when it is set and `handoff` when true.
     var jsonLine: JSONValue {
         var members: [(key: String, value: JSONValue)] = [
             ("id", .string(key)),
@@ -66,6 +82,7 @@ extension FAQEntry {
         if answers.count > 1 { members.append(("answers", .array(answers.map(JSONValue.string)))) }
         // Swift prints the shortest text that reads back as the same Double, which is valid JSON.
         if let threshold { members.append(("threshold", .number(String(threshold)))) }
+        if handoff { members.append(("handoff", .bool(true))) }
         return .object(members)
     }
 
