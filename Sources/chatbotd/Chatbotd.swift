@@ -88,6 +88,9 @@ struct Chatbotd: AsyncParsableCommand {
     @Option(help: "Seconds a client address is refused after --max-management-failures failed checks.")
     var lockout: Int = 300
 
+    @Option(help: "Most users handed off at once (needperson or personserving), across bots.")
+    var maxHandoffs: Int = 1_000_000
+
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("unknown log level \(logLevel)")
@@ -128,6 +131,12 @@ struct Chatbotd: AsyncParsableCommand {
             threadPool: threadPool,
             logger: logger,
             limits: AccessLimits(try accessSettings(), logger: logger),
+            customerService: CustomerService(
+                store: store,
+                threadPool: threadPool,
+                capacity: try Self.positive(maxHandoffs, "--max-handoffs"),
+                nowMilliseconds: milliseconds
+            ),
             now: seconds,
             nowMilliseconds: milliseconds
         )
@@ -249,6 +258,12 @@ struct Chatbotd: AsyncParsableCommand {
                 logger.notice("a database file was open to other users: narrowed to its owner", metadata: metadata)
             }
         }
+    }
+
+    /// `value` when it is at least 1, or a usage error naming `option`.
+    static func positive(_ value: Int, _ option: String) throws -> Int {
+        guard value >= 1 else { throw ValidationError("\(option) must be at least 1") }
+        return value
     }
 
     /// `seconds` (positive) as a duration, or a usage error naming `option`.
