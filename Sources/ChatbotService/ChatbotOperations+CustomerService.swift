@@ -55,8 +55,9 @@ extension ChatbotOperations {
         default:
             state = nil
         }
-        let changed = state.map { $0.state != current?.state } ?? false
-        if let state, changed { try checkRoom(state) }
+        // A new state (not a renewal) is checked for room and told to the customer-service system.
+        let changed = state.flatMap { $0.state != current?.state ? $0 : nil }
+        if let changed { try checkRoom(changed) }
         let write = CustomerServiceWrite(
             botID: bot.bot.id,
             state: state,
@@ -71,18 +72,19 @@ extension ChatbotOperations {
                 agentAvatar: message.agentAvatar,
                 skill: message.skill
             ),
-            callbacks: changed && state != nil
-                ? [
+            callbacks: changed.map {
+                [
                     notice(
                         bot,
                         openID: message.openID,
                         content: message.msg,
                         from: .agent,
-                        state: state?.state ?? .asking,
+                        state: $0.state,
                         channel: message.channel,
                         now: now
                     )
-                ] : []
+                ]
+            } ?? []
         )
         guard let seq = try await commitCustomerService(write).outboxSeq else {
             throw PlatformFailure(.systemError, "system error")
