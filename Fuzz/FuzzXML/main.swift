@@ -1,6 +1,6 @@
 /// libFuzzer target: ``XMLPayload/init(parsing:)`` (the platform's XML documents) on arbitrary bytes.
 ///
-/// What parses must round-trip: written back as XML (text escaped, or as CDATA where its edges
+/// What parses must round-trip, and survive the checks of setautoreply's and sendmsg's fields: written back as XML (text escaped, or as CDATA where its edges
 /// are whitespace) it parses to an equal tree.
 internal import CChatbotFuzz
 internal import ChatbotService
@@ -46,6 +46,9 @@ func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     _ = payload.value(of: "query")
     _ = payload.values(of: "question")
+    // The payload checks of setautoreply and sendmsg: a refusal is fine, a crash is not.
+    _ = try? ChatbotOperations.autoReply(from: payload)
+    _ = try? ChatbotOperations.customerServiceMessage(from: payload)
     var written: [UInt8] = []
     write(payload, into: &written)
     let again: XMLPayload

@@ -1,8 +1,9 @@
 import ChatbotCrypto
 import ChatbotEngine
-import ChatbotService
 import ChatbotStore
 import Testing
+
+@testable import ChatbotService
 
 extension ChatbotOperationsTests {
     static func sendMessage(_ bot: BotEntry, openID: String, event: String = "", msg: String = "您好") throws -> String {
@@ -98,6 +99,34 @@ extension ChatbotOperationsTests {
                 #expect(error.errcode.rawValue == errcode)
                 #expect(error.errmsg.hasPrefix(cause), "\(error.errmsg)")
             }
+        }
+    }
+}
+
+extension ChatbotOperationsTests {
+    @Test func aCallbackNoticeIsThePlatformsXMLAndKeepsAnyText() async throws {
+        try await withOperations { fixture in
+            let tricky = "a]]>b <x> & \"c\" 你好"
+            let notice = fixture.operations.notice(
+                fixture.bot,
+                openID: "u1",
+                content: tricky,
+                from: .bot,
+                state: .needPerson,
+                channel: 7,
+                now: 1_700_000_000_123
+            )
+            #expect(notice.openID == "u1")
+            let payload = try XMLPayload(parsing: Array(notice.payload.utf8))
+            #expect(payload.value(of: "userid") == "u1")
+            #expect(payload.value(of: "appid") == fixture.bot.bot.appID)
+            #expect(payload.value(of: "content") == tricky)
+            #expect(payload.value(of: "event") == "userEnter")
+            #expect(payload.value(of: "from") == "1")
+            #expect(payload.value(of: "kfstate") == "needperson")
+            #expect(payload.value(of: "channel") == "7")
+            #expect(payload.value(of: "assessment") == "0")
+            #expect(payload.value(of: "createtime") == "1700000000")
         }
     }
 }
