@@ -1,6 +1,6 @@
 internal import ChatbotEngine
+package import ChatbotRPC
 package import ChatbotStore
-internal import Logging
 
 extension ChatbotOperations {
     /// The most outbox messages read from the store at once for one subscriber: what it holds in
@@ -15,13 +15,13 @@ extension ChatbotOperations {
     /// messages, so a subscriber that reads slowly holds one page, and one that stops reading
     /// stops the reading.
     ///
-    /// - Throws: What `deliver` throws; an internal error when the store fails.
-    package func followOutbox<Failure: Error>(
+    /// - Throws: What `deliver` throws; the store's failure as its gRPC status.
+    package func followOutbox(
         bot: BotEntry,
         after seq: Int64,
         channels: [Int32],
-        _ deliver: (OutboxItem) async throws(Failure) -> Void
-    ) async throws(Failure) {
+        _ deliver: (OutboxItem) async throws(RPCError) -> Void
+    ) async throws(RPCError) {
         let store = customerService.store
         let signal = customerService.outbox
         let botID = bot.bot.id
@@ -36,8 +36,9 @@ extension ChatbotOperations {
                     try store.outbox(botID: botID, after: after, channels: channels, limit: Self.outboxPage)
                 }
             } catch {
-                logger.error("cannot read the outbox", metadata: ["error": "\(error.errmsg)"])
-                return
+                // Cancelled: the subscriber has gone, nobody reads the status.
+                if Task.isCancelled { return }
+                throw error.rpcError
             }
             for item in page {
                 try await deliver(item)
