@@ -91,6 +91,15 @@ struct Chatbotd: AsyncParsableCommand {
     @Option(help: "Most users handed off at once (needperson or personserving), across bots.")
     var maxHandoffs: Int = 1_000_000
 
+    @Option(help: "Seconds one callback attempt may take, connection included.")
+    var callbackTimeout: Double = 5
+
+    @Option(help: "Attempts at a callback notice before it is dead (chatbotctl outbox failed|retry).")
+    var callbackMaxAttempts: Int = 10
+
+    @Option(help: "Seconds outbox messages and delivered callback notices are kept.")
+    var outboxRetention: Double = 7 * 24 * 3600
+
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("unknown log level \(logLevel)")
@@ -196,6 +205,23 @@ struct Chatbotd: AsyncParsableCommand {
         var factory = PrometheusMetricsFactory(registry: server.metrics.registry)
         factory.defaultDurationHistogramBuckets = ServerMetrics.durationBuckets
         MetricsSystem.bootstrap(factory)
+        var callbackSettings = CallbackDelivery.Settings()
+        callbackSettings.timeout = .nanoseconds(try Self.duration(callbackTimeout, "--callback-timeout").nanoseconds)
+        callbackSettings.maxAttempts = try Self.positive(callbackMaxAttempts, "--callback-max-attempts")
+        callbackSettings.retention = .nanoseconds(
+            try Self.duration(outboxRetention, "--outbox-retention").nanoseconds
+        )
+        let callbacks = CallbackDelivery(
+            store: store,
+            directory: directory,
+            threadPool: threadPool,
+            group: group,
+            settings: callbackSettings,
+            registry: server.metrics.registry,
+            logger: logger,
+            nowMilliseconds: milliseconds
+        )
+        operations.customerService.onCallbacksWritten { callbacks.wake() }
         let heapTrimmer: [ServiceGroupConfiguration.ServiceConfiguration] =
             heapTrimInterval == 0
             ? []
@@ -219,6 +245,7 @@ struct Chatbotd: AsyncParsableCommand {
                             logger: logger
                         )
                     ),
+                    .init(service: callbacks),
                 ] + heapTrimmer,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
