@@ -36,6 +36,7 @@ package final class RPCClient: Sendable {
     /// - Parameters:
     ///   - path: `/package.Service/Method`.
     ///   - request: The request message.
+    ///   - metadata: Request headers to add, such as `authorization`.
     ///   - timeout: Sent as `grpc-timeout`; the call fails with DEADLINE_EXCEEDED after it.
     /// - Throws: ``RPCError`` with the server's status, message and trailers (such as
     ///   `chatbot-errcode`), or UNAVAILABLE when the connection fails.
@@ -43,27 +44,64 @@ package final class RPCClient: Sendable {
         _ path: String,
         _ request: Request,
         as: Response.Type = Response.self,
+        metadata: [(name: String, value: String)] = [],
         timeout: TimeAmount? = nil
     ) async throws(RPCError) -> Response {
+        let messages = try await call(path, request, metadata: metadata, timeout: timeout, each: nil)
+        guard messages.count == 1 else {
+            throw RPCError(.internalError, "a unary call returned \(messages.count) messages")
+        }
+        return try Self.decode(messages[0])
+    }
+
+    /// Calls a server-streaming method; `each` gets every response as it arrives, on the
+    /// connection's event loop, and returns false to end the call (it is cancelled). Returns once
+    /// the server has ended the call with OK or `each` has ended it.
+    ///
+    /// - Throws: ``RPCError`` as ``unary(_:_:as:metadata:timeout:)`` does.
+    package func serverStreaming<Request: ProtoMessage, Response: ProtoMessage>(
+        _ path: String,
+        _ request: Request,
+        as: Response.Type = Response.self,
+        metadata: [(name: String, value: String)] = [],
+        timeout: TimeAmount? = nil,
+        each: @escaping @Sendable (Response) -> Bool
+    ) async throws(RPCError) {
+        _ = try await call(path, request, metadata: metadata, timeout: timeout) { buffer throws(RPCError) in
+            each(try Self.decode(buffer))
+        }
+    }
+
+    private static func decode<Response: ProtoMessage>(_ message: ByteBuffer) throws(RPCError) -> Response {
+        do throws(ProtoError) {
+            return try GRPCFraming.decode(message)
+        } catch {
+            throw RPCError(.internalError, "cannot decode the response: \(error.message)")
+        }
+    }
+
+    /// Runs one call: the messages kept when `each` is nil.
+    private func call(
+        _ path: String,
+        _ request: some ProtoMessage,
+        metadata: [(name: String, value: String)],
+        timeout: TimeAmount?,
+        each: (@Sendable (ByteBuffer) throws(RPCError) -> Bool)?
+    ) async throws(RPCError) -> [ByteBuffer] {
         let framed = GRPCFraming.frame(request, allocator: channel.allocator)
         var headers: [(name: String, value: String)] = [
             (":method", "POST"), (":scheme", "http"), (":path", path), (":authority", authority),
             ("content-type", "application/grpc"), ("te", "trailers"),
         ]
         if let timeout { headers.append(("grpc-timeout", "\(max(1, timeout.nanoseconds / 1_000_000))m")) }
-        let block = headers
+        let block = headers + metadata
         let handler = self.handler
         let result = await withCheckedContinuation { continuation in
             handler.eventLoop.execute {
-                handler.value.start(headers: HeaderBlock(block), body: framed, continuation)
+                handler.value.start(headers: HeaderBlock(block), body: framed, each: each, continuation)
             }
         }
-        let message = try result.get()
-        do throws(ProtoError) {
-            return try GRPCFraming.decode(message)
-        } catch {
-            throw RPCError(.internalError, "cannot decode the response: \(error.message)")
-        }
+        return try result.get()
     }
 
     /// Closes the connection.
@@ -93,7 +131,8 @@ final class GRPCClientConnectionHandler: ChannelInboundHandler, HTTP2SessionDele
     func start(
         headers: HeaderBlock,
         body: ByteBuffer,
-        _ continuation: CheckedContinuation<Result<ByteBuffer, RPCError>, Never>
+        each: ((ByteBuffer) throws(RPCError) -> Bool)?,
+        _ continuation: CheckedContinuation<Result<[ByteBuffer], RPCError>, Never>
     ) {
         guard context != nil else {
             continuation.resume(returning: .failure(RPCError(.unavailable, "the connection is closed")))
@@ -103,7 +142,7 @@ final class GRPCClientConnectionHandler: ChannelInboundHandler, HTTP2SessionDele
             let stream = try session.request(headers: headers, endStream: false)
             session.send(body, on: stream)
             session.finish(stream)
-            calls[stream] = ClientCall(continuation: continuation)
+            calls[stream] = ClientCall(each: each, continuation: continuation)
         } catch {
             continuation.resume(returning: .failure(RPCError(.unavailable, "cannot start a call: \(error)")))
         }
@@ -174,9 +213,19 @@ final class GRPCClientConnectionHandler: ChannelInboundHandler, HTTP2SessionDele
         guard let call = calls[stream] else { return }
         call.decoder.append(data)
         do throws(RPCError) {
-            while let message = try call.decoder.next() { call.messages.append(message) }
+            while call.failure == nil, !call.ended, let message = try call.decoder.next() {
+                guard let each = call.each else {
+                    call.messages.append(message)
+                    continue
+                }
+                if try !each(message) {
+                    call.ended = true
+                    session.reset(stream, errorCode: 8)
+                }
+            }
         } catch {
             call.failure = error
+            session.reset(stream, errorCode: 8)
         }
     }
 
@@ -188,9 +237,14 @@ final class GRPCClientConnectionHandler: ChannelInboundHandler, HTTP2SessionDele
     }
 }
 
-/// One unary call in flight on the client.
+/// One call in flight on the client.
 private final class ClientCall {
-    let continuation: CheckedContinuation<Result<ByteBuffer, RPCError>, Never>
+    /// Takes each response as it arrives (server streaming) and says whether to go on; nil keeps
+    /// them in ``messages``.
+    let each: ((ByteBuffer) throws(RPCError) -> Bool)?
+    /// `each` has ended the call.
+    var ended = false
+    let continuation: CheckedContinuation<Result<[ByteBuffer], RPCError>, Never>
     var decoder = GRPCFraming.Decoder(maxMessageSize: 64 << 20)
     var messages: [ByteBuffer] = []
     var status: Int?
@@ -198,22 +252,24 @@ private final class ClientCall {
     var trailers: [(name: String, value: String)] = []
     var failure: RPCError?
 
-    init(continuation: CheckedContinuation<Result<ByteBuffer, RPCError>, Never>) {
+    init(
+        each: ((ByteBuffer) throws(RPCError) -> Bool)?,
+        continuation: CheckedContinuation<Result<[ByteBuffer], RPCError>, Never>
+    ) {
+        self.each = each
         self.continuation = continuation
     }
 
-    func result(resetWith errorCode: UInt32) -> Result<ByteBuffer, RPCError> {
+    func result(resetWith errorCode: UInt32) -> Result<[ByteBuffer], RPCError> {
         if let failure { return .failure(failure) }
+        if ended { return .success(messages) }
         guard let status else {
             return .failure(RPCError(.unavailable, "the stream ended without a status (HTTP/2 error \(errorCode))"))
         }
         guard status == 0 else {
             return .failure(RPCError(RPCError.Code(rawValue: status), message, trailers: trailers))
         }
-        guard messages.count == 1 else {
-            return .failure(RPCError(.internalError, "a unary call returned \(messages.count) messages"))
-        }
-        return .success(messages[0])
+        return .success(messages)
     }
 }
 

@@ -81,7 +81,15 @@ package final class CallbackDelivery: Service, Sendable {
     /// Looks at the queue now: notices were just committed.
     package func wake() { doorbell.ring() }
 
+    /// Delivers until the service group shuts down; the attempts in flight then finish (within
+    /// ``Settings/timeout``) and are recorded.
     package func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await self.deliver()
+        }
+    }
+
+    private func deliver() async {
         var lastPrune: Int64 = 0
         while !Task.isCancelled {
             let now = nowMilliseconds()
@@ -98,9 +106,9 @@ package final class CallbackDelivery: Service, Sendable {
                 continue
             }
             // Each user's oldest notice, at most `concurrency` at a time; the next read waits for
-            // all of them, so no notice is attempted twice at once.
+            // all of them, so no notice is attempted twice at once. At shutdown no new one starts.
             await withTaskGroup(of: Void.self) { group in
-                for (index, event) in due.enumerated() {
+                for (index, event) in due.enumerated() where !Task.isCancelled {
                     if index >= settings.concurrency { await group.next() }
                     group.addTask { await self.attempt(event) }
                 }

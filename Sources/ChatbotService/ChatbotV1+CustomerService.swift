@@ -1,6 +1,6 @@
 internal import ChatbotEngine
-internal import ChatbotProto
-internal import ChatbotStore
+package import ChatbotProto
+package import ChatbotStore
 
 extension ChatbotV1.OutboxMessage {
     /// An outbox message as SubscribeOutbox sends it.
@@ -34,7 +34,8 @@ extension ChatbotV1.KefuStateResponse {
 }
 
 extension ChatbotV1.KefuState {
-    init(_ state: KefuState) {
+    /// The gRPC enum value of a state.
+    package init(_ state: KefuState) {
         self =
             switch state {
             case .asking: .asking

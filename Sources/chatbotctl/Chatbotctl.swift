@@ -9,7 +9,7 @@ struct Chatbotctl: AsyncParsableCommand {
         abstract: "Manage and debug a chatbotd deployment.",
         subcommands: [
             BotsCommand.self, KnowledgeBaseCommand.self, PublishCommand.self, EvalCommand.self, CryptoCommand.self,
-            JWTCommand.self, SignCommand.self, QueryCommand.self, OutboxCommand.self,
+            JWTCommand.self, SignCommand.self, QueryCommand.self, KefuCommand.self, OutboxCommand.self,
         ]
     )
 }

@@ -1,16 +1,62 @@
 import ArgumentParser
 import ChatbotCrypto
 import ChatbotEngine
+import ChatbotProto
+import ChatbotRPC
 import ChatbotStore
 import Foundation
+import Synchronization
 
-/// `chatbotctl outbox failed|retry`: the callback notices that could not be delivered.
+/// `chatbotctl outbox tail|failed|retry`: the messages to users, and the callback notices that
+/// could not be delivered.
 struct OutboxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outbox",
-        abstract: "Inspect and retry the customer-service notices that could not be delivered.",
-        subcommands: [Failed.self, Retry.self]
+        abstract: "Follow a bot's outbox; inspect and retry the notices that could not be delivered.",
+        subcommands: [Tail.self, Failed.self, Retry.self]
     )
+
+    /// `chatbotctl outbox tail`: the SubscribeOutbox RPC of a running server.
+    struct Tail: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a bot's outbox messages as JSON Lines, then follow new ones (SubscribeOutbox).",
+            discussion: """
+                What sendmsg accepted for the bot's users, oldest first, from after --after (the last seq you \
+                saw, to resume without a gap); runs until interrupted or --limit messages. Each line is \
+                {"seq","appid","openid","channel","msg_type","msg","event","kefuname","kefuavatar", \
+                "ans_node_name","create_time"}. Needs a management credential.
+                """
+        )
+
+        @Option(help: "The bot's TOKEN.") var token: String
+        @Option(help: "Only messages with a larger seq.") var after: Int64 = 0
+        @Option(name: .customLong("channel"), help: "Only this channel (repeatable).") var channels: [Int32] = []
+        @Option(help: "Stop after this many messages.") var limit: Int?
+        @OptionGroup var credential: ManagementCredentialOptions
+        @OptionGroup var connection: ServerOptions
+
+        func validate() throws {
+            if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        }
+
+        func run() async throws {
+            let request = ChatbotV1.SubscribeOutboxRequest(token: token, channels: channels, afterSeq: after)
+            let metadata = try credential.metadata("outbox tail")
+            let limit = self.limit ?? .max
+            let printed = Atomic(0)
+            try await connection.withClient("outbox tail") { client throws(RPCError) in
+                try await client.serverStreaming(
+                    "/chatbot.v1.Chatbot/SubscribeOutbox",
+                    request,
+                    as: ChatbotV1.OutboxMessage.self,
+                    metadata: metadata
+                ) { message in
+                    writeLine(message.json)
+                    return printed.add(1, ordering: .relaxed).newValue < limit
+                }
+            }
+        }
+    }
 
     /// `chatbotctl outbox failed`: the bot's dead notices, one JSON line each.
     struct Failed: ParsableCommand {
@@ -70,5 +116,23 @@ struct OutboxCommand: ParsableCommand {
             }
             writeLine(.object([("token", .string(bot.token)), ("retried", .integer(Int64(retried)))]))
         }
+    }
+}
+
+extension ChatbotV1.OutboxMessage {
+    var json: JSONValue {
+        .object([
+            ("seq", .integer(seq)),
+            ("appid", .string(appid)),
+            ("openid", .string(openid)),
+            ("channel", .integer(Int64(channel))),
+            ("msg_type", .string(msgType)),
+            ("msg", .string(msg)),
+            ("event", .string(event)),
+            ("kefuname", .string(kefuname)),
+            ("kefuavatar", .string(kefuavatar)),
+            ("ans_node_name", .string(ansNodeName)),
+            ("create_time", .integer(createTime)),
+        ])
     }
 }
