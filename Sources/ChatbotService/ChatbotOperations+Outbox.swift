@@ -9,7 +9,8 @@ extension ChatbotOperations {
 
     /// Hands `deliver` every message of the bot's outbox after `seq` (of `channels`, all when
     /// empty), oldest first, then each new one once it is committed, until `deliver` throws (the
-    /// subscriber has gone) or the task is cancelled.
+    /// subscriber has gone) or the task is cancelled; with `untilCaughtUp`, returns instead once
+    /// a read of the store finds nothing more.
     ///
     /// Reads the store a page at a time on the thread pool and waits for `deliver` between
     /// messages, so a subscriber that reads slowly holds one page, and one that stops reading
@@ -20,6 +21,7 @@ extension ChatbotOperations {
         bot: BotEntry,
         after seq: Int64,
         channels: [Int32],
+        untilCaughtUp: Bool = false,
         _ deliver: (OutboxItem) async throws(RPCError) -> Void
     ) async throws(RPCError) {
         let store = customerService.store
@@ -45,6 +47,7 @@ extension ChatbotOperations {
                 cursor = item.seq
             }
             if page.count < Self.outboxPage {
+                if untilCaughtUp { return }
                 // Nothing more to read (of these channels) up to `head` at least.
                 await signal.wait(botID: botID, after: max(cursor, head))
             }

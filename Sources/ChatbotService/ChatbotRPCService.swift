@@ -161,7 +161,8 @@ package struct ChatbotRPCService: RPCService {
                 try await operations.followOutbox(
                     bot: bot,
                     after: request.afterSeq,
-                    channels: request.channels
+                    channels: request.channels,
+                    untilCaughtUp: request.untilCaughtUp
                 ) { item throws(RPCError) in
                     try await messages.write(ChatbotV1.OutboxMessage(item))
                 }

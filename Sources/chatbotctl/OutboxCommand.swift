@@ -19,10 +19,11 @@ struct OutboxCommand: ParsableCommand {
     /// `chatbotctl outbox tail`: the SubscribeOutbox RPC of a running server.
     struct Tail: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print a bot's outbox messages as JSON Lines, then follow new ones (SubscribeOutbox).",
+            abstract: "Print a bot's outbox messages as JSON Lines; with --follow, new ones too (SubscribeOutbox).",
             discussion: """
                 What sendmsg accepted for the bot's users, oldest first, from after --after (the last seq you \
-                saw, to resume without a gap); runs until interrupted or --limit messages. Each line is \
+                saw, to resume without a gap), until the end of the outbox, or with --follow until interrupted; \
+                at most --limit messages. Each line is \
                 {"seq","appid","openid","channel","msg_type","msg","event","kefuname","kefuavatar", \
                 "ans_node_name","create_time"}. Needs a management credential.
                 """
@@ -31,6 +32,7 @@ struct OutboxCommand: ParsableCommand {
         @Option(help: "The bot's TOKEN.") var token: String
         @Option(help: "Only messages with a larger seq.") var after: Int64 = 0
         @Option(name: .customLong("channel"), help: "Only this channel (repeatable).") var channels: [Int32] = []
+        @Flag(help: "Keep printing new messages as they are committed.") var follow = false
         @Option(help: "Stop after this many messages.") var limit: Int?
         @OptionGroup var credential: ManagementCredentialOptions
         @OptionGroup var connection: ServerOptions
@@ -40,7 +42,12 @@ struct OutboxCommand: ParsableCommand {
         }
 
         func run() async throws {
-            let request = ChatbotV1.SubscribeOutboxRequest(token: token, channels: channels, afterSeq: after)
+            let request = ChatbotV1.SubscribeOutboxRequest(
+                token: token,
+                channels: channels,
+                afterSeq: after,
+                untilCaughtUp: !follow
+            )
             let metadata = try credential.metadata("outbox tail")
             let limit = self.limit ?? .max
             let printed = Atomic(0)

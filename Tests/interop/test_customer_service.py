@@ -185,9 +185,10 @@ def ctl(server, *args, check=True):
     return result
 
 
-def tail(server, after, limit, *extra):
+def tail(server, after, *extra):
+    """chatbotctl outbox tail: what the outbox holds after `after` (with --follow, live ones too)."""
     out = ctl(server, "outbox", "tail", "--token", server.bot["token"], "--after", str(after),
-              "--limit", str(limit), *extra).stdout.decode()
+              *extra).stdout.decode()
     return [json.loads(line) for line in out.splitlines()]
 
 
@@ -217,14 +218,15 @@ def test_sendmsg_on_every_channel_is_answered_as_the_platform_does_and_lands_in_
         seqs.append(result["seq"])
     assert seqs == list(range(start + 1, start + 1 + len(CHANNELS)))
     # chatbotctl outbox tail is a SubscribeOutbox client: the same messages, in order, no gap.
-    lines = tail(server, start, len(CHANNELS))
+    lines = tail(server, start)
     assert [line["seq"] for line in lines] == seqs
+    assert tail(server, start, "--follow", "--limit", str(len(CHANNELS))) == lines
     assert [line["channel"] for line in lines] == CHANNELS
     assert {line["openid"] for line in lines} == {"user-channels"}
     assert lines[0]["appid"] == server.bot["appid"] and lines[0]["kefuavatar"] == "https://example.com/a.png"
     assert [line["msg"] for line in lines] == [f"第{c}号渠道" for c in CHANNELS]
     # --channel filters.
-    assert [line["channel"] for line in tail(server, start, 2, "--channel", "7", "--channel", "3")] == [3, 7]
+    assert [line["channel"] for line in tail(server, start, "--channel", "7", "--channel", "3")] == [3, 7]
 
 
 def test_channel_7_needs_no_appid_but_0_5_and_6_do(server):
@@ -238,7 +240,7 @@ def test_channel_7_needs_no_appid_but_0_5_and_6_do(server):
 def test_sendmsg_takes_the_rich_formats_of_setautoreply(server, kind):
     result = sendmsg(server, "user-rich", RICH[kind])
     assert result["errcode"] == 0, result
-    [line] = tail(server, result["seq"] - 1, 1)
+    [line] = tail(server, result["seq"] - 1)
     assert line["msg"] == RICH[kind] and line["msg_type"] == kind
 
 

@@ -895,12 +895,14 @@ extension ChatbotV1.SubscribeOutboxRequest: CBridgedMessage {
         token = try CReader.string(c.token, field: "chatbot.v1.SubscribeOutboxRequest.token")
         channels = Array(UnsafeBufferPointer(start: c.channels, count: c.n_channels))
         afterSeq = c.after_seq
+        untilCaughtUp = c.until_caught_up != 0
     }
 
     func fill(_ c: inout Chatbot__V1__SubscribeOutboxRequest, arena: ProtoArena) {
         if !token.isEmpty { c.token = arena.string(token) }
         (c.n_channels, c.channels) = arena.array(channels)
         c.after_seq = afterSeq
+        c.until_caught_up = untilCaughtUp ? 1 : 0
     }
 }
 

@@ -525,13 +525,17 @@ extension ChatbotV1 {
         /// Only messages with a larger seq: 0 for the whole retained outbox, a subscriber's last seq to
         /// resume without a gap.
         package var afterSeq: Int64 = 0
+        /// End the stream (OK) once the messages committed before the call are sent, instead of
+        /// following new ones.
+        package var untilCaughtUp: Bool = false
 
         package init() {}
 
-        package init(token: String = "", channels: [Int32] = [], afterSeq: Int64 = 0) {
+        package init(token: String = "", channels: [Int32] = [], afterSeq: Int64 = 0, untilCaughtUp: Bool = false) {
             self.token = token
             self.channels = channels
             self.afterSeq = afterSeq
+            self.untilCaughtUp = untilCaughtUp
         }
     }
 }

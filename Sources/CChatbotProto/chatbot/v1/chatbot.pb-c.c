@@ -2835,7 +2835,7 @@ const ProtobufCMessageDescriptor chatbot__v1__kefu_state_response__descriptor =
   (ProtobufCMessageInit) chatbot__v1__kefu_state_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor chatbot__v1__subscribe_outbox_request__field_descriptors[3] =
+static const ProtobufCFieldDescriptor chatbot__v1__subscribe_outbox_request__field_descriptors[4] =
 {
   {
     "token",
@@ -2873,16 +2873,29 @@ static const ProtobufCFieldDescriptor chatbot__v1__subscribe_outbox_request__fie
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "until_caught_up",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__SubscribeOutboxRequest, until_caught_up),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned chatbot__v1__subscribe_outbox_request__field_indices_by_name[] = {
   2,   /* field[2] = after_seq */
   1,   /* field[1] = channels */
   0,   /* field[0] = token */
+  3,   /* field[3] = until_caught_up */
 };
 static const ProtobufCIntRange chatbot__v1__subscribe_outbox_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor chatbot__v1__subscribe_outbox_request__descriptor =
 {
@@ -2892,7 +2905,7 @@ const ProtobufCMessageDescriptor chatbot__v1__subscribe_outbox_request__descript
   "Chatbot__V1__SubscribeOutboxRequest",
   "chatbot.v1",
   sizeof(Chatbot__V1__SubscribeOutboxRequest),
-  3,
+  4,
   chatbot__v1__subscribe_outbox_request__field_descriptors,
   chatbot__v1__subscribe_outbox_request__field_indices_by_name,
   1,  chatbot__v1__subscribe_outbox_request__number_ranges,

@@ -506,10 +506,15 @@ struct  Chatbot__V1__SubscribeOutboxRequest
    * resume without a gap.
    */
   int64_t after_seq;
+  /*
+   * End the stream (OK) once the messages committed before the call are sent, instead of
+   * following new ones.
+   */
+  protobuf_c_boolean until_caught_up;
 };
 #define CHATBOT__V1__SUBSCRIBE_OUTBOX_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&chatbot__v1__subscribe_outbox_request__descriptor) \
-    , (char *)protobuf_c_empty_string, 0,NULL, 0 }
+    , (char *)protobuf_c_empty_string, 0,NULL, 0, 0 }
 
 
 struct  Chatbot__V1__OutboxMessage

@@ -416,6 +416,7 @@ PROTOBUF_CONSTEXPR SubscribeOutboxRequest::SubscribeOutboxRequest(
   , /*decltype(_impl_._channels_cached_byte_size_)*/{0}
   , /*decltype(_impl_.token_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
   , /*decltype(_impl_.after_seq_)*/int64_t{0}
+  , /*decltype(_impl_.until_caught_up_)*/false
   , /*decltype(_impl_._cached_size_)*/{}} {}
 struct SubscribeOutboxRequestDefaultTypeInternal {
   PROTOBUF_CONSTEXPR SubscribeOutboxRequestDefaultTypeInternal()
@@ -711,6 +712,7 @@ const uint32_t TableStruct_chatbot_2fv1_2fchatbot_2eproto::offsets[] PROTOBUF_SE
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::SubscribeOutboxRequest, _impl_.token_),
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::SubscribeOutboxRequest, _impl_.channels_),
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::SubscribeOutboxRequest, _impl_.after_seq_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::SubscribeOutboxRequest, _impl_.until_caught_up_),
   ~0u,  // no _has_bits_
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::OutboxMessage, _internal_metadata_),
   ~0u,  // no _extensions_
@@ -758,7 +760,7 @@ static const ::_pbi::MigrationSchema schemas[] PROTOBUF_SECTION_VARIABLE(protode
   { 222, -1, -1, sizeof(::chatbot::v1::ChangeKefuStateRequest)},
   { 234, -1, -1, sizeof(::chatbot::v1::KefuStateResponse)},
   { 244, -1, -1, sizeof(::chatbot::v1::SubscribeOutboxRequest)},
-  { 253, -1, -1, sizeof(::chatbot::v1::OutboxMessage)},
+  { 254, -1, -1, sizeof(::chatbot::v1::OutboxMessage)},
 };
 
 static const ::_pb::Message* const file_default_instances[] = {
@@ -857,57 +859,58 @@ const char descriptor_table_protodef_chatbot_2fv1_2fchatbot_2eproto[] PROTOBUF_S
   "es\030\005 \001(\003\022\020\n\010kefuname\030\006 \001(\t\"s\n\021KefuStateR"
   "esponse\022$\n\005state\030\001 \001(\0162\025.chatbot.v1.Kefu"
   "State\022\022\n\nexpires_at\030\002 \001(\003\022\020\n\010kefuname\030\003 "
-  "\001(\t\022\022\n\nupdated_at\030\004 \001(\003\"L\n\026SubscribeOutb"
+  "\001(\t\022\022\n\nupdated_at\030\004 \001(\003\"e\n\026SubscribeOutb"
   "oxRequest\022\r\n\005token\030\001 \001(\t\022\020\n\010channels\030\002 \003"
-  "(\005\022\021\n\tafter_seq\030\003 \001(\003\"\351\001\n\rOutboxMessage\022"
-  "\r\n\005appid\030\001 \001(\t\022\016\n\006openid\030\002 \001(\t\022\013\n\003msg\030\003 "
-  "\001(\t\022\017\n\007channel\030\004 \001(\005\022\020\n\010kefuname\030\005 \001(\t\022\022"
-  "\n\nkefuavatar\030\006 \001(\t\022\016\n\006msg_id\030\007 \001(\t\022\023\n\013cr"
-  "eate_time\030\010 \001(\003\022\013\n\003raw\030\t \001(\014\022\013\n\003seq\030\n \001("
-  "\003\022\r\n\005event\030\013 \001(\t\022\025\n\rans_node_name\030\014 \001(\t\022"
-  "\020\n\010msg_type\030\r \001(\t*$\n\003Env\022\016\n\nENV_ONLINE\020\000"
-  "\022\r\n\tENV_DEBUG\020\001*\330\001\n\013MatchStatus\022\034\n\030MATCH"
-  "_STATUS_UNSPECIFIED\020\000\022\024\n\020MATCH_STATUS_FA"
-  "Q\020\001\022\034\n\030MATCH_STATUS_CONTEXT_FAQ\020\002\022\034\n\030MAT"
-  "CH_STATUS_GENERAL_FAQ\020\003\022\036\n\032MATCH_STATUS_"
-  "FAQ_RECOMMEND\020\004\022\030\n\024MATCH_STATUS_NOMATCH\020"
-  "\005\022\037\n\033MATCH_STATUS_PERSON_SERVING\020\006*\212\001\n\nA"
-  "nswerType\022\024\n\020ANSWER_TYPE_TEXT\020\000\022\024\n\020ANSWE"
-  "R_TYPE_NEWS\020\001\022\025\n\021ANSWER_TYPE_IMAGE\020\002\022\037\n\033"
-  "ANSWER_TYPE_MINIPROGRAMPAGE\020\003\022\030\n\024ANSWER_"
-  "TYPE_MULTIMSG\020\004*v\n\tKefuState\022\025\n\021KEFU_STA"
-  "TE_ASKING\020\000\022\035\n\031KEFU_STATE_PERSON_SERVING"
-  "\020\001\022\032\n\026KEFU_STATE_NEED_PERSON\020\002\022\027\n\023KEFU_S"
-  "TATE_COMPLETE\020\0032\341\007\n\007Chatbot\0229\n\004Sign\022\027.ch"
-  "atbot.v1.SignRequest\032\030.chatbot.v1.SignRe"
-  "sponse\022<\n\005Query\022\030.chatbot.v1.QueryReques"
-  "t\032\031.chatbot.v1.QueryResponse\022D\n\013QueryStr"
-  "eam\022\030.chatbot.v1.QueryRequest\032\027.chatbot."
-  "v1.QueryResult(\0010\001\022B\n\007Message\022\032.chatbot."
-  "v1.MessageRequest\032\033.chatbot.v1.MessageRe"
-  "sponse\022F\n\013DictMessage\022\034.chatbot.v1.Encry"
-  "ptedRequest\032\031.chatbot.v1.QueryResponse\022N"
-  "\n\014SetAutoReply\022\034.chatbot.v1.EncryptedReq"
-  "uest\032 .chatbot.v1.SetAutoReplyResponse\022V"
-  "\n\020BatchImportSkill\022\034.chatbot.v1.Encrypte"
-  "dRequest\032$.chatbot.v1.BatchImportSkillRe"
-  "sponse\022B\n\007Publish\022\032.chatbot.v1.PublishRe"
-  "quest\032\033.chatbot.v1.PublishResponse\022Z\n\017Pu"
-  "blishProgress\022\".chatbot.v1.PublishProgre"
-  "ssRequest\032#.chatbot.v1.PublishProgressRe"
-  "sponse\022L\n\013SendMessage\022\034.chatbot.v1.Encry"
-  "ptedRequest\032\037.chatbot.v1.SendMessageResp"
-  "onse\022K\n\014GetKefuState\022\034.chatbot.v1.KefuSt"
-  "ateRequest\032\035.chatbot.v1.KefuStateRespons"
-  "e\022T\n\017ChangeKefuState\022\".chatbot.v1.Change"
-  "KefuStateRequest\032\035.chatbot.v1.KefuStateR"
-  "esponse\022R\n\017SubscribeOutbox\022\".chatbot.v1."
-  "SubscribeOutboxRequest\032\031.chatbot.v1.Outb"
-  "oxMessage0\001b\006proto3"
+  "(\005\022\021\n\tafter_seq\030\003 \001(\003\022\027\n\017until_caught_up"
+  "\030\004 \001(\010\"\351\001\n\rOutboxMessage\022\r\n\005appid\030\001 \001(\t\022"
+  "\016\n\006openid\030\002 \001(\t\022\013\n\003msg\030\003 \001(\t\022\017\n\007channel\030"
+  "\004 \001(\005\022\020\n\010kefuname\030\005 \001(\t\022\022\n\nkefuavatar\030\006 "
+  "\001(\t\022\016\n\006msg_id\030\007 \001(\t\022\023\n\013create_time\030\010 \001(\003"
+  "\022\013\n\003raw\030\t \001(\014\022\013\n\003seq\030\n \001(\003\022\r\n\005event\030\013 \001("
+  "\t\022\025\n\rans_node_name\030\014 \001(\t\022\020\n\010msg_type\030\r \001"
+  "(\t*$\n\003Env\022\016\n\nENV_ONLINE\020\000\022\r\n\tENV_DEBUG\020\001"
+  "*\330\001\n\013MatchStatus\022\034\n\030MATCH_STATUS_UNSPECI"
+  "FIED\020\000\022\024\n\020MATCH_STATUS_FAQ\020\001\022\034\n\030MATCH_ST"
+  "ATUS_CONTEXT_FAQ\020\002\022\034\n\030MATCH_STATUS_GENER"
+  "AL_FAQ\020\003\022\036\n\032MATCH_STATUS_FAQ_RECOMMEND\020\004"
+  "\022\030\n\024MATCH_STATUS_NOMATCH\020\005\022\037\n\033MATCH_STAT"
+  "US_PERSON_SERVING\020\006*\212\001\n\nAnswerType\022\024\n\020AN"
+  "SWER_TYPE_TEXT\020\000\022\024\n\020ANSWER_TYPE_NEWS\020\001\022\025"
+  "\n\021ANSWER_TYPE_IMAGE\020\002\022\037\n\033ANSWER_TYPE_MIN"
+  "IPROGRAMPAGE\020\003\022\030\n\024ANSWER_TYPE_MULTIMSG\020\004"
+  "*v\n\tKefuState\022\025\n\021KEFU_STATE_ASKING\020\000\022\035\n\031"
+  "KEFU_STATE_PERSON_SERVING\020\001\022\032\n\026KEFU_STAT"
+  "E_NEED_PERSON\020\002\022\027\n\023KEFU_STATE_COMPLETE\020\003"
+  "2\341\007\n\007Chatbot\0229\n\004Sign\022\027.chatbot.v1.SignRe"
+  "quest\032\030.chatbot.v1.SignResponse\022<\n\005Query"
+  "\022\030.chatbot.v1.QueryRequest\032\031.chatbot.v1."
+  "QueryResponse\022D\n\013QueryStream\022\030.chatbot.v"
+  "1.QueryRequest\032\027.chatbot.v1.QueryResult("
+  "\0010\001\022B\n\007Message\022\032.chatbot.v1.MessageReque"
+  "st\032\033.chatbot.v1.MessageResponse\022F\n\013DictM"
+  "essage\022\034.chatbot.v1.EncryptedRequest\032\031.c"
+  "hatbot.v1.QueryResponse\022N\n\014SetAutoReply\022"
+  "\034.chatbot.v1.EncryptedRequest\032 .chatbot."
+  "v1.SetAutoReplyResponse\022V\n\020BatchImportSk"
+  "ill\022\034.chatbot.v1.EncryptedRequest\032$.chat"
+  "bot.v1.BatchImportSkillResponse\022B\n\007Publi"
+  "sh\022\032.chatbot.v1.PublishRequest\032\033.chatbot"
+  ".v1.PublishResponse\022Z\n\017PublishProgress\022\""
+  ".chatbot.v1.PublishProgressRequest\032#.cha"
+  "tbot.v1.PublishProgressResponse\022L\n\013SendM"
+  "essage\022\034.chatbot.v1.EncryptedRequest\032\037.c"
+  "hatbot.v1.SendMessageResponse\022K\n\014GetKefu"
+  "State\022\034.chatbot.v1.KefuStateRequest\032\035.ch"
+  "atbot.v1.KefuStateResponse\022T\n\017ChangeKefu"
+  "State\022\".chatbot.v1.ChangeKefuStateReques"
+  "t\032\035.chatbot.v1.KefuStateResponse\022R\n\017Subs"
+  "cribeOutbox\022\".chatbot.v1.SubscribeOutbox"
+  "Request\032\031.chatbot.v1.OutboxMessage0\001b\006pr"
+  "oto3"
   ;
 static ::_pbi::once_flag descriptor_table_chatbot_2fv1_2fchatbot_2eproto_once;
 const ::_pbi::DescriptorTable descriptor_table_chatbot_2fv1_2fchatbot_2eproto = {
-    false, false, 4459, descriptor_table_protodef_chatbot_2fv1_2fchatbot_2eproto,
+    false, false, 4484, descriptor_table_protodef_chatbot_2fv1_2fchatbot_2eproto,
     "chatbot/v1/chatbot.proto",
     &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_once, nullptr, 0, 27,
     schemas, file_default_instances, TableStruct_chatbot_2fv1_2fchatbot_2eproto::offsets,
@@ -8627,6 +8630,7 @@ SubscribeOutboxRequest::SubscribeOutboxRequest(const SubscribeOutboxRequest& fro
     , /*decltype(_impl_._channels_cached_byte_size_)*/{0}
     , decltype(_impl_.token_){}
     , decltype(_impl_.after_seq_){}
+    , decltype(_impl_.until_caught_up_){}
     , /*decltype(_impl_._cached_size_)*/{}};
 
   _internal_metadata_.MergeFrom<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(from._internal_metadata_);
@@ -8638,7 +8642,9 @@ SubscribeOutboxRequest::SubscribeOutboxRequest(const SubscribeOutboxRequest& fro
     _this->_impl_.token_.Set(from._internal_token(), 
       _this->GetArenaForAllocation());
   }
-  _this->_impl_.after_seq_ = from._impl_.after_seq_;
+  ::memcpy(&_impl_.after_seq_, &from._impl_.after_seq_,
+    static_cast<size_t>(reinterpret_cast<char*>(&_impl_.until_caught_up_) -
+    reinterpret_cast<char*>(&_impl_.after_seq_)) + sizeof(_impl_.until_caught_up_));
   // @@protoc_insertion_point(copy_constructor:chatbot.v1.SubscribeOutboxRequest)
 }
 
@@ -8651,6 +8657,7 @@ inline void SubscribeOutboxRequest::SharedCtor(
     , /*decltype(_impl_._channels_cached_byte_size_)*/{0}
     , decltype(_impl_.token_){}
     , decltype(_impl_.after_seq_){int64_t{0}}
+    , decltype(_impl_.until_caught_up_){false}
     , /*decltype(_impl_._cached_size_)*/{}
   };
   _impl_.token_.InitDefault();
@@ -8686,7 +8693,9 @@ void SubscribeOutboxRequest::Clear() {
 
   _impl_.channels_.Clear();
   _impl_.token_.ClearToEmpty();
-  _impl_.after_seq_ = int64_t{0};
+  ::memset(&_impl_.after_seq_, 0, static_cast<size_t>(
+      reinterpret_cast<char*>(&_impl_.until_caught_up_) -
+      reinterpret_cast<char*>(&_impl_.after_seq_)) + sizeof(_impl_.until_caught_up_));
   _internal_metadata_.Clear<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>();
 }
 
@@ -8721,6 +8730,14 @@ const char* SubscribeOutboxRequest::_InternalParse(const char* ptr, ::_pbi::Pars
       case 3:
         if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 24)) {
           _impl_.after_seq_ = ::PROTOBUF_NAMESPACE_ID::internal::ReadVarint64(&ptr);
+          CHK_(ptr);
+        } else
+          goto handle_unusual;
+        continue;
+      // bool until_caught_up = 4;
+      case 4:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 32)) {
+          _impl_.until_caught_up_ = ::PROTOBUF_NAMESPACE_ID::internal::ReadVarint64(&ptr);
           CHK_(ptr);
         } else
           goto handle_unusual;
@@ -8779,6 +8796,12 @@ uint8_t* SubscribeOutboxRequest::_InternalSerialize(
     target = ::_pbi::WireFormatLite::WriteInt64ToArray(3, this->_internal_after_seq(), target);
   }
 
+  // bool until_caught_up = 4;
+  if (this->_internal_until_caught_up() != 0) {
+    target = stream->EnsureSpace(target);
+    target = ::_pbi::WireFormatLite::WriteBoolToArray(4, this->_internal_until_caught_up(), target);
+  }
+
   if (PROTOBUF_PREDICT_FALSE(_internal_metadata_.have_unknown_fields())) {
     target = ::_pbi::WireFormat::InternalSerializeUnknownFieldsToArray(
         _internal_metadata_.unknown_fields<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(::PROTOBUF_NAMESPACE_ID::UnknownFieldSet::default_instance), target, stream);
@@ -8821,6 +8844,11 @@ size_t SubscribeOutboxRequest::ByteSizeLong() const {
     total_size += ::_pbi::WireFormatLite::Int64SizePlusOne(this->_internal_after_seq());
   }
 
+  // bool until_caught_up = 4;
+  if (this->_internal_until_caught_up() != 0) {
+    total_size += 1 + 1;
+  }
+
   return MaybeComputeUnknownFieldsSize(total_size, &_impl_._cached_size_);
 }
 
@@ -8846,6 +8874,9 @@ void SubscribeOutboxRequest::MergeImpl(::PROTOBUF_NAMESPACE_ID::Message& to_msg,
   if (from._internal_after_seq() != 0) {
     _this->_internal_set_after_seq(from._internal_after_seq());
   }
+  if (from._internal_until_caught_up() != 0) {
+    _this->_internal_set_until_caught_up(from._internal_until_caught_up());
+  }
   _this->_internal_metadata_.MergeFrom<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(from._internal_metadata_);
 }
 
@@ -8870,7 +8901,12 @@ void SubscribeOutboxRequest::InternalSwap(SubscribeOutboxRequest* other) {
       &_impl_.token_, lhs_arena,
       &other->_impl_.token_, rhs_arena
   );
-  swap(_impl_.after_seq_, other->_impl_.after_seq_);
+  ::PROTOBUF_NAMESPACE_ID::internal::memswap<
+      PROTOBUF_FIELD_OFFSET(SubscribeOutboxRequest, _impl_.until_caught_up_)
+      + sizeof(SubscribeOutboxRequest::_impl_.until_caught_up_)
+      - PROTOBUF_FIELD_OFFSET(SubscribeOutboxRequest, _impl_.after_seq_)>(
+          reinterpret_cast<char*>(&_impl_.after_seq_),
+          reinterpret_cast<char*>(&other->_impl_.after_seq_));
 }
 
 ::PROTOBUF_NAMESPACE_ID::Metadata SubscribeOutboxRequest::GetMetadata() const {

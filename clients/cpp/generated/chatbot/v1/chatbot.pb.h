@@ -5111,6 +5111,7 @@ class SubscribeOutboxRequest final :
     kChannelsFieldNumber = 2,
     kTokenFieldNumber = 1,
     kAfterSeqFieldNumber = 3,
+    kUntilCaughtUpFieldNumber = 4,
   };
   // repeated int32 channels = 2;
   int channels_size() const;
@@ -5157,6 +5158,15 @@ class SubscribeOutboxRequest final :
   void _internal_set_after_seq(int64_t value);
   public:
 
+  // bool until_caught_up = 4;
+  void clear_until_caught_up();
+  bool until_caught_up() const;
+  void set_until_caught_up(bool value);
+  private:
+  bool _internal_until_caught_up() const;
+  void _internal_set_until_caught_up(bool value);
+  public:
+
   // @@protoc_insertion_point(class_scope:chatbot.v1.SubscribeOutboxRequest)
  private:
   class _Internal;
@@ -5169,6 +5179,7 @@ class SubscribeOutboxRequest final :
     mutable std::atomic<int> _channels_cached_byte_size_;
     ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr token_;
     int64_t after_seq_;
+    bool until_caught_up_;
     mutable ::PROTOBUF_NAMESPACE_ID::internal::CachedSize _cached_size_;
   };
   union { Impl_ _impl_; };
@@ -9519,6 +9530,26 @@ inline void SubscribeOutboxRequest::_internal_set_after_seq(int64_t value) {
 inline void SubscribeOutboxRequest::set_after_seq(int64_t value) {
   _internal_set_after_seq(value);
   // @@protoc_insertion_point(field_set:chatbot.v1.SubscribeOutboxRequest.after_seq)
+}
+
+// bool until_caught_up = 4;
+inline void SubscribeOutboxRequest::clear_until_caught_up() {
+  _impl_.until_caught_up_ = false;
+}
+inline bool SubscribeOutboxRequest::_internal_until_caught_up() const {
+  return _impl_.until_caught_up_;
+}
+inline bool SubscribeOutboxRequest::until_caught_up() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.SubscribeOutboxRequest.until_caught_up)
+  return _internal_until_caught_up();
+}
+inline void SubscribeOutboxRequest::_internal_set_until_caught_up(bool value) {
+  
+  _impl_.until_caught_up_ = value;
+}
+inline void SubscribeOutboxRequest::set_until_caught_up(bool value) {
+  _internal_set_until_caught_up(value);
+  // @@protoc_insertion_point(field_set:chatbot.v1.SubscribeOutboxRequest.until_caught_up)
 }
 
 // -------------------------------------------------------------------

@@ -24237,6 +24237,17 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
      * @return The afterSeq.
      */
     long getAfterSeq();
+
+    /**
+     * <pre>
+     * End the stream (OK) once the messages committed before the call are sent, instead of
+     * following new ones.
+     * </pre>
+     *
+     * <code>bool until_caught_up = 4;</code>
+     * @return The untilCaughtUp.
+     */
+    boolean getUntilCaughtUp();
   }
   /**
    * Protobuf type {@code chatbot.v1.SubscribeOutboxRequest}
@@ -24376,6 +24387,22 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       return afterSeq_;
     }
 
+    public static final int UNTIL_CAUGHT_UP_FIELD_NUMBER = 4;
+    private boolean untilCaughtUp_ = false;
+    /**
+     * <pre>
+     * End the stream (OK) once the messages committed before the call are sent, instead of
+     * following new ones.
+     * </pre>
+     *
+     * <code>bool until_caught_up = 4;</code>
+     * @return The untilCaughtUp.
+     */
+    @java.lang.Override
+    public boolean getUntilCaughtUp() {
+      return untilCaughtUp_;
+    }
+
     private byte memoizedIsInitialized = -1;
     @java.lang.Override
     public final boolean isInitialized() {
@@ -24403,6 +24430,9 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       }
       if (afterSeq_ != 0L) {
         output.writeInt64(3, afterSeq_);
+      }
+      if (untilCaughtUp_ != false) {
+        output.writeBool(4, untilCaughtUp_);
       }
       getUnknownFields().writeTo(output);
     }
@@ -24434,6 +24464,10 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         size += com.google.protobuf.CodedOutputStream
           .computeInt64Size(3, afterSeq_);
       }
+      if (untilCaughtUp_ != false) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeBoolSize(4, untilCaughtUp_);
+      }
       size += getUnknownFields().getSerializedSize();
       memoizedSize = size;
       return size;
@@ -24455,6 +24489,8 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
           .equals(other.getChannelsList())) return false;
       if (getAfterSeq()
           != other.getAfterSeq()) return false;
+      if (getUntilCaughtUp()
+          != other.getUntilCaughtUp()) return false;
       if (!getUnknownFields().equals(other.getUnknownFields())) return false;
       return true;
     }
@@ -24475,6 +24511,9 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       hash = (37 * hash) + AFTER_SEQ_FIELD_NUMBER;
       hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
           getAfterSeq());
+      hash = (37 * hash) + UNTIL_CAUGHT_UP_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
+          getUntilCaughtUp());
       hash = (29 * hash) + getUnknownFields().hashCode();
       memoizedHashCode = hash;
       return hash;
@@ -24607,6 +24646,7 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         token_ = "";
         channels_ = emptyIntList();
         afterSeq_ = 0L;
+        untilCaughtUp_ = false;
         return this;
       }
 
@@ -24654,6 +24694,9 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         }
         if (((from_bitField0_ & 0x00000004) != 0)) {
           result.afterSeq_ = afterSeq_;
+        }
+        if (((from_bitField0_ & 0x00000008) != 0)) {
+          result.untilCaughtUp_ = untilCaughtUp_;
         }
       }
 
@@ -24719,6 +24762,9 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         if (other.getAfterSeq() != 0L) {
           setAfterSeq(other.getAfterSeq());
         }
+        if (other.getUntilCaughtUp() != false) {
+          setUntilCaughtUp(other.getUntilCaughtUp());
+        }
         this.mergeUnknownFields(other.getUnknownFields());
         onChanged();
         return this;
@@ -24771,6 +24817,11 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
                 bitField0_ |= 0x00000004;
                 break;
               } // case 24
+              case 32: {
+                untilCaughtUp_ = input.readBool();
+                bitField0_ |= 0x00000008;
+                break;
+              } // case 32
               default: {
                 if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                   done = true; // was an endgroup tag
@@ -25012,6 +25063,53 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       public Builder clearAfterSeq() {
         bitField0_ = (bitField0_ & ~0x00000004);
         afterSeq_ = 0L;
+        onChanged();
+        return this;
+      }
+
+      private boolean untilCaughtUp_ ;
+      /**
+       * <pre>
+       * End the stream (OK) once the messages committed before the call are sent, instead of
+       * following new ones.
+       * </pre>
+       *
+       * <code>bool until_caught_up = 4;</code>
+       * @return The untilCaughtUp.
+       */
+      @java.lang.Override
+      public boolean getUntilCaughtUp() {
+        return untilCaughtUp_;
+      }
+      /**
+       * <pre>
+       * End the stream (OK) once the messages committed before the call are sent, instead of
+       * following new ones.
+       * </pre>
+       *
+       * <code>bool until_caught_up = 4;</code>
+       * @param value The untilCaughtUp to set.
+       * @return This builder for chaining.
+       */
+      public Builder setUntilCaughtUp(boolean value) {
+        
+        untilCaughtUp_ = value;
+        bitField0_ |= 0x00000008;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * End the stream (OK) once the messages committed before the call are sent, instead of
+       * following new ones.
+       * </pre>
+       *
+       * <code>bool until_caught_up = 4;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearUntilCaughtUp() {
+        bitField0_ = (bitField0_ & ~0x00000008);
+        untilCaughtUp_ = false;
         onChanged();
         return this;
       }
@@ -27410,53 +27508,54 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       "es\030\005 \001(\003\022\020\n\010kefuname\030\006 \001(\t\"s\n\021KefuStateR" +
       "esponse\022$\n\005state\030\001 \001(\0162\025.chatbot.v1.Kefu" +
       "State\022\022\n\nexpires_at\030\002 \001(\003\022\020\n\010kefuname\030\003 " +
-      "\001(\t\022\022\n\nupdated_at\030\004 \001(\003\"L\n\026SubscribeOutb" +
+      "\001(\t\022\022\n\nupdated_at\030\004 \001(\003\"e\n\026SubscribeOutb" +
       "oxRequest\022\r\n\005token\030\001 \001(\t\022\020\n\010channels\030\002 \003" +
-      "(\005\022\021\n\tafter_seq\030\003 \001(\003\"\351\001\n\rOutboxMessage\022" +
-      "\r\n\005appid\030\001 \001(\t\022\016\n\006openid\030\002 \001(\t\022\013\n\003msg\030\003 " +
-      "\001(\t\022\017\n\007channel\030\004 \001(\005\022\020\n\010kefuname\030\005 \001(\t\022\022" +
-      "\n\nkefuavatar\030\006 \001(\t\022\016\n\006msg_id\030\007 \001(\t\022\023\n\013cr" +
-      "eate_time\030\010 \001(\003\022\013\n\003raw\030\t \001(\014\022\013\n\003seq\030\n \001(" +
-      "\003\022\r\n\005event\030\013 \001(\t\022\025\n\rans_node_name\030\014 \001(\t\022" +
-      "\020\n\010msg_type\030\r \001(\t*$\n\003Env\022\016\n\nENV_ONLINE\020\000" +
-      "\022\r\n\tENV_DEBUG\020\001*\330\001\n\013MatchStatus\022\034\n\030MATCH" +
-      "_STATUS_UNSPECIFIED\020\000\022\024\n\020MATCH_STATUS_FA" +
-      "Q\020\001\022\034\n\030MATCH_STATUS_CONTEXT_FAQ\020\002\022\034\n\030MAT" +
-      "CH_STATUS_GENERAL_FAQ\020\003\022\036\n\032MATCH_STATUS_" +
-      "FAQ_RECOMMEND\020\004\022\030\n\024MATCH_STATUS_NOMATCH\020" +
-      "\005\022\037\n\033MATCH_STATUS_PERSON_SERVING\020\006*\212\001\n\nA" +
-      "nswerType\022\024\n\020ANSWER_TYPE_TEXT\020\000\022\024\n\020ANSWE" +
-      "R_TYPE_NEWS\020\001\022\025\n\021ANSWER_TYPE_IMAGE\020\002\022\037\n\033" +
-      "ANSWER_TYPE_MINIPROGRAMPAGE\020\003\022\030\n\024ANSWER_" +
-      "TYPE_MULTIMSG\020\004*v\n\tKefuState\022\025\n\021KEFU_STA" +
-      "TE_ASKING\020\000\022\035\n\031KEFU_STATE_PERSON_SERVING" +
-      "\020\001\022\032\n\026KEFU_STATE_NEED_PERSON\020\002\022\027\n\023KEFU_S" +
-      "TATE_COMPLETE\020\0032\341\007\n\007Chatbot\0229\n\004Sign\022\027.ch" +
-      "atbot.v1.SignRequest\032\030.chatbot.v1.SignRe" +
-      "sponse\022<\n\005Query\022\030.chatbot.v1.QueryReques" +
-      "t\032\031.chatbot.v1.QueryResponse\022D\n\013QueryStr" +
-      "eam\022\030.chatbot.v1.QueryRequest\032\027.chatbot." +
-      "v1.QueryResult(\0010\001\022B\n\007Message\022\032.chatbot." +
-      "v1.MessageRequest\032\033.chatbot.v1.MessageRe" +
-      "sponse\022F\n\013DictMessage\022\034.chatbot.v1.Encry" +
-      "ptedRequest\032\031.chatbot.v1.QueryResponse\022N" +
-      "\n\014SetAutoReply\022\034.chatbot.v1.EncryptedReq" +
-      "uest\032 .chatbot.v1.SetAutoReplyResponse\022V" +
-      "\n\020BatchImportSkill\022\034.chatbot.v1.Encrypte" +
-      "dRequest\032$.chatbot.v1.BatchImportSkillRe" +
-      "sponse\022B\n\007Publish\022\032.chatbot.v1.PublishRe" +
-      "quest\032\033.chatbot.v1.PublishResponse\022Z\n\017Pu" +
-      "blishProgress\022\".chatbot.v1.PublishProgre" +
-      "ssRequest\032#.chatbot.v1.PublishProgressRe" +
-      "sponse\022L\n\013SendMessage\022\034.chatbot.v1.Encry" +
-      "ptedRequest\032\037.chatbot.v1.SendMessageResp" +
-      "onse\022K\n\014GetKefuState\022\034.chatbot.v1.KefuSt" +
-      "ateRequest\032\035.chatbot.v1.KefuStateRespons" +
-      "e\022T\n\017ChangeKefuState\022\".chatbot.v1.Change" +
-      "KefuStateRequest\032\035.chatbot.v1.KefuStateR" +
-      "esponse\022R\n\017SubscribeOutbox\022\".chatbot.v1." +
-      "SubscribeOutboxRequest\032\031.chatbot.v1.Outb" +
-      "oxMessage0\001b\006proto3"
+      "(\005\022\021\n\tafter_seq\030\003 \001(\003\022\027\n\017until_caught_up" +
+      "\030\004 \001(\010\"\351\001\n\rOutboxMessage\022\r\n\005appid\030\001 \001(\t\022" +
+      "\016\n\006openid\030\002 \001(\t\022\013\n\003msg\030\003 \001(\t\022\017\n\007channel\030" +
+      "\004 \001(\005\022\020\n\010kefuname\030\005 \001(\t\022\022\n\nkefuavatar\030\006 " +
+      "\001(\t\022\016\n\006msg_id\030\007 \001(\t\022\023\n\013create_time\030\010 \001(\003" +
+      "\022\013\n\003raw\030\t \001(\014\022\013\n\003seq\030\n \001(\003\022\r\n\005event\030\013 \001(" +
+      "\t\022\025\n\rans_node_name\030\014 \001(\t\022\020\n\010msg_type\030\r \001" +
+      "(\t*$\n\003Env\022\016\n\nENV_ONLINE\020\000\022\r\n\tENV_DEBUG\020\001" +
+      "*\330\001\n\013MatchStatus\022\034\n\030MATCH_STATUS_UNSPECI" +
+      "FIED\020\000\022\024\n\020MATCH_STATUS_FAQ\020\001\022\034\n\030MATCH_ST" +
+      "ATUS_CONTEXT_FAQ\020\002\022\034\n\030MATCH_STATUS_GENER" +
+      "AL_FAQ\020\003\022\036\n\032MATCH_STATUS_FAQ_RECOMMEND\020\004" +
+      "\022\030\n\024MATCH_STATUS_NOMATCH\020\005\022\037\n\033MATCH_STAT" +
+      "US_PERSON_SERVING\020\006*\212\001\n\nAnswerType\022\024\n\020AN" +
+      "SWER_TYPE_TEXT\020\000\022\024\n\020ANSWER_TYPE_NEWS\020\001\022\025" +
+      "\n\021ANSWER_TYPE_IMAGE\020\002\022\037\n\033ANSWER_TYPE_MIN" +
+      "IPROGRAMPAGE\020\003\022\030\n\024ANSWER_TYPE_MULTIMSG\020\004" +
+      "*v\n\tKefuState\022\025\n\021KEFU_STATE_ASKING\020\000\022\035\n\031" +
+      "KEFU_STATE_PERSON_SERVING\020\001\022\032\n\026KEFU_STAT" +
+      "E_NEED_PERSON\020\002\022\027\n\023KEFU_STATE_COMPLETE\020\003" +
+      "2\341\007\n\007Chatbot\0229\n\004Sign\022\027.chatbot.v1.SignRe" +
+      "quest\032\030.chatbot.v1.SignResponse\022<\n\005Query" +
+      "\022\030.chatbot.v1.QueryRequest\032\031.chatbot.v1." +
+      "QueryResponse\022D\n\013QueryStream\022\030.chatbot.v" +
+      "1.QueryRequest\032\027.chatbot.v1.QueryResult(" +
+      "\0010\001\022B\n\007Message\022\032.chatbot.v1.MessageReque" +
+      "st\032\033.chatbot.v1.MessageResponse\022F\n\013DictM" +
+      "essage\022\034.chatbot.v1.EncryptedRequest\032\031.c" +
+      "hatbot.v1.QueryResponse\022N\n\014SetAutoReply\022" +
+      "\034.chatbot.v1.EncryptedRequest\032 .chatbot." +
+      "v1.SetAutoReplyResponse\022V\n\020BatchImportSk" +
+      "ill\022\034.chatbot.v1.EncryptedRequest\032$.chat" +
+      "bot.v1.BatchImportSkillResponse\022B\n\007Publi" +
+      "sh\022\032.chatbot.v1.PublishRequest\032\033.chatbot" +
+      ".v1.PublishResponse\022Z\n\017PublishProgress\022\"" +
+      ".chatbot.v1.PublishProgressRequest\032#.cha" +
+      "tbot.v1.PublishProgressResponse\022L\n\013SendM" +
+      "essage\022\034.chatbot.v1.EncryptedRequest\032\037.c" +
+      "hatbot.v1.SendMessageResponse\022K\n\014GetKefu" +
+      "State\022\034.chatbot.v1.KefuStateRequest\032\035.ch" +
+      "atbot.v1.KefuStateResponse\022T\n\017ChangeKefu" +
+      "State\022\".chatbot.v1.ChangeKefuStateReques" +
+      "t\032\035.chatbot.v1.KefuStateResponse\022R\n\017Subs" +
+      "cribeOutbox\022\".chatbot.v1.SubscribeOutbox" +
+      "Request\032\031.chatbot.v1.OutboxMessage0\001b\006pr" +
+      "oto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -27617,7 +27716,7 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
     internal_static_chatbot_v1_SubscribeOutboxRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_chatbot_v1_SubscribeOutboxRequest_descriptor,
-        new java.lang.String[] { "Token", "Channels", "AfterSeq", });
+        new java.lang.String[] { "Token", "Channels", "AfterSeq", "UntilCaughtUp", });
     internal_static_chatbot_v1_OutboxMessage_descriptor =
       getDescriptor().getMessageTypes().get(21);
     internal_static_chatbot_v1_OutboxMessage_fieldAccessorTable = new

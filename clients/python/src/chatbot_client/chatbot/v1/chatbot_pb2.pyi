@@ -333,14 +333,16 @@ class KefuStateResponse(_message.Message):
     def __init__(self, state: _Optional[_Union[KefuState, str]] = ..., expires_at: _Optional[int] = ..., kefuname: _Optional[str] = ..., updated_at: _Optional[int] = ...) -> None: ...
 
 class SubscribeOutboxRequest(_message.Message):
-    __slots__ = ("token", "channels", "after_seq")
+    __slots__ = ("token", "channels", "after_seq", "until_caught_up")
     TOKEN_FIELD_NUMBER: _ClassVar[int]
     CHANNELS_FIELD_NUMBER: _ClassVar[int]
     AFTER_SEQ_FIELD_NUMBER: _ClassVar[int]
+    UNTIL_CAUGHT_UP_FIELD_NUMBER: _ClassVar[int]
     token: str
     channels: _containers.RepeatedScalarFieldContainer[int]
     after_seq: int
-    def __init__(self, token: _Optional[str] = ..., channels: _Optional[_Iterable[int]] = ..., after_seq: _Optional[int] = ...) -> None: ...
+    until_caught_up: bool
+    def __init__(self, token: _Optional[str] = ..., channels: _Optional[_Iterable[int]] = ..., after_seq: _Optional[int] = ..., until_caught_up: _Optional[bool] = ...) -> None: ...
 
 class OutboxMessage(_message.Message):
     __slots__ = ("appid", "openid", "msg", "channel", "kefuname", "kefuavatar", "msg_id", "create_time", "raw", "seq", "event", "ans_node_name", "msg_type")
