@@ -1,19 +1,23 @@
 import ArgumentParser
 import ChatbotCrypto
 import ChatbotEngine
+import ChatbotService
 import ChatbotStore
 
 extension BotsCommand {
-    /// `chatbotctl bots set`: a bot's thresholds, recommendations and fallback answers.
+    /// `chatbotctl bots set`: a bot's thresholds, recommendations, fallback answers and callback URL.
     struct SetSettings: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "set",
             abstract: "Change a bot's answering settings; print all of them as one JSON line.",
             discussion: """
                 Settings that are not given keep their values; with none given, the settings are only printed. \
-                Prints {"threshold","recommend_ratio","max_options","fallback_answers","recommend_prompt"} once \
-                the change is committed to disk. Settings apply to the draft and the published knowledge base \
-                alike, without a publish.
+                Prints {"threshold","recommend_ratio","max_options","fallback_answers","recommend_prompt", \
+                "callback_url"} once the change is committed to disk. Settings apply to the draft and the \
+                published knowledge base alike, without a publish. chatbotd POSTs the bot's customer-service \
+                notices to the callback URL as the platform does ({"encrypted": "<envelope>"}): the messages of \
+                users a person serves, requests for a person and handoff state changes; "" stops them (those \
+                already queued are still delivered).
                 """
         )
 
@@ -30,7 +34,18 @@ extension BotsCommand {
         )
         var fallbackAnswers: [String] = []
         @Option(help: "The text before recommended questions.") var recommendPrompt: String?
+        @Option(help: "Where the customer-service notices go: an http:// URL, or \"\" for none.")
+        var callbackURL: String?
         @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            guard let callbackURL, !callbackURL.isEmpty else { return }
+            do throws(CallbackURL.Invalid) {
+                _ = try CallbackURL(callbackURL)
+            } catch {
+                throw ValidationError(error.message)
+            }
+        }
 
         func run() throws {
             let (store, bot) = try database.openStore(botToken: token, step: "bots set")
@@ -40,10 +55,11 @@ extension BotsCommand {
             if let maxOptions { settings.maxOptions = maxOptions }
             if !fallbackAnswers.isEmpty { settings.fallbackAnswers = fallbackAnswers }
             if let recommendPrompt { settings.recommendPrompt = recommendPrompt }
-            if settings != bot.settings {
-                try reportingStoreFailure("bots set") { () throws(StoreError) in
-                    try store.updateSettings(botID: bot.id, settings)
-                }
+            let changed = settings != bot.settings
+            let url = try reportingStoreFailure("bots set") { () throws(StoreError) -> String in
+                if changed { try store.updateSettings(botID: bot.id, settings) }
+                if let callbackURL { try store.setCallbackURL(botID: bot.id, callbackURL) }
+                return try store.callbackURL(botID: bot.id)
             }
             writeLine(
                 .object([
@@ -52,6 +68,7 @@ extension BotsCommand {
                     ("max_options", .integer(Int64(settings.maxOptions))),
                     ("fallback_answers", .array(settings.fallbackAnswers.map(JSONValue.string))),
                     ("recommend_prompt", .string(settings.recommendPrompt)),
+                    ("callback_url", .string(url)),
                 ])
             )
             withExtendedLifetime(store) {}

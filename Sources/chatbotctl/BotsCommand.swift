@@ -9,7 +9,7 @@ struct BotsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bots",
         abstract: "Add, list and configure bots in the database.",
-        subcommands: [Add.self, List.self, SetSettings.self, AddManager.self, SetCallback.self]
+        subcommands: [Add.self, List.self, SetSettings.self, AddManager.self]
     )
 
     struct DatabaseOptions: ParsableArguments {

@@ -264,6 +264,7 @@ def test_bots_set_changes_only_what_is_given(chatbotctl, db_path, bot):
         "max_options": 3,
         "fallback_answers": ["抱歉，我还不会回答这个问题。"],
         "recommend_prompt": "您是不是想问：",
+        "callback_url": "",
     }
     changed = json.loads(settings("--threshold", "0.65", "--fallback", "没听懂。", "Sorry, say again?").stdout)
     assert changed == dict(defaults, threshold=0.65, fallback_answers=["没听懂。", "Sorry, say again?"])
@@ -279,6 +280,12 @@ def test_bots_set_changes_only_what_is_given(chatbotctl, db_path, bot):
         recommend_prompt="Did you mean:",
     )
     assert json.loads(settings().stdout) == changed
+    hook = json.loads(settings("--callback-url", "http://127.0.0.1:9/hook").stdout)
+    assert hook == dict(changed, callback_url="http://127.0.0.1:9/hook")
+    assert json.loads(settings("--threshold", "0.65").stdout) == hook
+    assert json.loads(settings("--callback-url", "").stdout) == changed
+    refused = settings("--callback-url", "https://cs.example/hook", check=False)
+    assert refused.returncode != 0 and b"must start with http://" in refused.stderr
 
     for args, cause in [
         (("--threshold", "1.5"), "the threshold must be between 0 and 1, got 1.5"),
