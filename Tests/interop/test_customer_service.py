@@ -516,3 +516,21 @@ def test_a_subscriber_that_stops_reading_holds_up_nobody_and_bounded_memory(serv
     # for the stuck reader is a window and a batch, not the outbox.
     assert grown < 10 << 20, f"RSS grew by {grown >> 20} MB"
     assert elapsed < 60
+
+
+def test_send_message_over_grpc_writes_the_same_outbox_and_refuses_as_http_does(server, stub):
+    pb, chatbot = stub
+    start = last_seq(server)
+    xml = sendmsg_xml("grpc-user", "来自gRPC的消息", channel=2, bot_appid=server.bot["appid"])
+    response = chatbot.SendMessage(pb.EncryptedRequest(token=server.bot["token"], encrypt=encrypt(server.bot, xml)),
+                                   timeout=10)
+    assert response.seq == start + 1 and response.msg_id == str(start + 1)
+    [line] = tail(server, start)
+    assert (line["openid"], line["msg"], line["channel"]) == ("grpc-user", "来自gRPC的消息", 2)
+    bad = sendmsg_xml("grpc-user", None, bot_appid=server.bot["appid"])
+    with pytest.raises(grpc.RpcError) as refused:
+        chatbot.SendMessage(pb.EncryptedRequest(token=server.bot["token"], encrypt=encrypt(server.bot, bad)),
+                            timeout=10)
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert dict(refused.value.trailing_metadata())["chatbot-errcode"] == "1008"
+    assert "msg is missing" in refused.value.details()
