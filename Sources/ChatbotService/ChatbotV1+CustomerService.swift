@@ -47,10 +47,10 @@ extension ChatbotV1.KefuState {
 }
 
 extension KefuState {
-    /// The state a gRPC request names.
+    /// The state a gRPC enum value names.
     ///
     /// - Throws: 1008 for a number this version does not know.
-    init(_ state: ChatbotV1.KefuState) throws(PlatformFailure) {
+    package init(_ state: ChatbotV1.KefuState) throws(PlatformFailure) {
         guard let known = Self.allCases.first(where: { ChatbotV1.KefuState($0) == state }) else {
             throw PlatformFailure(.customerServiceFieldEmpty, "state \(state.rawValue) is not a KefuState")
         }

@@ -1,10 +1,8 @@
 import ArgumentParser
 import ChatbotCrypto
 import ChatbotProto
-import ChatbotRPC
 import ChatbotService
 import ChatbotStore
-import NIOCore
 
 /// `chatbotctl kefu get|set`: a user's handoff state, through a running chatbotd (GetKefuState,
 /// ChangeKefuState), as a customer-service system changes it.
@@ -30,16 +28,13 @@ struct KefuCommand: ParsableCommand {
 
         func run() async throws {
             let request = ChatbotV1.KefuStateRequest(token: token, openid: openid)
-            let metadata = try credential.metadata("kefu get")
-            let response = try await connection.withClient("kefu get") { client throws(RPCError) in
-                try await client.unary(
-                    "/chatbot.v1.Chatbot/GetKefuState",
-                    request,
-                    as: ChatbotV1.KefuStateResponse.self,
-                    metadata: metadata,
-                    timeout: .seconds(connection.timeout)
-                )
-            }
+            let response = try await connection.unary(
+                "kefu get",
+                "/chatbot.v1.Chatbot/GetKefuState",
+                request,
+                as: ChatbotV1.KefuStateResponse.self,
+                metadata: try credential.metadata("kefu get")
+            )
             writeLine(response.json(token: token, openid: openid))
         }
     }
@@ -70,16 +65,13 @@ struct KefuCommand: ParsableCommand {
                 expires: expires,
                 kefuname: kefuname
             )
-            let metadata = try credential.metadata("kefu set")
-            let response = try await connection.withClient("kefu set") { client throws(RPCError) in
-                try await client.unary(
-                    "/chatbot.v1.Chatbot/ChangeKefuState",
-                    request,
-                    as: ChatbotV1.KefuStateResponse.self,
-                    metadata: metadata,
-                    timeout: .seconds(connection.timeout)
-                )
-            }
+            let response = try await connection.unary(
+                "kefu set",
+                "/chatbot.v1.Chatbot/ChangeKefuState",
+                request,
+                as: ChatbotV1.KefuStateResponse.self,
+                metadata: try credential.metadata("kefu set")
+            )
             writeLine(response.json(token: token, openid: openid))
         }
     }
@@ -89,7 +81,7 @@ extension KefuState: ExpressibleByArgument {}
 
 extension ChatbotV1.KefuStateResponse {
     func json(token: String, openid: String) -> JSONValue {
-        let name = KefuState.allCases.first { ChatbotV1.KefuState($0) == state }?.rawValue ?? "\(state.rawValue)"
+        let name = (try? KefuState(state))?.rawValue ?? "\(state.rawValue)"
         return .object([
             ("token", .string(token)),
             ("openid", .string(openid)),

@@ -37,6 +37,19 @@ struct ServerOptions: ParsableArguments {
             throw failure(step, "\(error.code.name): \(error.message)\(errcode ?? "")")
         }
     }
+
+    /// One unary call on its own connection (``withClient(_:_:)``), within ``timeout``.
+    func unary<Request: ProtoMessage, Response: ProtoMessage>(
+        _ step: String,
+        _ path: String,
+        _ request: Request,
+        as: Response.Type,
+        metadata: [(name: String, value: String)] = []
+    ) async throws -> Response {
+        try await withClient(step) { client throws(RPCError) in
+            try await client.unary(path, request, as: Response.self, metadata: metadata, timeout: .seconds(timeout))
+        }
+    }
 }
 
 /// `chatbotctl sign`: the Sign RPC of a running server.
@@ -54,14 +67,12 @@ struct SignCommand: AsyncParsableCommand {
 
     func run() async throws {
         let request = ChatbotV1.SignRequest(token: token, userid: userid, username: username, avatar: avatar)
-        let response = try await connection.withClient("sign") { client throws(RPCError) in
-            try await client.unary(
-                "/chatbot.v1.Chatbot/Sign",
-                request,
-                as: ChatbotV1.SignResponse.self,
-                timeout: .seconds(connection.timeout)
-            )
-        }
+        let response = try await connection.unary(
+            "sign",
+            "/chatbot.v1.Chatbot/Sign",
+            request,
+            as: ChatbotV1.SignResponse.self
+        )
         writeLine(.object([("signature", .string(response.signature)), ("expires_in", .integer(response.expiresIn))]))
     }
 }
