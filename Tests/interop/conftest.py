@@ -1,10 +1,11 @@
-"""Shared fixtures for interop tests: the chatbotctl binary built by `make test`, and Python stubs
-generated from proto/ once per session."""
+"""Shared fixtures for interop tests: the chatbotctl binary built by `make test`, Python stubs
+generated from proto/ once per session, and a channel to the test module's server."""
 
 import os
 import pathlib
 import subprocess
 
+import grpc
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -34,3 +35,12 @@ def stubs(tmp_path_factory):
     from chatbot.v1 import chatbot_pb2, chatbot_pb2_grpc
 
     return chatbot_pb2, chatbot_pb2_grpc
+
+
+@pytest.fixture(scope="module")
+def stub(server, stubs):
+    """(chatbot_pb2, a ChatbotStub) on one channel to the `server` fixture of the test module."""
+    chatbot_pb2, chatbot_pb2_grpc = stubs
+    channel = grpc.insecure_channel(server.address)
+    yield chatbot_pb2, chatbot_pb2_grpc.ChatbotStub(channel)
+    channel.close()

@@ -55,14 +55,6 @@ def server():
         yield server
 
 
-@pytest.fixture(scope="module")
-def stub(server, stubs):
-    pb, rpc = stubs
-    channel = grpc.insecure_channel(server.address)
-    yield pb, rpc.ChatbotStub(channel)
-    channel.close()
-
-
 def management_calls(pb, client, token):
     """Every management call whose request carries no envelope, as (name, call(metadata))."""
 

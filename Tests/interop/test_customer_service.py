@@ -119,14 +119,6 @@ def server(receiver):
         yield server
 
 
-@pytest.fixture(scope="module")
-def stub(server, stubs):
-    chatbot_pb2, chatbot_pb2_grpc = stubs
-    channel = grpc.insecure_channel(server.address)
-    yield chatbot_pb2, chatbot_pb2_grpc.ChatbotStub(channel)
-    channel.close()
-
-
 def post(server, op, xml=None, token=None, bot=None, body=None):
     bot = bot or server.bot
     body = body if body is not None else {"encrypt": encrypt(bot, xml)}

@@ -10,7 +10,6 @@ import json
 import socket
 import time
 
-import grpc
 import h2.connection
 import h2.events
 import jwt
@@ -176,14 +175,6 @@ def test_the_content_type_may_be_missing_or_wrong(http, server):
     response = http.post(f"{server.url}/openapi/aibot/{server.bot['token']}", data=form,
                          headers={"content-type": "application/json"}, timeout=10)
     assert response.json()["title"] == "怎么续借图书"
-
-
-@pytest.fixture(scope="module")
-def stub(server, stubs):
-    chatbot_pb2, chatbot_pb2_grpc = stubs
-    channel = grpc.insecure_channel(server.address)
-    yield chatbot_pb2, chatbot_pb2_grpc.ChatbotStub(channel)
-    channel.close()
 
 
 @pytest.mark.parametrize("text,bot,env", [

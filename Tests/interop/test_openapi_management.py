@@ -50,16 +50,6 @@ def http(server):
         yield session
 
 
-@pytest.fixture(scope="module")
-def stub(server, stubs):
-    chatbot_pb2, chatbot_pb2_grpc = stubs
-    channel = grpc.insecure_channel(server.address)
-    yield chatbot_pb2, chatbot_pb2_grpc.ChatbotStub(channel)
-    channel.close()
-
-
-
-
 def autoreply_xml(skill, title, content, questions=(), manager=MANAGER, in_list=True):
     parts = [cdata("managerid", manager), cdata("skillname", skill), cdata("title", title), cdata("content", content)]
     similar = "".join(cdata("question", q) for q in questions)
