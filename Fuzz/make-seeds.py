@@ -77,6 +77,7 @@ for selector, body in [
     (2, b'{"userid": "u1", "query": "hi", "second_priority_skills": ["a", 1], "env": null, "x": true}'),
     (3, b"userid"),
     (0, b"\xffuserid=only&a=%E4%B8%AD"),
+    (2, '{"username": "u", "msg": "找李四", "svrinfo": {"real_time_slot_candidates": {"c": ["张三", "李四"]}}}'.encode()),
 ]:
     write("FuzzOpenAPIFields", bytes([selector]) + body)
 

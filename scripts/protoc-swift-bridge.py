@@ -8,6 +8,8 @@ Output, into the given folder:
   <Namespace>.swift                 value types: caseless enum per proto package, structs for
                                     messages, RawRepresentable structs for enums, enums for oneofs
   <Namespace>+ProtoMessage.swift    ProtoMessage and CBridgedMessage conformances: Swift <-> protobuf-c
+  <Namespace>+ProtoFields.swift     ProtoFields conformances: each field's proto name and value, in
+                                    field-number order, for writers of other shapes (JSON)
   Descriptors.swift                 serialized FileDescriptorProtos and service names, for reflection
 
 Only proto3 is supported, with the field kinds our protos use (scalars, string, bytes, enums,
@@ -42,6 +44,16 @@ NUMERIC = {
     FDP.TYPE_SFIXED32: ("Int32", "0"),
     FDP.TYPE_UINT32: ("UInt32", "0"),
     FDP.TYPE_FIXED32: ("UInt32", "0"),
+}
+
+# Swift numeric type -> (ProtoFieldVisitor label, the type it takes).
+VISITED_NUMERIC = {
+    "Double": ("double", "Double"),
+    "Float": ("double", "Double"),
+    "Int64": ("int64", "Int64"),
+    "Int32": ("int64", "Int64"),
+    "UInt64": ("uint64", "UInt64"),
+    "UInt32": ("uint64", "UInt64"),
 }
 
 SWIFT_KEYWORDS = set(
@@ -485,6 +497,48 @@ class Generator:
             "}",
         ]
 
+    # Field visitors ----------------------------------------------------------------------------
+
+    def visitable(self, message, seen=()):
+        """Whether every field of `message` has a ProtoFieldVisitor method: no oneofs, maps or
+        bytes, repeated fields only of strings or messages, and message fields only of visitable
+        messages."""
+        if message.full_name in seen:
+            return False
+        for field in message.proto.field:
+            kind = self.kind(field)[0]
+            if field.HasField("oneof_index") or self.map_entry(field) or kind == "bytes":
+                return False
+            if field.label == FDP.LABEL_REPEATED and kind not in ("string", "message"):
+                return False
+            if kind == "message":
+                nested = self.messages[field.type_name.lstrip(".")]
+                if not self.visitable(nested, seen + (message.full_name,)):
+                    return False
+        return True
+
+    def emit_fields(self, file):
+        out = [HEADER.format(source=file.name)]
+        for message in self.all_messages(self.top_level[file.name][0]):
+            if not self.visitable(message):
+                continue
+            out += ["", f"extension {message.swift_name}: ProtoFields {{"]
+            out.append("    package func visitFields(_ visitor: inout some ProtoFieldVisitor) {")
+            for field in message.proto.field:
+                name, kind = escape(lower_camel(field.name)), self.kind(field)[0]
+                value = f"self.{name.strip('`')}"
+                if field.label == FDP.LABEL_REPEATED:
+                    label = "strings" if kind == "string" else "messages"
+                elif kind == "numeric":
+                    label, wide = VISITED_NUMERIC[self.kind(field)[1]]
+                    if wide != self.kind(field)[1]:
+                        value = f"{wide}({value})"
+                else:
+                    label = kind
+                out.append(f'        visitor.visit("{field.name}", {label}: {value})')
+            out += ["    }", "}"]
+        return "\n".join(out) + "\n"
+
     # Descriptors -------------------------------------------------------------------------------
 
     def emit_descriptors(self):
@@ -545,6 +599,7 @@ def main(argv):
             raise GeneratorError(f"{file.name}: a second file in package {file.package} is not supported")
         outputs[f"{namespace}.swift"] = generator.emit_types(file)
         outputs[f"{namespace}+ProtoMessage.swift"] = generator.emit_bridge(file)
+        outputs[f"{namespace}+ProtoFields.swift"] = generator.emit_fields(file)
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.glob("*.swift"):
         if stale.name not in outputs:

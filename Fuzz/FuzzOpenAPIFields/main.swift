@@ -1,7 +1,9 @@
 /// libFuzzer target: ``OpenAPIFields`` (the `/openapi` JSON and form-urlencoded body reader).
 ///
 /// The first byte picks the content type; the rest is the body, then (after the first 0xFF byte,
-/// which is never UTF-8) the query string. Whatever reads is then asked for fields and lists.
+/// which is never UTF-8) the query string. Whatever reads is then asked for fields and lists. The
+/// body also goes through dictmsg's reading of its decrypted JSON payload
+/// (``ChatbotOperations/dictRequest(_:)``), which must refuse or accept it, never crash.
 internal import CChatbotFuzz
 internal import ChatbotService
 internal import Glibc
@@ -19,6 +21,7 @@ func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let split = input.firstIndex(of: 0xFF) ?? input.endIndex
     let body = Array(input[..<split])
     let query = split < input.endIndex ? String(decoding: input[(split + 1)...], as: UTF8.self) : ""
+    _ = try? ChatbotOperations.dictRequest(body)
     guard
         let fields = try? OpenAPIFields(
             body: body,

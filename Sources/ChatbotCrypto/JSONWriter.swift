@@ -14,6 +14,12 @@ package struct JSONWriter {
         self.escapesNonASCII = escapingNonASCII
     }
 
+    /// Makes room for `count` bytes in all, so that a document of about that size is written
+    /// without growing the buffer on the way.
+    package mutating func reserveCapacity(_ count: Int) {
+        bytes.reserveCapacity(count)
+    }
+
     package mutating func write(_ value: JSONValue) {
         switch value {
         case .null: bytes.append(contentsOf: "null".utf8)
@@ -48,6 +54,12 @@ package struct JSONWriter {
     }
 
     package mutating func endObject() { bytes.append(UInt8(ascii: "}")) }
+
+    /// Writes `"key":{` inside an open object; members follow, then ``endObject()``.
+    package mutating func beginObject(member key: String) {
+        writeKey(key)
+        bytes.append(UInt8(ascii: "{"))
+    }
 
     /// Writes `"key":[` inside an open object; objects follow as elements, then ``endArray()``.
     package mutating func beginArray(member key: String) {

@@ -20,19 +20,27 @@ package struct BotSettings: Sendable, Hashable {
     package var fallbackAnswers: [String]
     /// The text before the recommended questions.
     package var recommendPrompt: String
+    /// Whether the general skill (``GeneralSkill``) answers when the knowledge base has no hit.
+    package var generalSkill: Bool
+    /// The bot's own answers to general-skill intents, by intent key (`greeting.zh`).
+    package var generalAnswers: [String: String]
 
     package init(
         threshold: Double = BotSettings.defaultThreshold,
         recommendRatio: Double = BotSettings.defaultRecommendRatio,
         maxOptions: Int = BotSettings.defaultMaxOptions,
         fallbackAnswers: [String] = [BotSettings.defaultFallbackAnswer],
-        recommendPrompt: String = BotSettings.defaultRecommendPrompt
+        recommendPrompt: String = BotSettings.defaultRecommendPrompt,
+        generalSkill: Bool = true,
+        generalAnswers: [String: String] = [:]
     ) {
         self.threshold = threshold
         self.recommendRatio = recommendRatio
         self.maxOptions = min(max(maxOptions, Self.maxOptionsRange.lowerBound), Self.maxOptionsRange.upperBound)
         self.fallbackAnswers = fallbackAnswers.isEmpty ? [Self.defaultFallbackAnswer] : fallbackAnswers
         self.recommendPrompt = recommendPrompt
+        self.generalSkill = generalSkill
+        self.generalAnswers = generalAnswers
     }
 
     /// The threshold a hit on `entry` must reach: the entry's own when it has one.

@@ -3,6 +3,11 @@ package struct DialogueReply: Sendable {
     package enum Status: Sendable, Hashable {
         /// The best entry reached its threshold: its answer.
         case faq
+        /// A follow-up entry (``FAQEntry/follows``) reached its threshold in the context of the
+        /// entry it follows: its answer.
+        case contextFAQ
+        /// The knowledge base had no hit; the general skill (``GeneralSkill``) did: its answer.
+        case generalFAQ
         /// The best entry reached the recommendation floor only: a list of likely questions.
         case recommend
         /// Nothing close enough: the bot's fallback answer.
@@ -24,6 +29,23 @@ package struct DialogueReply: Sendable {
     package var isDefaultAnswer: Bool
     /// Every scored candidate, best first (for `explain`).
     package var candidates: [MatchCandidate]
+    /// The slots of the answered entry that the query (or the dialogue before it) filled.
+    package var slots: [FilledSlot] = []
+    /// Where the dialogue stands after this reply.
+    package var dialogStatus: DialogStatus = .none
+
+    /// Whether the reply answers with an entry: FAQ, CONTEXT_FAQ or GENERAL_FAQ.
+    package var isHit: Bool { status == .faq || status == .contextFAQ || status == .generalFAQ }
+}
+
+/// Where a dialogue stands: the platform's `dialog_status`.
+package enum DialogStatus: String, Sendable, Hashable {
+    /// No dialogue in progress: an answer that needs nothing more.
+    case none = "NONE"
+    /// The answer asks for a required slot's value; the next query may give it.
+    case slotFilling = "SLOT_FILLING"
+    /// The answer completes a slot dialogue: its slots are filled.
+    case complete = "COMPLETE"
 }
 
 extension DialogueReply {
@@ -45,13 +67,16 @@ extension DialogueReply {
     /// Whether the reply answers with an entry that hands the user to a person: one marked
     /// ``FAQEntry/handoff``, or of a skill whose name contains ``handoffSkillMarker``.
     package var requestsPerson: Bool {
-        guard status == .faq, let entry else { return false }
+        guard status == .faq || status == .contextFAQ, let entry else { return false }
         return entry.handoff || entry.skill.contains(Self.handoffSkillMarker)
     }
 }
 
 extension KnowledgeBase {
     /// Matches `query` and decides the reply.
+    ///
+    /// One query on its own, without a dialogue (``converse(_:session:)`` has one): follow-up
+    /// entries do not match, slots stay empty, the general skill does not answer.
     ///
     /// Skill scoping is strict: with first-priority skills, only entries of those skills are
     /// considered first; a hit there wins. Otherwise the second-priority skills are tried, and a
@@ -67,22 +92,13 @@ extension KnowledgeBase {
         settings: BotSettings,
         fallbackSeed: Int = 0
     ) -> DialogueReply {
-        var candidates: [MatchCandidate]
-        let scopes = [firstPrioritySkills, secondPrioritySkills].filter { !$0.isEmpty }
-        if scopes.isEmpty {
-            candidates = match(query)
-        } else {
-            candidates = []
-            for skills in scopes {
-                let found = match(query, scope: SkillScope(skills: Set(skills)))
-                guard let best = found.first else { continue }
-                if best.confidence >= settings.threshold(for: best.entry) {
-                    candidates = found
-                    break
-                }
-                if best.confidence > (candidates.first?.confidence ?? -1) { candidates = found }
-            }
-        }
+        let turn = DialogueTurn(
+            query: query,
+            firstPrioritySkills: firstPrioritySkills,
+            secondPrioritySkills: secondPrioritySkills,
+            settings: settings
+        )
+        let candidates = candidates(for: query, turn, eligible: { _ in false })
         return Self.decide(candidates, settings: settings, fallbackSeed: fallbackSeed)
     }
 

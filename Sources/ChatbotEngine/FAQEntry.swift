@@ -20,6 +20,11 @@ package struct FAQEntry: Sendable, Hashable {
     /// Whether a hit hands the user to a person (kefustate needperson), as every entry of a skill
     /// whose name contains 转人工 does too.
     package var handoff: Bool
+    /// The keys of the entries this one follows up: it matches only within a few turns after one
+    /// of them answered the user, and then answers CONTEXT_FAQ. Empty for an ordinary entry.
+    package var follows: [String]
+    /// The slots its questions leave open (`{name}`), filled from dictionaries.
+    package var slots: [SlotSpec]
 
     package init(
         id: Int64 = 0,
@@ -29,7 +34,9 @@ package struct FAQEntry: Sendable, Hashable {
         similar: [String] = [],
         answers: [String],
         threshold: Double? = nil,
-        handoff: Bool = false
+        handoff: Bool = false,
+        follows: [String] = [],
+        slots: [SlotSpec] = []
     ) {
         self.id = id
         self.key = key
@@ -39,6 +46,8 @@ package struct FAQEntry: Sendable, Hashable {
         self.answers = answers
         self.threshold = threshold
         self.handoff = handoff
+        self.follows = follows
+        self.slots = slots
     }
 
     /// The most similar questions an entry may have: 200.

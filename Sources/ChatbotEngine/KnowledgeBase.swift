@@ -37,6 +37,11 @@ package final class KnowledgeBase: Sendable {
         index.withLock { $0.entryCount }
     }
 
+    /// The entry with this id, if there is one.
+    package func entry(id: Int64) -> FAQEntry? {
+        index.withLock { index in index.slotByID[id].flatMap { index.entries[Int($0)]?.entry } }
+    }
+
     /// Adds `entry`, or replaces the one with the same id.
     package func upsert(_ entry: FAQEntry) {
         index.withLock { $0.upsert(entry) }
@@ -55,11 +60,31 @@ package final class KnowledgeBase: Sendable {
     ///   - scope: The skills it may match.
     ///   - limit: How many candidates to return at most (10 at most are scored).
     package func match(_ query: String, scope: SkillScope = .all, limit: Int = 10) -> [MatchCandidate] {
+        match(query, scope: scope, limit: limit, limits: MatchLimits())
+    }
+
+    /// The best entry for `query` when only the three best entries of the first stage are
+    /// re-ranked: a third of the work of ``match(_:scope:limit:)``, for a knowledge base of a few
+    /// intents with many phrasings each (``GeneralSkill``), whose best entry is almost always
+    /// among the first stage's three.
+    package func bestOfFew(_ query: String) -> MatchCandidate? {
+        match(query, scope: .all, limit: 1, limits: MatchLimits(entries: 3, documents: 12)).first
+    }
+
+    private func match(_ query: String, scope: SkillScope, limit: Int, limits: MatchLimits) -> [MatchCandidate] {
         let snapshot = index.withLock { $0 }
         let scratch = scratches.withLock { $0.popLast() } ?? MatchScratch()
-        var candidates = snapshot.match(query, scope: scope, scratch: scratch)
+        var candidates = snapshot.match(query, scope: scope, limits: limits, scratch: scratch)
         scratches.withLock { $0.append(scratch) }
         if candidates.count > limit { candidates.removeLast(candidates.count - limit) }
         return candidates
+    }
+}
+
+extension KnowledgeBase {
+    /// The form in which two texts that ask the same thing are equal: the matcher's exact-match
+    /// key (normalised, without particles and fillers such as 请问 and 吗, digits kept).
+    package static func normalizedQuestion(_ text: String) -> String {
+        NormalizedText(text).exactKey
     }
 }

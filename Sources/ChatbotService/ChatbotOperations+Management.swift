@@ -12,6 +12,8 @@ package struct AutoReply: Sendable, Hashable {
     package var title: String
     package var content: String
     package var questions: [String]
+    /// The keys of the entries it follows up (``followedKeys(_:skill:)``).
+    package var follows: [String] = []
 }
 
 extension ChatbotOperations {
@@ -20,19 +22,25 @@ extension ChatbotOperations {
     /// - Throws: 1013 when `encrypt` is empty, does not decrypt, or does not hold acceptable XML
     ///   (DESIGN §4); the errmsg names the cause.
     package func openEnvelope(bot: BotEntry, encrypt: String) throws(PlatformFailure) -> XMLPayload {
-        guard !encrypt.isEmpty else {
-            throw PlatformFailure(.decryptionFailed, "encrypt is missing: send the envelope in the field encrypt")
-        }
-        let bytes: [UInt8]
-        do throws(CryptoError) {
-            bytes = try bot.envelope.decrypt(encrypt)
-        } catch {
-            throw PlatformFailure(error)
-        }
+        let bytes = try Self.decrypt(bot: bot, encrypt: encrypt)
         do throws(XMLPayload.Malformed) {
             return try XMLPayload(parsing: bytes)
         } catch {
             throw PlatformFailure(.decryptionFailed, "the decrypted payload is not acceptable XML: \(error.message)")
+        }
+    }
+
+    /// The plaintext of the envelope in `encrypt`.
+    ///
+    /// - Throws: 1013 when `encrypt` is empty or does not decrypt for the bot (DESIGN §4).
+    static func decrypt(bot: BotEntry, encrypt: String) throws(PlatformFailure) -> [UInt8] {
+        guard !encrypt.isEmpty else {
+            throw PlatformFailure(.decryptionFailed, "encrypt is missing: send the envelope in the field encrypt")
+        }
+        do throws(CryptoError) {
+            return try bot.envelope.decrypt(encrypt)
+        } catch {
+            throw PlatformFailure(error)
         }
     }
 
@@ -55,7 +63,35 @@ extension ChatbotOperations {
             throw PlatformFailure(.managementFieldEmpty, error.message)
         }
         let questions = try similarQuestions(payload.values(of: "question"), title: title)
-        return AutoReply(managerID: managerID, skill: skill, title: title, content: content, questions: questions)
+        return AutoReply(
+            managerID: managerID,
+            skill: skill,
+            title: title,
+            content: content,
+            questions: questions,
+            follows: try followedKeys(payload.values(of: "follows"), skill: skill)
+        )
+    }
+
+    /// The keys of the entries that `<follows>` elements name, each by the title of an entry of
+    /// the same skill (keyed as ``FAQEntry/autoReplyKey(skill:question:)``): the entry is then a
+    /// follow-up of those, matched only in their context (CONTEXT_FAQ).
+    ///
+    /// - Throws: 1007 for an empty one, or more than ``ChatbotEngine/FAQEntry/maxSimilarQuestions``.
+    static func followedKeys(_ titles: [String], skill: String, path: String = "") throws(PlatformFailure) -> [String] {
+        guard titles.count <= FAQEntry.maxSimilarQuestions else {
+            throw PlatformFailure(.managementFieldEmpty, "\(path)follows: at most \(FAQEntry.maxSimilarQuestions)")
+        }
+        var keys: [String] = []
+        for (i, title) in titles.enumerated() {
+            let trimmed = title.trimmingWhitespace
+            guard !trimmed.isEmpty else {
+                throw PlatformFailure(.managementFieldEmpty, "\(path)follows[\(i)] is empty")
+            }
+            let key = FAQEntry.autoReplyKey(skill: skill, question: trimmed)
+            if !keys.contains(key) { keys.append(key) }
+        }
+        return keys
     }
 
     /// The similar questions of an entry as sent: trimmed, without repeats or the title, in
@@ -114,7 +150,8 @@ extension ChatbotOperations {
             skill: reply.skill,
             question: reply.title,
             similar: reply.questions,
-            answers: [reply.content]
+            answers: [reply.content],
+            follows: reply.follows
         )
         let botID = bot.bot.id
         let knowledgeBases = self.knowledgeBases
@@ -190,7 +227,10 @@ extension ChatbotOperations {
                 )
             }
             seen[key] = i
-            entries.append(FAQEntry(key: key, skill: name, question: title, similar: questions, answers: answers))
+            let follows = try Self.followedKeys(skill.values(of: "follows"), skill: name, path: path)
+            entries.append(
+                FAQEntry(key: key, skill: name, question: title, similar: questions, answers: answers, follows: follows)
+            )
         }
         let botID = bot.bot.id
         let knowledgeBases = self.knowledgeBases

@@ -22,12 +22,21 @@ package struct ChatbotOperations: Sendable {
     package let limits: AccessLimits
     /// Handoff states, the outbox and callback notices.
     package let customerService: CustomerService
+    /// Each user's dialogue with each bot.
+    package let sessions: any DialogueSessionStore
+    /// How far a dialogue's context reaches.
+    package let dialogueOptions: DialogueOptions
+    /// Where online questions without an answer are noted, if anywhere.
+    package let unanswered: UnansweredLog?
     let publishTasks = PublishTasks()
     /// The current time in seconds since the epoch.
     package let now: @Sendable () -> Int64
     /// The current time in milliseconds since the epoch.
     package let nowMilliseconds: @Sendable () -> Int64
     private let messageIDs: MessageIDs
+    /// The answers' `request_id`s: 1, 2, … in this process (small numbers, as the platform's, which
+    /// JavaScript clients read exactly).
+    private let requestIDs = Counter()
 
     /// How long a signature from ``sign(bot:userID:userName:avatar:)`` stays valid, in seconds.
     package static let signatureLifetime: Int64 = 7200
@@ -68,6 +77,9 @@ package struct ChatbotOperations: Sendable {
         logger: Logger = Logger(label: "chatbotd.operations"),
         limits: AccessLimits = AccessLimits(),
         customerService: CustomerService? = nil,
+        sessions: any DialogueSessionStore = MemoryDialogueSessions(),
+        dialogueOptions: DialogueOptions = DialogueOptions(),
+        unanswered: UnansweredLog? = nil,
         now: @escaping @Sendable () -> Int64,
         nowMilliseconds: (@Sendable () -> Int64)? = nil
     ) {
@@ -80,6 +92,9 @@ package struct ChatbotOperations: Sendable {
         self.limits = limits
         self.customerService =
             customerService ?? CustomerService(store: store, threadPool: threadPool, nowMilliseconds: nowMilliseconds)
+        self.sessions = sessions
+        self.dialogueOptions = dialogueOptions
+        self.unanswered = unanswered
         self.now = now
         self.nowMilliseconds = nowMilliseconds
         self.messageIDs = MessageIDs()
@@ -131,19 +146,23 @@ package struct DialogueQuery: Sendable {
     package var env: KnowledgeBaseEnv
     package var firstPrioritySkills: [String]
     package var secondPrioritySkills: [String]
+    /// Per-request dictionaries by name, added to the bot's of the same name for this query.
+    package var slotDictionaries: [String: [String]]
 
     package init(
         signature: String,
         query: String,
         env: KnowledgeBaseEnv = .online,
         firstPrioritySkills: [String] = [],
-        secondPrioritySkills: [String] = []
+        secondPrioritySkills: [String] = [],
+        slotDictionaries: [String: [String]] = [:]
     ) {
         self.signature = signature
         self.query = query
         self.env = env
         self.firstPrioritySkills = firstPrioritySkills
         self.secondPrioritySkills = secondPrioritySkills
+        self.slotDictionaries = slotDictionaries
     }
 }
 
@@ -155,6 +174,10 @@ package struct DialogueAnswer: Sendable {
     /// The bot's appid (`to_user_name`).
     package var botName: String
     package var messageID: String
+    /// The platform's `request_id`: a number per answer, unique within the process.
+    package var requestID: Int64
+    /// The user's dialogue session (``DialogueSession/id``).
+    package var sessionID: String
     /// Milliseconds since the epoch.
     package var createTime: Int64
     package var query: String
@@ -180,25 +203,15 @@ extension ChatbotOperations {
             throw PlatformFailure(error, use: .dialogue)
         }
         try Self.checkQueryLength(query.query, field: "query")
-        let knowledgeBase = knowledgeBases.knowledgeBase(botID: bot.bot.id, env: query.env)
-        let handoff = handOff(bot: bot, userID: userID, query: query.query) {
-            knowledgeBase.reply(
-                to: query.query,
-                firstPrioritySkills: query.firstPrioritySkills,
-                secondPrioritySkills: query.secondPrioritySkills,
-                settings: bot.bot.settings,
-                fallbackSeed: Self.seed(query.query)
-            )
-        }
-        return DialogueAnswer(
-            reply: handoff.reply,
+        try Self.checkSlotDictionaries(query.slotDictionaries)
+        return converse(
+            bot: bot,
             userID: userID,
-            botName: bot.bot.appID,
-            messageID: messageIDs.next(),
-            createTime: nowMilliseconds(),
-            query: query.query,
-            kefuState: handoff.state,
-            write: handoff.write
+            env: query.env,
+            text: query.query,
+            firstPrioritySkills: query.firstPrioritySkills,
+            secondPrioritySkills: query.secondPrioritySkills,
+            slotDictionaries: query.slotDictionaries
         )
     }
 
@@ -221,19 +234,74 @@ extension ChatbotOperations {
         }
         let text = claims.message ?? ""
         try Self.checkQueryLength(text, field: "msg")
-        let handoff = handOff(bot: bot, userID: userName, query: text) {
-            knowledgeBases.knowledgeBase(botID: bot.bot.id, env: .online).reply(
-                to: text,
-                settings: bot.bot.settings,
-                fallbackSeed: Self.seed(text)
+        return converse(bot: bot, userID: userName, env: .online, text: text)
+    }
+
+    /// The most values the per-request dictionaries of one query may hold together: 1,000.
+    package static let maxRequestDictionaryValues = 1000
+
+    /// Refuses per-request dictionaries over ``maxRequestDictionaryValues`` values in all, or with
+    /// an empty name or value: a malformed request (-1, INVALID_ARGUMENT, HTTP 400).
+    static func checkSlotDictionaries(_ dictionaries: [String: [String]]) throws(PlatformFailure) {
+        guard !dictionaries.isEmpty else { return }
+        let total = dictionaries.values.reduce(0) { $0 + $1.count }
+        guard total <= maxRequestDictionaryValues else {
+            throw PlatformFailure.malformedRequest(
+                "the request's dictionaries hold \(total) values; the limit is \(maxRequestDictionaryValues)"
             )
         }
+        for (name, values) in dictionaries {
+            guard !name.isEmpty else { throw PlatformFailure.malformedRequest("a request dictionary has no name") }
+            guard !values.contains(where: \.isEmpty) else {
+                throw PlatformFailure.malformedRequest("the request dictionary \"\(name)\" has an empty value")
+            }
+        }
+    }
+
+    /// One turn of `userID`'s dialogue with the bot: reads the session, answers (unless a person
+    /// serves the user: ``handOff(bot:userID:query:reply:)``), keeps the session, and notes an
+    /// online question without an answer (``unanswered``).
+    func converse(
+        bot: BotEntry,
+        userID: String,
+        env: KnowledgeBaseEnv,
+        text: String,
+        firstPrioritySkills: [String] = [],
+        secondPrioritySkills: [String] = [],
+        slotDictionaries: [String: [String]] = [:]
+    ) -> DialogueAnswer {
+        let (knowledgeBase, botDictionaries) = knowledgeBases.dialogue(botID: bot.bot.id, env: env)
+        var dictionaries = botDictionaries
+        if !slotDictionaries.isEmpty {
+            for name in slotDictionaries.keys.sorted() {
+                dictionaries = dictionaries.adding(name, values: slotDictionaries[name] ?? [])
+            }
+        }
+        let created = nowMilliseconds()
+        var session = sessions.session(botID: bot.bot.id, user: userID, now: created)
+        let turn = DialogueTurn(
+            query: text,
+            firstPrioritySkills: firstPrioritySkills,
+            secondPrioritySkills: secondPrioritySkills,
+            settings: bot.bot.settings,
+            fallbackSeed: Self.seed(text),
+            dictionaries: dictionaries,
+            options: dialogueOptions
+        )
+        let handoff = handOff(bot: bot, userID: userID, query: text) {
+            knowledgeBase.converse(turn, session: &session)
+        }
+        session.lastActive = created
+        sessions.save(session, botID: bot.bot.id, user: userID)
+        if env == .online { unanswered?.record(botID: bot.bot.id, query: text, reply: handoff.reply, now: created) }
         return DialogueAnswer(
             reply: handoff.reply,
-            userID: userName,
+            userID: userID,
             botName: bot.bot.appID,
             messageID: messageIDs.next(),
-            createTime: nowMilliseconds(),
+            requestID: requestIDs.next(),
+            sessionID: session.id,
+            createTime: created,
             query: text,
             kefuState: handoff.state,
             write: handoff.write
@@ -246,6 +314,13 @@ extension ChatbotOperations {
         for byte in text.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
         return Int(hash)
     }
+}
+
+/// Numbers 1, 2, …, one per call.
+private final class Counter: Sendable {
+    private let value = Atomic<Int64>(0)
+
+    func next() -> Int64 { value.wrappingAdd(1, ordering: .relaxed).newValue }
 }
 
 /// Message ids: a random start, then one more per message, as decimal text. Unique within the

@@ -24,5 +24,6 @@ extension ChatbotRPCService {
         "/chatbot.v1.Chatbot/GetKefuState",
         "/chatbot.v1.Chatbot/ChangeKefuState",
         "/chatbot.v1.Chatbot/SubscribeOutbox",
+        "/chatbot.v1.Chatbot/ListUnanswered",
     ]
 }

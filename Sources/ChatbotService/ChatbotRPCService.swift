@@ -38,10 +38,18 @@ package struct ChatbotRPCService: RPCService {
                     let answer = Result { () throws(PlatformFailure) in
                         try operations.message(bot: bot, query: request.query)
                     }
-                    return Self.settled(operations, answer, Self.messageResponse)
+                    return Self.settled(operations, answer, ChatbotV1.MessageResponse.init)
                 }
             },
-            Self.notYet("DictMessage", ChatbotV1.EncryptedRequest.self, ChatbotV1.QueryResponse.self),
+            .unary("/chatbot.v1.Chatbot/DictMessage") {
+                (request: ChatbotV1.EncryptedRequest, _) -> UnaryOutcome<ChatbotV1.MessageResponse> in
+                Self.withBot(operations, token: request.token) { bot in
+                    let answer = Result { () throws(PlatformFailure) in
+                        try operations.dictMessage(bot: bot, encrypt: request.encrypt)
+                    }
+                    return Self.settled(operations, answer, ChatbotV1.MessageResponse.init)
+                }
+            },
             .unary("/chatbot.v1.Chatbot/SetAutoReply") {
                 (request: ChatbotV1.EncryptedRequest, context) -> UnaryOutcome<ChatbotV1.SetAutoReplyResponse> in
                 Self.management(operations, token: request.token) { bot throws(PlatformFailure) in
@@ -105,6 +113,18 @@ package struct ChatbotRPCService: RPCService {
                         agentName: request.kefuname
                     )
                     return ChatbotV1.KefuStateResponse(record)
+                }
+            },
+            .unary("/chatbot.v1.Chatbot/ListUnanswered") {
+                (request: ChatbotV1.ListUnansweredRequest, context) -> UnaryOutcome<ChatbotV1.ListUnansweredResponse> in
+                Self.management(operations, token: request.token, credential: context) {
+                    (bot, _) throws(PlatformFailure) in
+                    let questions = try await operations.unanswered(
+                        bot: bot,
+                        since: request.since,
+                        limit: Int(request.limit)
+                    )
+                    return ChatbotV1.ListUnansweredResponse(questions: questions.map(ChatbotV1.UnansweredQuestion.init))
                 }
             },
             .bidirectionalStreaming("/chatbot.v1.Chatbot/QueryStream") {
@@ -205,25 +225,11 @@ package struct ChatbotRPCService: RPCService {
                     query: request.query,
                     env: request.env == .debug ? .debug : .online,
                     firstPrioritySkills: request.firstPrioritySkills,
-                    secondPrioritySkills: request.secondPrioritySkills
+                    secondPrioritySkills: request.secondPrioritySkills,
+                    slotDictionaries: request.slotDictionaries.mapValues(\.values)
                 )
             )
         }
-    }
-
-    private static func messageResponse(_ answer: DialogueAnswer) -> ChatbotV1.MessageResponse {
-        let full = ChatbotV1.QueryResponse(answer, explain: false)
-        return ChatbotV1.MessageResponse(
-            answer: full.answer,
-            answerType: full.answerType,
-            msg: full.msg,
-            status: full.status,
-            fromUserName: full.fromUserName,
-            toUserName: full.toUserName,
-            msgId: full.msgId,
-            createTime: full.createTime,
-            kefustate: full.kefustate
-        )
     }
 
     /// The response for `answer`, at once, or once what it changed in customer service is
@@ -307,18 +313,20 @@ package struct ChatbotRPCService: RPCService {
         }
     }
 
-    /// An operation declared in the contract and not built yet.
-    private static func notYet<Request: ProtoMessage, Response: ProtoMessage>(
-        _ name: String,
-        _: Request.Type,
-        _: Response.Type
-    ) -> RPCMethod {
-        .unary("/chatbot.v1.Chatbot/\(name)") { (_: Request, _) -> UnaryOutcome<Response> in
-            .done(.failure(unimplemented(name)))
-        }
-    }
+}
 
-    private static func unimplemented(_ name: String) -> RPCError {
-        RPCError(.unimplemented, "chatbot.v1.Chatbot/\(name) is not implemented yet")
+extension ChatbotV1.UnansweredQuestion {
+    init(_ question: UnansweredQuestion) {
+        self.init(
+            query: question.query,
+            normalized: question.normalized,
+            count: question.count,
+            firstSeen: question.firstSeen,
+            lastSeen: question.lastSeen,
+            status: question.status == "NOMATCH" ? .nomatch : .faqRecommend,
+            bestId: question.bestKey,
+            bestQuestion: question.bestQuestion,
+            bestConfidence: question.bestConfidence
+        )
     }
 }

@@ -3,14 +3,22 @@ package import ChatbotProto
 internal import ChatbotStore
 
 extension ChatbotV1.QueryResponse {
-    /// The platform's aibot response for `answer`; `explain` adds the scored candidates.
+    /// The platform's aibot response for `answer`, every field of it: the one builder of the
+    /// answer, which the gRPC face sends and the `/openapi` face writes as JSON
+    /// (``DialogueAnswer/json``); `explain` adds the scored candidates.
+    ///
+    /// Entry fields (`ans_node_id`, `ans_node_name`, `title`, `skill_name`) are set for a hit
+    /// (FAQ, CONTEXT_FAQ, GENERAL_FAQ) only. The fields chatbotd has nothing for keep the
+    /// platform's empty defaults.
     init(_ answer: DialogueAnswer, explain: Bool) {
         let reply = answer.reply
         self.init()
-        if reply.status == .faq, let entry = reply.entry {
+        let entry = reply.isHit ? reply.entry : nil
+        if let entry {
             ansNodeId = entry.id
             ansNodeName = entry.skill
             title = entry.question
+            skillName = entry.skill
         }
         self.answer = reply.answer
         answerType = ChatbotV1.AnswerType(reply.answerKind)
@@ -30,9 +38,16 @@ extension ChatbotV1.QueryResponse {
         query = answer.query
         createTime = String(answer.createTime)
         isDefaultAnswer = reply.isDefaultAnswer
-        // Nothing to send while a person serves the user.
-        msg = reply.status == .personServing ? [] : [Msg(content: reply.answer, msgType: reply.answerKind.rawValue)]
+        slotsInfo = reply.slots.map { SlotInfo(slotName: $0.name, slotValue: $0.value, normValue: $0.normalized) }
+        msg = Self.messages(answer)
         kefustate = answer.kefuState.rawValue
+        sessionId = answer.sessionID
+        dialogStatus = reply.dialogStatus.rawValue
+        requestId = answer.requestID
+        ret = 0
+        rid = answer.messageID
+        msgtype = reply.answerKind.rawValue
+        answerOpen = 1
         if explain {
             candidates = reply.candidates.map {
                 Candidate(
@@ -44,6 +59,71 @@ extension ChatbotV1.QueryResponse {
                 )
             }
         }
+    }
+
+    /// `msg`: one element mirroring the answer, none while a person serves the user.
+    static func messages(_ answer: DialogueAnswer) -> [Msg] {
+        let reply = answer.reply
+        guard reply.status != .personServing else { return [] }
+        let entry = reply.isHit ? reply.entry : nil
+        return [
+            Msg(
+                content: reply.answer,
+                msgType: reply.answerKind.rawValue,
+                ansNodeId: entry?.id ?? 0,
+                ansNodeName: entry?.skill ?? "",
+                confidence: reply.confidence,
+                requestId: answer.requestID,
+                respTitle: entry?.question ?? "",
+                sessionId: answer.sessionID,
+                status: ChatbotV1.MatchStatus(reply.status).name
+            )
+        ]
+    }
+}
+
+extension ChatbotV1.MessageResponse {
+    /// The legacy answer (`message`, `dictmsg`) for `answer`: the one builder of it, as
+    /// ``ChatbotV1/QueryResponse/init(_:explain:)`` is of the aibot answer.
+    init(_ answer: DialogueAnswer) {
+        let reply = answer.reply
+        self.init(
+            answer: reply.answer,
+            answerType: ChatbotV1.AnswerType(reply.answerKind),
+            msg: ChatbotV1.QueryResponse.messages(answer),
+            status: ChatbotV1.MatchStatus(reply.status),
+            fromUserName: answer.userID,
+            toUserName: answer.botName,
+            msgId: answer.messageID,
+            createTime: String(answer.createTime),
+            kefustate: answer.kefuState.rawValue,
+            slotsInfo: reply.slots.map {
+                ChatbotV1.QueryResponse.SlotInfo(slotName: $0.name, slotValue: $0.value, normValue: $0.normalized)
+            },
+            sessionId: answer.sessionID,
+            dialogStatus: reply.dialogStatus.rawValue,
+            bidStat: ChatbotV1.BidStat(currTime: Self.bidTime(milliseconds: answer.createTime), latestValid: true)
+        )
+    }
+
+    /// `milliseconds` since the epoch as the platform's bid_stat writes times, UTC:
+    /// `20190515-18:07:37`.
+    static func bidTime(milliseconds: Int64) -> String {
+        let seconds = milliseconds / 1000
+        let days = seconds / 86_400
+        let time = seconds % 86_400
+        // Days to a civil date (Howard Hinnant's algorithm).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : String(n) }
+        return "\(year)\(two(month))\(two(day))-\(two(time / 3600)):\(two(time / 60 % 60)):\(two(time % 60))"
     }
 }
 
@@ -71,6 +151,8 @@ extension ChatbotV1.MatchStatus {
         self =
             switch status {
             case .faq: .faq
+            case .contextFAQ: .contextFaq
+            case .generalFAQ: .generalFaq
             case .recommend: .faqRecommend
             case .noMatch: .nomatch
             case .personServing: .personServing

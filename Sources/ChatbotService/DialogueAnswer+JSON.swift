@@ -1,81 +1,107 @@
-package import ChatbotCrypto
+internal import ChatbotCrypto
 internal import ChatbotEngine
 internal import ChatbotProto
-internal import ChatbotStore
 
 extension DialogueAnswer {
-    /// The platform's aibot response as JSON, with its field names and shapes (DESIGN §3 "aibot
-    /// response"): the `/openapi/aibot` body. Field for field what ``ChatbotV1/QueryResponse``
-    /// carries over gRPC (without `candidates`), with `answer_type` and `status` as their names
-    /// and `create_time` as a string of milliseconds. Every field is present; entry fields are
-    /// empty (0, "") unless the status is FAQ.
+    /// The platform's aibot response as JSON (DESIGN §3 "aibot response"): the `/openapi/aibot`
+    /// body. It is ``ChatbotV1/QueryResponse`` written field by field from the proto's own list
+    /// (``PlatformJSONFields``), so the two faces cannot differ: the same names, every field
+    /// present, enums as the platform's names (`"answer_type":"text"`, `"status":"FAQ"`), without
+    /// `candidates` (gRPC's `explain`).
     package var json: [UInt8] {
-        var writer = JSONWriter(escapingNonASCII: false)
-        write(to: &writer)
-        return writer.bytes
+        Self.json(ChatbotV1.QueryResponse(self, explain: false), skipping: ["candidates"])
     }
 
-    /// Writes the aibot response object (see ``json``).
-    package func write(to writer: inout JSONWriter) {
-        let entry = reply.status == .faq ? reply.entry : nil
-        writer.beginObject()
-        writer.write(member: "ans_node_id", integer: entry?.id ?? 0)
-        writer.write(member: "ans_node_name", string: entry?.skill ?? "")
-        writer.write(member: "title", string: entry?.question ?? "")
-        writer.write(member: "answer", string: reply.answer)
-        writer.write(member: "answer_type", string: reply.answerKind.rawValue)
-        writer.write(member: "confidence", number: reply.confidence)
-        writer.beginArray(member: "options")
-        for option in reply.options {
-            writer.beginObject()
-            writer.write(member: "ans_node_name", string: option.entry.skill)
-            writer.write(member: "title", string: option.entry.question)
-            writer.write(member: "answer", string: option.entry.answer)
-            writer.write(member: "confidence", number: option.confidence)
-            writer.endObject()
-        }
-        writer.endArray()
-        writer.write(member: "status", string: ChatbotV1.MatchStatus(reply.status).name)
-        writer.write(member: "from_user_name", string: userID)
-        writer.write(member: "to_user_name", string: botName)
-        writer.write(member: "msg_id", string: messageID)
-        writer.write(member: "query", string: query)
-        writer.write(member: "create_time", string: String(createTime))
-        writer.write(member: "is_default_answer", bool: reply.isDefaultAnswer)
-        writer.beginArray(member: "slots_info")
-        writer.endArray()
-        writeMessages(to: &writer)
-        writer.write(member: "kefustate", string: kefuState.rawValue)
-        writer.endObject()
-    }
-
-    /// `msg`: one element mirroring the answer, none while a person serves the user.
-    private func writeMessages(to writer: inout JSONWriter) {
-        writer.beginArray(member: "msg")
-        if reply.status != .personServing {
-            writer.beginObject()
-            writer.write(member: "content", string: reply.answer)
-            writer.write(member: "msg_type", string: reply.answerKind.rawValue)
-            writer.endObject()
-        }
-        writer.endArray()
-    }
-
-    /// The legacy `/openapi/message` response: `answer`, `answer_type`, `msg[]`, `status`,
-    /// `from_user_name` (the username), `to_user_name`, `msg_id`, `create_time`.
+    /// The legacy `/openapi/message` and `/openapi/dictmsg` response: ``ChatbotV1/MessageResponse``
+    /// as JSON, as ``json`` is of the aibot response.
     package var legacyJSON: [UInt8] {
-        var writer = JSONWriter(escapingNonASCII: false)
-        writer.beginObject()
-        writer.write(member: "answer", string: reply.answer)
-        writer.write(member: "answer_type", string: reply.answerKind.rawValue)
-        writeMessages(to: &writer)
-        writer.write(member: "status", string: ChatbotV1.MatchStatus(reply.status).name)
-        writer.write(member: "from_user_name", string: userID)
-        writer.write(member: "to_user_name", string: botName)
-        writer.write(member: "msg_id", string: messageID)
-        writer.write(member: "create_time", string: String(createTime))
-        writer.write(member: "kefustate", string: kefuState.rawValue)
+        Self.json(ChatbotV1.MessageResponse(self), skipping: [])
+    }
+
+    private static func json(_ message: some ProtoFields, skipping: [String]) -> [UInt8] {
+        var fields = PlatformJSONFields(skipping: skipping)
+        // An aibot answer with one msg[] item and a short answer is about 1.2 KB.
+        fields.writer.reserveCapacity(2048)
+        fields.writer.beginObject()
+        message.visitFields(&fields)
+        fields.writer.endObject()
+        return fields.writer.bytes
+    }
+}
+
+/// Writes a proto message's fields as members of a JSON object, in the platform's shapes: enums
+/// by their platform names, 64-bit integers as numbers, nested messages as objects, repeated
+/// fields as arrays.
+struct PlatformJSONFields: ProtoFieldVisitor {
+    var writer = JSONWriter(escapingNonASCII: false)
+    /// Top-level fields left out; nested messages are written whole.
+    private var skipping: [String]
+
+    init(skipping: [String]) {
+        self.skipping = skipping
+    }
+
+    mutating func visit(_ name: String, int64 value: Int64) {
+        if !skipping.contains(name) { writer.write(member: name, integer: value) }
+    }
+
+    mutating func visit(_ name: String, uint64 value: UInt64) {
+        if !skipping.contains(name) { writer.write(member: name, value: .number(String(value))) }
+    }
+
+    mutating func visit(_ name: String, double value: Double) {
+        if !skipping.contains(name) { writer.write(member: name, number: value) }
+    }
+
+    mutating func visit(_ name: String, bool value: Bool) {
+        if !skipping.contains(name) { writer.write(member: name, bool: value) }
+    }
+
+    mutating func visit(_ name: String, string value: String) {
+        if !skipping.contains(name) { writer.write(member: name, string: value) }
+    }
+
+    mutating func visit<Enum: RawRepresentable<Int32>>(_ name: String, enum value: Enum) {
+        guard !skipping.contains(name) else { return }
+        if let type = value as? ChatbotV1.AnswerType {
+            writer.write(member: name, string: type.name)
+        } else if let status = value as? ChatbotV1.MatchStatus {
+            writer.write(member: name, string: status.name)
+        } else {
+            writer.write(member: name, integer: Int64(value.rawValue))
+        }
+    }
+
+    mutating func visit(_ name: String, strings value: [String]) {
+        if !skipping.contains(name) { writer.write(member: name, value: .array(value.map(JSONValue.string))) }
+    }
+
+    mutating func visit<Message: ProtoFields>(_ name: String, message value: Message?) {
+        guard !skipping.contains(name) else { return }
+        guard let value else {
+            writer.write(member: name, value: .null)
+            return
+        }
+        writer.beginObject(member: name)
+        nested(value)
         writer.endObject()
-        return writer.bytes
+    }
+
+    mutating func visit<Message: ProtoFields>(_ name: String, messages value: [Message]) {
+        guard !skipping.contains(name) else { return }
+        writer.beginArray(member: name)
+        for element in value {
+            writer.beginObject()
+            nested(element)
+            writer.endObject()
+        }
+        writer.endArray()
+    }
+
+    private mutating func nested(_ message: some ProtoFields) {
+        let outer = skipping
+        skipping = []
+        message.visitFields(&self)
+        skipping = outer
     }
 }

@@ -23,6 +23,8 @@ package final class KnowledgeBases: Sendable {
     private struct Versions: Sendable {
         var draft: KnowledgeBase
         var online: KnowledgeBase
+        /// The bot's slot dictionaries, reloaded with the draft (an import bumps its revision).
+        var dictionaries: SlotDictionaries
         var revision: KnowledgeBaseRevision
     }
 
@@ -56,6 +58,12 @@ package final class KnowledgeBases: Sendable {
     package func knowledgeBase(botID: Int64, env: KnowledgeBaseEnv) -> KnowledgeBase {
         guard let versions = versions.withLock({ $0[botID] }) else { return Self.empty }
         return env == .debug ? versions.draft : versions.online
+    }
+
+    /// The knowledge base a query of `botID` in `env` reads, with the bot's slot dictionaries.
+    package func dialogue(botID: Int64, env: KnowledgeBaseEnv) -> (KnowledgeBase, SlotDictionaries) {
+        guard let versions = versions.withLock({ $0[botID] }) else { return (Self.empty, SlotDictionaries()) }
+        return (env == .debug ? versions.draft : versions.online, versions.dictionaries)
     }
 
     /// How many entries each bot's draft and online versions hold, by bot id.
@@ -157,10 +165,13 @@ package final class KnowledgeBases: Sendable {
             if only == nil && isWriting(botID: revision.botID) { continue }
             var draftEntries: [FAQEntry]?
             let draft: KnowledgeBase
+            let dictionaries: SlotDictionaries
             if let old, old.revision.draftRevision == revision.draftRevision {
                 draft = old.draft
+                dictionaries = old.dictionaries
             } else {
                 let entries = try store.entries(botID: revision.botID, env: .debug)
+                dictionaries = SlotDictionaries(try store.dictionaries(botID: revision.botID))
                 draft = KnowledgeBase(entries: entries)
                 draftEntries = entries
                 rebuilt += 1
@@ -179,7 +190,12 @@ package final class KnowledgeBases: Sendable {
                     rebuilt += 1
                 }
             }
-            updated[revision.botID] = Versions(draft: draft, online: online, revision: revision)
+            updated[revision.botID] = Versions(
+                draft: draft,
+                online: online,
+                dictionaries: dictionaries,
+                revision: revision
+            )
         }
         // Refreshes may run at once (the poller, and a management call after its write), and
         // incremental changes with them: keep whichever state of a bot is newer, so an older

@@ -17,6 +17,8 @@ package import NIOHTTP1
 ///   (``DialogueAnswer/json``).
 /// - `message` (legacy): `query` = JWT{username, msg} → the legacy response
 ///   (``DialogueAnswer/legacyJSON``), from the published knowledge base.
+/// - `dictmsg`: `encrypt` = the envelope of JSON {username, msg, svrinfo} → the legacy response
+///   with `slots_info` (``ChatbotOperations/dictMessage(bot:encrypt:)``).
 /// - `setautoreply`, `batchimportskill`, `publish`, `publish_progress`: `encrypt` (or
 ///   `encrypted`) = the platform's envelope of XML with a `managerid` →
 ///   `{"errcode":0,"errmsg":"ok", …}` with `ans_node_id`, `imported`, `task_id`, or the progress.
@@ -28,7 +30,7 @@ package import NIOHTTP1
 /// the operations, -1 our own failure). What has no platform code is an HTTP error status with
 /// errcode -1 and an errmsg naming the cause: 400 for a body that cannot be read or a field of
 /// another type than the platform documents (`"query": 123` or `null` on aibot), 404 for an
-/// unknown operation, 405 for a method other than POST, 501 for an operation not built yet; and
+/// unknown operation, 405 for a method other than POST; and
 /// (through ``refusal(_:_:)``, which the server answers before any route) 404 for an unknown
 /// path, 413 for a body over the limit, 408 for a body that does not arrive in time.
 ///
@@ -43,7 +45,7 @@ package struct OpenAPIGateway: Sendable {
 
     /// The API's routes: one per operation, `POST /openapi/{op}/{token}`, each counted under
     /// `/openapi/{op}` (a missing TOKEN is an unknown one, 1001, as on the platform); the
-    /// operations not served yet (501, not 404); and any other operation name (404), counted
+    /// and any other operation name (404), counted
     /// under `/openapi/`.
     package var routes: [HTTPRoute] {
         let operations = self.operations
@@ -52,26 +54,18 @@ package struct OpenAPIGateway: Sendable {
                 Self.respond(operation, operations, request)
             }
         }
-        let notYet = Self.notYet.map { name in
-            HTTPRoute([.POST], "/openapi/\(name)/{token?}") { _ in
-                .done(Self.error(.notImplemented, "/openapi/\(name) is not implemented yet"))
-            }
-        }
         let unknown = HTTPRoute([], "/openapi/{op}/{token?}", label: "/openapi/") { request in
             .done(Self.error(.notFound, "no such operation: \(request.path)"))
         }
-        return served + notYet + [unknown]
+        return served + [unknown]
     }
-
-    /// The operations of the platform's API this gateway does not serve yet, by their paths
-    /// after `/openapi/`.
-    private static let notYet = ["dictmsg"]
 
     /// The operations served, by their path segment.
     private enum Operation: String, CaseIterable {
         case sign
         case aibot
         case message
+        case dictMessage = "dictmsg"
         case setAutoReply = "setautoreply"
         case batchImportSkill = "batchimportskill"
         case publish
@@ -123,7 +117,7 @@ package struct OpenAPIGateway: Sendable {
         peer: String
     ) -> HTTPRouteOutcome {
         switch operation {
-        case .sign, .aibot, .message:
+        case .sign, .aibot, .message, .dictMessage:
             return answer(operation, operations, bot, fields, peer: peer)
         case .sendMessage, .getKefuState, .changeKefuState:
             return customerService(operation, operations, bot, encrypt: Self.encrypt(fields), peer: peer)
@@ -262,6 +256,9 @@ package struct OpenAPIGateway: Sendable {
                     return .done(Self.error(.badRequest, error.message))
                 }
                 return settled(operations, try operations.message(bot: bot, query: token)) { $0.legacyJSON }
+            case .dictMessage:
+                let answer = try operations.dictMessage(bot: bot, encrypt: Self.encrypt(fields))
+                return settled(operations, answer) { $0.legacyJSON }
             default:
                 preconditionFailure("not a dialogue call")
             }

@@ -40,7 +40,7 @@ enum JSONStringArray {
         return strings
     }
 
-    private static func corrupt(_ column: String, _ reason: String) -> SQLiteError {
+    static func corrupt(_ column: String, _ reason: String) -> SQLiteError {
         SQLiteError(function: "decoding \(column)", resultCode: SQLITE_CORRUPT, message: reason)
     }
 }

@@ -152,5 +152,45 @@ package struct SQLiteMigration: Sendable {
                 CREATE INDEX callback_events_due ON callback_events (status, next_attempt_at);
                 """
         ),
+        // Dialogue: follow-up entries (follows: the keys of the entries they follow) and slots
+        // (slots: name, dictionary, required "1" or "", prompt, four strings per slot), each a JSON
+        // array of strings; the general skill per bot (general_answers: intent key, answer, two
+        // strings per intent); each bot's slot dictionaries, a row per value with its synonyms; the
+        // questions it could not answer (NOMATCH) or only recommended for, grouped by normalised
+        // text, with no user id.
+        SQLiteMigration(
+            version: 5,
+            sql: """
+                ALTER TABLE kb_draft_entries ADD COLUMN follows TEXT NOT NULL DEFAULT '[]';
+                ALTER TABLE kb_draft_entries ADD COLUMN slots TEXT NOT NULL DEFAULT '[]';
+                ALTER TABLE kb_published_entries ADD COLUMN follows TEXT NOT NULL DEFAULT '[]';
+                ALTER TABLE kb_published_entries ADD COLUMN slots TEXT NOT NULL DEFAULT '[]';
+                ALTER TABLE bots ADD COLUMN general_skill INTEGER NOT NULL DEFAULT 1 CHECK (general_skill IN (0, 1));
+                ALTER TABLE bots ADD COLUMN general_answers TEXT NOT NULL DEFAULT '[]';
+
+                CREATE TABLE slot_dictionary_values (
+                    bot_id INTEGER NOT NULL REFERENCES bots (id) ON DELETE CASCADE,
+                    dict TEXT NOT NULL CHECK (dict <> ''),
+                    value TEXT NOT NULL CHECK (value <> ''),
+                    synonyms TEXT NOT NULL,
+                    PRIMARY KEY (bot_id, dict, value)
+                ) STRICT, WITHOUT ROWID;
+
+                CREATE TABLE unanswered_questions (
+                    bot_id INTEGER NOT NULL REFERENCES bots (id) ON DELETE CASCADE,
+                    normalized TEXT NOT NULL,
+                    query TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    first_seen INTEGER NOT NULL,
+                    last_seen INTEGER NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('NOMATCH', 'FAQ_RECOMMEND')),
+                    best_key TEXT NOT NULL,
+                    best_question TEXT NOT NULL,
+                    best_confidence REAL NOT NULL,
+                    PRIMARY KEY (bot_id, normalized)
+                ) STRICT, WITHOUT ROWID;
+                CREATE INDEX unanswered_questions_seen ON unanswered_questions (bot_id, last_seen);
+                """
+        ),
     ]
 }

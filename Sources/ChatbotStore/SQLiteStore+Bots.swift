@@ -3,20 +3,20 @@ package import ChatbotEngine
 extension SQLiteStore {
     private static let botColumns = """
         id, name, appid, token, encoding_aes_key, approved, created_at, \
-        threshold, recommend_ratio, max_options, fallback_answers, recommend_prompt
+        threshold, recommend_ratio, max_options, fallback_answers, recommend_prompt, general_skill, general_answers
         """
     private static let insertBot = """
         INSERT INTO bots (
             name, appid, token, encoding_aes_key, approved, created_at,
-            threshold, recommend_ratio, max_options, fallback_answers, recommend_prompt
-        ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+            threshold, recommend_ratio, max_options, fallback_answers, recommend_prompt, general_skill, general_answers
+        ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
         """
     // Settings are read by the server with the bot, so a change counts as a draft revision: the
     // server's poll of knowledgeBaseRevisions() sees it and reloads the bot.
     private static let updateBotSettings = """
         UPDATE bots SET
             threshold = ?2, recommend_ratio = ?3, max_options = ?4, fallback_answers = ?5, recommend_prompt = ?6,
-            draft_revision = draft_revision + 1
+            general_skill = ?7, general_answers = ?8, draft_revision = draft_revision + 1
         WHERE id = ?1
         """
     private static let selectBots = "SELECT \(botColumns) FROM bots ORDER BY id"
@@ -149,9 +149,17 @@ extension SQLiteStore {
         guard !settings.fallbackAnswers.contains(where: \.isEmpty) else {
             throw invalid("a fallback answer is empty")
         }
+        for (intent, answer) in settings.generalAnswers {
+            guard GeneralSkill.intentKeys.contains(intent) else {
+                throw invalid(
+                    "no general-skill intent is called \"\(intent)\": they are \(GeneralSkill.intentKeys.joined(separator: ", "))"
+                )
+            }
+            guard !answer.isEmpty else { throw invalid("the answer to the general-skill intent \(intent) is empty") }
+        }
     }
 
-    /// Binds the five settings columns, in ``botColumns`` order, from parameter `index` on.
+    /// Binds the seven settings columns, in ``botColumns`` order, from parameter `index` on.
     private static func bind(
         _ settings: BotSettings,
         at index: Int32,
@@ -162,12 +170,25 @@ extension SQLiteStore {
         try statement.bind(Int64(settings.maxOptions), at: index + 2)
         try statement.bind(JSONStringArray.encode(settings.fallbackAnswers), at: index + 3)
         try statement.bind(settings.recommendPrompt, at: index + 4)
+        try statement.bind(Int64(settings.generalSkill ? 1 : 0), at: index + 5)
+        let answers = settings.generalAnswers.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] }
+        try statement.bind(JSONStringArray.encode(answers), at: index + 6)
     }
 
     /// The bot in the current row of a statement that selects ``botColumns``.
     private static func bot(at statement: SQLiteStatement) throws(SQLiteError) -> Bot {
         let fallbackAnswers = try statement.withTextBytes(at: 10) { bytes throws(SQLiteError) in
             try JSONStringArray.decode(bytes, column: "bots.fallback_answers")
+        }
+        let generalColumns = try statement.withTextBytes(at: 13) { bytes throws(SQLiteError) in
+            try JSONStringArray.decode(bytes, column: "bots.general_answers")
+        }
+        guard generalColumns.count % 2 == 0 else {
+            throw JSONStringArray.corrupt("bots.general_answers", "not two strings per intent")
+        }
+        var generalAnswers: [String: String] = [:]
+        for i in stride(from: 0, to: generalColumns.count, by: 2) {
+            generalAnswers[generalColumns[i]] = generalColumns[i + 1]
         }
         return Bot(
             id: statement.int64(at: 0),
@@ -182,7 +203,9 @@ extension SQLiteStore {
                 recommendRatio: statement.double(at: 8),
                 maxOptions: Int(statement.int64(at: 9)),
                 fallbackAnswers: fallbackAnswers,
-                recommendPrompt: try statement.text(at: 11)
+                recommendPrompt: try statement.text(at: 11),
+                generalSkill: statement.int64(at: 12) != 0,
+                generalAnswers: generalAnswers
             )
         )
     }

@@ -3,14 +3,16 @@ package import ChatbotEngine
 /// Knowledge bases: each bot's draft entries, which every write changes, and the published copy
 /// that `publish` replaces with the draft.
 extension SQLiteStore {
-    private static let entryColumns = "id, key, skill, question, similar, answers, threshold, handoff"
+    private static let entryColumns = "id, key, skill, question, similar, answers, threshold, handoff, follows, slots"
     private static let upsertDraftEntry = """
-        INSERT INTO kb_draft_entries (bot_id, key, skill, question, similar, answers, threshold, updated_at, handoff)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+        INSERT INTO kb_draft_entries (
+            bot_id, key, skill, question, similar, answers, threshold, updated_at, handoff, follows, slots
+        )
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
         ON CONFLICT (bot_id, key) DO UPDATE SET
             skill = excluded.skill, question = excluded.question, similar = excluded.similar,
             answers = excluded.answers, threshold = excluded.threshold, updated_at = excluded.updated_at,
-            handoff = excluded.handoff
+            handoff = excluded.handoff, follows = excluded.follows, slots = excluded.slots
         RETURNING id
         """
     private static let selectDraftIDs = "SELECT id FROM kb_draft_entries WHERE bot_id = ?1"
@@ -31,9 +33,9 @@ extension SQLiteStore {
     private static let deletePublishedEntries = "DELETE FROM kb_published_entries WHERE bot_id = ?1"
     private static let copyDraftToPublished = """
         INSERT INTO kb_published_entries (
-            id, bot_id, key, skill, question, similar, answers, threshold, updated_at, handoff
+            id, bot_id, key, skill, question, similar, answers, threshold, updated_at, handoff, follows, slots
         )
-        SELECT id, bot_id, key, skill, question, similar, answers, threshold, updated_at, handoff
+        SELECT id, bot_id, key, skill, question, similar, answers, threshold, updated_at, handoff, follows, slots
         FROM kb_draft_entries WHERE bot_id = ?1
         """
     private static let selectRevisions = "SELECT id, draft_revision, published_version FROM bots ORDER BY id"
@@ -279,12 +281,28 @@ extension SQLiteStore {
         if let threshold = entry.threshold, !(0...1).contains(threshold) {
             throw invalid("the threshold must be between 0 and 1, got \(threshold)")
         }
+        guard entry.follows.count <= FAQEntry.maxSimilarQuestions, !entry.follows.contains(where: \.isEmpty) else {
+            throw invalid("follows must name at most \(FAQEntry.maxSimilarQuestions) entries, none of them empty")
+        }
+        guard entry.slots.count <= SlotSpec.maxPerEntry else {
+            throw invalid("too many slots: \(entry.slots.count), the limit is \(SlotSpec.maxPerEntry)")
+        }
+        var names = Set<String>()
+        for slot in entry.slots {
+            guard !slot.name.isEmpty, !slot.dictionary.isEmpty else {
+                throw invalid("a slot needs a name and a dict")
+            }
+            guard !slot.name.contains(where: { "{}".contains($0) }) else {
+                throw invalid("slot name \(quoted(slot.name)) has a brace")
+            }
+            guard names.insert(slot.name).inserted else { throw invalid("slot \(quoted(slot.name)) is declared twice") }
+        }
     }
 
     /// Bumps the bot's draft revision, in the caller's transaction.
     ///
     /// - Returns: The bot's revisions after the bump; nil when the bot does not exist.
-    private static func bumpDraftRevision(
+    static func bumpDraftRevision(
         _ botID: Int64,
         _ connection: SQLiteConnection
     ) throws(SQLiteError) -> KnowledgeBaseRevision? {
@@ -318,6 +336,8 @@ extension SQLiteStore {
             try statement.bind(entry.threshold, at: 7)
             try statement.bind(updatedAt, at: 8)
             try statement.bind(Int64(entry.handoff ? 1 : 0), at: 9)
+            try statement.bind(JSONStringArray.encode(entry.follows), at: 10)
+            try statement.bind(JSONStringArray.encode(entry.slots.flatMap(Self.columns)), at: 11)
             // RETURNING gives the id whether the row was inserted or updated; the write is done
             // by the first step, the rest only finishes the statement.
             _ = try statement.step()
@@ -335,6 +355,21 @@ extension SQLiteStore {
         let answers = try statement.withTextBytes(at: 5) { bytes throws(SQLiteError) in
             try JSONStringArray.decode(bytes, column: "answers")
         }
+        let follows = try statement.withTextBytes(at: 8) { bytes throws(SQLiteError) in
+            try JSONStringArray.decode(bytes, column: "follows")
+        }
+        let slotColumns = try statement.withTextBytes(at: 9) { bytes throws(SQLiteError) in
+            try JSONStringArray.decode(bytes, column: "slots")
+        }
+        guard slotColumns.count % 4 == 0 else { throw JSONStringArray.corrupt("slots", "not four strings per slot") }
+        let slots = stride(from: 0, to: slotColumns.count, by: 4).map { i in
+            SlotSpec(
+                name: slotColumns[i],
+                dictionary: slotColumns[i + 1],
+                required: !slotColumns[i + 2].isEmpty,
+                prompt: slotColumns[i + 3]
+            )
+        }
         return FAQEntry(
             id: statement.int64(at: 0),
             key: try statement.text(at: 1),
@@ -343,8 +378,15 @@ extension SQLiteStore {
             similar: similar,
             answers: answers,
             threshold: statement.optionalDouble(at: 6),
-            handoff: statement.int64(at: 7) != 0
+            handoff: statement.int64(at: 7) != 0,
+            follows: follows,
+            slots: slots
         )
+    }
+
+    /// A slot as the four strings of the `slots` column.
+    private static func columns(_ slot: SlotSpec) -> [String] {
+        [slot.name, slot.dictionary, slot.required ? "1" : "", slot.prompt]
     }
 
     static func unknownBot(_ botID: Int64) -> StoreError {

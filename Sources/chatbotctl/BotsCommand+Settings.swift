@@ -13,11 +13,16 @@ extension BotsCommand {
             discussion: """
                 Settings that are not given keep their values; with none given, the settings are only printed. \
                 Prints {"threshold","recommend_ratio","max_options","fallback_answers","recommend_prompt", \
-                "callback_url"} once the change is committed to disk. Settings apply to the draft and the \
+                "general_skill","general_answers","callback_url"} once the change is committed to disk. Settings apply to the draft and the \
                 published knowledge base alike, without a publish. chatbotd POSTs the bot's customer-service \
                 notices to the callback URL as the platform does ({"encrypted": "<envelope>"}): the messages of \
                 users a person serves, requests for a person and handoff state changes; "" stops them (those \
                 already queued are still delivered).
+
+                The general skill answers greetings, thanks, goodbyes and questions about the bot (status \
+                GENERAL_FAQ) when the knowledge base has no hit; it is on by default. --general-answer \
+                INTENT=TEXT gives an intent the bot's own answer, INTENT= restores the built-in one; the \
+                intents are \(GeneralSkill.intentKeys.joined(separator: ", ")).
                 """
         )
 
@@ -34,11 +39,28 @@ extension BotsCommand {
         )
         var fallbackAnswers: [String] = []
         @Option(help: "The text before recommended questions.") var recommendPrompt: String?
+        @Option(help: "Whether the built-in general skill answers: on or off.") var generalSkill: Switch?
+        @Option(help: "INTENT=TEXT: the bot's own answer to a general-skill intent; INTENT= restores it.")
+        var generalAnswer: [String] = []
         @Option(help: "Where the customer-service notices go: an http:// URL, or \"\" for none.")
         var callbackURL: String?
         @OptionGroup var database: DatabaseOptions
 
+        enum Switch: String, ExpressibleByArgument, CaseIterable {
+            case on
+            case off
+        }
+
         func validate() throws {
+            for answer in generalAnswer {
+                guard let equals = answer.firstIndex(of: "="),
+                    GeneralSkill.intentKeys.contains(String(answer[..<equals]))
+                else {
+                    throw ValidationError(
+                        "--general-answer takes INTENT=TEXT, INTENT one of \(GeneralSkill.intentKeys.joined(separator: ", "))"
+                    )
+                }
+            }
             guard let callbackURL, !callbackURL.isEmpty else { return }
             do throws(CallbackURL.Invalid) {
                 _ = try CallbackURL(callbackURL)
@@ -55,6 +77,12 @@ extension BotsCommand {
             if let maxOptions { settings.maxOptions = maxOptions }
             if !fallbackAnswers.isEmpty { settings.fallbackAnswers = fallbackAnswers }
             if let recommendPrompt { settings.recommendPrompt = recommendPrompt }
+            if let generalSkill { settings.generalSkill = generalSkill == .on }
+            for answer in generalAnswer {
+                let equals = answer.firstIndex(of: "=")!
+                let text = String(answer[answer.index(after: equals)...])
+                settings.generalAnswers[String(answer[..<equals])] = text.isEmpty ? nil : text
+            }
             let changed = settings != bot.settings
             let url = try reportingStoreFailure("bots set") { () throws(StoreError) -> String in
                 if changed { try store.updateSettings(botID: bot.id, settings) }
@@ -68,6 +96,11 @@ extension BotsCommand {
                     ("max_options", .integer(Int64(settings.maxOptions))),
                     ("fallback_answers", .array(settings.fallbackAnswers.map(JSONValue.string))),
                     ("recommend_prompt", .string(settings.recommendPrompt)),
+                    ("general_skill", .string(settings.generalSkill ? "on" : "off")),
+                    (
+                        "general_answers",
+                        .object(settings.generalAnswers.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
+                    ),
                     ("callback_url", .string(url)),
                 ])
             )

@@ -8,8 +8,10 @@ struct Chatbotctl: AsyncParsableCommand {
         commandName: "chatbotctl",
         abstract: "Manage and debug a chatbotd deployment.",
         subcommands: [
-            BotsCommand.self, KnowledgeBaseCommand.self, PublishCommand.self, EvalCommand.self, CryptoCommand.self,
+            BotsCommand.self, KnowledgeBaseCommand.self, DictionaryCommand.self, PublishCommand.self, EvalCommand.self,
+            CryptoCommand.self,
             JWTCommand.self, SignCommand.self, QueryCommand.self, KefuCommand.self, OutboxCommand.self,
+            UnansweredCommand.self,
         ]
     )
 }

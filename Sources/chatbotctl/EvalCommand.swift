@@ -17,7 +17,10 @@ struct EvalCommand: ParsableCommand {
             --threshold is given. Prints {"queries","in_kb","out_of_kb","threshold","accuracy_at_1", \
             "recall_at_3","mrr_at_10","answered","hit_precision","false_hit_rate","recommended", \
             "recommended_gold_in_top3", \
-            "queries_per_second","by_source":{…}}; rates are fractions in [0,1].
+            "queries_per_second","general_skill_answers":{"in_kb","out_of_kb"},"by_source":{…}}; rates are \
+            fractions in [0,1]. general_skill_answers (when the bot has the general skill on) counts the \
+            queries without a hit that the general skill would answer instead: in-KB ones are answers lost \
+            to it.
             """
     )
 
@@ -43,9 +46,19 @@ struct EvalCommand: ParsableCommand {
         var settings = bot.settings
         if let threshold { settings.threshold = threshold }
         var evaluation = Evaluation(threshold: settings.threshold, recommendRatio: settings.recommendRatio)
+        // Queries without a hit that the general skill would answer instead (GENERAL_FAQ): in-KB
+        // ones are answers lost to it, out-of-KB ones may be greetings or may be false hits.
+        var general = (inKB: 0, outOfKB: 0)
         let start = ContinuousClock.now
         for query in queries {
             let candidates = knowledgeBase.match(query.text)
+            let hit = candidates.first.map { $0.confidence >= settings.threshold(for: $0.entry) } ?? false
+            if !hit, settings.generalSkill, GeneralSkill.mayMatch(query.text),
+                let best = GeneralSkill.knowledgeBase.bestOfFew(query.text),
+                best.confidence >= max(settings.threshold, GeneralSkill.threshold)
+            {
+                if query.gold == nil { general.outOfKB += 1 } else { general.inKB += 1 }
+            }
             evaluation.add(
                 gold: query.gold,
                 ranked: candidates.map(\.entry.key),
@@ -59,6 +72,14 @@ struct EvalCommand: ParsableCommand {
         var members = Self.members(evaluation.all)
         members.insert(("threshold", .number(Self.format(settings.threshold))), at: 3)
         members.append(("queries_per_second", .number(String(Int(Double(queries.count) / max(seconds, 1e-9))))))
+        if settings.generalSkill {
+            members.append(
+                (
+                    "general_skill_answers",
+                    .object([("in_kb", .integer(Int64(general.inKB))), ("out_of_kb", .integer(Int64(general.outOfKB)))])
+                )
+            )
+        }
         members.append(
             (
                 "by_source",

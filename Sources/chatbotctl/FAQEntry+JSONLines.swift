@@ -8,8 +8,11 @@ import ChatbotEngine
 /// list of paraphrases and `answer` the answer a hit returns. `"answers":[…]` may give several
 /// answers, instead of `answer` or besides it (`answer` then comes first). `threshold` (0…1) sets a
 /// threshold for the entry; `"handoff": true` makes a hit hand the user to a person (kefustate
-/// needperson). `skill` and `similar` may be left out; other members, such as the
-/// `ans_node_id` that export adds, are ignored.
+/// needperson). `"follows": ["id", …]` makes it a follow-up of those entries (it matches only
+/// within a few turns after one of them answered, status CONTEXT_FAQ). `"slots": [{"name":
+/// "city", "dict": "cities", "required": true, "prompt": "…"}]` declares the slots its questions
+/// and answer may hold as `{city}`. `skill` and `similar` may be left out; other members, such as
+/// the `ans_node_id` that export adds, are ignored.
 extension FAQEntry {
     /// The entry on one line of a JSON Lines file, checked for its shape; the store checks the rest.
     ///
@@ -56,6 +59,28 @@ extension FAQEntry {
         default: throw JSONLineError(#""handoff" must be true or false"#)
         }
 
+        let follows = try Self.strings(value, "follows") ?? []
+        var slots: [SlotSpec] = []
+        switch value["slots"] {
+        case nil, .null?: break
+        case .array(let items)?:
+            for (i, item) in items.enumerated() {
+                guard case .object = item else { throw JSONLineError("\"slots\"[\(i)] must be an object") }
+                guard let name = try Self.string(item, "name"), let dictionary = try Self.string(item, "dict") else {
+                    throw JSONLineError("\"slots\"[\(i)] needs \"name\" and \"dict\"")
+                }
+                let required: Bool
+                switch item["required"] {
+                case nil, .null?: required = false
+                case .bool(let flag)?: required = flag
+                default: throw JSONLineError("\"slots\"[\(i)].required must be true or false")
+                }
+                let prompt = try Self.string(item, "prompt") ?? ""
+                slots.append(SlotSpec(name: name, dictionary: dictionary, required: required, prompt: prompt))
+            }
+        default: throw JSONLineError("\"slots\" must be an array of objects")
+        }
+
         self.init(
             key: key,
             skill: skill,
@@ -63,13 +88,16 @@ extension FAQEntry {
             similar: similar,
             answers: answers,
             threshold: threshold,
-            handoff: handoff
+            handoff: handoff,
+            follows: follows,
+            slots: slots
         )
     }
 
     /// The entry as a line of `chatbotctl kb export`, which `init(jsonLine:)` reads back as it was:
     /// `{"id","ans_node_id","skill","question","similar","answer"}`, then `answers` when there
-    /// are several, `threshold` when it is set and `handoff` when true.
+    /// are several, `threshold` when it is set, `handoff` when true, `follows` and `slots` when
+    /// there are some.
     var jsonLine: JSONValue {
         var members: [(key: String, value: JSONValue)] = [
             ("id", .string(key)),
@@ -83,6 +111,16 @@ extension FAQEntry {
         // Swift prints the shortest text that reads back as the same Double, which is valid JSON.
         if let threshold { members.append(("threshold", .number(String(threshold)))) }
         if handoff { members.append(("handoff", .bool(true))) }
+        if !follows.isEmpty { members.append(("follows", .array(follows.map(JSONValue.string)))) }
+        if !slots.isEmpty {
+            let objects = slots.map { slot in
+                JSONValue.object([
+                    ("name", .string(slot.name)), ("dict", .string(slot.dictionary)),
+                    ("required", .bool(slot.required)), ("prompt", .string(slot.prompt)),
+                ])
+            }
+            members.append(("slots", .array(objects)))
+        }
         return .object(members)
     }
 

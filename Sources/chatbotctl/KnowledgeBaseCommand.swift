@@ -37,14 +37,7 @@ struct KnowledgeBaseCommand: ParsableCommand {
 
         func run() throws {
             let step = "kb import"
-            let data: Data
-            do {
-                data =
-                    file == "-"
-                    ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
-            } catch {
-                throw failure(step, "cannot read \(file): \(error.localizedDescription)")
-            }
+            let data = try readInput(file, step: step)
             // Every line is read and checked before the database is opened: all or nothing.
             let entries: [FAQEntry]
             do throws(JSONLineError) {

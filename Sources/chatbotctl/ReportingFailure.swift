@@ -24,6 +24,17 @@ func failure(_ step: String, _ reason: String) -> ExitCode {
     return ExitCode.failure
 }
 
+/// The bytes of `file`, or of stdin for `-`; on failure prints which step failed and why, then
+/// exits with status 1.
+func readInput(_ file: String, step: String) throws -> Data {
+    do {
+        return file == "-"
+            ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
+    } catch {
+        throw failure(step, "cannot read \(file): \(error.localizedDescription)")
+    }
+}
+
 /// Runs `body`; on a ``StoreError`` prints which step failed and why (with SQLite's own message),
 /// then exits with status 1.
 func reportingStoreFailure<R>(_ step: String, _ body: () throws(StoreError) -> R) throws -> R {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChatbotEngine
 import ChatbotRPC
 import ChatbotService
 import ChatbotStore
@@ -91,6 +92,15 @@ struct Chatbotd: AsyncParsableCommand {
     @Option(help: "Most users handed off at once (needperson or personserving), across bots.")
     var maxHandoffs: Int = 1_000_000
 
+    @Option(help: "Most dialogue sessions (bot, user) kept in memory; the least recently active go first.")
+    var maxSessions: Int = 100_000
+
+    @Option(help: "Seconds of idleness after which a user's dialogue session ends.")
+    var sessionIdleTimeout: Int = 1800
+
+    @Option(help: "Turns after an answer within which its follow-up entries match.")
+    var contextTurns: Int = 3
+
     @Option(help: "Seconds one callback attempt may take, connection included.")
     var callbackTimeout: Double = 5
 
@@ -133,6 +143,7 @@ struct Chatbotd: AsyncParsableCommand {
             "knowledge bases indexed",
             metadata: ["versions": "\(versions)", "duration": "\(ContinuousClock.now - started)"]
         )
+        let unanswered = UnansweredLog(store: store, threadPool: threadPool, logger: logger)
         let operations = ChatbotOperations(
             directory: directory,
             knowledgeBases: knowledgeBases,
@@ -146,6 +157,12 @@ struct Chatbotd: AsyncParsableCommand {
                 capacity: try Self.positive(maxHandoffs, "--max-handoffs"),
                 nowMilliseconds: milliseconds
             ),
+            sessions: MemoryDialogueSessions(
+                maxSessions: try Self.positive(maxSessions, "--max-sessions"),
+                idleTimeout: Int64(try Self.positive(sessionIdleTimeout, "--session-idle-timeout"))
+            ),
+            dialogueOptions: DialogueOptions(contextTurns: try Self.positive(contextTurns, "--context-turns")),
+            unanswered: unanswered,
             now: seconds,
             nowMilliseconds: milliseconds
         )
@@ -246,6 +263,7 @@ struct Chatbotd: AsyncParsableCommand {
                         )
                     ),
                     .init(service: callbacks),
+                    .init(service: unanswered),
                 ] + heapTrimmer,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger

@@ -108,9 +108,9 @@ def test_dialogue_works_on_both_addresses(server, http, stubs_and_health):
         legacy = jwt.encode({"username": "u", "msg": "几点开门"}, bot["encoding_aes_key"], algorithm="HS256")
         message = http.post(f"{url}/openapi/message/{bot['token']}", data={"query": legacy}, timeout=10).json()
         assert message["answer"] == "早上9点开门。"
-        # Not built yet, and a dialogue operation: 501 on both, not refused as management.
+        # A dialogue operation: answered on both, not refused as management.
         dictmsg = http.post(f"{url}/openapi/dictmsg/{bot['token']}", json={"encrypt": "x"}, timeout=10)
-        assert dictmsg.status_code == 501 and REFUSED not in dictmsg.text
+        assert dictmsg.json()["errcode"] == 1013 and REFUSED not in dictmsg.text
         assert http.get(f"{url}/healthz", timeout=10).text == "ok\n"
         unknown = http.post(f"{url}/openapi/nosuch/{bot['token']}", json={}, timeout=10)
         assert unknown.status_code == 404 and "no such operation" in unknown.json()["errmsg"]
@@ -123,7 +123,7 @@ def test_dialogue_works_on_both_addresses(server, http, stubs_and_health):
                 "早上9点开门。"] * 2
             assert stub.Message(pb.MessageRequest(token=bot["token"], query=legacy), timeout=10).answer == "早上9点开门。"
             code, details = outcome(lambda: stub.DictMessage(pb.EncryptedRequest(token=bot["token"]), timeout=10))
-            assert code == grpc.StatusCode.UNIMPLEMENTED and REFUSED not in details
+            assert code == grpc.StatusCode.INVALID_ARGUMENT and REFUSED not in details
             health = health_grpc.HealthStub(channel).Check(health_pb.HealthCheckRequest(service=""), timeout=10)
             assert health.status == health_pb.HealthCheckResponse.SERVING
 

@@ -264,6 +264,8 @@ def test_bots_set_changes_only_what_is_given(chatbotctl, db_path, bot):
         "max_options": 3,
         "fallback_answers": ["抱歉，我还不会回答这个问题。"],
         "recommend_prompt": "您是不是想问：",
+        "general_skill": "on",
+        "general_answers": {},
         "callback_url": "",
     }
     changed = json.loads(settings("--threshold", "0.65", "--fallback", "没听懂。", "Sorry, say again?").stdout)

@@ -72,12 +72,13 @@ def test_unknown_method_is_unimplemented(channel):
     assert "NoSuchMethod" in raised.value.details()
 
 
-def test_operations_not_built_yet_are_unimplemented(stubs, server, channel):
+def test_dict_message_with_an_envelope_it_cannot_open_is_invalid_argument(stubs, server, channel):
     pb, pb_grpc, *_ = stubs
     with pytest.raises(grpc.RpcError) as raised:
         pb_grpc.ChatbotStub(channel).DictMessage(pb.EncryptedRequest(token=server.bot["token"], encrypt="x"),
                                                  timeout=10)
-    assert raised.value.code() == grpc.StatusCode.UNIMPLEMENTED
+    assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert dict(raised.value.trailing_metadata())["chatbot-errcode"] == "1013"
 
 
 @pytest.mark.parametrize("payload", [b"\x0a\xff\xff\xff", b"\xff\xff\xff\xff\xff", b"\x12\x03\xc3\x28\x41"])

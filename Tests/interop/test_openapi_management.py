@@ -424,7 +424,7 @@ def test_still_serving_after_all_that(http, server):
 
 
 LEGACY_FIELDS = {"answer", "answer_type", "msg", "status", "from_user_name", "to_user_name", "msg_id", "create_time",
-                 "kefustate"}
+                 "kefustate", "slots_info", "session_id", "dialog_status", "bid_stat"}
 
 
 def legacy_query(bot, **claims):
@@ -439,7 +439,7 @@ def test_message_answers_in_the_legacy_shape(http, server, form):
     assert set(result) == LEGACY_FIELDS, result
     assert result["status"] == "FAQ" and result["from_user_name"] == "wx-user-3"
     assert result["to_user_name"] == server.legacy["appid"] and result["answer_type"] == "text"
-    assert result["msg"] == [{"content": result["answer"], "msg_type": "text"}]
+    assert [(m["content"], m["msg_type"], m["status"]) for m in result["msg"]] == [(result["answer"], "text", "FAQ")]
     assert result["answer"].startswith("Lockers are at the entrance")
 
 

@@ -199,7 +199,7 @@ struct MatcherIndex: Sendable {
         var exactKeyPositions: [UInt64: [Int]] = [:]
         var terms: [UInt64] = []
         var symbols: [UInt32] = []
-        for (position, question) in entry.questions.enumerated() {
+        for (position, question) in entry.indexedQuestions.enumerated() {
             let text = NormalizedText(question)
             let key = text.exactKey
             if key != "|" {

@@ -236,6 +236,30 @@ extension ChatbotV1.QueryResponse: CBridgedMessage {
             as: ChatbotV1.QueryResponse.Candidate.self
         )
         kefustate = try CReader.string(c.kefustate, field: "chatbot.v1.QueryResponse.kefustate")
+        sessionId = try CReader.string(c.session_id, field: "chatbot.v1.QueryResponse.session_id")
+        dialogStatus = try CReader.string(c.dialog_status, field: "chatbot.v1.QueryResponse.dialog_status")
+        skillName = try CReader.string(c.skill_name, field: "chatbot.v1.QueryResponse.skill_name")
+        requestId = c.request_id
+        ret = c.ret
+        rid = try CReader.string(c.rid, field: "chatbot.v1.QueryResponse.rid")
+        msgtype = try CReader.string(c.msgtype, field: "chatbot.v1.QueryResponse.msgtype")
+        answerOpen = c.answer_open
+        article = try CReader.string(c.article, field: "chatbot.v1.QueryResponse.article")
+        dialogSessionStatus = try CReader.string(
+            c.dialog_session_status,
+            field: "chatbot.v1.QueryResponse.dialog_session_status"
+        )
+        event = try CReader.string(c.event, field: "chatbot.v1.QueryResponse.event")
+        intentConfirmStatus = try CReader.string(
+            c.intent_confirm_status,
+            field: "chatbot.v1.QueryResponse.intent_confirm_status"
+        )
+        listOptions = c.list_options != 0
+        opening = try CReader.string(c.opening, field: "chatbot.v1.QueryResponse.opening")
+        sceneStatus = try CReader.string(c.scene_status, field: "chatbot.v1.QueryResponse.scene_status")
+        skillId = try CReader.string(c.skill_id, field: "chatbot.v1.QueryResponse.skill_id")
+        slotInfo = try CReader.messages(c.slot_info, count: c.n_slot_info, as: ChatbotV1.QueryResponse.SlotInfo.self)
+        takeOptionsOnly = c.take_options_only != 0
     }
 
     func fill(_ c: inout Chatbot__V1__QueryResponse, arena: ProtoArena) {
@@ -257,6 +281,24 @@ extension ChatbotV1.QueryResponse: CBridgedMessage {
         (c.n_msg, c.msg) = arena.messages(msg)
         (c.n_candidates, c.candidates) = arena.messages(candidates)
         if !kefustate.isEmpty { c.kefustate = arena.string(kefustate) }
+        if !sessionId.isEmpty { c.session_id = arena.string(sessionId) }
+        if !dialogStatus.isEmpty { c.dialog_status = arena.string(dialogStatus) }
+        if !skillName.isEmpty { c.skill_name = arena.string(skillName) }
+        c.request_id = requestId
+        c.ret = ret
+        if !rid.isEmpty { c.rid = arena.string(rid) }
+        if !msgtype.isEmpty { c.msgtype = arena.string(msgtype) }
+        c.answer_open = answerOpen
+        if !article.isEmpty { c.article = arena.string(article) }
+        if !dialogSessionStatus.isEmpty { c.dialog_session_status = arena.string(dialogSessionStatus) }
+        if !event.isEmpty { c.event = arena.string(event) }
+        if !intentConfirmStatus.isEmpty { c.intent_confirm_status = arena.string(intentConfirmStatus) }
+        c.list_options = listOptions ? 1 : 0
+        if !opening.isEmpty { c.opening = arena.string(opening) }
+        if !sceneStatus.isEmpty { c.scene_status = arena.string(sceneStatus) }
+        if !skillId.isEmpty { c.skill_id = arena.string(skillId) }
+        (c.n_slot_info, c.slot_info) = arena.messages(slotInfo)
+        c.take_options_only = takeOptionsOnly ? 1 : 0
     }
 }
 
@@ -351,11 +393,39 @@ extension ChatbotV1.QueryResponse.Msg: CBridgedMessage {
         self.init()
         content = try CReader.string(c.content, field: "chatbot.v1.QueryResponse.Msg.content")
         msgType = try CReader.string(c.msg_type, field: "chatbot.v1.QueryResponse.Msg.msg_type")
+        ansNodeId = c.ans_node_id
+        ansNodeName = try CReader.string(c.ans_node_name, field: "chatbot.v1.QueryResponse.Msg.ans_node_name")
+        article = try CReader.string(c.article, field: "chatbot.v1.QueryResponse.Msg.article")
+        confidence = c.confidence
+        debugInfo = try CReader.string(c.debug_info, field: "chatbot.v1.QueryResponse.Msg.debug_info")
+        event = try CReader.string(c.event, field: "chatbot.v1.QueryResponse.Msg.event")
+        listOptions = c.list_options != 0
+        opening = try CReader.string(c.opening, field: "chatbot.v1.QueryResponse.Msg.opening")
+        requestId = c.request_id
+        respTitle = try CReader.string(c.resp_title, field: "chatbot.v1.QueryResponse.Msg.resp_title")
+        sceneStatus = try CReader.string(c.scene_status, field: "chatbot.v1.QueryResponse.Msg.scene_status")
+        sessionId = try CReader.string(c.session_id, field: "chatbot.v1.QueryResponse.Msg.session_id")
+        status = try CReader.string(c.status, field: "chatbot.v1.QueryResponse.Msg.status")
+        takeOptionsOnly = c.take_options_only != 0
     }
 
     func fill(_ c: inout Chatbot__V1__QueryResponse__Msg, arena: ProtoArena) {
         if !content.isEmpty { c.content = arena.string(content) }
         if !msgType.isEmpty { c.msg_type = arena.string(msgType) }
+        c.ans_node_id = ansNodeId
+        if !ansNodeName.isEmpty { c.ans_node_name = arena.string(ansNodeName) }
+        if !article.isEmpty { c.article = arena.string(article) }
+        c.confidence = confidence
+        if !debugInfo.isEmpty { c.debug_info = arena.string(debugInfo) }
+        if !event.isEmpty { c.event = arena.string(event) }
+        c.list_options = listOptions ? 1 : 0
+        if !opening.isEmpty { c.opening = arena.string(opening) }
+        c.request_id = requestId
+        if !respTitle.isEmpty { c.resp_title = arena.string(respTitle) }
+        if !sceneStatus.isEmpty { c.scene_status = arena.string(sceneStatus) }
+        if !sessionId.isEmpty { c.session_id = arena.string(sessionId) }
+        if !status.isEmpty { c.status = arena.string(status) }
+        c.take_options_only = takeOptionsOnly ? 1 : 0
     }
 }
 
@@ -509,6 +579,10 @@ extension ChatbotV1.MessageResponse: CBridgedMessage {
         msgId = try CReader.string(c.msg_id, field: "chatbot.v1.MessageResponse.msg_id")
         createTime = try CReader.string(c.create_time, field: "chatbot.v1.MessageResponse.create_time")
         kefustate = try CReader.string(c.kefustate, field: "chatbot.v1.MessageResponse.kefustate")
+        slotsInfo = try CReader.messages(c.slots_info, count: c.n_slots_info, as: ChatbotV1.QueryResponse.SlotInfo.self)
+        sessionId = try CReader.string(c.session_id, field: "chatbot.v1.MessageResponse.session_id")
+        dialogStatus = try CReader.string(c.dialog_status, field: "chatbot.v1.MessageResponse.dialog_status")
+        bidStat = try CReader.message(c.bid_stat, as: ChatbotV1.BidStat.self)
     }
 
     func fill(_ c: inout Chatbot__V1__MessageResponse, arena: ProtoArena) {
@@ -521,6 +595,47 @@ extension ChatbotV1.MessageResponse: CBridgedMessage {
         if !msgId.isEmpty { c.msg_id = arena.string(msgId) }
         if !createTime.isEmpty { c.create_time = arena.string(createTime) }
         if !kefustate.isEmpty { c.kefustate = arena.string(kefustate) }
+        (c.n_slots_info, c.slots_info) = arena.messages(slotsInfo)
+        if !sessionId.isEmpty { c.session_id = arena.string(sessionId) }
+        if !dialogStatus.isEmpty { c.dialog_status = arena.string(dialogStatus) }
+        if let bidStat { c.bid_stat = arena.message(bidStat) }
+    }
+}
+
+extension ChatbotV1.BidStat: ProtoMessage {
+    package static let protoName = "chatbot.v1.BidStat"
+
+    package init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
+        self = try Self.unpack(bytes)
+    }
+
+    package var serializedSize: Int { packedSize() }
+
+    package func serialize(into buffer: UnsafeMutableRawBufferPointer) -> Int { pack(into: buffer) }
+
+    package func serializedBytes() -> [UInt8] { packedBytes() }
+}
+
+extension ChatbotV1.BidStat: CBridgedMessage {
+    static func initialize(_ message: UnsafeMutablePointer<Chatbot__V1__BidStat>?) {
+        chatbot__v1__bid_stat__init(message)
+    }
+
+    init(cMessage c: Chatbot__V1__BidStat) throws(ProtoError) {
+        self.init()
+        currTime = try CReader.string(c.curr_time, field: "chatbot.v1.BidStat.curr_time")
+        errMsg = try CReader.string(c.err_msg, field: "chatbot.v1.BidStat.err_msg")
+        latestTime = try CReader.string(c.latest_time, field: "chatbot.v1.BidStat.latest_time")
+        latestValid = c.latest_valid != 0
+        upRet = c.up_ret
+    }
+
+    func fill(_ c: inout Chatbot__V1__BidStat, arena: ProtoArena) {
+        if !currTime.isEmpty { c.curr_time = arena.string(currTime) }
+        if !errMsg.isEmpty { c.err_msg = arena.string(errMsg) }
+        if !latestTime.isEmpty { c.latest_time = arena.string(latestTime) }
+        c.latest_valid = latestValid ? 1 : 0
+        c.up_ret = upRet
     }
 }
 
@@ -956,5 +1071,112 @@ extension ChatbotV1.OutboxMessage: CBridgedMessage {
         if !event.isEmpty { c.event = arena.string(event) }
         if !ansNodeName.isEmpty { c.ans_node_name = arena.string(ansNodeName) }
         if !msgType.isEmpty { c.msg_type = arena.string(msgType) }
+    }
+}
+
+extension ChatbotV1.ListUnansweredRequest: ProtoMessage {
+    package static let protoName = "chatbot.v1.ListUnansweredRequest"
+
+    package init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
+        self = try Self.unpack(bytes)
+    }
+
+    package var serializedSize: Int { packedSize() }
+
+    package func serialize(into buffer: UnsafeMutableRawBufferPointer) -> Int { pack(into: buffer) }
+
+    package func serializedBytes() -> [UInt8] { packedBytes() }
+}
+
+extension ChatbotV1.ListUnansweredRequest: CBridgedMessage {
+    static func initialize(_ message: UnsafeMutablePointer<Chatbot__V1__ListUnansweredRequest>?) {
+        chatbot__v1__list_unanswered_request__init(message)
+    }
+
+    init(cMessage c: Chatbot__V1__ListUnansweredRequest) throws(ProtoError) {
+        self.init()
+        token = try CReader.string(c.token, field: "chatbot.v1.ListUnansweredRequest.token")
+        since = c.since
+        limit = c.limit
+    }
+
+    func fill(_ c: inout Chatbot__V1__ListUnansweredRequest, arena: ProtoArena) {
+        if !token.isEmpty { c.token = arena.string(token) }
+        c.since = since
+        c.limit = limit
+    }
+}
+
+extension ChatbotV1.UnansweredQuestion: ProtoMessage {
+    package static let protoName = "chatbot.v1.UnansweredQuestion"
+
+    package init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
+        self = try Self.unpack(bytes)
+    }
+
+    package var serializedSize: Int { packedSize() }
+
+    package func serialize(into buffer: UnsafeMutableRawBufferPointer) -> Int { pack(into: buffer) }
+
+    package func serializedBytes() -> [UInt8] { packedBytes() }
+}
+
+extension ChatbotV1.UnansweredQuestion: CBridgedMessage {
+    static func initialize(_ message: UnsafeMutablePointer<Chatbot__V1__UnansweredQuestion>?) {
+        chatbot__v1__unanswered_question__init(message)
+    }
+
+    init(cMessage c: Chatbot__V1__UnansweredQuestion) throws(ProtoError) {
+        self.init()
+        query = try CReader.string(c.query, field: "chatbot.v1.UnansweredQuestion.query")
+        normalized = try CReader.string(c.normalized, field: "chatbot.v1.UnansweredQuestion.normalized")
+        count = c.count
+        firstSeen = c.first_seen
+        lastSeen = c.last_seen
+        status = ChatbotV1.MatchStatus(rawValue: Int32(truncatingIfNeeded: c.status.rawValue))
+        bestId = try CReader.string(c.best_id, field: "chatbot.v1.UnansweredQuestion.best_id")
+        bestQuestion = try CReader.string(c.best_question, field: "chatbot.v1.UnansweredQuestion.best_question")
+        bestConfidence = c.best_confidence
+    }
+
+    func fill(_ c: inout Chatbot__V1__UnansweredQuestion, arena: ProtoArena) {
+        if !query.isEmpty { c.query = arena.string(query) }
+        if !normalized.isEmpty { c.normalized = arena.string(normalized) }
+        c.count = count
+        c.first_seen = firstSeen
+        c.last_seen = lastSeen
+        c.status = .init(rawValue: .init(truncatingIfNeeded: status.rawValue))
+        if !bestId.isEmpty { c.best_id = arena.string(bestId) }
+        if !bestQuestion.isEmpty { c.best_question = arena.string(bestQuestion) }
+        c.best_confidence = bestConfidence
+    }
+}
+
+extension ChatbotV1.ListUnansweredResponse: ProtoMessage {
+    package static let protoName = "chatbot.v1.ListUnansweredResponse"
+
+    package init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
+        self = try Self.unpack(bytes)
+    }
+
+    package var serializedSize: Int { packedSize() }
+
+    package func serialize(into buffer: UnsafeMutableRawBufferPointer) -> Int { pack(into: buffer) }
+
+    package func serializedBytes() -> [UInt8] { packedBytes() }
+}
+
+extension ChatbotV1.ListUnansweredResponse: CBridgedMessage {
+    static func initialize(_ message: UnsafeMutablePointer<Chatbot__V1__ListUnansweredResponse>?) {
+        chatbot__v1__list_unanswered_response__init(message)
+    }
+
+    init(cMessage c: Chatbot__V1__ListUnansweredResponse) throws(ProtoError) {
+        self.init()
+        questions = try CReader.messages(c.questions, count: c.n_questions, as: ChatbotV1.UnansweredQuestion.self)
+    }
+
+    func fill(_ c: inout Chatbot__V1__ListUnansweredResponse, arena: ProtoArena) {
+        (c.n_questions, c.questions) = arena.messages(questions)
     }
 }

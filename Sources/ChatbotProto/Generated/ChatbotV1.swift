@@ -132,6 +132,34 @@ extension ChatbotV1 {
         package var candidates: [ChatbotV1.QueryResponse.Candidate] = []
         /// The user's handoff state: asking, needperson, personserving or complete.
         package var kefustate: String = ""
+        /// The dialogue session of this user with this bot; a new one after an idle timeout.
+        package var sessionId: String = ""
+        /// Where the dialogue stands: NONE, SLOT_FILLING (the answer asks for a slot's value, which the
+        /// next query gives) or COMPLETE (the answer is a slot dialogue's, its slots filled).
+        package var dialogStatus: String = ""
+        /// The answered entry's skill (ans_node_name); "" without one.
+        package var skillName: String = ""
+        /// A number per answer, unique within the process.
+        package var requestId: Int64 = 0
+        /// 0: answered.
+        package var ret: Int32 = 0
+        /// msg_id again (the platform sends both).
+        package var rid: String = ""
+        /// The answer's type as text (text, news, …), as answer_type in the JSON.
+        package var msgtype: String = ""
+        /// The platform's other fields, with its empty defaults: chatbotd has no scenes, articles,
+        /// openings, intent confirmation or option lists.
+        package var answerOpen: Int32 = 0
+        package var article: String = ""
+        package var dialogSessionStatus: String = ""
+        package var event: String = ""
+        package var intentConfirmStatus: String = ""
+        package var listOptions: Bool = false
+        package var opening: String = ""
+        package var sceneStatus: String = ""
+        package var skillId: String = ""
+        package var slotInfo: [ChatbotV1.QueryResponse.SlotInfo] = []
+        package var takeOptionsOnly: Bool = false
 
         package init() {}
 
@@ -153,7 +181,25 @@ extension ChatbotV1 {
             slotsInfo: [ChatbotV1.QueryResponse.SlotInfo] = [],
             msg: [ChatbotV1.QueryResponse.Msg] = [],
             candidates: [ChatbotV1.QueryResponse.Candidate] = [],
-            kefustate: String = ""
+            kefustate: String = "",
+            sessionId: String = "",
+            dialogStatus: String = "",
+            skillName: String = "",
+            requestId: Int64 = 0,
+            ret: Int32 = 0,
+            rid: String = "",
+            msgtype: String = "",
+            answerOpen: Int32 = 0,
+            article: String = "",
+            dialogSessionStatus: String = "",
+            event: String = "",
+            intentConfirmStatus: String = "",
+            listOptions: Bool = false,
+            opening: String = "",
+            sceneStatus: String = "",
+            skillId: String = "",
+            slotInfo: [ChatbotV1.QueryResponse.SlotInfo] = [],
+            takeOptionsOnly: Bool = false
         ) {
             self.ansNodeId = ansNodeId
             self.ansNodeName = ansNodeName
@@ -173,6 +219,24 @@ extension ChatbotV1 {
             self.msg = msg
             self.candidates = candidates
             self.kefustate = kefustate
+            self.sessionId = sessionId
+            self.dialogStatus = dialogStatus
+            self.skillName = skillName
+            self.requestId = requestId
+            self.ret = ret
+            self.rid = rid
+            self.msgtype = msgtype
+            self.answerOpen = answerOpen
+            self.article = article
+            self.dialogSessionStatus = dialogSessionStatus
+            self.event = event
+            self.intentConfirmStatus = intentConfirmStatus
+            self.listOptions = listOptions
+            self.opening = opening
+            self.sceneStatus = sceneStatus
+            self.skillId = skillId
+            self.slotInfo = slotInfo
+            self.takeOptionsOnly = takeOptionsOnly
         }
 
         /// A recommendation: one of the top entries when the best score is below the threshold.
@@ -211,12 +275,59 @@ extension ChatbotV1 {
         package struct Msg: Sendable, Hashable {
             package var content: String = ""
             package var msgType: String = ""
+            package var ansNodeId: Int64 = 0
+            package var ansNodeName: String = ""
+            package var article: String = ""
+            package var confidence: Double = 0
+            package var debugInfo: String = ""
+            package var event: String = ""
+            package var listOptions: Bool = false
+            package var opening: String = ""
+            package var requestId: Int64 = 0
+            /// The answered entry's standard question.
+            package var respTitle: String = ""
+            package var sceneStatus: String = ""
+            package var sessionId: String = ""
+            /// The status's name (FAQ, CONTEXT_FAQ, …), as in the platform's JSON.
+            package var status: String = ""
+            package var takeOptionsOnly: Bool = false
 
             package init() {}
 
-            package init(content: String = "", msgType: String = "") {
+            package init(
+                content: String = "",
+                msgType: String = "",
+                ansNodeId: Int64 = 0,
+                ansNodeName: String = "",
+                article: String = "",
+                confidence: Double = 0,
+                debugInfo: String = "",
+                event: String = "",
+                listOptions: Bool = false,
+                opening: String = "",
+                requestId: Int64 = 0,
+                respTitle: String = "",
+                sceneStatus: String = "",
+                sessionId: String = "",
+                status: String = "",
+                takeOptionsOnly: Bool = false
+            ) {
                 self.content = content
                 self.msgType = msgType
+                self.ansNodeId = ansNodeId
+                self.ansNodeName = ansNodeName
+                self.article = article
+                self.confidence = confidence
+                self.debugInfo = debugInfo
+                self.event = event
+                self.listOptions = listOptions
+                self.opening = opening
+                self.requestId = requestId
+                self.respTitle = respTitle
+                self.sceneStatus = sceneStatus
+                self.sessionId = sessionId
+                self.status = status
+                self.takeOptionsOnly = takeOptionsOnly
             }
         }
 
@@ -297,6 +408,12 @@ extension ChatbotV1 {
         package var createTime: String = ""
         /// The user's handoff state, as in QueryResponse.
         package var kefustate: String = ""
+        /// The slots filled (dictmsg's per-request dictionaries, the bot's).
+        package var slotsInfo: [ChatbotV1.QueryResponse.SlotInfo] = []
+        package var sessionId: String = ""
+        /// As in QueryResponse.
+        package var dialogStatus: String = ""
+        package var bidStat: ChatbotV1.BidStat? = nil
 
         package init() {}
 
@@ -309,7 +426,11 @@ extension ChatbotV1 {
             toUserName: String = "",
             msgId: String = "",
             createTime: String = "",
-            kefustate: String = ""
+            kefustate: String = "",
+            slotsInfo: [ChatbotV1.QueryResponse.SlotInfo] = [],
+            sessionId: String = "",
+            dialogStatus: String = "",
+            bidStat: ChatbotV1.BidStat? = nil
         ) {
             self.answer = answer
             self.answerType = answerType
@@ -320,6 +441,39 @@ extension ChatbotV1 {
             self.msgId = msgId
             self.createTime = createTime
             self.kefustate = kefustate
+            self.slotsInfo = slotsInfo
+            self.sessionId = sessionId
+            self.dialogStatus = dialogStatus
+            self.bidStat = bidStat
+        }
+    }
+}
+
+extension ChatbotV1 {
+    /// The knowledge base's state in a legacy answer (the platform's bid_stat).
+    package struct BidStat: Sendable, Hashable {
+        /// The answer's time, UTC, as 20190515-18:07:37.
+        package var currTime: String = ""
+        package var errMsg: String = ""
+        /// The platform's time of the knowledge base's last publish; chatbotd sends "".
+        package var latestTime: String = ""
+        package var latestValid: Bool = false
+        package var upRet: Int32 = 0
+
+        package init() {}
+
+        package init(
+            currTime: String = "",
+            errMsg: String = "",
+            latestTime: String = "",
+            latestValid: Bool = false,
+            upRet: Int32 = 0
+        ) {
+            self.currTime = currTime
+            self.errMsg = errMsg
+            self.latestTime = latestTime
+            self.latestValid = latestValid
+            self.upRet = upRet
         }
     }
 }
@@ -590,6 +744,82 @@ extension ChatbotV1 {
             self.event = event
             self.ansNodeName = ansNodeName
             self.msgType = msgType
+        }
+    }
+}
+
+extension ChatbotV1 {
+    /// The proto message `chatbot.v1.ListUnansweredRequest`.
+    package struct ListUnansweredRequest: Sendable, Hashable {
+        package var token: String = ""
+        /// Only those last asked at or after this time, in milliseconds since the epoch (0: all).
+        package var since: Int64 = 0
+        /// At most this many (0: 1,000).
+        package var limit: Int32 = 0
+
+        package init() {}
+
+        package init(token: String = "", since: Int64 = 0, limit: Int32 = 0) {
+            self.token = token
+            self.since = since
+            self.limit = limit
+        }
+    }
+}
+
+extension ChatbotV1 {
+    /// Online questions of one normalised text that got NOMATCH or FAQ_RECOMMEND; no user id is kept.
+    package struct UnansweredQuestion: Sendable, Hashable {
+        /// The text as last asked.
+        package var query: String = ""
+        /// The grouping key: the text normalised, without particles and fillers.
+        package var normalized: String = ""
+        package var count: Int64 = 0
+        /// Milliseconds since the epoch.
+        package var firstSeen: Int64 = 0
+        package var lastSeen: Int64 = 0
+        /// NOMATCH or FAQ_RECOMMEND, as last answered.
+        package var status: ChatbotV1.MatchStatus = .unspecified
+        /// The best candidate then: its id (kb import's "id"), standard question and confidence.
+        package var bestId: String = ""
+        package var bestQuestion: String = ""
+        package var bestConfidence: Double = 0
+
+        package init() {}
+
+        package init(
+            query: String = "",
+            normalized: String = "",
+            count: Int64 = 0,
+            firstSeen: Int64 = 0,
+            lastSeen: Int64 = 0,
+            status: ChatbotV1.MatchStatus = .unspecified,
+            bestId: String = "",
+            bestQuestion: String = "",
+            bestConfidence: Double = 0
+        ) {
+            self.query = query
+            self.normalized = normalized
+            self.count = count
+            self.firstSeen = firstSeen
+            self.lastSeen = lastSeen
+            self.status = status
+            self.bestId = bestId
+            self.bestQuestion = bestQuestion
+            self.bestConfidence = bestConfidence
+        }
+    }
+}
+
+extension ChatbotV1 {
+    /// The proto message `chatbot.v1.ListUnansweredResponse`.
+    package struct ListUnansweredResponse: Sendable, Hashable {
+        package var questions: [ChatbotV1.UnansweredQuestion] = []
+
+        package init() {}
+
+        package init(questions: [ChatbotV1.UnansweredQuestion] = []) {
+            self.questions = questions
         }
     }
 }

@@ -499,7 +499,7 @@ class ScriptedStub : public v1::Chatbot::StubInterface {
     grpc::Status Sign(grpc::ClientContext*, const v1::SignRequest&, v1::SignResponse*) override { std::abort(); }
     grpc::Status Query(grpc::ClientContext*, const v1::QueryRequest&, v1::QueryResponse*) override { std::abort(); }
     grpc::Status Message(grpc::ClientContext*, const v1::MessageRequest&, v1::MessageResponse*) override { std::abort(); }
-    grpc::Status DictMessage(grpc::ClientContext*, const v1::EncryptedRequest&, v1::QueryResponse*) override { std::abort(); }
+    grpc::Status DictMessage(grpc::ClientContext*, const v1::EncryptedRequest&, v1::MessageResponse*) override { std::abort(); }
     grpc::Status SetAutoReply(grpc::ClientContext*, const v1::EncryptedRequest&, v1::SetAutoReplyResponse*) override { std::abort(); }
     grpc::Status BatchImportSkill(grpc::ClientContext*, const v1::EncryptedRequest&, v1::BatchImportSkillResponse*) override { std::abort(); }
     grpc::Status Publish(grpc::ClientContext*, const v1::PublishRequest&, v1::PublishResponse*) override { std::abort(); }
@@ -507,6 +507,7 @@ class ScriptedStub : public v1::Chatbot::StubInterface {
     grpc::Status SendMessage(grpc::ClientContext*, const v1::EncryptedRequest&, v1::SendMessageResponse*) override { std::abort(); }
     grpc::Status GetKefuState(grpc::ClientContext*, const v1::KefuStateRequest&, v1::KefuStateResponse*) override { std::abort(); }
     grpc::Status ChangeKefuState(grpc::ClientContext*, const v1::ChangeKefuStateRequest&, v1::KefuStateResponse*) override { std::abort(); }
+    grpc::Status ListUnanswered(grpc::ClientContext*, const v1::ListUnansweredRequest&, v1::ListUnansweredResponse*) override { std::abort(); }
     grpc::ClientAsyncResponseReaderInterface<v1::SignResponse>* AsyncSignRaw(grpc::ClientContext*, const v1::SignRequest&, grpc::CompletionQueue*) override { std::abort(); }
     grpc::ClientAsyncResponseReaderInterface<v1::SignResponse>* PrepareAsyncSignRaw(grpc::ClientContext*, const v1::SignRequest&, grpc::CompletionQueue*) override { std::abort(); }
     grpc::ClientAsyncResponseReaderInterface<v1::QueryResponse>* AsyncQueryRaw(grpc::ClientContext*, const v1::QueryRequest&, grpc::CompletionQueue*) override { std::abort(); }
@@ -515,8 +516,8 @@ class ScriptedStub : public v1::Chatbot::StubInterface {
     grpc::ClientAsyncReaderWriterInterface<v1::QueryRequest, v1::QueryResult>* PrepareAsyncQueryStreamRaw(grpc::ClientContext*, grpc::CompletionQueue*) override { std::abort(); }
     grpc::ClientAsyncResponseReaderInterface<v1::MessageResponse>* AsyncMessageRaw(grpc::ClientContext*, const v1::MessageRequest&, grpc::CompletionQueue*) override { std::abort(); }
     grpc::ClientAsyncResponseReaderInterface<v1::MessageResponse>* PrepareAsyncMessageRaw(grpc::ClientContext*, const v1::MessageRequest&, grpc::CompletionQueue*) override { std::abort(); }
-    grpc::ClientAsyncResponseReaderInterface<v1::QueryResponse>* AsyncDictMessageRaw(grpc::ClientContext*, const v1::EncryptedRequest&, grpc::CompletionQueue*) override { std::abort(); }
-    grpc::ClientAsyncResponseReaderInterface<v1::QueryResponse>* PrepareAsyncDictMessageRaw(grpc::ClientContext*, const v1::EncryptedRequest&, grpc::CompletionQueue*) override { std::abort(); }
+    grpc::ClientAsyncResponseReaderInterface<v1::MessageResponse>* AsyncDictMessageRaw(grpc::ClientContext*, const v1::EncryptedRequest&, grpc::CompletionQueue*) override { std::abort(); }
+    grpc::ClientAsyncResponseReaderInterface<v1::MessageResponse>* PrepareAsyncDictMessageRaw(grpc::ClientContext*, const v1::EncryptedRequest&, grpc::CompletionQueue*) override { std::abort(); }
     grpc::ClientAsyncResponseReaderInterface<v1::SetAutoReplyResponse>* AsyncSetAutoReplyRaw(grpc::ClientContext*, const v1::EncryptedRequest&, grpc::CompletionQueue*) override { std::abort(); }
     grpc::ClientAsyncResponseReaderInterface<v1::SetAutoReplyResponse>* PrepareAsyncSetAutoReplyRaw(grpc::ClientContext*, const v1::EncryptedRequest&, grpc::CompletionQueue*) override { std::abort(); }
     grpc::ClientAsyncResponseReaderInterface<v1::BatchImportSkillResponse>* AsyncBatchImportSkillRaw(grpc::ClientContext*, const v1::EncryptedRequest&, grpc::CompletionQueue*) override { std::abort(); }
@@ -534,6 +535,8 @@ class ScriptedStub : public v1::Chatbot::StubInterface {
     grpc::ClientReaderInterface<v1::OutboxMessage>* SubscribeOutboxRaw(grpc::ClientContext*, const v1::SubscribeOutboxRequest&) override { std::abort(); }
     grpc::ClientAsyncReaderInterface<v1::OutboxMessage>* AsyncSubscribeOutboxRaw(grpc::ClientContext*, const v1::SubscribeOutboxRequest&, grpc::CompletionQueue*, void*) override { std::abort(); }
     grpc::ClientAsyncReaderInterface<v1::OutboxMessage>* PrepareAsyncSubscribeOutboxRaw(grpc::ClientContext*, const v1::SubscribeOutboxRequest&, grpc::CompletionQueue*) override { std::abort(); }
+    grpc::ClientAsyncResponseReaderInterface<v1::ListUnansweredResponse>* AsyncListUnansweredRaw(grpc::ClientContext*, const v1::ListUnansweredRequest&, grpc::CompletionQueue*) override { std::abort(); }
+    grpc::ClientAsyncResponseReaderInterface<v1::ListUnansweredResponse>* PrepareAsyncListUnansweredRaw(grpc::ClientContext*, const v1::ListUnansweredRequest&, grpc::CompletionQueue*) override { std::abort(); }
 
     std::size_t answers_;
     std::function<std::string(const std::string&)> echo_;

@@ -25,8 +25,9 @@ type ChatbotClient interface {
 	QueryStream(ctx context.Context, opts ...grpc.CallOption) (Chatbot_QueryStreamClient, error)
 	// The legacy dialogue call: query = JWT{username, msg} (/openapi/message).
 	Message(ctx context.Context, in *MessageRequest, opts ...grpc.CallOption) (*MessageResponse, error)
-	// Encrypted JSON {username, msg, svrinfo.real_time_slot_candidates} (/openapi/dictmsg).
-	DictMessage(ctx context.Context, in *EncryptedRequest, opts ...grpc.CallOption) (*QueryResponse, error)
+	// Encrypted JSON {username, msg, svrinfo.real_time_slot_candidates} (/openapi/dictmsg): the
+	// legacy answer, with the slots the per-request dictionaries filled.
+	DictMessage(ctx context.Context, in *EncryptedRequest, opts ...grpc.CallOption) (*MessageResponse, error)
 	// Encrypted XML {managerid, skillname, title, content, question*}: upserts one FAQ entry.
 	SetAutoReply(ctx context.Context, in *EncryptedRequest, opts ...grpc.CallOption) (*SetAutoReplyResponse, error)
 	// Encrypted skills to import, mode 0 append/upsert or 1 replace all (/openapi/batchimportskill).
@@ -44,6 +45,9 @@ type ChatbotClient interface {
 	// The messages to users (sendmsg's, rating prompts) for channel adapters: everything after
 	// after_seq, then each as it is committed. Needs a call credential.
 	SubscribeOutbox(ctx context.Context, in *SubscribeOutboxRequest, opts ...grpc.CallOption) (Chatbot_SubscribeOutboxClient, error)
+	// The questions the bot could not answer (NOMATCH) or only recommended entries for, grouped by
+	// normalised text, most asked first. Needs a call credential.
+	ListUnanswered(ctx context.Context, in *ListUnansweredRequest, opts ...grpc.CallOption) (*ListUnansweredResponse, error)
 }
 
 type chatbotClient struct {
@@ -112,8 +116,8 @@ func (c *chatbotClient) Message(ctx context.Context, in *MessageRequest, opts ..
 	return out, nil
 }
 
-func (c *chatbotClient) DictMessage(ctx context.Context, in *EncryptedRequest, opts ...grpc.CallOption) (*QueryResponse, error) {
-	out := new(QueryResponse)
+func (c *chatbotClient) DictMessage(ctx context.Context, in *EncryptedRequest, opts ...grpc.CallOption) (*MessageResponse, error) {
+	out := new(MessageResponse)
 	err := c.cc.Invoke(ctx, "/chatbot.v1.Chatbot/DictMessage", in, out, opts...)
 	if err != nil {
 		return nil, err
@@ -216,6 +220,15 @@ func (x *chatbotSubscribeOutboxClient) Recv() (*OutboxMessage, error) {
 	return m, nil
 }
 
+func (c *chatbotClient) ListUnanswered(ctx context.Context, in *ListUnansweredRequest, opts ...grpc.CallOption) (*ListUnansweredResponse, error) {
+	out := new(ListUnansweredResponse)
+	err := c.cc.Invoke(ctx, "/chatbot.v1.Chatbot/ListUnanswered", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ChatbotServer is the server API for Chatbot service.
 // All implementations must embed UnimplementedChatbotServer
 // for forward compatibility
@@ -228,8 +241,9 @@ type ChatbotServer interface {
 	QueryStream(Chatbot_QueryStreamServer) error
 	// The legacy dialogue call: query = JWT{username, msg} (/openapi/message).
 	Message(context.Context, *MessageRequest) (*MessageResponse, error)
-	// Encrypted JSON {username, msg, svrinfo.real_time_slot_candidates} (/openapi/dictmsg).
-	DictMessage(context.Context, *EncryptedRequest) (*QueryResponse, error)
+	// Encrypted JSON {username, msg, svrinfo.real_time_slot_candidates} (/openapi/dictmsg): the
+	// legacy answer, with the slots the per-request dictionaries filled.
+	DictMessage(context.Context, *EncryptedRequest) (*MessageResponse, error)
 	// Encrypted XML {managerid, skillname, title, content, question*}: upserts one FAQ entry.
 	SetAutoReply(context.Context, *EncryptedRequest) (*SetAutoReplyResponse, error)
 	// Encrypted skills to import, mode 0 append/upsert or 1 replace all (/openapi/batchimportskill).
@@ -247,6 +261,9 @@ type ChatbotServer interface {
 	// The messages to users (sendmsg's, rating prompts) for channel adapters: everything after
 	// after_seq, then each as it is committed. Needs a call credential.
 	SubscribeOutbox(*SubscribeOutboxRequest, Chatbot_SubscribeOutboxServer) error
+	// The questions the bot could not answer (NOMATCH) or only recommended entries for, grouped by
+	// normalised text, most asked first. Needs a call credential.
+	ListUnanswered(context.Context, *ListUnansweredRequest) (*ListUnansweredResponse, error)
 	mustEmbedUnimplementedChatbotServer()
 }
 
@@ -266,7 +283,7 @@ func (UnimplementedChatbotServer) QueryStream(Chatbot_QueryStreamServer) error {
 func (UnimplementedChatbotServer) Message(context.Context, *MessageRequest) (*MessageResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Message not implemented")
 }
-func (UnimplementedChatbotServer) DictMessage(context.Context, *EncryptedRequest) (*QueryResponse, error) {
+func (UnimplementedChatbotServer) DictMessage(context.Context, *EncryptedRequest) (*MessageResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method DictMessage not implemented")
 }
 func (UnimplementedChatbotServer) SetAutoReply(context.Context, *EncryptedRequest) (*SetAutoReplyResponse, error) {
@@ -292,6 +309,9 @@ func (UnimplementedChatbotServer) ChangeKefuState(context.Context, *ChangeKefuSt
 }
 func (UnimplementedChatbotServer) SubscribeOutbox(*SubscribeOutboxRequest, Chatbot_SubscribeOutboxServer) error {
 	return status.Errorf(codes.Unimplemented, "method SubscribeOutbox not implemented")
+}
+func (UnimplementedChatbotServer) ListUnanswered(context.Context, *ListUnansweredRequest) (*ListUnansweredResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ListUnanswered not implemented")
 }
 func (UnimplementedChatbotServer) mustEmbedUnimplementedChatbotServer() {}
 
@@ -551,6 +571,24 @@ func (x *chatbotSubscribeOutboxServer) Send(m *OutboxMessage) error {
 	return x.ServerStream.SendMsg(m)
 }
 
+func _Chatbot_ListUnanswered_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListUnansweredRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ChatbotServer).ListUnanswered(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/chatbot.v1.Chatbot/ListUnanswered",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ChatbotServer).ListUnanswered(ctx, req.(*ListUnansweredRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var _Chatbot_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "chatbot.v1.Chatbot",
 	HandlerType: (*ChatbotServer)(nil),
@@ -598,6 +636,10 @@ var _Chatbot_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ChangeKefuState",
 			Handler:    _Chatbot_ChangeKefuState_Handler,
+		},
+		{
+			MethodName: "ListUnanswered",
+			Handler:    _Chatbot_ListUnanswered_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -442,6 +442,51 @@ void   chatbot__v1__message_response__free_unpacked
   assert(message->base.descriptor == &chatbot__v1__message_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   chatbot__v1__bid_stat__init
+                     (Chatbot__V1__BidStat         *message)
+{
+  static const Chatbot__V1__BidStat init_value = CHATBOT__V1__BID_STAT__INIT;
+  *message = init_value;
+}
+size_t chatbot__v1__bid_stat__get_packed_size
+                     (const Chatbot__V1__BidStat *message)
+{
+  assert(message->base.descriptor == &chatbot__v1__bid_stat__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t chatbot__v1__bid_stat__pack
+                     (const Chatbot__V1__BidStat *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &chatbot__v1__bid_stat__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t chatbot__v1__bid_stat__pack_to_buffer
+                     (const Chatbot__V1__BidStat *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &chatbot__v1__bid_stat__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Chatbot__V1__BidStat *
+       chatbot__v1__bid_stat__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Chatbot__V1__BidStat *)
+     protobuf_c_message_unpack (&chatbot__v1__bid_stat__descriptor,
+                                allocator, len, data);
+}
+void   chatbot__v1__bid_stat__free_unpacked
+                     (Chatbot__V1__BidStat *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &chatbot__v1__bid_stat__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   chatbot__v1__encrypted_request__init
                      (Chatbot__V1__EncryptedRequest         *message)
 {
@@ -1027,6 +1072,141 @@ void   chatbot__v1__outbox_message__free_unpacked
   assert(message->base.descriptor == &chatbot__v1__outbox_message__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   chatbot__v1__list_unanswered_request__init
+                     (Chatbot__V1__ListUnansweredRequest         *message)
+{
+  static const Chatbot__V1__ListUnansweredRequest init_value = CHATBOT__V1__LIST_UNANSWERED_REQUEST__INIT;
+  *message = init_value;
+}
+size_t chatbot__v1__list_unanswered_request__get_packed_size
+                     (const Chatbot__V1__ListUnansweredRequest *message)
+{
+  assert(message->base.descriptor == &chatbot__v1__list_unanswered_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t chatbot__v1__list_unanswered_request__pack
+                     (const Chatbot__V1__ListUnansweredRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &chatbot__v1__list_unanswered_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t chatbot__v1__list_unanswered_request__pack_to_buffer
+                     (const Chatbot__V1__ListUnansweredRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &chatbot__v1__list_unanswered_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Chatbot__V1__ListUnansweredRequest *
+       chatbot__v1__list_unanswered_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Chatbot__V1__ListUnansweredRequest *)
+     protobuf_c_message_unpack (&chatbot__v1__list_unanswered_request__descriptor,
+                                allocator, len, data);
+}
+void   chatbot__v1__list_unanswered_request__free_unpacked
+                     (Chatbot__V1__ListUnansweredRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &chatbot__v1__list_unanswered_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   chatbot__v1__unanswered_question__init
+                     (Chatbot__V1__UnansweredQuestion         *message)
+{
+  static const Chatbot__V1__UnansweredQuestion init_value = CHATBOT__V1__UNANSWERED_QUESTION__INIT;
+  *message = init_value;
+}
+size_t chatbot__v1__unanswered_question__get_packed_size
+                     (const Chatbot__V1__UnansweredQuestion *message)
+{
+  assert(message->base.descriptor == &chatbot__v1__unanswered_question__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t chatbot__v1__unanswered_question__pack
+                     (const Chatbot__V1__UnansweredQuestion *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &chatbot__v1__unanswered_question__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t chatbot__v1__unanswered_question__pack_to_buffer
+                     (const Chatbot__V1__UnansweredQuestion *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &chatbot__v1__unanswered_question__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Chatbot__V1__UnansweredQuestion *
+       chatbot__v1__unanswered_question__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Chatbot__V1__UnansweredQuestion *)
+     protobuf_c_message_unpack (&chatbot__v1__unanswered_question__descriptor,
+                                allocator, len, data);
+}
+void   chatbot__v1__unanswered_question__free_unpacked
+                     (Chatbot__V1__UnansweredQuestion *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &chatbot__v1__unanswered_question__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   chatbot__v1__list_unanswered_response__init
+                     (Chatbot__V1__ListUnansweredResponse         *message)
+{
+  static const Chatbot__V1__ListUnansweredResponse init_value = CHATBOT__V1__LIST_UNANSWERED_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t chatbot__v1__list_unanswered_response__get_packed_size
+                     (const Chatbot__V1__ListUnansweredResponse *message)
+{
+  assert(message->base.descriptor == &chatbot__v1__list_unanswered_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t chatbot__v1__list_unanswered_response__pack
+                     (const Chatbot__V1__ListUnansweredResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &chatbot__v1__list_unanswered_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t chatbot__v1__list_unanswered_response__pack_to_buffer
+                     (const Chatbot__V1__ListUnansweredResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &chatbot__v1__list_unanswered_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Chatbot__V1__ListUnansweredResponse *
+       chatbot__v1__list_unanswered_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Chatbot__V1__ListUnansweredResponse *)
+     protobuf_c_message_unpack (&chatbot__v1__list_unanswered_response__descriptor,
+                                allocator, len, data);
+}
+void   chatbot__v1__list_unanswered_response__free_unpacked
+                     (Chatbot__V1__ListUnansweredResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &chatbot__v1__list_unanswered_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor chatbot__v1__status__field_descriptors[2] =
 {
   {
@@ -1578,7 +1758,7 @@ const ProtobufCMessageDescriptor chatbot__v1__query_response__slot_info__descrip
   (ProtobufCMessageInit) chatbot__v1__query_response__slot_info__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor chatbot__v1__query_response__msg__field_descriptors[2] =
+static const ProtobufCFieldDescriptor chatbot__v1__query_response__msg__field_descriptors[16] =
 {
   {
     "content",
@@ -1604,15 +1784,197 @@ static const ProtobufCFieldDescriptor chatbot__v1__query_response__msg__field_de
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "ans_node_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse__Msg, ans_node_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "ans_node_name",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse__Msg, ans_node_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "article",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse__Msg, article),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "confidence",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse__Msg, confidence),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "debug_info",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse__Msg, debug_info),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "event",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse__Msg, event),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "list_options",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse__Msg, list_options),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "opening",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse__Msg, opening),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "request_id",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse__Msg, request_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "resp_title",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse__Msg, resp_title),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "scene_status",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse__Msg, scene_status),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "session_id",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse__Msg, session_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse__Msg, status),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "take_options_only",
+    16,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse__Msg, take_options_only),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned chatbot__v1__query_response__msg__field_indices_by_name[] = {
+  2,   /* field[2] = ans_node_id */
+  3,   /* field[3] = ans_node_name */
+  4,   /* field[4] = article */
+  5,   /* field[5] = confidence */
   0,   /* field[0] = content */
+  6,   /* field[6] = debug_info */
+  7,   /* field[7] = event */
+  8,   /* field[8] = list_options */
   1,   /* field[1] = msg_type */
+  9,   /* field[9] = opening */
+  10,   /* field[10] = request_id */
+  11,   /* field[11] = resp_title */
+  12,   /* field[12] = scene_status */
+  13,   /* field[13] = session_id */
+  14,   /* field[14] = status */
+  15,   /* field[15] = take_options_only */
 };
 static const ProtobufCIntRange chatbot__v1__query_response__msg__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 16 }
 };
 const ProtobufCMessageDescriptor chatbot__v1__query_response__msg__descriptor =
 {
@@ -1622,7 +1984,7 @@ const ProtobufCMessageDescriptor chatbot__v1__query_response__msg__descriptor =
   "Chatbot__V1__QueryResponse__Msg",
   "chatbot.v1",
   sizeof(Chatbot__V1__QueryResponse__Msg),
-  2,
+  16,
   chatbot__v1__query_response__msg__field_descriptors,
   chatbot__v1__query_response__msg__field_indices_by_name,
   1,  chatbot__v1__query_response__msg__number_ranges,
@@ -1719,7 +2081,7 @@ const ProtobufCMessageDescriptor chatbot__v1__query_response__candidate__descrip
   (ProtobufCMessageInit) chatbot__v1__query_response__candidate__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor chatbot__v1__query_response__field_descriptors[18] =
+static const ProtobufCFieldDescriptor chatbot__v1__query_response__field_descriptors[36] =
 {
   {
     "ans_node_id",
@@ -1937,31 +2299,265 @@ static const ProtobufCFieldDescriptor chatbot__v1__query_response__field_descrip
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "session_id",
+    19,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse, session_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "dialog_status",
+    20,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse, dialog_status),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "skill_name",
+    21,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse, skill_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "request_id",
+    22,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse, request_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "ret",
+    23,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse, ret),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rid",
+    24,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse, rid),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "msgtype",
+    25,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse, msgtype),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "answer_open",
+    26,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse, answer_open),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "article",
+    27,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse, article),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "dialog_session_status",
+    28,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse, dialog_session_status),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "event",
+    29,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse, event),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "intent_confirm_status",
+    30,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse, intent_confirm_status),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "list_options",
+    31,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse, list_options),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "opening",
+    32,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse, opening),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "scene_status",
+    33,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse, scene_status),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "skill_id",
+    34,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse, skill_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "slot_info",
+    35,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Chatbot__V1__QueryResponse, n_slot_info),
+    offsetof(Chatbot__V1__QueryResponse, slot_info),
+    &chatbot__v1__query_response__slot_info__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "take_options_only",
+    36,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__QueryResponse, take_options_only),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned chatbot__v1__query_response__field_indices_by_name[] = {
   0,   /* field[0] = ans_node_id */
   1,   /* field[1] = ans_node_name */
   3,   /* field[3] = answer */
+  25,   /* field[25] = answer_open */
   4,   /* field[4] = answer_type */
+  26,   /* field[26] = article */
   16,   /* field[16] = candidates */
   5,   /* field[5] = confidence */
   12,   /* field[12] = create_time */
+  27,   /* field[27] = dialog_session_status */
+  19,   /* field[19] = dialog_status */
+  28,   /* field[28] = event */
   8,   /* field[8] = from_user_name */
+  29,   /* field[29] = intent_confirm_status */
   13,   /* field[13] = is_default_answer */
   17,   /* field[17] = kefustate */
+  30,   /* field[30] = list_options */
   15,   /* field[15] = msg */
   10,   /* field[10] = msg_id */
+  24,   /* field[24] = msgtype */
+  31,   /* field[31] = opening */
   6,   /* field[6] = options */
   11,   /* field[11] = query */
+  21,   /* field[21] = request_id */
+  22,   /* field[22] = ret */
+  23,   /* field[23] = rid */
+  32,   /* field[32] = scene_status */
+  18,   /* field[18] = session_id */
+  33,   /* field[33] = skill_id */
+  20,   /* field[20] = skill_name */
+  34,   /* field[34] = slot_info */
   14,   /* field[14] = slots_info */
   7,   /* field[7] = status */
+  35,   /* field[35] = take_options_only */
   2,   /* field[2] = title */
   9,   /* field[9] = to_user_name */
 };
 static const ProtobufCIntRange chatbot__v1__query_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 18 }
+  { 0, 36 }
 };
 const ProtobufCMessageDescriptor chatbot__v1__query_response__descriptor =
 {
@@ -1971,7 +2567,7 @@ const ProtobufCMessageDescriptor chatbot__v1__query_response__descriptor =
   "Chatbot__V1__QueryResponse",
   "chatbot.v1",
   sizeof(Chatbot__V1__QueryResponse),
-  18,
+  36,
   chatbot__v1__query_response__field_descriptors,
   chatbot__v1__query_response__field_indices_by_name,
   1,  chatbot__v1__query_response__number_ranges,
@@ -2093,7 +2689,7 @@ const ProtobufCMessageDescriptor chatbot__v1__message_request__descriptor =
   (ProtobufCMessageInit) chatbot__v1__message_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor chatbot__v1__message_response__field_descriptors[9] =
+static const ProtobufCFieldDescriptor chatbot__v1__message_response__field_descriptors[13] =
 {
   {
     "answer",
@@ -2203,22 +2799,74 @@ static const ProtobufCFieldDescriptor chatbot__v1__message_response__field_descr
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "slots_info",
+    10,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Chatbot__V1__MessageResponse, n_slots_info),
+    offsetof(Chatbot__V1__MessageResponse, slots_info),
+    &chatbot__v1__query_response__slot_info__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "session_id",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__MessageResponse, session_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "dialog_status",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__MessageResponse, dialog_status),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "bid_stat",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__MessageResponse, bid_stat),
+    &chatbot__v1__bid_stat__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned chatbot__v1__message_response__field_indices_by_name[] = {
   0,   /* field[0] = answer */
   1,   /* field[1] = answer_type */
+  12,   /* field[12] = bid_stat */
   7,   /* field[7] = create_time */
+  11,   /* field[11] = dialog_status */
   4,   /* field[4] = from_user_name */
   8,   /* field[8] = kefustate */
   2,   /* field[2] = msg */
   6,   /* field[6] = msg_id */
+  10,   /* field[10] = session_id */
+  9,   /* field[9] = slots_info */
   3,   /* field[3] = status */
   5,   /* field[5] = to_user_name */
 };
 static const ProtobufCIntRange chatbot__v1__message_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 9 }
+  { 0, 13 }
 };
 const ProtobufCMessageDescriptor chatbot__v1__message_response__descriptor =
 {
@@ -2228,11 +2876,101 @@ const ProtobufCMessageDescriptor chatbot__v1__message_response__descriptor =
   "Chatbot__V1__MessageResponse",
   "chatbot.v1",
   sizeof(Chatbot__V1__MessageResponse),
-  9,
+  13,
   chatbot__v1__message_response__field_descriptors,
   chatbot__v1__message_response__field_indices_by_name,
   1,  chatbot__v1__message_response__number_ranges,
   (ProtobufCMessageInit) chatbot__v1__message_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor chatbot__v1__bid_stat__field_descriptors[5] =
+{
+  {
+    "curr_time",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__BidStat, curr_time),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "err_msg",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__BidStat, err_msg),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "latest_time",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__BidStat, latest_time),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "latest_valid",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__BidStat, latest_valid),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "up_ret",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__BidStat, up_ret),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned chatbot__v1__bid_stat__field_indices_by_name[] = {
+  0,   /* field[0] = curr_time */
+  1,   /* field[1] = err_msg */
+  2,   /* field[2] = latest_time */
+  3,   /* field[3] = latest_valid */
+  4,   /* field[4] = up_ret */
+};
+static const ProtobufCIntRange chatbot__v1__bid_stat__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor chatbot__v1__bid_stat__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "chatbot.v1.BidStat",
+  "BidStat",
+  "Chatbot__V1__BidStat",
+  "chatbot.v1",
+  sizeof(Chatbot__V1__BidStat),
+  5,
+  chatbot__v1__bid_stat__field_descriptors,
+  chatbot__v1__bid_stat__field_indices_by_name,
+  1,  chatbot__v1__bid_stat__number_ranges,
+  (ProtobufCMessageInit) chatbot__v1__bid_stat__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor chatbot__v1__encrypted_request__field_descriptors[2] =
@@ -3106,6 +3844,250 @@ const ProtobufCMessageDescriptor chatbot__v1__outbox_message__descriptor =
   (ProtobufCMessageInit) chatbot__v1__outbox_message__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor chatbot__v1__list_unanswered_request__field_descriptors[3] =
+{
+  {
+    "token",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__ListUnansweredRequest, token),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "since",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__ListUnansweredRequest, since),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "limit",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__ListUnansweredRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned chatbot__v1__list_unanswered_request__field_indices_by_name[] = {
+  2,   /* field[2] = limit */
+  1,   /* field[1] = since */
+  0,   /* field[0] = token */
+};
+static const ProtobufCIntRange chatbot__v1__list_unanswered_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor chatbot__v1__list_unanswered_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "chatbot.v1.ListUnansweredRequest",
+  "ListUnansweredRequest",
+  "Chatbot__V1__ListUnansweredRequest",
+  "chatbot.v1",
+  sizeof(Chatbot__V1__ListUnansweredRequest),
+  3,
+  chatbot__v1__list_unanswered_request__field_descriptors,
+  chatbot__v1__list_unanswered_request__field_indices_by_name,
+  1,  chatbot__v1__list_unanswered_request__number_ranges,
+  (ProtobufCMessageInit) chatbot__v1__list_unanswered_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor chatbot__v1__unanswered_question__field_descriptors[9] =
+{
+  {
+    "query",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__UnansweredQuestion, query),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "normalized",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__UnansweredQuestion, normalized),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "count",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__UnansweredQuestion, count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "first_seen",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__UnansweredQuestion, first_seen),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_seen",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__UnansweredQuestion, last_seen),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__UnansweredQuestion, status),
+    &chatbot__v1__match_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "best_id",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__UnansweredQuestion, best_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "best_question",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__UnansweredQuestion, best_question),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "best_confidence",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Chatbot__V1__UnansweredQuestion, best_confidence),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned chatbot__v1__unanswered_question__field_indices_by_name[] = {
+  8,   /* field[8] = best_confidence */
+  6,   /* field[6] = best_id */
+  7,   /* field[7] = best_question */
+  2,   /* field[2] = count */
+  3,   /* field[3] = first_seen */
+  4,   /* field[4] = last_seen */
+  1,   /* field[1] = normalized */
+  0,   /* field[0] = query */
+  5,   /* field[5] = status */
+};
+static const ProtobufCIntRange chatbot__v1__unanswered_question__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 9 }
+};
+const ProtobufCMessageDescriptor chatbot__v1__unanswered_question__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "chatbot.v1.UnansweredQuestion",
+  "UnansweredQuestion",
+  "Chatbot__V1__UnansweredQuestion",
+  "chatbot.v1",
+  sizeof(Chatbot__V1__UnansweredQuestion),
+  9,
+  chatbot__v1__unanswered_question__field_descriptors,
+  chatbot__v1__unanswered_question__field_indices_by_name,
+  1,  chatbot__v1__unanswered_question__number_ranges,
+  (ProtobufCMessageInit) chatbot__v1__unanswered_question__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor chatbot__v1__list_unanswered_response__field_descriptors[1] =
+{
+  {
+    "questions",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Chatbot__V1__ListUnansweredResponse, n_questions),
+    offsetof(Chatbot__V1__ListUnansweredResponse, questions),
+    &chatbot__v1__unanswered_question__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned chatbot__v1__list_unanswered_response__field_indices_by_name[] = {
+  0,   /* field[0] = questions */
+};
+static const ProtobufCIntRange chatbot__v1__list_unanswered_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor chatbot__v1__list_unanswered_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "chatbot.v1.ListUnansweredResponse",
+  "ListUnansweredResponse",
+  "Chatbot__V1__ListUnansweredResponse",
+  "chatbot.v1",
+  sizeof(Chatbot__V1__ListUnansweredResponse),
+  1,
+  chatbot__v1__list_unanswered_response__field_descriptors,
+  chatbot__v1__list_unanswered_response__field_indices_by_name,
+  1,  chatbot__v1__list_unanswered_response__number_ranges,
+  (ProtobufCMessageInit) chatbot__v1__list_unanswered_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue chatbot__v1__env__enum_values_by_number[2] =
 {
   { "ENV_ONLINE", "CHATBOT__V1__ENV__ENV_ONLINE", 0 },
@@ -3238,13 +4220,13 @@ const ProtobufCEnumDescriptor chatbot__v1__kefu_state__descriptor =
   chatbot__v1__kefu_state__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor chatbot__v1__chatbot__method_descriptors[13] =
+static const ProtobufCMethodDescriptor chatbot__v1__chatbot__method_descriptors[14] =
 {
   { "Sign", &chatbot__v1__sign_request__descriptor, &chatbot__v1__sign_response__descriptor },
   { "Query", &chatbot__v1__query_request__descriptor, &chatbot__v1__query_response__descriptor },
   { "QueryStream", &chatbot__v1__query_request__descriptor, &chatbot__v1__query_result__descriptor },
   { "Message", &chatbot__v1__message_request__descriptor, &chatbot__v1__message_response__descriptor },
-  { "DictMessage", &chatbot__v1__encrypted_request__descriptor, &chatbot__v1__query_response__descriptor },
+  { "DictMessage", &chatbot__v1__encrypted_request__descriptor, &chatbot__v1__message_response__descriptor },
   { "SetAutoReply", &chatbot__v1__encrypted_request__descriptor, &chatbot__v1__set_auto_reply_response__descriptor },
   { "BatchImportSkill", &chatbot__v1__encrypted_request__descriptor, &chatbot__v1__batch_import_skill_response__descriptor },
   { "Publish", &chatbot__v1__publish_request__descriptor, &chatbot__v1__publish_response__descriptor },
@@ -3253,12 +4235,14 @@ static const ProtobufCMethodDescriptor chatbot__v1__chatbot__method_descriptors[
   { "GetKefuState", &chatbot__v1__kefu_state_request__descriptor, &chatbot__v1__kefu_state_response__descriptor },
   { "ChangeKefuState", &chatbot__v1__change_kefu_state_request__descriptor, &chatbot__v1__kefu_state_response__descriptor },
   { "SubscribeOutbox", &chatbot__v1__subscribe_outbox_request__descriptor, &chatbot__v1__outbox_message__descriptor },
+  { "ListUnanswered", &chatbot__v1__list_unanswered_request__descriptor, &chatbot__v1__list_unanswered_response__descriptor },
 };
 const unsigned chatbot__v1__chatbot__method_indices_by_name[] = {
   6,        /* BatchImportSkill */
   11,        /* ChangeKefuState */
   4,        /* DictMessage */
   10,        /* GetKefuState */
+  13,        /* ListUnanswered */
   3,        /* Message */
   7,        /* Publish */
   8,        /* PublishProgress */
@@ -3276,7 +4260,7 @@ const ProtobufCServiceDescriptor chatbot__v1__chatbot__descriptor =
   "Chatbot",
   "Chatbot__V1__Chatbot",
   "chatbot.v1",
-  13,
+  14,
   chatbot__v1__chatbot__method_descriptors,
   chatbot__v1__chatbot__method_indices_by_name
 };
@@ -3314,7 +4298,7 @@ void chatbot__v1__chatbot__message(ProtobufCService *service,
 }
 void chatbot__v1__chatbot__dict_message(ProtobufCService *service,
                                         const Chatbot__V1__EncryptedRequest *input,
-                                        Chatbot__V1__QueryResponse_Closure closure,
+                                        Chatbot__V1__MessageResponse_Closure closure,
                                         void *closure_data)
 {
   assert(service->descriptor == &chatbot__v1__chatbot__descriptor);
@@ -3383,6 +4367,14 @@ void chatbot__v1__chatbot__subscribe_outbox(ProtobufCService *service,
 {
   assert(service->descriptor == &chatbot__v1__chatbot__descriptor);
   service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void chatbot__v1__chatbot__list_unanswered(ProtobufCService *service,
+                                           const Chatbot__V1__ListUnansweredRequest *input,
+                                           Chatbot__V1__ListUnansweredResponse_Closure closure,
+                                           void *closure_data)
+{
+  assert(service->descriptor == &chatbot__v1__chatbot__descriptor);
+  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void chatbot__v1__chatbot__init (Chatbot__V1__Chatbot_Service *service,
                                  Chatbot__V1__Chatbot_ServiceDestroy destroy)

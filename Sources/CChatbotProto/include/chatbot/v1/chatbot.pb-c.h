@@ -29,6 +29,7 @@ typedef struct Chatbot__V1__QueryResponse__Candidate Chatbot__V1__QueryResponse_
 typedef struct Chatbot__V1__QueryResult Chatbot__V1__QueryResult;
 typedef struct Chatbot__V1__MessageRequest Chatbot__V1__MessageRequest;
 typedef struct Chatbot__V1__MessageResponse Chatbot__V1__MessageResponse;
+typedef struct Chatbot__V1__BidStat Chatbot__V1__BidStat;
 typedef struct Chatbot__V1__EncryptedRequest Chatbot__V1__EncryptedRequest;
 typedef struct Chatbot__V1__SetAutoReplyResponse Chatbot__V1__SetAutoReplyResponse;
 typedef struct Chatbot__V1__BatchImportSkillResponse Chatbot__V1__BatchImportSkillResponse;
@@ -42,6 +43,9 @@ typedef struct Chatbot__V1__ChangeKefuStateRequest Chatbot__V1__ChangeKefuStateR
 typedef struct Chatbot__V1__KefuStateResponse Chatbot__V1__KefuStateResponse;
 typedef struct Chatbot__V1__SubscribeOutboxRequest Chatbot__V1__SubscribeOutboxRequest;
 typedef struct Chatbot__V1__OutboxMessage Chatbot__V1__OutboxMessage;
+typedef struct Chatbot__V1__ListUnansweredRequest Chatbot__V1__ListUnansweredRequest;
+typedef struct Chatbot__V1__UnansweredQuestion Chatbot__V1__UnansweredQuestion;
+typedef struct Chatbot__V1__ListUnansweredResponse Chatbot__V1__ListUnansweredResponse;
 
 
 /* --- enums --- */
@@ -225,10 +229,30 @@ struct  Chatbot__V1__QueryResponse__Msg
   ProtobufCMessage base;
   char *content;
   char *msg_type;
+  int64_t ans_node_id;
+  char *ans_node_name;
+  char *article;
+  double confidence;
+  char *debug_info;
+  char *event;
+  protobuf_c_boolean list_options;
+  char *opening;
+  int64_t request_id;
+  /*
+   * The answered entry's standard question.
+   */
+  char *resp_title;
+  char *scene_status;
+  char *session_id;
+  /*
+   * The status's name (FAQ, CONTEXT_FAQ, …), as in the platform's JSON.
+   */
+  char *status;
+  protobuf_c_boolean take_options_only;
 };
 #define CHATBOT__V1__QUERY_RESPONSE__MSG__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&chatbot__v1__query_response__msg__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
 
 
 /*
@@ -279,10 +303,55 @@ struct  Chatbot__V1__QueryResponse
    * The user's handoff state: asking, needperson, personserving or complete.
    */
   char *kefustate;
+  /*
+   * The dialogue session of this user with this bot; a new one after an idle timeout.
+   */
+  char *session_id;
+  /*
+   * Where the dialogue stands: NONE, SLOT_FILLING (the answer asks for a slot's value, which the
+   * next query gives) or COMPLETE (the answer is a slot dialogue's, its slots filled).
+   */
+  char *dialog_status;
+  /*
+   * The answered entry's skill (ans_node_name); "" without one.
+   */
+  char *skill_name;
+  /*
+   * A number per answer, unique within the process.
+   */
+  int64_t request_id;
+  /*
+   * 0: answered.
+   */
+  int32_t ret;
+  /*
+   * msg_id again (the platform sends both).
+   */
+  char *rid;
+  /*
+   * The answer's type as text (text, news, …), as answer_type in the JSON.
+   */
+  char *msgtype;
+  /*
+   * The platform's other fields, with its empty defaults: chatbotd has no scenes, articles,
+   * openings, intent confirmation or option lists.
+   */
+  int32_t answer_open;
+  char *article;
+  char *dialog_session_status;
+  char *event;
+  char *intent_confirm_status;
+  protobuf_c_boolean list_options;
+  char *opening;
+  char *scene_status;
+  char *skill_id;
+  size_t n_slot_info;
+  Chatbot__V1__QueryResponse__SlotInfo **slot_info;
+  protobuf_c_boolean take_options_only;
 };
 #define CHATBOT__V1__QUERY_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&chatbot__v1__query_response__descriptor) \
-    , 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, CHATBOT__V1__ANSWER_TYPE__ANSWER_TYPE_TEXT, 0, 0,NULL, CHATBOT__V1__MATCH_STATUS__MATCH_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string }
+    , 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, CHATBOT__V1__ANSWER_TYPE__ANSWER_TYPE_TEXT, 0, 0,NULL, CHATBOT__V1__MATCH_STATUS__MATCH_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, 0 }
 
 
 typedef enum {
@@ -337,10 +406,44 @@ struct  Chatbot__V1__MessageResponse
    * The user's handoff state, as in QueryResponse.
    */
   char *kefustate;
+  /*
+   * The slots filled (dictmsg's per-request dictionaries, the bot's).
+   */
+  size_t n_slots_info;
+  Chatbot__V1__QueryResponse__SlotInfo **slots_info;
+  char *session_id;
+  /*
+   * As in QueryResponse.
+   */
+  char *dialog_status;
+  Chatbot__V1__BidStat *bid_stat;
 };
 #define CHATBOT__V1__MESSAGE_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&chatbot__v1__message_response__descriptor) \
-    , (char *)protobuf_c_empty_string, CHATBOT__V1__ANSWER_TYPE__ANSWER_TYPE_TEXT, 0,NULL, CHATBOT__V1__MATCH_STATUS__MATCH_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, CHATBOT__V1__ANSWER_TYPE__ANSWER_TYPE_TEXT, 0,NULL, CHATBOT__V1__MATCH_STATUS__MATCH_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL }
+
+
+/*
+ * The knowledge base's state in a legacy answer (the platform's bid_stat).
+ */
+struct  Chatbot__V1__BidStat
+{
+  ProtobufCMessage base;
+  /*
+   * The answer's time, UTC, as 20190515-18:07:37.
+   */
+  char *curr_time;
+  char *err_msg;
+  /*
+   * The platform's time of the knowledge base's last publish; chatbotd sends "".
+   */
+  char *latest_time;
+  protobuf_c_boolean latest_valid;
+  int32_t up_ret;
+};
+#define CHATBOT__V1__BID_STAT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&chatbot__v1__bid_stat__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0 }
 
 
 struct  Chatbot__V1__EncryptedRequest
@@ -548,6 +651,71 @@ struct  Chatbot__V1__OutboxMessage
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, {0,NULL}, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
+struct  Chatbot__V1__ListUnansweredRequest
+{
+  ProtobufCMessage base;
+  char *token;
+  /*
+   * Only those last asked at or after this time, in milliseconds since the epoch (0: all).
+   */
+  int64_t since;
+  /*
+   * At most this many (0: 1,000).
+   */
+  int32_t limit;
+};
+#define CHATBOT__V1__LIST_UNANSWERED_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&chatbot__v1__list_unanswered_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0 }
+
+
+/*
+ * Online questions of one normalised text that got NOMATCH or FAQ_RECOMMEND; no user id is kept.
+ */
+struct  Chatbot__V1__UnansweredQuestion
+{
+  ProtobufCMessage base;
+  /*
+   * The text as last asked.
+   */
+  char *query;
+  /*
+   * The grouping key: the text normalised, without particles and fillers.
+   */
+  char *normalized;
+  int64_t count;
+  /*
+   * Milliseconds since the epoch.
+   */
+  int64_t first_seen;
+  int64_t last_seen;
+  /*
+   * NOMATCH or FAQ_RECOMMEND, as last answered.
+   */
+  Chatbot__V1__MatchStatus status;
+  /*
+   * The best candidate then: its id (kb import's "id"), standard question and confidence.
+   */
+  char *best_id;
+  char *best_question;
+  double best_confidence;
+};
+#define CHATBOT__V1__UNANSWERED_QUESTION__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&chatbot__v1__unanswered_question__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, CHATBOT__V1__MATCH_STATUS__MATCH_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
+
+
+struct  Chatbot__V1__ListUnansweredResponse
+{
+  ProtobufCMessage base;
+  size_t n_questions;
+  Chatbot__V1__UnansweredQuestion **questions;
+};
+#define CHATBOT__V1__LIST_UNANSWERED_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&chatbot__v1__list_unanswered_response__descriptor) \
+    , 0,NULL }
+
+
 /* Chatbot__V1__Status methods */
 void   chatbot__v1__status__init
                      (Chatbot__V1__Status         *message);
@@ -733,6 +901,25 @@ Chatbot__V1__MessageResponse *
                       const uint8_t       *data);
 void   chatbot__v1__message_response__free_unpacked
                      (Chatbot__V1__MessageResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Chatbot__V1__BidStat methods */
+void   chatbot__v1__bid_stat__init
+                     (Chatbot__V1__BidStat         *message);
+size_t chatbot__v1__bid_stat__get_packed_size
+                     (const Chatbot__V1__BidStat   *message);
+size_t chatbot__v1__bid_stat__pack
+                     (const Chatbot__V1__BidStat   *message,
+                      uint8_t             *out);
+size_t chatbot__v1__bid_stat__pack_to_buffer
+                     (const Chatbot__V1__BidStat   *message,
+                      ProtobufCBuffer     *buffer);
+Chatbot__V1__BidStat *
+       chatbot__v1__bid_stat__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   chatbot__v1__bid_stat__free_unpacked
+                     (Chatbot__V1__BidStat *message,
                       ProtobufCAllocator *allocator);
 /* Chatbot__V1__EncryptedRequest methods */
 void   chatbot__v1__encrypted_request__init
@@ -981,6 +1168,63 @@ Chatbot__V1__OutboxMessage *
 void   chatbot__v1__outbox_message__free_unpacked
                      (Chatbot__V1__OutboxMessage *message,
                       ProtobufCAllocator *allocator);
+/* Chatbot__V1__ListUnansweredRequest methods */
+void   chatbot__v1__list_unanswered_request__init
+                     (Chatbot__V1__ListUnansweredRequest         *message);
+size_t chatbot__v1__list_unanswered_request__get_packed_size
+                     (const Chatbot__V1__ListUnansweredRequest   *message);
+size_t chatbot__v1__list_unanswered_request__pack
+                     (const Chatbot__V1__ListUnansweredRequest   *message,
+                      uint8_t             *out);
+size_t chatbot__v1__list_unanswered_request__pack_to_buffer
+                     (const Chatbot__V1__ListUnansweredRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Chatbot__V1__ListUnansweredRequest *
+       chatbot__v1__list_unanswered_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   chatbot__v1__list_unanswered_request__free_unpacked
+                     (Chatbot__V1__ListUnansweredRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Chatbot__V1__UnansweredQuestion methods */
+void   chatbot__v1__unanswered_question__init
+                     (Chatbot__V1__UnansweredQuestion         *message);
+size_t chatbot__v1__unanswered_question__get_packed_size
+                     (const Chatbot__V1__UnansweredQuestion   *message);
+size_t chatbot__v1__unanswered_question__pack
+                     (const Chatbot__V1__UnansweredQuestion   *message,
+                      uint8_t             *out);
+size_t chatbot__v1__unanswered_question__pack_to_buffer
+                     (const Chatbot__V1__UnansweredQuestion   *message,
+                      ProtobufCBuffer     *buffer);
+Chatbot__V1__UnansweredQuestion *
+       chatbot__v1__unanswered_question__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   chatbot__v1__unanswered_question__free_unpacked
+                     (Chatbot__V1__UnansweredQuestion *message,
+                      ProtobufCAllocator *allocator);
+/* Chatbot__V1__ListUnansweredResponse methods */
+void   chatbot__v1__list_unanswered_response__init
+                     (Chatbot__V1__ListUnansweredResponse         *message);
+size_t chatbot__v1__list_unanswered_response__get_packed_size
+                     (const Chatbot__V1__ListUnansweredResponse   *message);
+size_t chatbot__v1__list_unanswered_response__pack
+                     (const Chatbot__V1__ListUnansweredResponse   *message,
+                      uint8_t             *out);
+size_t chatbot__v1__list_unanswered_response__pack_to_buffer
+                     (const Chatbot__V1__ListUnansweredResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Chatbot__V1__ListUnansweredResponse *
+       chatbot__v1__list_unanswered_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   chatbot__v1__list_unanswered_response__free_unpacked
+                     (Chatbot__V1__ListUnansweredResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Chatbot__V1__Status_Closure)
@@ -1025,6 +1269,9 @@ typedef void (*Chatbot__V1__MessageRequest_Closure)
 typedef void (*Chatbot__V1__MessageResponse_Closure)
                  (const Chatbot__V1__MessageResponse *message,
                   void *closure_data);
+typedef void (*Chatbot__V1__BidStat_Closure)
+                 (const Chatbot__V1__BidStat *message,
+                  void *closure_data);
 typedef void (*Chatbot__V1__EncryptedRequest_Closure)
                  (const Chatbot__V1__EncryptedRequest *message,
                   void *closure_data);
@@ -1064,6 +1311,15 @@ typedef void (*Chatbot__V1__SubscribeOutboxRequest_Closure)
 typedef void (*Chatbot__V1__OutboxMessage_Closure)
                  (const Chatbot__V1__OutboxMessage *message,
                   void *closure_data);
+typedef void (*Chatbot__V1__ListUnansweredRequest_Closure)
+                 (const Chatbot__V1__ListUnansweredRequest *message,
+                  void *closure_data);
+typedef void (*Chatbot__V1__UnansweredQuestion_Closure)
+                 (const Chatbot__V1__UnansweredQuestion *message,
+                  void *closure_data);
+typedef void (*Chatbot__V1__ListUnansweredResponse_Closure)
+                 (const Chatbot__V1__ListUnansweredResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1089,7 +1345,7 @@ struct Chatbot__V1__Chatbot_Service
                   void *closure_data);
   void (*dict_message)(Chatbot__V1__Chatbot_Service *service,
                        const Chatbot__V1__EncryptedRequest *input,
-                       Chatbot__V1__QueryResponse_Closure closure,
+                       Chatbot__V1__MessageResponse_Closure closure,
                        void *closure_data);
   void (*set_auto_reply)(Chatbot__V1__Chatbot_Service *service,
                          const Chatbot__V1__EncryptedRequest *input,
@@ -1123,6 +1379,10 @@ struct Chatbot__V1__Chatbot_Service
                            const Chatbot__V1__SubscribeOutboxRequest *input,
                            Chatbot__V1__OutboxMessage_Closure closure,
                            void *closure_data);
+  void (*list_unanswered)(Chatbot__V1__Chatbot_Service *service,
+                          const Chatbot__V1__ListUnansweredRequest *input,
+                          Chatbot__V1__ListUnansweredResponse_Closure closure,
+                          void *closure_data);
 };
 typedef void (*Chatbot__V1__Chatbot_ServiceDestroy)(Chatbot__V1__Chatbot_Service *);
 void chatbot__v1__chatbot__init (Chatbot__V1__Chatbot_Service *service,
@@ -1143,7 +1403,8 @@ void chatbot__v1__chatbot__init (Chatbot__V1__Chatbot_Service *service,
       function_prefix__ ## send_message,\
       function_prefix__ ## get_kefu_state,\
       function_prefix__ ## change_kefu_state,\
-      function_prefix__ ## subscribe_outbox  }
+      function_prefix__ ## subscribe_outbox,\
+      function_prefix__ ## list_unanswered  }
 void chatbot__v1__chatbot__sign(ProtobufCService *service,
                                 const Chatbot__V1__SignRequest *input,
                                 Chatbot__V1__SignResponse_Closure closure,
@@ -1162,7 +1423,7 @@ void chatbot__v1__chatbot__message(ProtobufCService *service,
                                    void *closure_data);
 void chatbot__v1__chatbot__dict_message(ProtobufCService *service,
                                         const Chatbot__V1__EncryptedRequest *input,
-                                        Chatbot__V1__QueryResponse_Closure closure,
+                                        Chatbot__V1__MessageResponse_Closure closure,
                                         void *closure_data);
 void chatbot__v1__chatbot__set_auto_reply(ProtobufCService *service,
                                           const Chatbot__V1__EncryptedRequest *input,
@@ -1196,6 +1457,10 @@ void chatbot__v1__chatbot__subscribe_outbox(ProtobufCService *service,
                                             const Chatbot__V1__SubscribeOutboxRequest *input,
                                             Chatbot__V1__OutboxMessage_Closure closure,
                                             void *closure_data);
+void chatbot__v1__chatbot__list_unanswered(ProtobufCService *service,
+                                           const Chatbot__V1__ListUnansweredRequest *input,
+                                           Chatbot__V1__ListUnansweredResponse_Closure closure,
+                                           void *closure_data);
 
 /* --- descriptors --- */
 
@@ -1217,6 +1482,7 @@ extern const ProtobufCMessageDescriptor chatbot__v1__query_response__candidate__
 extern const ProtobufCMessageDescriptor chatbot__v1__query_result__descriptor;
 extern const ProtobufCMessageDescriptor chatbot__v1__message_request__descriptor;
 extern const ProtobufCMessageDescriptor chatbot__v1__message_response__descriptor;
+extern const ProtobufCMessageDescriptor chatbot__v1__bid_stat__descriptor;
 extern const ProtobufCMessageDescriptor chatbot__v1__encrypted_request__descriptor;
 extern const ProtobufCMessageDescriptor chatbot__v1__set_auto_reply_response__descriptor;
 extern const ProtobufCMessageDescriptor chatbot__v1__batch_import_skill_response__descriptor;
@@ -1230,6 +1496,9 @@ extern const ProtobufCMessageDescriptor chatbot__v1__change_kefu_state_request__
 extern const ProtobufCMessageDescriptor chatbot__v1__kefu_state_response__descriptor;
 extern const ProtobufCMessageDescriptor chatbot__v1__subscribe_outbox_request__descriptor;
 extern const ProtobufCMessageDescriptor chatbot__v1__outbox_message__descriptor;
+extern const ProtobufCMessageDescriptor chatbot__v1__list_unanswered_request__descriptor;
+extern const ProtobufCMessageDescriptor chatbot__v1__unanswered_question__descriptor;
+extern const ProtobufCMessageDescriptor chatbot__v1__list_unanswered_response__descriptor;
 extern const ProtobufCServiceDescriptor chatbot__v1__chatbot__descriptor;
 
 PROTOBUF_C__END_DECLS

@@ -36,6 +36,7 @@ static const char* Chatbot_method_names[] = {
   "/chatbot.v1.Chatbot/GetKefuState",
   "/chatbot.v1.Chatbot/ChangeKefuState",
   "/chatbot.v1.Chatbot/SubscribeOutbox",
+  "/chatbot.v1.Chatbot/ListUnanswered",
 };
 
 std::unique_ptr< Chatbot::Stub> Chatbot::NewStub(const std::shared_ptr< ::grpc::ChannelInterface>& channel, const ::grpc::StubOptions& options) {
@@ -58,6 +59,7 @@ Chatbot::Stub::Stub(const std::shared_ptr< ::grpc::ChannelInterface>& channel, c
   , rpcmethod_GetKefuState_(Chatbot_method_names[10], options.suffix_for_stats(),::grpc::internal::RpcMethod::NORMAL_RPC, channel)
   , rpcmethod_ChangeKefuState_(Chatbot_method_names[11], options.suffix_for_stats(),::grpc::internal::RpcMethod::NORMAL_RPC, channel)
   , rpcmethod_SubscribeOutbox_(Chatbot_method_names[12], options.suffix_for_stats(),::grpc::internal::RpcMethod::SERVER_STREAMING, channel)
+  , rpcmethod_ListUnanswered_(Chatbot_method_names[13], options.suffix_for_stats(),::grpc::internal::RpcMethod::NORMAL_RPC, channel)
   {}
 
 ::grpc::Status Chatbot::Stub::Sign(::grpc::ClientContext* context, const ::chatbot::v1::SignRequest& request, ::chatbot::v1::SignResponse* response) {
@@ -145,23 +147,23 @@ void Chatbot::Stub::async::Message(::grpc::ClientContext* context, const ::chatb
   return result;
 }
 
-::grpc::Status Chatbot::Stub::DictMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::chatbot::v1::QueryResponse* response) {
-  return ::grpc::internal::BlockingUnaryCall< ::chatbot::v1::EncryptedRequest, ::chatbot::v1::QueryResponse, ::grpc::protobuf::MessageLite, ::grpc::protobuf::MessageLite>(channel_.get(), rpcmethod_DictMessage_, context, request, response);
+::grpc::Status Chatbot::Stub::DictMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::chatbot::v1::MessageResponse* response) {
+  return ::grpc::internal::BlockingUnaryCall< ::chatbot::v1::EncryptedRequest, ::chatbot::v1::MessageResponse, ::grpc::protobuf::MessageLite, ::grpc::protobuf::MessageLite>(channel_.get(), rpcmethod_DictMessage_, context, request, response);
 }
 
-void Chatbot::Stub::async::DictMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest* request, ::chatbot::v1::QueryResponse* response, std::function<void(::grpc::Status)> f) {
-  ::grpc::internal::CallbackUnaryCall< ::chatbot::v1::EncryptedRequest, ::chatbot::v1::QueryResponse, ::grpc::protobuf::MessageLite, ::grpc::protobuf::MessageLite>(stub_->channel_.get(), stub_->rpcmethod_DictMessage_, context, request, response, std::move(f));
+void Chatbot::Stub::async::DictMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest* request, ::chatbot::v1::MessageResponse* response, std::function<void(::grpc::Status)> f) {
+  ::grpc::internal::CallbackUnaryCall< ::chatbot::v1::EncryptedRequest, ::chatbot::v1::MessageResponse, ::grpc::protobuf::MessageLite, ::grpc::protobuf::MessageLite>(stub_->channel_.get(), stub_->rpcmethod_DictMessage_, context, request, response, std::move(f));
 }
 
-void Chatbot::Stub::async::DictMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest* request, ::chatbot::v1::QueryResponse* response, ::grpc::ClientUnaryReactor* reactor) {
+void Chatbot::Stub::async::DictMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest* request, ::chatbot::v1::MessageResponse* response, ::grpc::ClientUnaryReactor* reactor) {
   ::grpc::internal::ClientCallbackUnaryFactory::Create< ::grpc::protobuf::MessageLite, ::grpc::protobuf::MessageLite>(stub_->channel_.get(), stub_->rpcmethod_DictMessage_, context, request, response, reactor);
 }
 
-::grpc::ClientAsyncResponseReader< ::chatbot::v1::QueryResponse>* Chatbot::Stub::PrepareAsyncDictMessageRaw(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::grpc::CompletionQueue* cq) {
-  return ::grpc::internal::ClientAsyncResponseReaderHelper::Create< ::chatbot::v1::QueryResponse, ::chatbot::v1::EncryptedRequest, ::grpc::protobuf::MessageLite, ::grpc::protobuf::MessageLite>(channel_.get(), cq, rpcmethod_DictMessage_, context, request);
+::grpc::ClientAsyncResponseReader< ::chatbot::v1::MessageResponse>* Chatbot::Stub::PrepareAsyncDictMessageRaw(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::grpc::CompletionQueue* cq) {
+  return ::grpc::internal::ClientAsyncResponseReaderHelper::Create< ::chatbot::v1::MessageResponse, ::chatbot::v1::EncryptedRequest, ::grpc::protobuf::MessageLite, ::grpc::protobuf::MessageLite>(channel_.get(), cq, rpcmethod_DictMessage_, context, request);
 }
 
-::grpc::ClientAsyncResponseReader< ::chatbot::v1::QueryResponse>* Chatbot::Stub::AsyncDictMessageRaw(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::grpc::CompletionQueue* cq) {
+::grpc::ClientAsyncResponseReader< ::chatbot::v1::MessageResponse>* Chatbot::Stub::AsyncDictMessageRaw(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::grpc::CompletionQueue* cq) {
   auto* result =
     this->PrepareAsyncDictMessageRaw(context, request, cq);
   result->StartCall();
@@ -345,6 +347,29 @@ void Chatbot::Stub::async::SubscribeOutbox(::grpc::ClientContext* context, const
   return ::grpc::internal::ClientAsyncReaderFactory< ::chatbot::v1::OutboxMessage>::Create(channel_.get(), cq, rpcmethod_SubscribeOutbox_, context, request, false, nullptr);
 }
 
+::grpc::Status Chatbot::Stub::ListUnanswered(::grpc::ClientContext* context, const ::chatbot::v1::ListUnansweredRequest& request, ::chatbot::v1::ListUnansweredResponse* response) {
+  return ::grpc::internal::BlockingUnaryCall< ::chatbot::v1::ListUnansweredRequest, ::chatbot::v1::ListUnansweredResponse, ::grpc::protobuf::MessageLite, ::grpc::protobuf::MessageLite>(channel_.get(), rpcmethod_ListUnanswered_, context, request, response);
+}
+
+void Chatbot::Stub::async::ListUnanswered(::grpc::ClientContext* context, const ::chatbot::v1::ListUnansweredRequest* request, ::chatbot::v1::ListUnansweredResponse* response, std::function<void(::grpc::Status)> f) {
+  ::grpc::internal::CallbackUnaryCall< ::chatbot::v1::ListUnansweredRequest, ::chatbot::v1::ListUnansweredResponse, ::grpc::protobuf::MessageLite, ::grpc::protobuf::MessageLite>(stub_->channel_.get(), stub_->rpcmethod_ListUnanswered_, context, request, response, std::move(f));
+}
+
+void Chatbot::Stub::async::ListUnanswered(::grpc::ClientContext* context, const ::chatbot::v1::ListUnansweredRequest* request, ::chatbot::v1::ListUnansweredResponse* response, ::grpc::ClientUnaryReactor* reactor) {
+  ::grpc::internal::ClientCallbackUnaryFactory::Create< ::grpc::protobuf::MessageLite, ::grpc::protobuf::MessageLite>(stub_->channel_.get(), stub_->rpcmethod_ListUnanswered_, context, request, response, reactor);
+}
+
+::grpc::ClientAsyncResponseReader< ::chatbot::v1::ListUnansweredResponse>* Chatbot::Stub::PrepareAsyncListUnansweredRaw(::grpc::ClientContext* context, const ::chatbot::v1::ListUnansweredRequest& request, ::grpc::CompletionQueue* cq) {
+  return ::grpc::internal::ClientAsyncResponseReaderHelper::Create< ::chatbot::v1::ListUnansweredResponse, ::chatbot::v1::ListUnansweredRequest, ::grpc::protobuf::MessageLite, ::grpc::protobuf::MessageLite>(channel_.get(), cq, rpcmethod_ListUnanswered_, context, request);
+}
+
+::grpc::ClientAsyncResponseReader< ::chatbot::v1::ListUnansweredResponse>* Chatbot::Stub::AsyncListUnansweredRaw(::grpc::ClientContext* context, const ::chatbot::v1::ListUnansweredRequest& request, ::grpc::CompletionQueue* cq) {
+  auto* result =
+    this->PrepareAsyncListUnansweredRaw(context, request, cq);
+  result->StartCall();
+  return result;
+}
+
 Chatbot::Service::Service() {
   AddMethod(new ::grpc::internal::RpcServiceMethod(
       Chatbot_method_names[0],
@@ -389,11 +414,11 @@ Chatbot::Service::Service() {
   AddMethod(new ::grpc::internal::RpcServiceMethod(
       Chatbot_method_names[4],
       ::grpc::internal::RpcMethod::NORMAL_RPC,
-      new ::grpc::internal::RpcMethodHandler< Chatbot::Service, ::chatbot::v1::EncryptedRequest, ::chatbot::v1::QueryResponse, ::grpc::protobuf::MessageLite, ::grpc::protobuf::MessageLite>(
+      new ::grpc::internal::RpcMethodHandler< Chatbot::Service, ::chatbot::v1::EncryptedRequest, ::chatbot::v1::MessageResponse, ::grpc::protobuf::MessageLite, ::grpc::protobuf::MessageLite>(
           [](Chatbot::Service* service,
              ::grpc::ServerContext* ctx,
              const ::chatbot::v1::EncryptedRequest* req,
-             ::chatbot::v1::QueryResponse* resp) {
+             ::chatbot::v1::MessageResponse* resp) {
                return service->DictMessage(ctx, req, resp);
              }, this)));
   AddMethod(new ::grpc::internal::RpcServiceMethod(
@@ -476,6 +501,16 @@ Chatbot::Service::Service() {
              ::grpc::ServerWriter<::chatbot::v1::OutboxMessage>* writer) {
                return service->SubscribeOutbox(ctx, req, writer);
              }, this)));
+  AddMethod(new ::grpc::internal::RpcServiceMethod(
+      Chatbot_method_names[13],
+      ::grpc::internal::RpcMethod::NORMAL_RPC,
+      new ::grpc::internal::RpcMethodHandler< Chatbot::Service, ::chatbot::v1::ListUnansweredRequest, ::chatbot::v1::ListUnansweredResponse, ::grpc::protobuf::MessageLite, ::grpc::protobuf::MessageLite>(
+          [](Chatbot::Service* service,
+             ::grpc::ServerContext* ctx,
+             const ::chatbot::v1::ListUnansweredRequest* req,
+             ::chatbot::v1::ListUnansweredResponse* resp) {
+               return service->ListUnanswered(ctx, req, resp);
+             }, this)));
 }
 
 Chatbot::Service::~Service() {
@@ -508,7 +543,7 @@ Chatbot::Service::~Service() {
   return ::grpc::Status(::grpc::StatusCode::UNIMPLEMENTED, "");
 }
 
-::grpc::Status Chatbot::Service::DictMessage(::grpc::ServerContext* context, const ::chatbot::v1::EncryptedRequest* request, ::chatbot::v1::QueryResponse* response) {
+::grpc::Status Chatbot::Service::DictMessage(::grpc::ServerContext* context, const ::chatbot::v1::EncryptedRequest* request, ::chatbot::v1::MessageResponse* response) {
   (void) context;
   (void) request;
   (void) response;
@@ -568,6 +603,13 @@ Chatbot::Service::~Service() {
   (void) context;
   (void) request;
   (void) writer;
+  return ::grpc::Status(::grpc::StatusCode::UNIMPLEMENTED, "");
+}
+
+::grpc::Status Chatbot::Service::ListUnanswered(::grpc::ServerContext* context, const ::chatbot::v1::ListUnansweredRequest* request, ::chatbot::v1::ListUnansweredResponse* response) {
+  (void) context;
+  (void) request;
+  (void) response;
   return ::grpc::Status(::grpc::StatusCode::UNIMPLEMENTED, "");
 }
 

@@ -77,13 +77,14 @@ class Chatbot final {
     std::unique_ptr< ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::MessageResponse>> PrepareAsyncMessage(::grpc::ClientContext* context, const ::chatbot::v1::MessageRequest& request, ::grpc::CompletionQueue* cq) {
       return std::unique_ptr< ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::MessageResponse>>(PrepareAsyncMessageRaw(context, request, cq));
     }
-    // Encrypted JSON {username, msg, svrinfo.real_time_slot_candidates} (/openapi/dictmsg).
-    virtual ::grpc::Status DictMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::chatbot::v1::QueryResponse* response) = 0;
-    std::unique_ptr< ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::QueryResponse>> AsyncDictMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::grpc::CompletionQueue* cq) {
-      return std::unique_ptr< ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::QueryResponse>>(AsyncDictMessageRaw(context, request, cq));
+    // Encrypted JSON {username, msg, svrinfo.real_time_slot_candidates} (/openapi/dictmsg): the
+    // legacy answer, with the slots the per-request dictionaries filled.
+    virtual ::grpc::Status DictMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::chatbot::v1::MessageResponse* response) = 0;
+    std::unique_ptr< ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::MessageResponse>> AsyncDictMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::grpc::CompletionQueue* cq) {
+      return std::unique_ptr< ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::MessageResponse>>(AsyncDictMessageRaw(context, request, cq));
     }
-    std::unique_ptr< ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::QueryResponse>> PrepareAsyncDictMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::grpc::CompletionQueue* cq) {
-      return std::unique_ptr< ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::QueryResponse>>(PrepareAsyncDictMessageRaw(context, request, cq));
+    std::unique_ptr< ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::MessageResponse>> PrepareAsyncDictMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::grpc::CompletionQueue* cq) {
+      return std::unique_ptr< ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::MessageResponse>>(PrepareAsyncDictMessageRaw(context, request, cq));
     }
     // Encrypted XML {managerid, skillname, title, content, question*}: upserts one FAQ entry.
     virtual ::grpc::Status SetAutoReply(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::chatbot::v1::SetAutoReplyResponse* response) = 0;
@@ -152,6 +153,15 @@ class Chatbot final {
     std::unique_ptr< ::grpc::ClientAsyncReaderInterface< ::chatbot::v1::OutboxMessage>> PrepareAsyncSubscribeOutbox(::grpc::ClientContext* context, const ::chatbot::v1::SubscribeOutboxRequest& request, ::grpc::CompletionQueue* cq) {
       return std::unique_ptr< ::grpc::ClientAsyncReaderInterface< ::chatbot::v1::OutboxMessage>>(PrepareAsyncSubscribeOutboxRaw(context, request, cq));
     }
+    // The questions the bot could not answer (NOMATCH) or only recommended entries for, grouped by
+    // normalised text, most asked first. Needs a call credential.
+    virtual ::grpc::Status ListUnanswered(::grpc::ClientContext* context, const ::chatbot::v1::ListUnansweredRequest& request, ::chatbot::v1::ListUnansweredResponse* response) = 0;
+    std::unique_ptr< ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::ListUnansweredResponse>> AsyncListUnanswered(::grpc::ClientContext* context, const ::chatbot::v1::ListUnansweredRequest& request, ::grpc::CompletionQueue* cq) {
+      return std::unique_ptr< ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::ListUnansweredResponse>>(AsyncListUnansweredRaw(context, request, cq));
+    }
+    std::unique_ptr< ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::ListUnansweredResponse>> PrepareAsyncListUnanswered(::grpc::ClientContext* context, const ::chatbot::v1::ListUnansweredRequest& request, ::grpc::CompletionQueue* cq) {
+      return std::unique_ptr< ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::ListUnansweredResponse>>(PrepareAsyncListUnansweredRaw(context, request, cq));
+    }
     class async_interface {
      public:
       virtual ~async_interface() {}
@@ -166,9 +176,10 @@ class Chatbot final {
       // The legacy dialogue call: query = JWT{username, msg} (/openapi/message).
       virtual void Message(::grpc::ClientContext* context, const ::chatbot::v1::MessageRequest* request, ::chatbot::v1::MessageResponse* response, std::function<void(::grpc::Status)>) = 0;
       virtual void Message(::grpc::ClientContext* context, const ::chatbot::v1::MessageRequest* request, ::chatbot::v1::MessageResponse* response, ::grpc::ClientUnaryReactor* reactor) = 0;
-      // Encrypted JSON {username, msg, svrinfo.real_time_slot_candidates} (/openapi/dictmsg).
-      virtual void DictMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest* request, ::chatbot::v1::QueryResponse* response, std::function<void(::grpc::Status)>) = 0;
-      virtual void DictMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest* request, ::chatbot::v1::QueryResponse* response, ::grpc::ClientUnaryReactor* reactor) = 0;
+      // Encrypted JSON {username, msg, svrinfo.real_time_slot_candidates} (/openapi/dictmsg): the
+      // legacy answer, with the slots the per-request dictionaries filled.
+      virtual void DictMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest* request, ::chatbot::v1::MessageResponse* response, std::function<void(::grpc::Status)>) = 0;
+      virtual void DictMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest* request, ::chatbot::v1::MessageResponse* response, ::grpc::ClientUnaryReactor* reactor) = 0;
       // Encrypted XML {managerid, skillname, title, content, question*}: upserts one FAQ entry.
       virtual void SetAutoReply(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest* request, ::chatbot::v1::SetAutoReplyResponse* response, std::function<void(::grpc::Status)>) = 0;
       virtual void SetAutoReply(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest* request, ::chatbot::v1::SetAutoReplyResponse* response, ::grpc::ClientUnaryReactor* reactor) = 0;
@@ -193,6 +204,10 @@ class Chatbot final {
       // The messages to users (sendmsg's, rating prompts) for channel adapters: everything after
       // after_seq, then each as it is committed. Needs a call credential.
       virtual void SubscribeOutbox(::grpc::ClientContext* context, const ::chatbot::v1::SubscribeOutboxRequest* request, ::grpc::ClientReadReactor< ::chatbot::v1::OutboxMessage>* reactor) = 0;
+      // The questions the bot could not answer (NOMATCH) or only recommended entries for, grouped by
+      // normalised text, most asked first. Needs a call credential.
+      virtual void ListUnanswered(::grpc::ClientContext* context, const ::chatbot::v1::ListUnansweredRequest* request, ::chatbot::v1::ListUnansweredResponse* response, std::function<void(::grpc::Status)>) = 0;
+      virtual void ListUnanswered(::grpc::ClientContext* context, const ::chatbot::v1::ListUnansweredRequest* request, ::chatbot::v1::ListUnansweredResponse* response, ::grpc::ClientUnaryReactor* reactor) = 0;
     };
     typedef class async_interface experimental_async_interface;
     virtual class async_interface* async() { return nullptr; }
@@ -207,8 +222,8 @@ class Chatbot final {
     virtual ::grpc::ClientAsyncReaderWriterInterface< ::chatbot::v1::QueryRequest, ::chatbot::v1::QueryResult>* PrepareAsyncQueryStreamRaw(::grpc::ClientContext* context, ::grpc::CompletionQueue* cq) = 0;
     virtual ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::MessageResponse>* AsyncMessageRaw(::grpc::ClientContext* context, const ::chatbot::v1::MessageRequest& request, ::grpc::CompletionQueue* cq) = 0;
     virtual ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::MessageResponse>* PrepareAsyncMessageRaw(::grpc::ClientContext* context, const ::chatbot::v1::MessageRequest& request, ::grpc::CompletionQueue* cq) = 0;
-    virtual ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::QueryResponse>* AsyncDictMessageRaw(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::grpc::CompletionQueue* cq) = 0;
-    virtual ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::QueryResponse>* PrepareAsyncDictMessageRaw(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::grpc::CompletionQueue* cq) = 0;
+    virtual ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::MessageResponse>* AsyncDictMessageRaw(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::grpc::CompletionQueue* cq) = 0;
+    virtual ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::MessageResponse>* PrepareAsyncDictMessageRaw(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::grpc::CompletionQueue* cq) = 0;
     virtual ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::SetAutoReplyResponse>* AsyncSetAutoReplyRaw(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::grpc::CompletionQueue* cq) = 0;
     virtual ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::SetAutoReplyResponse>* PrepareAsyncSetAutoReplyRaw(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::grpc::CompletionQueue* cq) = 0;
     virtual ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::BatchImportSkillResponse>* AsyncBatchImportSkillRaw(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::grpc::CompletionQueue* cq) = 0;
@@ -226,6 +241,8 @@ class Chatbot final {
     virtual ::grpc::ClientReaderInterface< ::chatbot::v1::OutboxMessage>* SubscribeOutboxRaw(::grpc::ClientContext* context, const ::chatbot::v1::SubscribeOutboxRequest& request) = 0;
     virtual ::grpc::ClientAsyncReaderInterface< ::chatbot::v1::OutboxMessage>* AsyncSubscribeOutboxRaw(::grpc::ClientContext* context, const ::chatbot::v1::SubscribeOutboxRequest& request, ::grpc::CompletionQueue* cq, void* tag) = 0;
     virtual ::grpc::ClientAsyncReaderInterface< ::chatbot::v1::OutboxMessage>* PrepareAsyncSubscribeOutboxRaw(::grpc::ClientContext* context, const ::chatbot::v1::SubscribeOutboxRequest& request, ::grpc::CompletionQueue* cq) = 0;
+    virtual ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::ListUnansweredResponse>* AsyncListUnansweredRaw(::grpc::ClientContext* context, const ::chatbot::v1::ListUnansweredRequest& request, ::grpc::CompletionQueue* cq) = 0;
+    virtual ::grpc::ClientAsyncResponseReaderInterface< ::chatbot::v1::ListUnansweredResponse>* PrepareAsyncListUnansweredRaw(::grpc::ClientContext* context, const ::chatbot::v1::ListUnansweredRequest& request, ::grpc::CompletionQueue* cq) = 0;
   };
   class Stub final : public StubInterface {
    public:
@@ -260,12 +277,12 @@ class Chatbot final {
     std::unique_ptr< ::grpc::ClientAsyncResponseReader< ::chatbot::v1::MessageResponse>> PrepareAsyncMessage(::grpc::ClientContext* context, const ::chatbot::v1::MessageRequest& request, ::grpc::CompletionQueue* cq) {
       return std::unique_ptr< ::grpc::ClientAsyncResponseReader< ::chatbot::v1::MessageResponse>>(PrepareAsyncMessageRaw(context, request, cq));
     }
-    ::grpc::Status DictMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::chatbot::v1::QueryResponse* response) override;
-    std::unique_ptr< ::grpc::ClientAsyncResponseReader< ::chatbot::v1::QueryResponse>> AsyncDictMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::grpc::CompletionQueue* cq) {
-      return std::unique_ptr< ::grpc::ClientAsyncResponseReader< ::chatbot::v1::QueryResponse>>(AsyncDictMessageRaw(context, request, cq));
+    ::grpc::Status DictMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::chatbot::v1::MessageResponse* response) override;
+    std::unique_ptr< ::grpc::ClientAsyncResponseReader< ::chatbot::v1::MessageResponse>> AsyncDictMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::grpc::CompletionQueue* cq) {
+      return std::unique_ptr< ::grpc::ClientAsyncResponseReader< ::chatbot::v1::MessageResponse>>(AsyncDictMessageRaw(context, request, cq));
     }
-    std::unique_ptr< ::grpc::ClientAsyncResponseReader< ::chatbot::v1::QueryResponse>> PrepareAsyncDictMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::grpc::CompletionQueue* cq) {
-      return std::unique_ptr< ::grpc::ClientAsyncResponseReader< ::chatbot::v1::QueryResponse>>(PrepareAsyncDictMessageRaw(context, request, cq));
+    std::unique_ptr< ::grpc::ClientAsyncResponseReader< ::chatbot::v1::MessageResponse>> PrepareAsyncDictMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::grpc::CompletionQueue* cq) {
+      return std::unique_ptr< ::grpc::ClientAsyncResponseReader< ::chatbot::v1::MessageResponse>>(PrepareAsyncDictMessageRaw(context, request, cq));
     }
     ::grpc::Status SetAutoReply(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::chatbot::v1::SetAutoReplyResponse* response) override;
     std::unique_ptr< ::grpc::ClientAsyncResponseReader< ::chatbot::v1::SetAutoReplyResponse>> AsyncSetAutoReply(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::grpc::CompletionQueue* cq) {
@@ -325,6 +342,13 @@ class Chatbot final {
     std::unique_ptr< ::grpc::ClientAsyncReader< ::chatbot::v1::OutboxMessage>> PrepareAsyncSubscribeOutbox(::grpc::ClientContext* context, const ::chatbot::v1::SubscribeOutboxRequest& request, ::grpc::CompletionQueue* cq) {
       return std::unique_ptr< ::grpc::ClientAsyncReader< ::chatbot::v1::OutboxMessage>>(PrepareAsyncSubscribeOutboxRaw(context, request, cq));
     }
+    ::grpc::Status ListUnanswered(::grpc::ClientContext* context, const ::chatbot::v1::ListUnansweredRequest& request, ::chatbot::v1::ListUnansweredResponse* response) override;
+    std::unique_ptr< ::grpc::ClientAsyncResponseReader< ::chatbot::v1::ListUnansweredResponse>> AsyncListUnanswered(::grpc::ClientContext* context, const ::chatbot::v1::ListUnansweredRequest& request, ::grpc::CompletionQueue* cq) {
+      return std::unique_ptr< ::grpc::ClientAsyncResponseReader< ::chatbot::v1::ListUnansweredResponse>>(AsyncListUnansweredRaw(context, request, cq));
+    }
+    std::unique_ptr< ::grpc::ClientAsyncResponseReader< ::chatbot::v1::ListUnansweredResponse>> PrepareAsyncListUnanswered(::grpc::ClientContext* context, const ::chatbot::v1::ListUnansweredRequest& request, ::grpc::CompletionQueue* cq) {
+      return std::unique_ptr< ::grpc::ClientAsyncResponseReader< ::chatbot::v1::ListUnansweredResponse>>(PrepareAsyncListUnansweredRaw(context, request, cq));
+    }
     class async final :
       public StubInterface::async_interface {
      public:
@@ -335,8 +359,8 @@ class Chatbot final {
       void QueryStream(::grpc::ClientContext* context, ::grpc::ClientBidiReactor< ::chatbot::v1::QueryRequest,::chatbot::v1::QueryResult>* reactor) override;
       void Message(::grpc::ClientContext* context, const ::chatbot::v1::MessageRequest* request, ::chatbot::v1::MessageResponse* response, std::function<void(::grpc::Status)>) override;
       void Message(::grpc::ClientContext* context, const ::chatbot::v1::MessageRequest* request, ::chatbot::v1::MessageResponse* response, ::grpc::ClientUnaryReactor* reactor) override;
-      void DictMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest* request, ::chatbot::v1::QueryResponse* response, std::function<void(::grpc::Status)>) override;
-      void DictMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest* request, ::chatbot::v1::QueryResponse* response, ::grpc::ClientUnaryReactor* reactor) override;
+      void DictMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest* request, ::chatbot::v1::MessageResponse* response, std::function<void(::grpc::Status)>) override;
+      void DictMessage(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest* request, ::chatbot::v1::MessageResponse* response, ::grpc::ClientUnaryReactor* reactor) override;
       void SetAutoReply(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest* request, ::chatbot::v1::SetAutoReplyResponse* response, std::function<void(::grpc::Status)>) override;
       void SetAutoReply(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest* request, ::chatbot::v1::SetAutoReplyResponse* response, ::grpc::ClientUnaryReactor* reactor) override;
       void BatchImportSkill(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest* request, ::chatbot::v1::BatchImportSkillResponse* response, std::function<void(::grpc::Status)>) override;
@@ -352,6 +376,8 @@ class Chatbot final {
       void ChangeKefuState(::grpc::ClientContext* context, const ::chatbot::v1::ChangeKefuStateRequest* request, ::chatbot::v1::KefuStateResponse* response, std::function<void(::grpc::Status)>) override;
       void ChangeKefuState(::grpc::ClientContext* context, const ::chatbot::v1::ChangeKefuStateRequest* request, ::chatbot::v1::KefuStateResponse* response, ::grpc::ClientUnaryReactor* reactor) override;
       void SubscribeOutbox(::grpc::ClientContext* context, const ::chatbot::v1::SubscribeOutboxRequest* request, ::grpc::ClientReadReactor< ::chatbot::v1::OutboxMessage>* reactor) override;
+      void ListUnanswered(::grpc::ClientContext* context, const ::chatbot::v1::ListUnansweredRequest* request, ::chatbot::v1::ListUnansweredResponse* response, std::function<void(::grpc::Status)>) override;
+      void ListUnanswered(::grpc::ClientContext* context, const ::chatbot::v1::ListUnansweredRequest* request, ::chatbot::v1::ListUnansweredResponse* response, ::grpc::ClientUnaryReactor* reactor) override;
      private:
       friend class Stub;
       explicit async(Stub* stub): stub_(stub) { }
@@ -372,8 +398,8 @@ class Chatbot final {
     ::grpc::ClientAsyncReaderWriter< ::chatbot::v1::QueryRequest, ::chatbot::v1::QueryResult>* PrepareAsyncQueryStreamRaw(::grpc::ClientContext* context, ::grpc::CompletionQueue* cq) override;
     ::grpc::ClientAsyncResponseReader< ::chatbot::v1::MessageResponse>* AsyncMessageRaw(::grpc::ClientContext* context, const ::chatbot::v1::MessageRequest& request, ::grpc::CompletionQueue* cq) override;
     ::grpc::ClientAsyncResponseReader< ::chatbot::v1::MessageResponse>* PrepareAsyncMessageRaw(::grpc::ClientContext* context, const ::chatbot::v1::MessageRequest& request, ::grpc::CompletionQueue* cq) override;
-    ::grpc::ClientAsyncResponseReader< ::chatbot::v1::QueryResponse>* AsyncDictMessageRaw(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::grpc::CompletionQueue* cq) override;
-    ::grpc::ClientAsyncResponseReader< ::chatbot::v1::QueryResponse>* PrepareAsyncDictMessageRaw(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::grpc::CompletionQueue* cq) override;
+    ::grpc::ClientAsyncResponseReader< ::chatbot::v1::MessageResponse>* AsyncDictMessageRaw(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::grpc::CompletionQueue* cq) override;
+    ::grpc::ClientAsyncResponseReader< ::chatbot::v1::MessageResponse>* PrepareAsyncDictMessageRaw(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::grpc::CompletionQueue* cq) override;
     ::grpc::ClientAsyncResponseReader< ::chatbot::v1::SetAutoReplyResponse>* AsyncSetAutoReplyRaw(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::grpc::CompletionQueue* cq) override;
     ::grpc::ClientAsyncResponseReader< ::chatbot::v1::SetAutoReplyResponse>* PrepareAsyncSetAutoReplyRaw(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::grpc::CompletionQueue* cq) override;
     ::grpc::ClientAsyncResponseReader< ::chatbot::v1::BatchImportSkillResponse>* AsyncBatchImportSkillRaw(::grpc::ClientContext* context, const ::chatbot::v1::EncryptedRequest& request, ::grpc::CompletionQueue* cq) override;
@@ -391,6 +417,8 @@ class Chatbot final {
     ::grpc::ClientReader< ::chatbot::v1::OutboxMessage>* SubscribeOutboxRaw(::grpc::ClientContext* context, const ::chatbot::v1::SubscribeOutboxRequest& request) override;
     ::grpc::ClientAsyncReader< ::chatbot::v1::OutboxMessage>* AsyncSubscribeOutboxRaw(::grpc::ClientContext* context, const ::chatbot::v1::SubscribeOutboxRequest& request, ::grpc::CompletionQueue* cq, void* tag) override;
     ::grpc::ClientAsyncReader< ::chatbot::v1::OutboxMessage>* PrepareAsyncSubscribeOutboxRaw(::grpc::ClientContext* context, const ::chatbot::v1::SubscribeOutboxRequest& request, ::grpc::CompletionQueue* cq) override;
+    ::grpc::ClientAsyncResponseReader< ::chatbot::v1::ListUnansweredResponse>* AsyncListUnansweredRaw(::grpc::ClientContext* context, const ::chatbot::v1::ListUnansweredRequest& request, ::grpc::CompletionQueue* cq) override;
+    ::grpc::ClientAsyncResponseReader< ::chatbot::v1::ListUnansweredResponse>* PrepareAsyncListUnansweredRaw(::grpc::ClientContext* context, const ::chatbot::v1::ListUnansweredRequest& request, ::grpc::CompletionQueue* cq) override;
     const ::grpc::internal::RpcMethod rpcmethod_Sign_;
     const ::grpc::internal::RpcMethod rpcmethod_Query_;
     const ::grpc::internal::RpcMethod rpcmethod_QueryStream_;
@@ -404,6 +432,7 @@ class Chatbot final {
     const ::grpc::internal::RpcMethod rpcmethod_GetKefuState_;
     const ::grpc::internal::RpcMethod rpcmethod_ChangeKefuState_;
     const ::grpc::internal::RpcMethod rpcmethod_SubscribeOutbox_;
+    const ::grpc::internal::RpcMethod rpcmethod_ListUnanswered_;
   };
   static std::unique_ptr<Stub> NewStub(const std::shared_ptr< ::grpc::ChannelInterface>& channel, const ::grpc::StubOptions& options = ::grpc::StubOptions());
 
@@ -419,8 +448,9 @@ class Chatbot final {
     virtual ::grpc::Status QueryStream(::grpc::ServerContext* context, ::grpc::ServerReaderWriter< ::chatbot::v1::QueryResult, ::chatbot::v1::QueryRequest>* stream);
     // The legacy dialogue call: query = JWT{username, msg} (/openapi/message).
     virtual ::grpc::Status Message(::grpc::ServerContext* context, const ::chatbot::v1::MessageRequest* request, ::chatbot::v1::MessageResponse* response);
-    // Encrypted JSON {username, msg, svrinfo.real_time_slot_candidates} (/openapi/dictmsg).
-    virtual ::grpc::Status DictMessage(::grpc::ServerContext* context, const ::chatbot::v1::EncryptedRequest* request, ::chatbot::v1::QueryResponse* response);
+    // Encrypted JSON {username, msg, svrinfo.real_time_slot_candidates} (/openapi/dictmsg): the
+    // legacy answer, with the slots the per-request dictionaries filled.
+    virtual ::grpc::Status DictMessage(::grpc::ServerContext* context, const ::chatbot::v1::EncryptedRequest* request, ::chatbot::v1::MessageResponse* response);
     // Encrypted XML {managerid, skillname, title, content, question*}: upserts one FAQ entry.
     virtual ::grpc::Status SetAutoReply(::grpc::ServerContext* context, const ::chatbot::v1::EncryptedRequest* request, ::chatbot::v1::SetAutoReplyResponse* response);
     // Encrypted skills to import, mode 0 append/upsert or 1 replace all (/openapi/batchimportskill).
@@ -438,6 +468,9 @@ class Chatbot final {
     // The messages to users (sendmsg's, rating prompts) for channel adapters: everything after
     // after_seq, then each as it is committed. Needs a call credential.
     virtual ::grpc::Status SubscribeOutbox(::grpc::ServerContext* context, const ::chatbot::v1::SubscribeOutboxRequest* request, ::grpc::ServerWriter< ::chatbot::v1::OutboxMessage>* writer);
+    // The questions the bot could not answer (NOMATCH) or only recommended entries for, grouped by
+    // normalised text, most asked first. Needs a call credential.
+    virtual ::grpc::Status ListUnanswered(::grpc::ServerContext* context, const ::chatbot::v1::ListUnansweredRequest* request, ::chatbot::v1::ListUnansweredResponse* response);
   };
   template <class BaseClass>
   class WithAsyncMethod_Sign : public BaseClass {
@@ -531,11 +564,11 @@ class Chatbot final {
       BaseClassMustBeDerivedFromService(this);
     }
     // disable synchronous version of this method
-    ::grpc::Status DictMessage(::grpc::ServerContext* /*context*/, const ::chatbot::v1::EncryptedRequest* /*request*/, ::chatbot::v1::QueryResponse* /*response*/) override {
+    ::grpc::Status DictMessage(::grpc::ServerContext* /*context*/, const ::chatbot::v1::EncryptedRequest* /*request*/, ::chatbot::v1::MessageResponse* /*response*/) override {
       abort();
       return ::grpc::Status(::grpc::StatusCode::UNIMPLEMENTED, "");
     }
-    void RequestDictMessage(::grpc::ServerContext* context, ::chatbot::v1::EncryptedRequest* request, ::grpc::ServerAsyncResponseWriter< ::chatbot::v1::QueryResponse>* response, ::grpc::CompletionQueue* new_call_cq, ::grpc::ServerCompletionQueue* notification_cq, void *tag) {
+    void RequestDictMessage(::grpc::ServerContext* context, ::chatbot::v1::EncryptedRequest* request, ::grpc::ServerAsyncResponseWriter< ::chatbot::v1::MessageResponse>* response, ::grpc::CompletionQueue* new_call_cq, ::grpc::ServerCompletionQueue* notification_cq, void *tag) {
       ::grpc::Service::RequestAsyncUnary(4, context, request, response, new_call_cq, notification_cq, tag);
     }
   };
@@ -699,7 +732,27 @@ class Chatbot final {
       ::grpc::Service::RequestAsyncServerStreaming(12, context, request, writer, new_call_cq, notification_cq, tag);
     }
   };
-  typedef WithAsyncMethod_Sign<WithAsyncMethod_Query<WithAsyncMethod_QueryStream<WithAsyncMethod_Message<WithAsyncMethod_DictMessage<WithAsyncMethod_SetAutoReply<WithAsyncMethod_BatchImportSkill<WithAsyncMethod_Publish<WithAsyncMethod_PublishProgress<WithAsyncMethod_SendMessage<WithAsyncMethod_GetKefuState<WithAsyncMethod_ChangeKefuState<WithAsyncMethod_SubscribeOutbox<Service > > > > > > > > > > > > > AsyncService;
+  template <class BaseClass>
+  class WithAsyncMethod_ListUnanswered : public BaseClass {
+   private:
+    void BaseClassMustBeDerivedFromService(const Service* /*service*/) {}
+   public:
+    WithAsyncMethod_ListUnanswered() {
+      ::grpc::Service::MarkMethodAsync(13);
+    }
+    ~WithAsyncMethod_ListUnanswered() override {
+      BaseClassMustBeDerivedFromService(this);
+    }
+    // disable synchronous version of this method
+    ::grpc::Status ListUnanswered(::grpc::ServerContext* /*context*/, const ::chatbot::v1::ListUnansweredRequest* /*request*/, ::chatbot::v1::ListUnansweredResponse* /*response*/) override {
+      abort();
+      return ::grpc::Status(::grpc::StatusCode::UNIMPLEMENTED, "");
+    }
+    void RequestListUnanswered(::grpc::ServerContext* context, ::chatbot::v1::ListUnansweredRequest* request, ::grpc::ServerAsyncResponseWriter< ::chatbot::v1::ListUnansweredResponse>* response, ::grpc::CompletionQueue* new_call_cq, ::grpc::ServerCompletionQueue* notification_cq, void *tag) {
+      ::grpc::Service::RequestAsyncUnary(13, context, request, response, new_call_cq, notification_cq, tag);
+    }
+  };
+  typedef WithAsyncMethod_Sign<WithAsyncMethod_Query<WithAsyncMethod_QueryStream<WithAsyncMethod_Message<WithAsyncMethod_DictMessage<WithAsyncMethod_SetAutoReply<WithAsyncMethod_BatchImportSkill<WithAsyncMethod_Publish<WithAsyncMethod_PublishProgress<WithAsyncMethod_SendMessage<WithAsyncMethod_GetKefuState<WithAsyncMethod_ChangeKefuState<WithAsyncMethod_SubscribeOutbox<WithAsyncMethod_ListUnanswered<Service > > > > > > > > > > > > > > AsyncService;
   template <class BaseClass>
   class WithCallbackMethod_Sign : public BaseClass {
    private:
@@ -811,25 +864,25 @@ class Chatbot final {
    public:
     WithCallbackMethod_DictMessage() {
       ::grpc::Service::MarkMethodCallback(4,
-          new ::grpc::internal::CallbackUnaryHandler< ::chatbot::v1::EncryptedRequest, ::chatbot::v1::QueryResponse>(
+          new ::grpc::internal::CallbackUnaryHandler< ::chatbot::v1::EncryptedRequest, ::chatbot::v1::MessageResponse>(
             [this](
-                   ::grpc::CallbackServerContext* context, const ::chatbot::v1::EncryptedRequest* request, ::chatbot::v1::QueryResponse* response) { return this->DictMessage(context, request, response); }));}
+                   ::grpc::CallbackServerContext* context, const ::chatbot::v1::EncryptedRequest* request, ::chatbot::v1::MessageResponse* response) { return this->DictMessage(context, request, response); }));}
     void SetMessageAllocatorFor_DictMessage(
-        ::grpc::MessageAllocator< ::chatbot::v1::EncryptedRequest, ::chatbot::v1::QueryResponse>* allocator) {
+        ::grpc::MessageAllocator< ::chatbot::v1::EncryptedRequest, ::chatbot::v1::MessageResponse>* allocator) {
       ::grpc::internal::MethodHandler* const handler = ::grpc::Service::GetHandler(4);
-      static_cast<::grpc::internal::CallbackUnaryHandler< ::chatbot::v1::EncryptedRequest, ::chatbot::v1::QueryResponse>*>(handler)
+      static_cast<::grpc::internal::CallbackUnaryHandler< ::chatbot::v1::EncryptedRequest, ::chatbot::v1::MessageResponse>*>(handler)
               ->SetMessageAllocator(allocator);
     }
     ~WithCallbackMethod_DictMessage() override {
       BaseClassMustBeDerivedFromService(this);
     }
     // disable synchronous version of this method
-    ::grpc::Status DictMessage(::grpc::ServerContext* /*context*/, const ::chatbot::v1::EncryptedRequest* /*request*/, ::chatbot::v1::QueryResponse* /*response*/) override {
+    ::grpc::Status DictMessage(::grpc::ServerContext* /*context*/, const ::chatbot::v1::EncryptedRequest* /*request*/, ::chatbot::v1::MessageResponse* /*response*/) override {
       abort();
       return ::grpc::Status(::grpc::StatusCode::UNIMPLEMENTED, "");
     }
     virtual ::grpc::ServerUnaryReactor* DictMessage(
-      ::grpc::CallbackServerContext* /*context*/, const ::chatbot::v1::EncryptedRequest* /*request*/, ::chatbot::v1::QueryResponse* /*response*/)  { return nullptr; }
+      ::grpc::CallbackServerContext* /*context*/, const ::chatbot::v1::EncryptedRequest* /*request*/, ::chatbot::v1::MessageResponse* /*response*/)  { return nullptr; }
   };
   template <class BaseClass>
   class WithCallbackMethod_SetAutoReply : public BaseClass {
@@ -1042,7 +1095,34 @@ class Chatbot final {
     virtual ::grpc::ServerWriteReactor< ::chatbot::v1::OutboxMessage>* SubscribeOutbox(
       ::grpc::CallbackServerContext* /*context*/, const ::chatbot::v1::SubscribeOutboxRequest* /*request*/)  { return nullptr; }
   };
-  typedef WithCallbackMethod_Sign<WithCallbackMethod_Query<WithCallbackMethod_QueryStream<WithCallbackMethod_Message<WithCallbackMethod_DictMessage<WithCallbackMethod_SetAutoReply<WithCallbackMethod_BatchImportSkill<WithCallbackMethod_Publish<WithCallbackMethod_PublishProgress<WithCallbackMethod_SendMessage<WithCallbackMethod_GetKefuState<WithCallbackMethod_ChangeKefuState<WithCallbackMethod_SubscribeOutbox<Service > > > > > > > > > > > > > CallbackService;
+  template <class BaseClass>
+  class WithCallbackMethod_ListUnanswered : public BaseClass {
+   private:
+    void BaseClassMustBeDerivedFromService(const Service* /*service*/) {}
+   public:
+    WithCallbackMethod_ListUnanswered() {
+      ::grpc::Service::MarkMethodCallback(13,
+          new ::grpc::internal::CallbackUnaryHandler< ::chatbot::v1::ListUnansweredRequest, ::chatbot::v1::ListUnansweredResponse>(
+            [this](
+                   ::grpc::CallbackServerContext* context, const ::chatbot::v1::ListUnansweredRequest* request, ::chatbot::v1::ListUnansweredResponse* response) { return this->ListUnanswered(context, request, response); }));}
+    void SetMessageAllocatorFor_ListUnanswered(
+        ::grpc::MessageAllocator< ::chatbot::v1::ListUnansweredRequest, ::chatbot::v1::ListUnansweredResponse>* allocator) {
+      ::grpc::internal::MethodHandler* const handler = ::grpc::Service::GetHandler(13);
+      static_cast<::grpc::internal::CallbackUnaryHandler< ::chatbot::v1::ListUnansweredRequest, ::chatbot::v1::ListUnansweredResponse>*>(handler)
+              ->SetMessageAllocator(allocator);
+    }
+    ~WithCallbackMethod_ListUnanswered() override {
+      BaseClassMustBeDerivedFromService(this);
+    }
+    // disable synchronous version of this method
+    ::grpc::Status ListUnanswered(::grpc::ServerContext* /*context*/, const ::chatbot::v1::ListUnansweredRequest* /*request*/, ::chatbot::v1::ListUnansweredResponse* /*response*/) override {
+      abort();
+      return ::grpc::Status(::grpc::StatusCode::UNIMPLEMENTED, "");
+    }
+    virtual ::grpc::ServerUnaryReactor* ListUnanswered(
+      ::grpc::CallbackServerContext* /*context*/, const ::chatbot::v1::ListUnansweredRequest* /*request*/, ::chatbot::v1::ListUnansweredResponse* /*response*/)  { return nullptr; }
+  };
+  typedef WithCallbackMethod_Sign<WithCallbackMethod_Query<WithCallbackMethod_QueryStream<WithCallbackMethod_Message<WithCallbackMethod_DictMessage<WithCallbackMethod_SetAutoReply<WithCallbackMethod_BatchImportSkill<WithCallbackMethod_Publish<WithCallbackMethod_PublishProgress<WithCallbackMethod_SendMessage<WithCallbackMethod_GetKefuState<WithCallbackMethod_ChangeKefuState<WithCallbackMethod_SubscribeOutbox<WithCallbackMethod_ListUnanswered<Service > > > > > > > > > > > > > > CallbackService;
   typedef CallbackService ExperimentalCallbackService;
   template <class BaseClass>
   class WithGenericMethod_Sign : public BaseClass {
@@ -1124,7 +1204,7 @@ class Chatbot final {
       BaseClassMustBeDerivedFromService(this);
     }
     // disable synchronous version of this method
-    ::grpc::Status DictMessage(::grpc::ServerContext* /*context*/, const ::chatbot::v1::EncryptedRequest* /*request*/, ::chatbot::v1::QueryResponse* /*response*/) override {
+    ::grpc::Status DictMessage(::grpc::ServerContext* /*context*/, const ::chatbot::v1::EncryptedRequest* /*request*/, ::chatbot::v1::MessageResponse* /*response*/) override {
       abort();
       return ::grpc::Status(::grpc::StatusCode::UNIMPLEMENTED, "");
     }
@@ -1266,6 +1346,23 @@ class Chatbot final {
     }
   };
   template <class BaseClass>
+  class WithGenericMethod_ListUnanswered : public BaseClass {
+   private:
+    void BaseClassMustBeDerivedFromService(const Service* /*service*/) {}
+   public:
+    WithGenericMethod_ListUnanswered() {
+      ::grpc::Service::MarkMethodGeneric(13);
+    }
+    ~WithGenericMethod_ListUnanswered() override {
+      BaseClassMustBeDerivedFromService(this);
+    }
+    // disable synchronous version of this method
+    ::grpc::Status ListUnanswered(::grpc::ServerContext* /*context*/, const ::chatbot::v1::ListUnansweredRequest* /*request*/, ::chatbot::v1::ListUnansweredResponse* /*response*/) override {
+      abort();
+      return ::grpc::Status(::grpc::StatusCode::UNIMPLEMENTED, "");
+    }
+  };
+  template <class BaseClass>
   class WithRawMethod_Sign : public BaseClass {
    private:
     void BaseClassMustBeDerivedFromService(const Service* /*service*/) {}
@@ -1357,7 +1454,7 @@ class Chatbot final {
       BaseClassMustBeDerivedFromService(this);
     }
     // disable synchronous version of this method
-    ::grpc::Status DictMessage(::grpc::ServerContext* /*context*/, const ::chatbot::v1::EncryptedRequest* /*request*/, ::chatbot::v1::QueryResponse* /*response*/) override {
+    ::grpc::Status DictMessage(::grpc::ServerContext* /*context*/, const ::chatbot::v1::EncryptedRequest* /*request*/, ::chatbot::v1::MessageResponse* /*response*/) override {
       abort();
       return ::grpc::Status(::grpc::StatusCode::UNIMPLEMENTED, "");
     }
@@ -1526,6 +1623,26 @@ class Chatbot final {
     }
   };
   template <class BaseClass>
+  class WithRawMethod_ListUnanswered : public BaseClass {
+   private:
+    void BaseClassMustBeDerivedFromService(const Service* /*service*/) {}
+   public:
+    WithRawMethod_ListUnanswered() {
+      ::grpc::Service::MarkMethodRaw(13);
+    }
+    ~WithRawMethod_ListUnanswered() override {
+      BaseClassMustBeDerivedFromService(this);
+    }
+    // disable synchronous version of this method
+    ::grpc::Status ListUnanswered(::grpc::ServerContext* /*context*/, const ::chatbot::v1::ListUnansweredRequest* /*request*/, ::chatbot::v1::ListUnansweredResponse* /*response*/) override {
+      abort();
+      return ::grpc::Status(::grpc::StatusCode::UNIMPLEMENTED, "");
+    }
+    void RequestListUnanswered(::grpc::ServerContext* context, ::grpc::ByteBuffer* request, ::grpc::ServerAsyncResponseWriter< ::grpc::ByteBuffer>* response, ::grpc::CompletionQueue* new_call_cq, ::grpc::ServerCompletionQueue* notification_cq, void *tag) {
+      ::grpc::Service::RequestAsyncUnary(13, context, request, response, new_call_cq, notification_cq, tag);
+    }
+  };
+  template <class BaseClass>
   class WithRawCallbackMethod_Sign : public BaseClass {
    private:
     void BaseClassMustBeDerivedFromService(const Service* /*service*/) {}
@@ -1629,7 +1746,7 @@ class Chatbot final {
       BaseClassMustBeDerivedFromService(this);
     }
     // disable synchronous version of this method
-    ::grpc::Status DictMessage(::grpc::ServerContext* /*context*/, const ::chatbot::v1::EncryptedRequest* /*request*/, ::chatbot::v1::QueryResponse* /*response*/) override {
+    ::grpc::Status DictMessage(::grpc::ServerContext* /*context*/, const ::chatbot::v1::EncryptedRequest* /*request*/, ::chatbot::v1::MessageResponse* /*response*/) override {
       abort();
       return ::grpc::Status(::grpc::StatusCode::UNIMPLEMENTED, "");
     }
@@ -1813,6 +1930,28 @@ class Chatbot final {
       ::grpc::CallbackServerContext* /*context*/, const ::grpc::ByteBuffer* /*request*/)  { return nullptr; }
   };
   template <class BaseClass>
+  class WithRawCallbackMethod_ListUnanswered : public BaseClass {
+   private:
+    void BaseClassMustBeDerivedFromService(const Service* /*service*/) {}
+   public:
+    WithRawCallbackMethod_ListUnanswered() {
+      ::grpc::Service::MarkMethodRawCallback(13,
+          new ::grpc::internal::CallbackUnaryHandler< ::grpc::ByteBuffer, ::grpc::ByteBuffer>(
+            [this](
+                   ::grpc::CallbackServerContext* context, const ::grpc::ByteBuffer* request, ::grpc::ByteBuffer* response) { return this->ListUnanswered(context, request, response); }));
+    }
+    ~WithRawCallbackMethod_ListUnanswered() override {
+      BaseClassMustBeDerivedFromService(this);
+    }
+    // disable synchronous version of this method
+    ::grpc::Status ListUnanswered(::grpc::ServerContext* /*context*/, const ::chatbot::v1::ListUnansweredRequest* /*request*/, ::chatbot::v1::ListUnansweredResponse* /*response*/) override {
+      abort();
+      return ::grpc::Status(::grpc::StatusCode::UNIMPLEMENTED, "");
+    }
+    virtual ::grpc::ServerUnaryReactor* ListUnanswered(
+      ::grpc::CallbackServerContext* /*context*/, const ::grpc::ByteBuffer* /*request*/, ::grpc::ByteBuffer* /*response*/)  { return nullptr; }
+  };
+  template <class BaseClass>
   class WithStreamedUnaryMethod_Sign : public BaseClass {
    private:
     void BaseClassMustBeDerivedFromService(const Service* /*service*/) {}
@@ -1901,10 +2040,10 @@ class Chatbot final {
     WithStreamedUnaryMethod_DictMessage() {
       ::grpc::Service::MarkMethodStreamed(4,
         new ::grpc::internal::StreamedUnaryHandler<
-          ::chatbot::v1::EncryptedRequest, ::chatbot::v1::QueryResponse>(
+          ::chatbot::v1::EncryptedRequest, ::chatbot::v1::MessageResponse>(
             [this](::grpc::ServerContext* context,
                    ::grpc::ServerUnaryStreamer<
-                     ::chatbot::v1::EncryptedRequest, ::chatbot::v1::QueryResponse>* streamer) {
+                     ::chatbot::v1::EncryptedRequest, ::chatbot::v1::MessageResponse>* streamer) {
                        return this->StreamedDictMessage(context,
                          streamer);
                   }));
@@ -1913,12 +2052,12 @@ class Chatbot final {
       BaseClassMustBeDerivedFromService(this);
     }
     // disable regular version of this method
-    ::grpc::Status DictMessage(::grpc::ServerContext* /*context*/, const ::chatbot::v1::EncryptedRequest* /*request*/, ::chatbot::v1::QueryResponse* /*response*/) override {
+    ::grpc::Status DictMessage(::grpc::ServerContext* /*context*/, const ::chatbot::v1::EncryptedRequest* /*request*/, ::chatbot::v1::MessageResponse* /*response*/) override {
       abort();
       return ::grpc::Status(::grpc::StatusCode::UNIMPLEMENTED, "");
     }
     // replace default version of method with streamed unary
-    virtual ::grpc::Status StreamedDictMessage(::grpc::ServerContext* context, ::grpc::ServerUnaryStreamer< ::chatbot::v1::EncryptedRequest,::chatbot::v1::QueryResponse>* server_unary_streamer) = 0;
+    virtual ::grpc::Status StreamedDictMessage(::grpc::ServerContext* context, ::grpc::ServerUnaryStreamer< ::chatbot::v1::EncryptedRequest,::chatbot::v1::MessageResponse>* server_unary_streamer) = 0;
   };
   template <class BaseClass>
   class WithStreamedUnaryMethod_SetAutoReply : public BaseClass {
@@ -2109,7 +2248,34 @@ class Chatbot final {
     // replace default version of method with streamed unary
     virtual ::grpc::Status StreamedChangeKefuState(::grpc::ServerContext* context, ::grpc::ServerUnaryStreamer< ::chatbot::v1::ChangeKefuStateRequest,::chatbot::v1::KefuStateResponse>* server_unary_streamer) = 0;
   };
-  typedef WithStreamedUnaryMethod_Sign<WithStreamedUnaryMethod_Query<WithStreamedUnaryMethod_Message<WithStreamedUnaryMethod_DictMessage<WithStreamedUnaryMethod_SetAutoReply<WithStreamedUnaryMethod_BatchImportSkill<WithStreamedUnaryMethod_Publish<WithStreamedUnaryMethod_PublishProgress<WithStreamedUnaryMethod_SendMessage<WithStreamedUnaryMethod_GetKefuState<WithStreamedUnaryMethod_ChangeKefuState<Service > > > > > > > > > > > StreamedUnaryService;
+  template <class BaseClass>
+  class WithStreamedUnaryMethod_ListUnanswered : public BaseClass {
+   private:
+    void BaseClassMustBeDerivedFromService(const Service* /*service*/) {}
+   public:
+    WithStreamedUnaryMethod_ListUnanswered() {
+      ::grpc::Service::MarkMethodStreamed(13,
+        new ::grpc::internal::StreamedUnaryHandler<
+          ::chatbot::v1::ListUnansweredRequest, ::chatbot::v1::ListUnansweredResponse>(
+            [this](::grpc::ServerContext* context,
+                   ::grpc::ServerUnaryStreamer<
+                     ::chatbot::v1::ListUnansweredRequest, ::chatbot::v1::ListUnansweredResponse>* streamer) {
+                       return this->StreamedListUnanswered(context,
+                         streamer);
+                  }));
+    }
+    ~WithStreamedUnaryMethod_ListUnanswered() override {
+      BaseClassMustBeDerivedFromService(this);
+    }
+    // disable regular version of this method
+    ::grpc::Status ListUnanswered(::grpc::ServerContext* /*context*/, const ::chatbot::v1::ListUnansweredRequest* /*request*/, ::chatbot::v1::ListUnansweredResponse* /*response*/) override {
+      abort();
+      return ::grpc::Status(::grpc::StatusCode::UNIMPLEMENTED, "");
+    }
+    // replace default version of method with streamed unary
+    virtual ::grpc::Status StreamedListUnanswered(::grpc::ServerContext* context, ::grpc::ServerUnaryStreamer< ::chatbot::v1::ListUnansweredRequest,::chatbot::v1::ListUnansweredResponse>* server_unary_streamer) = 0;
+  };
+  typedef WithStreamedUnaryMethod_Sign<WithStreamedUnaryMethod_Query<WithStreamedUnaryMethod_Message<WithStreamedUnaryMethod_DictMessage<WithStreamedUnaryMethod_SetAutoReply<WithStreamedUnaryMethod_BatchImportSkill<WithStreamedUnaryMethod_Publish<WithStreamedUnaryMethod_PublishProgress<WithStreamedUnaryMethod_SendMessage<WithStreamedUnaryMethod_GetKefuState<WithStreamedUnaryMethod_ChangeKefuState<WithStreamedUnaryMethod_ListUnanswered<Service > > > > > > > > > > > > StreamedUnaryService;
   template <class BaseClass>
   class WithSplitStreamingMethod_SubscribeOutbox : public BaseClass {
    private:
@@ -2138,7 +2304,7 @@ class Chatbot final {
     virtual ::grpc::Status StreamedSubscribeOutbox(::grpc::ServerContext* context, ::grpc::ServerSplitStreamer< ::chatbot::v1::SubscribeOutboxRequest,::chatbot::v1::OutboxMessage>* server_split_streamer) = 0;
   };
   typedef WithSplitStreamingMethod_SubscribeOutbox<Service > SplitStreamedService;
-  typedef WithStreamedUnaryMethod_Sign<WithStreamedUnaryMethod_Query<WithStreamedUnaryMethod_Message<WithStreamedUnaryMethod_DictMessage<WithStreamedUnaryMethod_SetAutoReply<WithStreamedUnaryMethod_BatchImportSkill<WithStreamedUnaryMethod_Publish<WithStreamedUnaryMethod_PublishProgress<WithStreamedUnaryMethod_SendMessage<WithStreamedUnaryMethod_GetKefuState<WithStreamedUnaryMethod_ChangeKefuState<WithSplitStreamingMethod_SubscribeOutbox<Service > > > > > > > > > > > > StreamedService;
+  typedef WithStreamedUnaryMethod_Sign<WithStreamedUnaryMethod_Query<WithStreamedUnaryMethod_Message<WithStreamedUnaryMethod_DictMessage<WithStreamedUnaryMethod_SetAutoReply<WithStreamedUnaryMethod_BatchImportSkill<WithStreamedUnaryMethod_Publish<WithStreamedUnaryMethod_PublishProgress<WithStreamedUnaryMethod_SendMessage<WithStreamedUnaryMethod_GetKefuState<WithStreamedUnaryMethod_ChangeKefuState<WithSplitStreamingMethod_SubscribeOutbox<WithStreamedUnaryMethod_ListUnanswered<Service > > > > > > > > > > > > > StreamedService;
 };
 
 }  // namespace v1

@@ -146,6 +146,20 @@ PROTOBUF_CONSTEXPR QueryResponse_Msg::QueryResponse_Msg(
     ::_pbi::ConstantInitialized): _impl_{
     /*decltype(_impl_.content_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
   , /*decltype(_impl_.msg_type_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.ans_node_name_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.article_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.debug_info_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.event_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.opening_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.resp_title_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.scene_status_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.session_id_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.status_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.ans_node_id_)*/int64_t{0}
+  , /*decltype(_impl_.confidence_)*/0
+  , /*decltype(_impl_.request_id_)*/int64_t{0}
+  , /*decltype(_impl_.list_options_)*/false
+  , /*decltype(_impl_.take_options_only_)*/false
   , /*decltype(_impl_._cached_size_)*/{}} {}
 struct QueryResponse_MsgDefaultTypeInternal {
   PROTOBUF_CONSTEXPR QueryResponse_MsgDefaultTypeInternal()
@@ -179,6 +193,7 @@ PROTOBUF_CONSTEXPR QueryResponse::QueryResponse(
   , /*decltype(_impl_.slots_info_)*/{}
   , /*decltype(_impl_.msg_)*/{}
   , /*decltype(_impl_.candidates_)*/{}
+  , /*decltype(_impl_.slot_info_)*/{}
   , /*decltype(_impl_.ans_node_name_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
   , /*decltype(_impl_.title_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
   , /*decltype(_impl_.answer_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
@@ -188,11 +203,28 @@ PROTOBUF_CONSTEXPR QueryResponse::QueryResponse(
   , /*decltype(_impl_.query_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
   , /*decltype(_impl_.create_time_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
   , /*decltype(_impl_.kefustate_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.session_id_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.dialog_status_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.skill_name_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.rid_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.msgtype_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.article_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.dialog_session_status_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.event_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.intent_confirm_status_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.opening_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.scene_status_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.skill_id_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
   , /*decltype(_impl_.ans_node_id_)*/int64_t{0}
   , /*decltype(_impl_.confidence_)*/0
   , /*decltype(_impl_.answer_type_)*/0
   , /*decltype(_impl_.status_)*/0
+  , /*decltype(_impl_.request_id_)*/int64_t{0}
+  , /*decltype(_impl_.ret_)*/0
+  , /*decltype(_impl_.answer_open_)*/0
   , /*decltype(_impl_.is_default_answer_)*/false
+  , /*decltype(_impl_.list_options_)*/false
+  , /*decltype(_impl_.take_options_only_)*/false
   , /*decltype(_impl_._cached_size_)*/{}} {}
 struct QueryResponseDefaultTypeInternal {
   PROTOBUF_CONSTEXPR QueryResponseDefaultTypeInternal()
@@ -235,12 +267,16 @@ PROTOBUF_ATTRIBUTE_NO_DESTROY PROTOBUF_CONSTINIT PROTOBUF_ATTRIBUTE_INIT_PRIORIT
 PROTOBUF_CONSTEXPR MessageResponse::MessageResponse(
     ::_pbi::ConstantInitialized): _impl_{
     /*decltype(_impl_.msg_)*/{}
+  , /*decltype(_impl_.slots_info_)*/{}
   , /*decltype(_impl_.answer_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
   , /*decltype(_impl_.from_user_name_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
   , /*decltype(_impl_.to_user_name_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
   , /*decltype(_impl_.msg_id_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
   , /*decltype(_impl_.create_time_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
   , /*decltype(_impl_.kefustate_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.session_id_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.dialog_status_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.bid_stat_)*/nullptr
   , /*decltype(_impl_.answer_type_)*/0
   , /*decltype(_impl_.status_)*/0
   , /*decltype(_impl_._cached_size_)*/{}} {}
@@ -253,6 +289,23 @@ struct MessageResponseDefaultTypeInternal {
   };
 };
 PROTOBUF_ATTRIBUTE_NO_DESTROY PROTOBUF_CONSTINIT PROTOBUF_ATTRIBUTE_INIT_PRIORITY1 MessageResponseDefaultTypeInternal _MessageResponse_default_instance_;
+PROTOBUF_CONSTEXPR BidStat::BidStat(
+    ::_pbi::ConstantInitialized): _impl_{
+    /*decltype(_impl_.curr_time_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.err_msg_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.latest_time_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.latest_valid_)*/false
+  , /*decltype(_impl_.up_ret_)*/0
+  , /*decltype(_impl_._cached_size_)*/{}} {}
+struct BidStatDefaultTypeInternal {
+  PROTOBUF_CONSTEXPR BidStatDefaultTypeInternal()
+      : _instance(::_pbi::ConstantInitialized{}) {}
+  ~BidStatDefaultTypeInternal() {}
+  union {
+    BidStat _instance;
+  };
+};
+PROTOBUF_ATTRIBUTE_NO_DESTROY PROTOBUF_CONSTINIT PROTOBUF_ATTRIBUTE_INIT_PRIORITY1 BidStatDefaultTypeInternal _BidStat_default_instance_;
 PROTOBUF_CONSTEXPR EncryptedRequest::EncryptedRequest(
     ::_pbi::ConstantInitialized): _impl_{
     /*decltype(_impl_.token_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
@@ -452,9 +505,58 @@ struct OutboxMessageDefaultTypeInternal {
   };
 };
 PROTOBUF_ATTRIBUTE_NO_DESTROY PROTOBUF_CONSTINIT PROTOBUF_ATTRIBUTE_INIT_PRIORITY1 OutboxMessageDefaultTypeInternal _OutboxMessage_default_instance_;
+PROTOBUF_CONSTEXPR ListUnansweredRequest::ListUnansweredRequest(
+    ::_pbi::ConstantInitialized): _impl_{
+    /*decltype(_impl_.token_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.since_)*/int64_t{0}
+  , /*decltype(_impl_.limit_)*/0
+  , /*decltype(_impl_._cached_size_)*/{}} {}
+struct ListUnansweredRequestDefaultTypeInternal {
+  PROTOBUF_CONSTEXPR ListUnansweredRequestDefaultTypeInternal()
+      : _instance(::_pbi::ConstantInitialized{}) {}
+  ~ListUnansweredRequestDefaultTypeInternal() {}
+  union {
+    ListUnansweredRequest _instance;
+  };
+};
+PROTOBUF_ATTRIBUTE_NO_DESTROY PROTOBUF_CONSTINIT PROTOBUF_ATTRIBUTE_INIT_PRIORITY1 ListUnansweredRequestDefaultTypeInternal _ListUnansweredRequest_default_instance_;
+PROTOBUF_CONSTEXPR UnansweredQuestion::UnansweredQuestion(
+    ::_pbi::ConstantInitialized): _impl_{
+    /*decltype(_impl_.query_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.normalized_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.best_id_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.best_question_)*/{&::_pbi::fixed_address_empty_string, ::_pbi::ConstantInitialized{}}
+  , /*decltype(_impl_.count_)*/int64_t{0}
+  , /*decltype(_impl_.first_seen_)*/int64_t{0}
+  , /*decltype(_impl_.last_seen_)*/int64_t{0}
+  , /*decltype(_impl_.best_confidence_)*/0
+  , /*decltype(_impl_.status_)*/0
+  , /*decltype(_impl_._cached_size_)*/{}} {}
+struct UnansweredQuestionDefaultTypeInternal {
+  PROTOBUF_CONSTEXPR UnansweredQuestionDefaultTypeInternal()
+      : _instance(::_pbi::ConstantInitialized{}) {}
+  ~UnansweredQuestionDefaultTypeInternal() {}
+  union {
+    UnansweredQuestion _instance;
+  };
+};
+PROTOBUF_ATTRIBUTE_NO_DESTROY PROTOBUF_CONSTINIT PROTOBUF_ATTRIBUTE_INIT_PRIORITY1 UnansweredQuestionDefaultTypeInternal _UnansweredQuestion_default_instance_;
+PROTOBUF_CONSTEXPR ListUnansweredResponse::ListUnansweredResponse(
+    ::_pbi::ConstantInitialized): _impl_{
+    /*decltype(_impl_.questions_)*/{}
+  , /*decltype(_impl_._cached_size_)*/{}} {}
+struct ListUnansweredResponseDefaultTypeInternal {
+  PROTOBUF_CONSTEXPR ListUnansweredResponseDefaultTypeInternal()
+      : _instance(::_pbi::ConstantInitialized{}) {}
+  ~ListUnansweredResponseDefaultTypeInternal() {}
+  union {
+    ListUnansweredResponse _instance;
+  };
+};
+PROTOBUF_ATTRIBUTE_NO_DESTROY PROTOBUF_CONSTINIT PROTOBUF_ATTRIBUTE_INIT_PRIORITY1 ListUnansweredResponseDefaultTypeInternal _ListUnansweredResponse_default_instance_;
 }  // namespace v1
 }  // namespace chatbot
-static ::_pb::Metadata file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[27];
+static ::_pb::Metadata file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[31];
 static const ::_pb::EnumDescriptor* file_level_enum_descriptors_chatbot_2fv1_2fchatbot_2eproto[4];
 static constexpr ::_pb::ServiceDescriptor const** file_level_service_descriptors_chatbot_2fv1_2fchatbot_2eproto = nullptr;
 
@@ -544,6 +646,20 @@ const uint32_t TableStruct_chatbot_2fv1_2fchatbot_2eproto::offsets[] PROTOBUF_SE
   ~0u,  // no _inlined_string_donated_
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse_Msg, _impl_.content_),
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse_Msg, _impl_.msg_type_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse_Msg, _impl_.ans_node_id_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse_Msg, _impl_.ans_node_name_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse_Msg, _impl_.article_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse_Msg, _impl_.confidence_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse_Msg, _impl_.debug_info_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse_Msg, _impl_.event_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse_Msg, _impl_.list_options_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse_Msg, _impl_.opening_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse_Msg, _impl_.request_id_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse_Msg, _impl_.resp_title_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse_Msg, _impl_.scene_status_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse_Msg, _impl_.session_id_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse_Msg, _impl_.status_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse_Msg, _impl_.take_options_only_),
   ~0u,  // no _has_bits_
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse_Candidate, _internal_metadata_),
   ~0u,  // no _extensions_
@@ -579,6 +695,24 @@ const uint32_t TableStruct_chatbot_2fv1_2fchatbot_2eproto::offsets[] PROTOBUF_SE
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse, _impl_.msg_),
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse, _impl_.candidates_),
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse, _impl_.kefustate_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse, _impl_.session_id_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse, _impl_.dialog_status_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse, _impl_.skill_name_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse, _impl_.request_id_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse, _impl_.ret_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse, _impl_.rid_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse, _impl_.msgtype_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse, _impl_.answer_open_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse, _impl_.article_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse, _impl_.dialog_session_status_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse, _impl_.event_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse, _impl_.intent_confirm_status_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse, _impl_.list_options_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse, _impl_.opening_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse, _impl_.scene_status_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse, _impl_.skill_id_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse, _impl_.slot_info_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResponse, _impl_.take_options_only_),
   ~0u,  // no _has_bits_
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::QueryResult, _internal_metadata_),
   ~0u,  // no _extensions_
@@ -612,6 +746,21 @@ const uint32_t TableStruct_chatbot_2fv1_2fchatbot_2eproto::offsets[] PROTOBUF_SE
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::MessageResponse, _impl_.msg_id_),
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::MessageResponse, _impl_.create_time_),
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::MessageResponse, _impl_.kefustate_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::MessageResponse, _impl_.slots_info_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::MessageResponse, _impl_.session_id_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::MessageResponse, _impl_.dialog_status_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::MessageResponse, _impl_.bid_stat_),
+  ~0u,  // no _has_bits_
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::BidStat, _internal_metadata_),
+  ~0u,  // no _extensions_
+  ~0u,  // no _oneof_case_
+  ~0u,  // no _weak_field_map_
+  ~0u,  // no _inlined_string_donated_
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::BidStat, _impl_.curr_time_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::BidStat, _impl_.err_msg_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::BidStat, _impl_.latest_time_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::BidStat, _impl_.latest_valid_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::BidStat, _impl_.up_ret_),
   ~0u,  // no _has_bits_
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::EncryptedRequest, _internal_metadata_),
   ~0u,  // no _extensions_
@@ -732,6 +881,37 @@ const uint32_t TableStruct_chatbot_2fv1_2fchatbot_2eproto::offsets[] PROTOBUF_SE
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::OutboxMessage, _impl_.event_),
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::OutboxMessage, _impl_.ans_node_name_),
   PROTOBUF_FIELD_OFFSET(::chatbot::v1::OutboxMessage, _impl_.msg_type_),
+  ~0u,  // no _has_bits_
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::ListUnansweredRequest, _internal_metadata_),
+  ~0u,  // no _extensions_
+  ~0u,  // no _oneof_case_
+  ~0u,  // no _weak_field_map_
+  ~0u,  // no _inlined_string_donated_
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::ListUnansweredRequest, _impl_.token_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::ListUnansweredRequest, _impl_.since_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::ListUnansweredRequest, _impl_.limit_),
+  ~0u,  // no _has_bits_
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::UnansweredQuestion, _internal_metadata_),
+  ~0u,  // no _extensions_
+  ~0u,  // no _oneof_case_
+  ~0u,  // no _weak_field_map_
+  ~0u,  // no _inlined_string_donated_
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::UnansweredQuestion, _impl_.query_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::UnansweredQuestion, _impl_.normalized_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::UnansweredQuestion, _impl_.count_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::UnansweredQuestion, _impl_.first_seen_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::UnansweredQuestion, _impl_.last_seen_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::UnansweredQuestion, _impl_.status_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::UnansweredQuestion, _impl_.best_id_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::UnansweredQuestion, _impl_.best_question_),
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::UnansweredQuestion, _impl_.best_confidence_),
+  ~0u,  // no _has_bits_
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::ListUnansweredResponse, _internal_metadata_),
+  ~0u,  // no _extensions_
+  ~0u,  // no _oneof_case_
+  ~0u,  // no _weak_field_map_
+  ~0u,  // no _inlined_string_donated_
+  PROTOBUF_FIELD_OFFSET(::chatbot::v1::ListUnansweredResponse, _impl_.questions_),
 };
 static const ::_pbi::MigrationSchema schemas[] PROTOBUF_SECTION_VARIABLE(protodesc_cold) = {
   { 0, -1, -1, sizeof(::chatbot::v1::Status)},
@@ -743,24 +923,28 @@ static const ::_pbi::MigrationSchema schemas[] PROTOBUF_SECTION_VARIABLE(protode
   { 58, -1, -1, sizeof(::chatbot::v1::QueryResponse_Option)},
   { 68, -1, -1, sizeof(::chatbot::v1::QueryResponse_SlotInfo)},
   { 77, -1, -1, sizeof(::chatbot::v1::QueryResponse_Msg)},
-  { 85, -1, -1, sizeof(::chatbot::v1::QueryResponse_Candidate)},
-  { 96, -1, -1, sizeof(::chatbot::v1::QueryResponse)},
-  { 120, -1, -1, sizeof(::chatbot::v1::QueryResult)},
-  { 130, -1, -1, sizeof(::chatbot::v1::MessageRequest)},
-  { 138, -1, -1, sizeof(::chatbot::v1::MessageResponse)},
-  { 153, -1, -1, sizeof(::chatbot::v1::EncryptedRequest)},
-  { 161, -1, -1, sizeof(::chatbot::v1::SetAutoReplyResponse)},
-  { 168, -1, -1, sizeof(::chatbot::v1::BatchImportSkillResponse)},
-  { 175, -1, -1, sizeof(::chatbot::v1::PublishRequest)},
-  { 182, -1, -1, sizeof(::chatbot::v1::PublishResponse)},
-  { 189, -1, -1, sizeof(::chatbot::v1::PublishProgressRequest)},
-  { 197, -1, -1, sizeof(::chatbot::v1::PublishProgressResponse)},
-  { 205, -1, -1, sizeof(::chatbot::v1::SendMessageResponse)},
-  { 213, -1, -1, sizeof(::chatbot::v1::KefuStateRequest)},
-  { 222, -1, -1, sizeof(::chatbot::v1::ChangeKefuStateRequest)},
-  { 234, -1, -1, sizeof(::chatbot::v1::KefuStateResponse)},
-  { 244, -1, -1, sizeof(::chatbot::v1::SubscribeOutboxRequest)},
-  { 254, -1, -1, sizeof(::chatbot::v1::OutboxMessage)},
+  { 99, -1, -1, sizeof(::chatbot::v1::QueryResponse_Candidate)},
+  { 110, -1, -1, sizeof(::chatbot::v1::QueryResponse)},
+  { 152, -1, -1, sizeof(::chatbot::v1::QueryResult)},
+  { 162, -1, -1, sizeof(::chatbot::v1::MessageRequest)},
+  { 170, -1, -1, sizeof(::chatbot::v1::MessageResponse)},
+  { 189, -1, -1, sizeof(::chatbot::v1::BidStat)},
+  { 200, -1, -1, sizeof(::chatbot::v1::EncryptedRequest)},
+  { 208, -1, -1, sizeof(::chatbot::v1::SetAutoReplyResponse)},
+  { 215, -1, -1, sizeof(::chatbot::v1::BatchImportSkillResponse)},
+  { 222, -1, -1, sizeof(::chatbot::v1::PublishRequest)},
+  { 229, -1, -1, sizeof(::chatbot::v1::PublishResponse)},
+  { 236, -1, -1, sizeof(::chatbot::v1::PublishProgressRequest)},
+  { 244, -1, -1, sizeof(::chatbot::v1::PublishProgressResponse)},
+  { 252, -1, -1, sizeof(::chatbot::v1::SendMessageResponse)},
+  { 260, -1, -1, sizeof(::chatbot::v1::KefuStateRequest)},
+  { 269, -1, -1, sizeof(::chatbot::v1::ChangeKefuStateRequest)},
+  { 281, -1, -1, sizeof(::chatbot::v1::KefuStateResponse)},
+  { 291, -1, -1, sizeof(::chatbot::v1::SubscribeOutboxRequest)},
+  { 301, -1, -1, sizeof(::chatbot::v1::OutboxMessage)},
+  { 320, -1, -1, sizeof(::chatbot::v1::ListUnansweredRequest)},
+  { 329, -1, -1, sizeof(::chatbot::v1::UnansweredQuestion)},
+  { 344, -1, -1, sizeof(::chatbot::v1::ListUnansweredResponse)},
 };
 
 static const ::_pb::Message* const file_default_instances[] = {
@@ -778,6 +962,7 @@ static const ::_pb::Message* const file_default_instances[] = {
   &::chatbot::v1::_QueryResult_default_instance_._instance,
   &::chatbot::v1::_MessageRequest_default_instance_._instance,
   &::chatbot::v1::_MessageResponse_default_instance_._instance,
+  &::chatbot::v1::_BidStat_default_instance_._instance,
   &::chatbot::v1::_EncryptedRequest_default_instance_._instance,
   &::chatbot::v1::_SetAutoReplyResponse_default_instance_._instance,
   &::chatbot::v1::_BatchImportSkillResponse_default_instance_._instance,
@@ -791,6 +976,9 @@ static const ::_pb::Message* const file_default_instances[] = {
   &::chatbot::v1::_KefuStateResponse_default_instance_._instance,
   &::chatbot::v1::_SubscribeOutboxRequest_default_instance_._instance,
   &::chatbot::v1::_OutboxMessage_default_instance_._instance,
+  &::chatbot::v1::_ListUnansweredRequest_default_instance_._instance,
+  &::chatbot::v1::_UnansweredQuestion_default_instance_._instance,
+  &::chatbot::v1::_ListUnansweredResponse_default_instance_._instance,
 };
 
 const char descriptor_table_protodef_chatbot_2fv1_2fchatbot_2eproto[] PROTOBUF_SECTION_VARIABLE(protodesc_cold) =
@@ -808,8 +996,8 @@ const char descriptor_table_protodef_chatbot_2fv1_2fchatbot_2eproto[] PROTOBUF_S
   "(\t\022I\n\021slot_dictionaries\030\t \003(\0132..chatbot."
   "v1.QueryRequest.SlotDictionariesEntry\032O\n"
   "\025SlotDictionariesEntry\022\013\n\003key\030\001 \001(\t\022%\n\005v"
-  "alue\030\002 \001(\0132\026.chatbot.v1.SlotValues:\0028\001\"\343"
-  "\006\n\rQueryResponse\022\023\n\013ans_node_id\030\001 \001(\003\022\025\n"
+  "alue\030\002 \001(\0132\026.chatbot.v1.SlotValues:\0028\001\"\216"
+  "\014\n\rQueryResponse\022\023\n\013ans_node_id\030\001 \001(\003\022\025\n"
   "\rans_node_name\030\002 \001(\t\022\r\n\005title\030\003 \001(\t\022\016\n\006a"
   "nswer\030\004 \001(\t\022+\n\013answer_type\030\005 \001(\0162\026.chatb"
   "ot.v1.AnswerType\022\022\n\nconfidence\030\006 \001(\001\0221\n\007"
@@ -822,97 +1010,131 @@ const char descriptor_table_protodef_chatbot_2fv1_2fchatbot_2eproto[] PROTOBUF_S
   "bot.v1.QueryResponse.SlotInfo\022.\n\003msg\030\020 \003"
   "(\0132\035.chatbot.v1.QueryResponse.MsgB\002\030\001\0227\n"
   "\ncandidates\030\021 \003(\0132#.chatbot.v1.QueryResp"
-  "onse.Candidate\022\021\n\tkefustate\030\022 \001(\t\032R\n\006Opt"
-  "ion\022\025\n\rans_node_name\030\001 \001(\t\022\r\n\005title\030\002 \001("
-  "\t\022\016\n\006answer\030\003 \001(\t\022\022\n\nconfidence\030\004 \001(\001\032E\n"
-  "\010SlotInfo\022\021\n\tslot_name\030\001 \001(\t\022\022\n\nslot_val"
-  "ue\030\002 \001(\t\022\022\n\nnorm_value\030\003 \001(\t\032(\n\003Msg\022\017\n\007c"
-  "ontent\030\001 \001(\t\022\020\n\010msg_type\030\002 \001(\t\032t\n\tCandid"
-  "ate\022\023\n\013ans_node_id\030\001 \001(\003\022\025\n\rans_node_nam"
-  "e\030\002 \001(\t\022\r\n\005title\030\003 \001(\t\022\022\n\nconfidence\030\004 \001"
-  "(\001\022\030\n\020matched_question\030\005 \001(\t\"\177\n\013QueryRes"
-  "ult\022\022\n\nrequest_id\030\001 \001(\t\022-\n\010response\030\002 \001("
-  "\0132\031.chatbot.v1.QueryResponseH\000\022#\n\005error\030"
-  "\003 \001(\0132\022.chatbot.v1.StatusH\000B\010\n\006result\".\n"
-  "\016MessageRequest\022\r\n\005token\030\001 \001(\t\022\r\n\005query\030"
-  "\002 \001(\t\"\211\002\n\017MessageResponse\022\016\n\006answer\030\001 \001("
-  "\t\022+\n\013answer_type\030\002 \001(\0162\026.chatbot.v1.Answ"
-  "erType\022*\n\003msg\030\003 \003(\0132\035.chatbot.v1.QueryRe"
-  "sponse.Msg\022\'\n\006status\030\004 \001(\0162\027.chatbot.v1."
-  "MatchStatus\022\026\n\016from_user_name\030\005 \001(\t\022\024\n\014t"
-  "o_user_name\030\006 \001(\t\022\016\n\006msg_id\030\007 \001(\t\022\023\n\013cre"
-  "ate_time\030\010 \001(\t\022\021\n\tkefustate\030\t \001(\t\"2\n\020Enc"
-  "ryptedRequest\022\r\n\005token\030\001 \001(\t\022\017\n\007encrypt\030"
-  "\002 \001(\t\"+\n\024SetAutoReplyResponse\022\023\n\013ans_nod"
-  "e_id\030\001 \001(\003\",\n\030BatchImportSkillResponse\022\020"
-  "\n\010imported\030\001 \001(\005\"\037\n\016PublishRequest\022\r\n\005to"
-  "ken\030\001 \001(\t\"\"\n\017PublishResponse\022\017\n\007task_id\030"
-  "\001 \001(\t\"8\n\026PublishProgressRequest\022\r\n\005token"
-  "\030\001 \001(\t\022\017\n\007task_id\030\002 \001(\t\"9\n\027PublishProgre"
-  "ssResponse\022\020\n\010progress\030\001 \001(\005\022\014\n\004done\030\002 \001"
-  "(\010\"2\n\023SendMessageResponse\022\016\n\006msg_id\030\001 \001("
-  "\t\022\013\n\003seq\030\002 \001(\003\"@\n\020KefuStateRequest\022\r\n\005to"
+  "onse.Candidate\022\021\n\tkefustate\030\022 \001(\t\022\022\n\nses"
+  "sion_id\030\023 \001(\t\022\025\n\rdialog_status\030\024 \001(\t\022\022\n\n"
+  "skill_name\030\025 \001(\t\022\022\n\nrequest_id\030\026 \001(\003\022\013\n\003"
+  "ret\030\027 \001(\005\022\013\n\003rid\030\030 \001(\t\022\017\n\007msgtype\030\031 \001(\t\022"
+  "\023\n\013answer_open\030\032 \001(\005\022\017\n\007article\030\033 \001(\t\022\035\n"
+  "\025dialog_session_status\030\034 \001(\t\022\r\n\005event\030\035 "
+  "\001(\t\022\035\n\025intent_confirm_status\030\036 \001(\t\022\024\n\014li"
+  "st_options\030\037 \001(\010\022\017\n\007opening\030  \001(\t\022\024\n\014sce"
+  "ne_status\030! \001(\t\022\020\n\010skill_id\030\" \001(\t\0225\n\tslo"
+  "t_info\030# \003(\0132\".chatbot.v1.QueryResponse."
+  "SlotInfo\022\031\n\021take_options_only\030$ \001(\010\032R\n\006O"
+  "ption\022\025\n\rans_node_name\030\001 \001(\t\022\r\n\005title\030\002 "
+  "\001(\t\022\016\n\006answer\030\003 \001(\t\022\022\n\nconfidence\030\004 \001(\001\032"
+  "E\n\010SlotInfo\022\021\n\tslot_name\030\001 \001(\t\022\022\n\nslot_v"
+  "alue\030\002 \001(\t\022\022\n\nnorm_value\030\003 \001(\t\032\300\002\n\003Msg\022\017"
+  "\n\007content\030\001 \001(\t\022\020\n\010msg_type\030\002 \001(\t\022\023\n\013ans"
+  "_node_id\030\003 \001(\003\022\025\n\rans_node_name\030\004 \001(\t\022\017\n"
+  "\007article\030\005 \001(\t\022\022\n\nconfidence\030\006 \001(\001\022\022\n\nde"
+  "bug_info\030\007 \001(\t\022\r\n\005event\030\010 \001(\t\022\024\n\014list_op"
+  "tions\030\t \001(\010\022\017\n\007opening\030\n \001(\t\022\022\n\nrequest_"
+  "id\030\013 \001(\003\022\022\n\nresp_title\030\014 \001(\t\022\024\n\014scene_st"
+  "atus\030\r \001(\t\022\022\n\nsession_id\030\016 \001(\t\022\016\n\006status"
+  "\030\017 \001(\t\022\031\n\021take_options_only\030\020 \001(\010\032t\n\tCan"
+  "didate\022\023\n\013ans_node_id\030\001 \001(\003\022\025\n\rans_node_"
+  "name\030\002 \001(\t\022\r\n\005title\030\003 \001(\t\022\022\n\nconfidence\030"
+  "\004 \001(\001\022\030\n\020matched_question\030\005 \001(\t\"\177\n\013Query"
+  "Result\022\022\n\nrequest_id\030\001 \001(\t\022-\n\010response\030\002"
+  " \001(\0132\031.chatbot.v1.QueryResponseH\000\022#\n\005err"
+  "or\030\003 \001(\0132\022.chatbot.v1.StatusH\000B\010\n\006result"
+  "\".\n\016MessageRequest\022\r\n\005token\030\001 \001(\t\022\r\n\005que"
+  "ry\030\002 \001(\t\"\223\003\n\017MessageResponse\022\016\n\006answer\030\001"
+  " \001(\t\022+\n\013answer_type\030\002 \001(\0162\026.chatbot.v1.A"
+  "nswerType\022*\n\003msg\030\003 \003(\0132\035.chatbot.v1.Quer"
+  "yResponse.Msg\022\'\n\006status\030\004 \001(\0162\027.chatbot."
+  "v1.MatchStatus\022\026\n\016from_user_name\030\005 \001(\t\022\024"
+  "\n\014to_user_name\030\006 \001(\t\022\016\n\006msg_id\030\007 \001(\t\022\023\n\013"
+  "create_time\030\010 \001(\t\022\021\n\tkefustate\030\t \001(\t\0226\n\n"
+  "slots_info\030\n \003(\0132\".chatbot.v1.QueryRespo"
+  "nse.SlotInfo\022\022\n\nsession_id\030\013 \001(\t\022\025\n\rdial"
+  "og_status\030\014 \001(\t\022%\n\010bid_stat\030\r \001(\0132\023.chat"
+  "bot.v1.BidStat\"h\n\007BidStat\022\021\n\tcurr_time\030\001"
+  " \001(\t\022\017\n\007err_msg\030\002 \001(\t\022\023\n\013latest_time\030\003 \001"
+  "(\t\022\024\n\014latest_valid\030\004 \001(\010\022\016\n\006up_ret\030\005 \001(\005"
+  "\"2\n\020EncryptedRequest\022\r\n\005token\030\001 \001(\t\022\017\n\007e"
+  "ncrypt\030\002 \001(\t\"+\n\024SetAutoReplyResponse\022\023\n\013"
+  "ans_node_id\030\001 \001(\003\",\n\030BatchImportSkillRes"
+  "ponse\022\020\n\010imported\030\001 \001(\005\"\037\n\016PublishReques"
+  "t\022\r\n\005token\030\001 \001(\t\"\"\n\017PublishResponse\022\017\n\007t"
+  "ask_id\030\001 \001(\t\"8\n\026PublishProgressRequest\022\r"
+  "\n\005token\030\001 \001(\t\022\017\n\007task_id\030\002 \001(\t\"9\n\027Publis"
+  "hProgressResponse\022\020\n\010progress\030\001 \001(\005\022\014\n\004d"
+  "one\030\002 \001(\010\"2\n\023SendMessageResponse\022\016\n\006msg_"
+  "id\030\001 \001(\t\022\013\n\003seq\030\002 \001(\003\"@\n\020KefuStateReques"
+  "t\022\r\n\005token\030\001 \001(\t\022\r\n\005appid\030\002 \001(\t\022\016\n\006openi"
+  "d\030\003 \001(\t\"\217\001\n\026ChangeKefuStateRequest\022\r\n\005to"
   "ken\030\001 \001(\t\022\r\n\005appid\030\002 \001(\t\022\016\n\006openid\030\003 \001(\t"
-  "\"\217\001\n\026ChangeKefuStateRequest\022\r\n\005token\030\001 \001"
-  "(\t\022\r\n\005appid\030\002 \001(\t\022\016\n\006openid\030\003 \001(\t\022$\n\005sta"
-  "te\030\004 \001(\0162\025.chatbot.v1.KefuState\022\017\n\007expir"
-  "es\030\005 \001(\003\022\020\n\010kefuname\030\006 \001(\t\"s\n\021KefuStateR"
-  "esponse\022$\n\005state\030\001 \001(\0162\025.chatbot.v1.Kefu"
-  "State\022\022\n\nexpires_at\030\002 \001(\003\022\020\n\010kefuname\030\003 "
-  "\001(\t\022\022\n\nupdated_at\030\004 \001(\003\"e\n\026SubscribeOutb"
-  "oxRequest\022\r\n\005token\030\001 \001(\t\022\020\n\010channels\030\002 \003"
-  "(\005\022\021\n\tafter_seq\030\003 \001(\003\022\027\n\017until_caught_up"
-  "\030\004 \001(\010\"\351\001\n\rOutboxMessage\022\r\n\005appid\030\001 \001(\t\022"
-  "\016\n\006openid\030\002 \001(\t\022\013\n\003msg\030\003 \001(\t\022\017\n\007channel\030"
-  "\004 \001(\005\022\020\n\010kefuname\030\005 \001(\t\022\022\n\nkefuavatar\030\006 "
-  "\001(\t\022\016\n\006msg_id\030\007 \001(\t\022\023\n\013create_time\030\010 \001(\003"
-  "\022\013\n\003raw\030\t \001(\014\022\013\n\003seq\030\n \001(\003\022\r\n\005event\030\013 \001("
-  "\t\022\025\n\rans_node_name\030\014 \001(\t\022\020\n\010msg_type\030\r \001"
-  "(\t*$\n\003Env\022\016\n\nENV_ONLINE\020\000\022\r\n\tENV_DEBUG\020\001"
-  "*\330\001\n\013MatchStatus\022\034\n\030MATCH_STATUS_UNSPECI"
-  "FIED\020\000\022\024\n\020MATCH_STATUS_FAQ\020\001\022\034\n\030MATCH_ST"
-  "ATUS_CONTEXT_FAQ\020\002\022\034\n\030MATCH_STATUS_GENER"
-  "AL_FAQ\020\003\022\036\n\032MATCH_STATUS_FAQ_RECOMMEND\020\004"
-  "\022\030\n\024MATCH_STATUS_NOMATCH\020\005\022\037\n\033MATCH_STAT"
-  "US_PERSON_SERVING\020\006*\212\001\n\nAnswerType\022\024\n\020AN"
-  "SWER_TYPE_TEXT\020\000\022\024\n\020ANSWER_TYPE_NEWS\020\001\022\025"
-  "\n\021ANSWER_TYPE_IMAGE\020\002\022\037\n\033ANSWER_TYPE_MIN"
-  "IPROGRAMPAGE\020\003\022\030\n\024ANSWER_TYPE_MULTIMSG\020\004"
-  "*v\n\tKefuState\022\025\n\021KEFU_STATE_ASKING\020\000\022\035\n\031"
-  "KEFU_STATE_PERSON_SERVING\020\001\022\032\n\026KEFU_STAT"
-  "E_NEED_PERSON\020\002\022\027\n\023KEFU_STATE_COMPLETE\020\003"
-  "2\341\007\n\007Chatbot\0229\n\004Sign\022\027.chatbot.v1.SignRe"
-  "quest\032\030.chatbot.v1.SignResponse\022<\n\005Query"
-  "\022\030.chatbot.v1.QueryRequest\032\031.chatbot.v1."
-  "QueryResponse\022D\n\013QueryStream\022\030.chatbot.v"
-  "1.QueryRequest\032\027.chatbot.v1.QueryResult("
-  "\0010\001\022B\n\007Message\022\032.chatbot.v1.MessageReque"
-  "st\032\033.chatbot.v1.MessageResponse\022F\n\013DictM"
-  "essage\022\034.chatbot.v1.EncryptedRequest\032\031.c"
-  "hatbot.v1.QueryResponse\022N\n\014SetAutoReply\022"
-  "\034.chatbot.v1.EncryptedRequest\032 .chatbot."
-  "v1.SetAutoReplyResponse\022V\n\020BatchImportSk"
-  "ill\022\034.chatbot.v1.EncryptedRequest\032$.chat"
-  "bot.v1.BatchImportSkillResponse\022B\n\007Publi"
-  "sh\022\032.chatbot.v1.PublishRequest\032\033.chatbot"
-  ".v1.PublishResponse\022Z\n\017PublishProgress\022\""
-  ".chatbot.v1.PublishProgressRequest\032#.cha"
-  "tbot.v1.PublishProgressResponse\022L\n\013SendM"
-  "essage\022\034.chatbot.v1.EncryptedRequest\032\037.c"
-  "hatbot.v1.SendMessageResponse\022K\n\014GetKefu"
-  "State\022\034.chatbot.v1.KefuStateRequest\032\035.ch"
-  "atbot.v1.KefuStateResponse\022T\n\017ChangeKefu"
-  "State\022\".chatbot.v1.ChangeKefuStateReques"
-  "t\032\035.chatbot.v1.KefuStateResponse\022R\n\017Subs"
-  "cribeOutbox\022\".chatbot.v1.SubscribeOutbox"
-  "Request\032\031.chatbot.v1.OutboxMessage0\001b\006pr"
-  "oto3"
+  "\022$\n\005state\030\004 \001(\0162\025.chatbot.v1.KefuState\022\017"
+  "\n\007expires\030\005 \001(\003\022\020\n\010kefuname\030\006 \001(\t\"s\n\021Kef"
+  "uStateResponse\022$\n\005state\030\001 \001(\0162\025.chatbot."
+  "v1.KefuState\022\022\n\nexpires_at\030\002 \001(\003\022\020\n\010kefu"
+  "name\030\003 \001(\t\022\022\n\nupdated_at\030\004 \001(\003\"e\n\026Subscr"
+  "ibeOutboxRequest\022\r\n\005token\030\001 \001(\t\022\020\n\010chann"
+  "els\030\002 \003(\005\022\021\n\tafter_seq\030\003 \001(\003\022\027\n\017until_ca"
+  "ught_up\030\004 \001(\010\"\351\001\n\rOutboxMessage\022\r\n\005appid"
+  "\030\001 \001(\t\022\016\n\006openid\030\002 \001(\t\022\013\n\003msg\030\003 \001(\t\022\017\n\007c"
+  "hannel\030\004 \001(\005\022\020\n\010kefuname\030\005 \001(\t\022\022\n\nkefuav"
+  "atar\030\006 \001(\t\022\016\n\006msg_id\030\007 \001(\t\022\023\n\013create_tim"
+  "e\030\010 \001(\003\022\013\n\003raw\030\t \001(\014\022\013\n\003seq\030\n \001(\003\022\r\n\005eve"
+  "nt\030\013 \001(\t\022\025\n\rans_node_name\030\014 \001(\t\022\020\n\010msg_t"
+  "ype\030\r \001(\t\"D\n\025ListUnansweredRequest\022\r\n\005to"
+  "ken\030\001 \001(\t\022\r\n\005since\030\002 \001(\003\022\r\n\005limit\030\003 \001(\005\""
+  "\327\001\n\022UnansweredQuestion\022\r\n\005query\030\001 \001(\t\022\022\n"
+  "\nnormalized\030\002 \001(\t\022\r\n\005count\030\003 \001(\003\022\022\n\nfirs"
+  "t_seen\030\004 \001(\003\022\021\n\tlast_seen\030\005 \001(\003\022\'\n\006statu"
+  "s\030\006 \001(\0162\027.chatbot.v1.MatchStatus\022\017\n\007best"
+  "_id\030\007 \001(\t\022\025\n\rbest_question\030\010 \001(\t\022\027\n\017best"
+  "_confidence\030\t \001(\001\"K\n\026ListUnansweredRespo"
+  "nse\0221\n\tquestions\030\001 \003(\0132\036.chatbot.v1.Unan"
+  "sweredQuestion*$\n\003Env\022\016\n\nENV_ONLINE\020\000\022\r\n"
+  "\tENV_DEBUG\020\001*\330\001\n\013MatchStatus\022\034\n\030MATCH_ST"
+  "ATUS_UNSPECIFIED\020\000\022\024\n\020MATCH_STATUS_FAQ\020\001"
+  "\022\034\n\030MATCH_STATUS_CONTEXT_FAQ\020\002\022\034\n\030MATCH_"
+  "STATUS_GENERAL_FAQ\020\003\022\036\n\032MATCH_STATUS_FAQ"
+  "_RECOMMEND\020\004\022\030\n\024MATCH_STATUS_NOMATCH\020\005\022\037"
+  "\n\033MATCH_STATUS_PERSON_SERVING\020\006*\212\001\n\nAnsw"
+  "erType\022\024\n\020ANSWER_TYPE_TEXT\020\000\022\024\n\020ANSWER_T"
+  "YPE_NEWS\020\001\022\025\n\021ANSWER_TYPE_IMAGE\020\002\022\037\n\033ANS"
+  "WER_TYPE_MINIPROGRAMPAGE\020\003\022\030\n\024ANSWER_TYP"
+  "E_MULTIMSG\020\004*v\n\tKefuState\022\025\n\021KEFU_STATE_"
+  "ASKING\020\000\022\035\n\031KEFU_STATE_PERSON_SERVING\020\001\022"
+  "\032\n\026KEFU_STATE_NEED_PERSON\020\002\022\027\n\023KEFU_STAT"
+  "E_COMPLETE\020\0032\274\010\n\007Chatbot\0229\n\004Sign\022\027.chatb"
+  "ot.v1.SignRequest\032\030.chatbot.v1.SignRespo"
+  "nse\022<\n\005Query\022\030.chatbot.v1.QueryRequest\032\031"
+  ".chatbot.v1.QueryResponse\022D\n\013QueryStream"
+  "\022\030.chatbot.v1.QueryRequest\032\027.chatbot.v1."
+  "QueryResult(\0010\001\022B\n\007Message\022\032.chatbot.v1."
+  "MessageRequest\032\033.chatbot.v1.MessageRespo"
+  "nse\022H\n\013DictMessage\022\034.chatbot.v1.Encrypte"
+  "dRequest\032\033.chatbot.v1.MessageResponse\022N\n"
+  "\014SetAutoReply\022\034.chatbot.v1.EncryptedRequ"
+  "est\032 .chatbot.v1.SetAutoReplyResponse\022V\n"
+  "\020BatchImportSkill\022\034.chatbot.v1.Encrypted"
+  "Request\032$.chatbot.v1.BatchImportSkillRes"
+  "ponse\022B\n\007Publish\022\032.chatbot.v1.PublishReq"
+  "uest\032\033.chatbot.v1.PublishResponse\022Z\n\017Pub"
+  "lishProgress\022\".chatbot.v1.PublishProgres"
+  "sRequest\032#.chatbot.v1.PublishProgressRes"
+  "ponse\022L\n\013SendMessage\022\034.chatbot.v1.Encryp"
+  "tedRequest\032\037.chatbot.v1.SendMessageRespo"
+  "nse\022K\n\014GetKefuState\022\034.chatbot.v1.KefuSta"
+  "teRequest\032\035.chatbot.v1.KefuStateResponse"
+  "\022T\n\017ChangeKefuState\022\".chatbot.v1.ChangeK"
+  "efuStateRequest\032\035.chatbot.v1.KefuStateRe"
+  "sponse\022R\n\017SubscribeOutbox\022\".chatbot.v1.S"
+  "ubscribeOutboxRequest\032\031.chatbot.v1.Outbo"
+  "xMessage0\001\022W\n\016ListUnanswered\022!.chatbot.v"
+  "1.ListUnansweredRequest\032\".chatbot.v1.Lis"
+  "tUnansweredResponseb\006proto3"
   ;
 static ::_pbi::once_flag descriptor_table_chatbot_2fv1_2fchatbot_2eproto_once;
 const ::_pbi::DescriptorTable descriptor_table_chatbot_2fv1_2fchatbot_2eproto = {
-    false, false, 4484, descriptor_table_protodef_chatbot_2fv1_2fchatbot_2eproto,
+    false, false, 5867, descriptor_table_protodef_chatbot_2fv1_2fchatbot_2eproto,
     "chatbot/v1/chatbot.proto",
-    &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_once, nullptr, 0, 27,
+    &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_once, nullptr, 0, 31,
     schemas, file_default_instances, TableStruct_chatbot_2fv1_2fchatbot_2eproto::offsets,
     file_level_metadata_chatbot_2fv1_2fchatbot_2eproto, file_level_enum_descriptors_chatbot_2fv1_2fchatbot_2eproto,
     file_level_service_descriptors_chatbot_2fv1_2fchatbot_2eproto,
@@ -3230,6 +3452,20 @@ QueryResponse_Msg::QueryResponse_Msg(const QueryResponse_Msg& from)
   new (&_impl_) Impl_{
       decltype(_impl_.content_){}
     , decltype(_impl_.msg_type_){}
+    , decltype(_impl_.ans_node_name_){}
+    , decltype(_impl_.article_){}
+    , decltype(_impl_.debug_info_){}
+    , decltype(_impl_.event_){}
+    , decltype(_impl_.opening_){}
+    , decltype(_impl_.resp_title_){}
+    , decltype(_impl_.scene_status_){}
+    , decltype(_impl_.session_id_){}
+    , decltype(_impl_.status_){}
+    , decltype(_impl_.ans_node_id_){}
+    , decltype(_impl_.confidence_){}
+    , decltype(_impl_.request_id_){}
+    , decltype(_impl_.list_options_){}
+    , decltype(_impl_.take_options_only_){}
     , /*decltype(_impl_._cached_size_)*/{}};
 
   _internal_metadata_.MergeFrom<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(from._internal_metadata_);
@@ -3249,6 +3485,81 @@ QueryResponse_Msg::QueryResponse_Msg(const QueryResponse_Msg& from)
     _this->_impl_.msg_type_.Set(from._internal_msg_type(), 
       _this->GetArenaForAllocation());
   }
+  _impl_.ans_node_name_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.ans_node_name_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_ans_node_name().empty()) {
+    _this->_impl_.ans_node_name_.Set(from._internal_ans_node_name(), 
+      _this->GetArenaForAllocation());
+  }
+  _impl_.article_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.article_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_article().empty()) {
+    _this->_impl_.article_.Set(from._internal_article(), 
+      _this->GetArenaForAllocation());
+  }
+  _impl_.debug_info_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.debug_info_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_debug_info().empty()) {
+    _this->_impl_.debug_info_.Set(from._internal_debug_info(), 
+      _this->GetArenaForAllocation());
+  }
+  _impl_.event_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.event_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_event().empty()) {
+    _this->_impl_.event_.Set(from._internal_event(), 
+      _this->GetArenaForAllocation());
+  }
+  _impl_.opening_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.opening_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_opening().empty()) {
+    _this->_impl_.opening_.Set(from._internal_opening(), 
+      _this->GetArenaForAllocation());
+  }
+  _impl_.resp_title_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.resp_title_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_resp_title().empty()) {
+    _this->_impl_.resp_title_.Set(from._internal_resp_title(), 
+      _this->GetArenaForAllocation());
+  }
+  _impl_.scene_status_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.scene_status_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_scene_status().empty()) {
+    _this->_impl_.scene_status_.Set(from._internal_scene_status(), 
+      _this->GetArenaForAllocation());
+  }
+  _impl_.session_id_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.session_id_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_session_id().empty()) {
+    _this->_impl_.session_id_.Set(from._internal_session_id(), 
+      _this->GetArenaForAllocation());
+  }
+  _impl_.status_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.status_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_status().empty()) {
+    _this->_impl_.status_.Set(from._internal_status(), 
+      _this->GetArenaForAllocation());
+  }
+  ::memcpy(&_impl_.ans_node_id_, &from._impl_.ans_node_id_,
+    static_cast<size_t>(reinterpret_cast<char*>(&_impl_.take_options_only_) -
+    reinterpret_cast<char*>(&_impl_.ans_node_id_)) + sizeof(_impl_.take_options_only_));
   // @@protoc_insertion_point(copy_constructor:chatbot.v1.QueryResponse.Msg)
 }
 
@@ -3259,6 +3570,20 @@ inline void QueryResponse_Msg::SharedCtor(
   new (&_impl_) Impl_{
       decltype(_impl_.content_){}
     , decltype(_impl_.msg_type_){}
+    , decltype(_impl_.ans_node_name_){}
+    , decltype(_impl_.article_){}
+    , decltype(_impl_.debug_info_){}
+    , decltype(_impl_.event_){}
+    , decltype(_impl_.opening_){}
+    , decltype(_impl_.resp_title_){}
+    , decltype(_impl_.scene_status_){}
+    , decltype(_impl_.session_id_){}
+    , decltype(_impl_.status_){}
+    , decltype(_impl_.ans_node_id_){int64_t{0}}
+    , decltype(_impl_.confidence_){0}
+    , decltype(_impl_.request_id_){int64_t{0}}
+    , decltype(_impl_.list_options_){false}
+    , decltype(_impl_.take_options_only_){false}
     , /*decltype(_impl_._cached_size_)*/{}
   };
   _impl_.content_.InitDefault();
@@ -3268,6 +3593,42 @@ inline void QueryResponse_Msg::SharedCtor(
   _impl_.msg_type_.InitDefault();
   #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
     _impl_.msg_type_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.ans_node_name_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.ans_node_name_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.article_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.article_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.debug_info_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.debug_info_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.event_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.event_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.opening_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.opening_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.resp_title_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.resp_title_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.scene_status_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.scene_status_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.session_id_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.session_id_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.status_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.status_.Set("", GetArenaForAllocation());
   #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
 }
 
@@ -3284,6 +3645,15 @@ inline void QueryResponse_Msg::SharedDtor() {
   GOOGLE_DCHECK(GetArenaForAllocation() == nullptr);
   _impl_.content_.Destroy();
   _impl_.msg_type_.Destroy();
+  _impl_.ans_node_name_.Destroy();
+  _impl_.article_.Destroy();
+  _impl_.debug_info_.Destroy();
+  _impl_.event_.Destroy();
+  _impl_.opening_.Destroy();
+  _impl_.resp_title_.Destroy();
+  _impl_.scene_status_.Destroy();
+  _impl_.session_id_.Destroy();
+  _impl_.status_.Destroy();
 }
 
 void QueryResponse_Msg::SetCachedSize(int size) const {
@@ -3298,6 +3668,18 @@ void QueryResponse_Msg::Clear() {
 
   _impl_.content_.ClearToEmpty();
   _impl_.msg_type_.ClearToEmpty();
+  _impl_.ans_node_name_.ClearToEmpty();
+  _impl_.article_.ClearToEmpty();
+  _impl_.debug_info_.ClearToEmpty();
+  _impl_.event_.ClearToEmpty();
+  _impl_.opening_.ClearToEmpty();
+  _impl_.resp_title_.ClearToEmpty();
+  _impl_.scene_status_.ClearToEmpty();
+  _impl_.session_id_.ClearToEmpty();
+  _impl_.status_.ClearToEmpty();
+  ::memset(&_impl_.ans_node_id_, 0, static_cast<size_t>(
+      reinterpret_cast<char*>(&_impl_.take_options_only_) -
+      reinterpret_cast<char*>(&_impl_.ans_node_id_)) + sizeof(_impl_.take_options_only_));
   _internal_metadata_.Clear<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>();
 }
 
@@ -3324,6 +3706,136 @@ const char* QueryResponse_Msg::_InternalParse(const char* ptr, ::_pbi::ParseCont
           ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
           CHK_(ptr);
           CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.QueryResponse.Msg.msg_type"));
+        } else
+          goto handle_unusual;
+        continue;
+      // int64 ans_node_id = 3;
+      case 3:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 24)) {
+          _impl_.ans_node_id_ = ::PROTOBUF_NAMESPACE_ID::internal::ReadVarint64(&ptr);
+          CHK_(ptr);
+        } else
+          goto handle_unusual;
+        continue;
+      // string ans_node_name = 4;
+      case 4:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 34)) {
+          auto str = _internal_mutable_ans_node_name();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.QueryResponse.Msg.ans_node_name"));
+        } else
+          goto handle_unusual;
+        continue;
+      // string article = 5;
+      case 5:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 42)) {
+          auto str = _internal_mutable_article();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.QueryResponse.Msg.article"));
+        } else
+          goto handle_unusual;
+        continue;
+      // double confidence = 6;
+      case 6:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 49)) {
+          _impl_.confidence_ = ::PROTOBUF_NAMESPACE_ID::internal::UnalignedLoad<double>(ptr);
+          ptr += sizeof(double);
+        } else
+          goto handle_unusual;
+        continue;
+      // string debug_info = 7;
+      case 7:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 58)) {
+          auto str = _internal_mutable_debug_info();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.QueryResponse.Msg.debug_info"));
+        } else
+          goto handle_unusual;
+        continue;
+      // string event = 8;
+      case 8:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 66)) {
+          auto str = _internal_mutable_event();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.QueryResponse.Msg.event"));
+        } else
+          goto handle_unusual;
+        continue;
+      // bool list_options = 9;
+      case 9:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 72)) {
+          _impl_.list_options_ = ::PROTOBUF_NAMESPACE_ID::internal::ReadVarint64(&ptr);
+          CHK_(ptr);
+        } else
+          goto handle_unusual;
+        continue;
+      // string opening = 10;
+      case 10:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 82)) {
+          auto str = _internal_mutable_opening();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.QueryResponse.Msg.opening"));
+        } else
+          goto handle_unusual;
+        continue;
+      // int64 request_id = 11;
+      case 11:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 88)) {
+          _impl_.request_id_ = ::PROTOBUF_NAMESPACE_ID::internal::ReadVarint64(&ptr);
+          CHK_(ptr);
+        } else
+          goto handle_unusual;
+        continue;
+      // string resp_title = 12;
+      case 12:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 98)) {
+          auto str = _internal_mutable_resp_title();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.QueryResponse.Msg.resp_title"));
+        } else
+          goto handle_unusual;
+        continue;
+      // string scene_status = 13;
+      case 13:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 106)) {
+          auto str = _internal_mutable_scene_status();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.QueryResponse.Msg.scene_status"));
+        } else
+          goto handle_unusual;
+        continue;
+      // string session_id = 14;
+      case 14:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 114)) {
+          auto str = _internal_mutable_session_id();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.QueryResponse.Msg.session_id"));
+        } else
+          goto handle_unusual;
+        continue;
+      // string status = 15;
+      case 15:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 122)) {
+          auto str = _internal_mutable_status();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.QueryResponse.Msg.status"));
+        } else
+          goto handle_unusual;
+        continue;
+      // bool take_options_only = 16;
+      case 16:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 128)) {
+          _impl_.take_options_only_ = ::PROTOBUF_NAMESPACE_ID::internal::ReadVarint64(&ptr);
+          CHK_(ptr);
         } else
           goto handle_unusual;
         continue;
@@ -3376,6 +3888,130 @@ uint8_t* QueryResponse_Msg::_InternalSerialize(
         2, this->_internal_msg_type(), target);
   }
 
+  // int64 ans_node_id = 3;
+  if (this->_internal_ans_node_id() != 0) {
+    target = stream->EnsureSpace(target);
+    target = ::_pbi::WireFormatLite::WriteInt64ToArray(3, this->_internal_ans_node_id(), target);
+  }
+
+  // string ans_node_name = 4;
+  if (!this->_internal_ans_node_name().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_ans_node_name().data(), static_cast<int>(this->_internal_ans_node_name().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.QueryResponse.Msg.ans_node_name");
+    target = stream->WriteStringMaybeAliased(
+        4, this->_internal_ans_node_name(), target);
+  }
+
+  // string article = 5;
+  if (!this->_internal_article().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_article().data(), static_cast<int>(this->_internal_article().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.QueryResponse.Msg.article");
+    target = stream->WriteStringMaybeAliased(
+        5, this->_internal_article(), target);
+  }
+
+  // double confidence = 6;
+  static_assert(sizeof(uint64_t) == sizeof(double), "Code assumes uint64_t and double are the same size.");
+  double tmp_confidence = this->_internal_confidence();
+  uint64_t raw_confidence;
+  memcpy(&raw_confidence, &tmp_confidence, sizeof(tmp_confidence));
+  if (raw_confidence != 0) {
+    target = stream->EnsureSpace(target);
+    target = ::_pbi::WireFormatLite::WriteDoubleToArray(6, this->_internal_confidence(), target);
+  }
+
+  // string debug_info = 7;
+  if (!this->_internal_debug_info().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_debug_info().data(), static_cast<int>(this->_internal_debug_info().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.QueryResponse.Msg.debug_info");
+    target = stream->WriteStringMaybeAliased(
+        7, this->_internal_debug_info(), target);
+  }
+
+  // string event = 8;
+  if (!this->_internal_event().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_event().data(), static_cast<int>(this->_internal_event().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.QueryResponse.Msg.event");
+    target = stream->WriteStringMaybeAliased(
+        8, this->_internal_event(), target);
+  }
+
+  // bool list_options = 9;
+  if (this->_internal_list_options() != 0) {
+    target = stream->EnsureSpace(target);
+    target = ::_pbi::WireFormatLite::WriteBoolToArray(9, this->_internal_list_options(), target);
+  }
+
+  // string opening = 10;
+  if (!this->_internal_opening().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_opening().data(), static_cast<int>(this->_internal_opening().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.QueryResponse.Msg.opening");
+    target = stream->WriteStringMaybeAliased(
+        10, this->_internal_opening(), target);
+  }
+
+  // int64 request_id = 11;
+  if (this->_internal_request_id() != 0) {
+    target = stream->EnsureSpace(target);
+    target = ::_pbi::WireFormatLite::WriteInt64ToArray(11, this->_internal_request_id(), target);
+  }
+
+  // string resp_title = 12;
+  if (!this->_internal_resp_title().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_resp_title().data(), static_cast<int>(this->_internal_resp_title().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.QueryResponse.Msg.resp_title");
+    target = stream->WriteStringMaybeAliased(
+        12, this->_internal_resp_title(), target);
+  }
+
+  // string scene_status = 13;
+  if (!this->_internal_scene_status().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_scene_status().data(), static_cast<int>(this->_internal_scene_status().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.QueryResponse.Msg.scene_status");
+    target = stream->WriteStringMaybeAliased(
+        13, this->_internal_scene_status(), target);
+  }
+
+  // string session_id = 14;
+  if (!this->_internal_session_id().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_session_id().data(), static_cast<int>(this->_internal_session_id().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.QueryResponse.Msg.session_id");
+    target = stream->WriteStringMaybeAliased(
+        14, this->_internal_session_id(), target);
+  }
+
+  // string status = 15;
+  if (!this->_internal_status().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_status().data(), static_cast<int>(this->_internal_status().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.QueryResponse.Msg.status");
+    target = stream->WriteStringMaybeAliased(
+        15, this->_internal_status(), target);
+  }
+
+  // bool take_options_only = 16;
+  if (this->_internal_take_options_only() != 0) {
+    target = stream->EnsureSpace(target);
+    target = ::_pbi::WireFormatLite::WriteBoolToArray(16, this->_internal_take_options_only(), target);
+  }
+
   if (PROTOBUF_PREDICT_FALSE(_internal_metadata_.have_unknown_fields())) {
     target = ::_pbi::WireFormat::InternalSerializeUnknownFieldsToArray(
         _internal_metadata_.unknown_fields<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(::PROTOBUF_NAMESPACE_ID::UnknownFieldSet::default_instance), target, stream);
@@ -3406,6 +4042,98 @@ size_t QueryResponse_Msg::ByteSizeLong() const {
         this->_internal_msg_type());
   }
 
+  // string ans_node_name = 4;
+  if (!this->_internal_ans_node_name().empty()) {
+    total_size += 1 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_ans_node_name());
+  }
+
+  // string article = 5;
+  if (!this->_internal_article().empty()) {
+    total_size += 1 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_article());
+  }
+
+  // string debug_info = 7;
+  if (!this->_internal_debug_info().empty()) {
+    total_size += 1 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_debug_info());
+  }
+
+  // string event = 8;
+  if (!this->_internal_event().empty()) {
+    total_size += 1 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_event());
+  }
+
+  // string opening = 10;
+  if (!this->_internal_opening().empty()) {
+    total_size += 1 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_opening());
+  }
+
+  // string resp_title = 12;
+  if (!this->_internal_resp_title().empty()) {
+    total_size += 1 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_resp_title());
+  }
+
+  // string scene_status = 13;
+  if (!this->_internal_scene_status().empty()) {
+    total_size += 1 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_scene_status());
+  }
+
+  // string session_id = 14;
+  if (!this->_internal_session_id().empty()) {
+    total_size += 1 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_session_id());
+  }
+
+  // string status = 15;
+  if (!this->_internal_status().empty()) {
+    total_size += 1 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_status());
+  }
+
+  // int64 ans_node_id = 3;
+  if (this->_internal_ans_node_id() != 0) {
+    total_size += ::_pbi::WireFormatLite::Int64SizePlusOne(this->_internal_ans_node_id());
+  }
+
+  // double confidence = 6;
+  static_assert(sizeof(uint64_t) == sizeof(double), "Code assumes uint64_t and double are the same size.");
+  double tmp_confidence = this->_internal_confidence();
+  uint64_t raw_confidence;
+  memcpy(&raw_confidence, &tmp_confidence, sizeof(tmp_confidence));
+  if (raw_confidence != 0) {
+    total_size += 1 + 8;
+  }
+
+  // int64 request_id = 11;
+  if (this->_internal_request_id() != 0) {
+    total_size += ::_pbi::WireFormatLite::Int64SizePlusOne(this->_internal_request_id());
+  }
+
+  // bool list_options = 9;
+  if (this->_internal_list_options() != 0) {
+    total_size += 1 + 1;
+  }
+
+  // bool take_options_only = 16;
+  if (this->_internal_take_options_only() != 0) {
+    total_size += 2 + 1;
+  }
+
   return MaybeComputeUnknownFieldsSize(total_size, &_impl_._cached_size_);
 }
 
@@ -3429,6 +4157,52 @@ void QueryResponse_Msg::MergeImpl(::PROTOBUF_NAMESPACE_ID::Message& to_msg, cons
   }
   if (!from._internal_msg_type().empty()) {
     _this->_internal_set_msg_type(from._internal_msg_type());
+  }
+  if (!from._internal_ans_node_name().empty()) {
+    _this->_internal_set_ans_node_name(from._internal_ans_node_name());
+  }
+  if (!from._internal_article().empty()) {
+    _this->_internal_set_article(from._internal_article());
+  }
+  if (!from._internal_debug_info().empty()) {
+    _this->_internal_set_debug_info(from._internal_debug_info());
+  }
+  if (!from._internal_event().empty()) {
+    _this->_internal_set_event(from._internal_event());
+  }
+  if (!from._internal_opening().empty()) {
+    _this->_internal_set_opening(from._internal_opening());
+  }
+  if (!from._internal_resp_title().empty()) {
+    _this->_internal_set_resp_title(from._internal_resp_title());
+  }
+  if (!from._internal_scene_status().empty()) {
+    _this->_internal_set_scene_status(from._internal_scene_status());
+  }
+  if (!from._internal_session_id().empty()) {
+    _this->_internal_set_session_id(from._internal_session_id());
+  }
+  if (!from._internal_status().empty()) {
+    _this->_internal_set_status(from._internal_status());
+  }
+  if (from._internal_ans_node_id() != 0) {
+    _this->_internal_set_ans_node_id(from._internal_ans_node_id());
+  }
+  static_assert(sizeof(uint64_t) == sizeof(double), "Code assumes uint64_t and double are the same size.");
+  double tmp_confidence = from._internal_confidence();
+  uint64_t raw_confidence;
+  memcpy(&raw_confidence, &tmp_confidence, sizeof(tmp_confidence));
+  if (raw_confidence != 0) {
+    _this->_internal_set_confidence(from._internal_confidence());
+  }
+  if (from._internal_request_id() != 0) {
+    _this->_internal_set_request_id(from._internal_request_id());
+  }
+  if (from._internal_list_options() != 0) {
+    _this->_internal_set_list_options(from._internal_list_options());
+  }
+  if (from._internal_take_options_only() != 0) {
+    _this->_internal_set_take_options_only(from._internal_take_options_only());
   }
   _this->_internal_metadata_.MergeFrom<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(from._internal_metadata_);
 }
@@ -3457,6 +4231,48 @@ void QueryResponse_Msg::InternalSwap(QueryResponse_Msg* other) {
       &_impl_.msg_type_, lhs_arena,
       &other->_impl_.msg_type_, rhs_arena
   );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.ans_node_name_, lhs_arena,
+      &other->_impl_.ans_node_name_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.article_, lhs_arena,
+      &other->_impl_.article_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.debug_info_, lhs_arena,
+      &other->_impl_.debug_info_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.event_, lhs_arena,
+      &other->_impl_.event_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.opening_, lhs_arena,
+      &other->_impl_.opening_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.resp_title_, lhs_arena,
+      &other->_impl_.resp_title_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.scene_status_, lhs_arena,
+      &other->_impl_.scene_status_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.session_id_, lhs_arena,
+      &other->_impl_.session_id_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.status_, lhs_arena,
+      &other->_impl_.status_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::memswap<
+      PROTOBUF_FIELD_OFFSET(QueryResponse_Msg, _impl_.take_options_only_)
+      + sizeof(QueryResponse_Msg::_impl_.take_options_only_)
+      - PROTOBUF_FIELD_OFFSET(QueryResponse_Msg, _impl_.ans_node_id_)>(
+          reinterpret_cast<char*>(&_impl_.ans_node_id_),
+          reinterpret_cast<char*>(&other->_impl_.ans_node_id_));
 }
 
 ::PROTOBUF_NAMESPACE_ID::Metadata QueryResponse_Msg::GetMetadata() const {
@@ -3860,6 +4676,7 @@ QueryResponse::QueryResponse(const QueryResponse& from)
     , decltype(_impl_.slots_info_){from._impl_.slots_info_}
     , decltype(_impl_.msg_){from._impl_.msg_}
     , decltype(_impl_.candidates_){from._impl_.candidates_}
+    , decltype(_impl_.slot_info_){from._impl_.slot_info_}
     , decltype(_impl_.ans_node_name_){}
     , decltype(_impl_.title_){}
     , decltype(_impl_.answer_){}
@@ -3869,11 +4686,28 @@ QueryResponse::QueryResponse(const QueryResponse& from)
     , decltype(_impl_.query_){}
     , decltype(_impl_.create_time_){}
     , decltype(_impl_.kefustate_){}
+    , decltype(_impl_.session_id_){}
+    , decltype(_impl_.dialog_status_){}
+    , decltype(_impl_.skill_name_){}
+    , decltype(_impl_.rid_){}
+    , decltype(_impl_.msgtype_){}
+    , decltype(_impl_.article_){}
+    , decltype(_impl_.dialog_session_status_){}
+    , decltype(_impl_.event_){}
+    , decltype(_impl_.intent_confirm_status_){}
+    , decltype(_impl_.opening_){}
+    , decltype(_impl_.scene_status_){}
+    , decltype(_impl_.skill_id_){}
     , decltype(_impl_.ans_node_id_){}
     , decltype(_impl_.confidence_){}
     , decltype(_impl_.answer_type_){}
     , decltype(_impl_.status_){}
+    , decltype(_impl_.request_id_){}
+    , decltype(_impl_.ret_){}
+    , decltype(_impl_.answer_open_){}
     , decltype(_impl_.is_default_answer_){}
+    , decltype(_impl_.list_options_){}
+    , decltype(_impl_.take_options_only_){}
     , /*decltype(_impl_._cached_size_)*/{}};
 
   _internal_metadata_.MergeFrom<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(from._internal_metadata_);
@@ -3949,9 +4783,105 @@ QueryResponse::QueryResponse(const QueryResponse& from)
     _this->_impl_.kefustate_.Set(from._internal_kefustate(), 
       _this->GetArenaForAllocation());
   }
+  _impl_.session_id_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.session_id_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_session_id().empty()) {
+    _this->_impl_.session_id_.Set(from._internal_session_id(), 
+      _this->GetArenaForAllocation());
+  }
+  _impl_.dialog_status_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.dialog_status_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_dialog_status().empty()) {
+    _this->_impl_.dialog_status_.Set(from._internal_dialog_status(), 
+      _this->GetArenaForAllocation());
+  }
+  _impl_.skill_name_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.skill_name_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_skill_name().empty()) {
+    _this->_impl_.skill_name_.Set(from._internal_skill_name(), 
+      _this->GetArenaForAllocation());
+  }
+  _impl_.rid_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.rid_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_rid().empty()) {
+    _this->_impl_.rid_.Set(from._internal_rid(), 
+      _this->GetArenaForAllocation());
+  }
+  _impl_.msgtype_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.msgtype_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_msgtype().empty()) {
+    _this->_impl_.msgtype_.Set(from._internal_msgtype(), 
+      _this->GetArenaForAllocation());
+  }
+  _impl_.article_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.article_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_article().empty()) {
+    _this->_impl_.article_.Set(from._internal_article(), 
+      _this->GetArenaForAllocation());
+  }
+  _impl_.dialog_session_status_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.dialog_session_status_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_dialog_session_status().empty()) {
+    _this->_impl_.dialog_session_status_.Set(from._internal_dialog_session_status(), 
+      _this->GetArenaForAllocation());
+  }
+  _impl_.event_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.event_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_event().empty()) {
+    _this->_impl_.event_.Set(from._internal_event(), 
+      _this->GetArenaForAllocation());
+  }
+  _impl_.intent_confirm_status_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.intent_confirm_status_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_intent_confirm_status().empty()) {
+    _this->_impl_.intent_confirm_status_.Set(from._internal_intent_confirm_status(), 
+      _this->GetArenaForAllocation());
+  }
+  _impl_.opening_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.opening_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_opening().empty()) {
+    _this->_impl_.opening_.Set(from._internal_opening(), 
+      _this->GetArenaForAllocation());
+  }
+  _impl_.scene_status_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.scene_status_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_scene_status().empty()) {
+    _this->_impl_.scene_status_.Set(from._internal_scene_status(), 
+      _this->GetArenaForAllocation());
+  }
+  _impl_.skill_id_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.skill_id_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_skill_id().empty()) {
+    _this->_impl_.skill_id_.Set(from._internal_skill_id(), 
+      _this->GetArenaForAllocation());
+  }
   ::memcpy(&_impl_.ans_node_id_, &from._impl_.ans_node_id_,
-    static_cast<size_t>(reinterpret_cast<char*>(&_impl_.is_default_answer_) -
-    reinterpret_cast<char*>(&_impl_.ans_node_id_)) + sizeof(_impl_.is_default_answer_));
+    static_cast<size_t>(reinterpret_cast<char*>(&_impl_.take_options_only_) -
+    reinterpret_cast<char*>(&_impl_.ans_node_id_)) + sizeof(_impl_.take_options_only_));
   // @@protoc_insertion_point(copy_constructor:chatbot.v1.QueryResponse)
 }
 
@@ -3964,6 +4894,7 @@ inline void QueryResponse::SharedCtor(
     , decltype(_impl_.slots_info_){arena}
     , decltype(_impl_.msg_){arena}
     , decltype(_impl_.candidates_){arena}
+    , decltype(_impl_.slot_info_){arena}
     , decltype(_impl_.ans_node_name_){}
     , decltype(_impl_.title_){}
     , decltype(_impl_.answer_){}
@@ -3973,11 +4904,28 @@ inline void QueryResponse::SharedCtor(
     , decltype(_impl_.query_){}
     , decltype(_impl_.create_time_){}
     , decltype(_impl_.kefustate_){}
+    , decltype(_impl_.session_id_){}
+    , decltype(_impl_.dialog_status_){}
+    , decltype(_impl_.skill_name_){}
+    , decltype(_impl_.rid_){}
+    , decltype(_impl_.msgtype_){}
+    , decltype(_impl_.article_){}
+    , decltype(_impl_.dialog_session_status_){}
+    , decltype(_impl_.event_){}
+    , decltype(_impl_.intent_confirm_status_){}
+    , decltype(_impl_.opening_){}
+    , decltype(_impl_.scene_status_){}
+    , decltype(_impl_.skill_id_){}
     , decltype(_impl_.ans_node_id_){int64_t{0}}
     , decltype(_impl_.confidence_){0}
     , decltype(_impl_.answer_type_){0}
     , decltype(_impl_.status_){0}
+    , decltype(_impl_.request_id_){int64_t{0}}
+    , decltype(_impl_.ret_){0}
+    , decltype(_impl_.answer_open_){0}
     , decltype(_impl_.is_default_answer_){false}
+    , decltype(_impl_.list_options_){false}
+    , decltype(_impl_.take_options_only_){false}
     , /*decltype(_impl_._cached_size_)*/{}
   };
   _impl_.ans_node_name_.InitDefault();
@@ -4016,6 +4964,54 @@ inline void QueryResponse::SharedCtor(
   #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
     _impl_.kefustate_.Set("", GetArenaForAllocation());
   #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.session_id_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.session_id_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.dialog_status_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.dialog_status_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.skill_name_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.skill_name_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.rid_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.rid_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.msgtype_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.msgtype_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.article_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.article_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.dialog_session_status_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.dialog_session_status_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.event_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.event_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.intent_confirm_status_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.intent_confirm_status_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.opening_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.opening_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.scene_status_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.scene_status_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.skill_id_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.skill_id_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
 }
 
 QueryResponse::~QueryResponse() {
@@ -4033,6 +5029,7 @@ inline void QueryResponse::SharedDtor() {
   _impl_.slots_info_.~RepeatedPtrField();
   _impl_.msg_.~RepeatedPtrField();
   _impl_.candidates_.~RepeatedPtrField();
+  _impl_.slot_info_.~RepeatedPtrField();
   _impl_.ans_node_name_.Destroy();
   _impl_.title_.Destroy();
   _impl_.answer_.Destroy();
@@ -4042,6 +5039,18 @@ inline void QueryResponse::SharedDtor() {
   _impl_.query_.Destroy();
   _impl_.create_time_.Destroy();
   _impl_.kefustate_.Destroy();
+  _impl_.session_id_.Destroy();
+  _impl_.dialog_status_.Destroy();
+  _impl_.skill_name_.Destroy();
+  _impl_.rid_.Destroy();
+  _impl_.msgtype_.Destroy();
+  _impl_.article_.Destroy();
+  _impl_.dialog_session_status_.Destroy();
+  _impl_.event_.Destroy();
+  _impl_.intent_confirm_status_.Destroy();
+  _impl_.opening_.Destroy();
+  _impl_.scene_status_.Destroy();
+  _impl_.skill_id_.Destroy();
 }
 
 void QueryResponse::SetCachedSize(int size) const {
@@ -4058,6 +5067,7 @@ void QueryResponse::Clear() {
   _impl_.slots_info_.Clear();
   _impl_.msg_.Clear();
   _impl_.candidates_.Clear();
+  _impl_.slot_info_.Clear();
   _impl_.ans_node_name_.ClearToEmpty();
   _impl_.title_.ClearToEmpty();
   _impl_.answer_.ClearToEmpty();
@@ -4067,9 +5077,21 @@ void QueryResponse::Clear() {
   _impl_.query_.ClearToEmpty();
   _impl_.create_time_.ClearToEmpty();
   _impl_.kefustate_.ClearToEmpty();
+  _impl_.session_id_.ClearToEmpty();
+  _impl_.dialog_status_.ClearToEmpty();
+  _impl_.skill_name_.ClearToEmpty();
+  _impl_.rid_.ClearToEmpty();
+  _impl_.msgtype_.ClearToEmpty();
+  _impl_.article_.ClearToEmpty();
+  _impl_.dialog_session_status_.ClearToEmpty();
+  _impl_.event_.ClearToEmpty();
+  _impl_.intent_confirm_status_.ClearToEmpty();
+  _impl_.opening_.ClearToEmpty();
+  _impl_.scene_status_.ClearToEmpty();
+  _impl_.skill_id_.ClearToEmpty();
   ::memset(&_impl_.ans_node_id_, 0, static_cast<size_t>(
-      reinterpret_cast<char*>(&_impl_.is_default_answer_) -
-      reinterpret_cast<char*>(&_impl_.ans_node_id_)) + sizeof(_impl_.is_default_answer_));
+      reinterpret_cast<char*>(&_impl_.take_options_only_) -
+      reinterpret_cast<char*>(&_impl_.ans_node_id_)) + sizeof(_impl_.take_options_only_));
   _internal_metadata_.Clear<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>();
 }
 
@@ -4263,6 +5285,179 @@ const char* QueryResponse::_InternalParse(const char* ptr, ::_pbi::ParseContext*
         } else
           goto handle_unusual;
         continue;
+      // string session_id = 19;
+      case 19:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 154)) {
+          auto str = _internal_mutable_session_id();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.QueryResponse.session_id"));
+        } else
+          goto handle_unusual;
+        continue;
+      // string dialog_status = 20;
+      case 20:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 162)) {
+          auto str = _internal_mutable_dialog_status();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.QueryResponse.dialog_status"));
+        } else
+          goto handle_unusual;
+        continue;
+      // string skill_name = 21;
+      case 21:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 170)) {
+          auto str = _internal_mutable_skill_name();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.QueryResponse.skill_name"));
+        } else
+          goto handle_unusual;
+        continue;
+      // int64 request_id = 22;
+      case 22:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 176)) {
+          _impl_.request_id_ = ::PROTOBUF_NAMESPACE_ID::internal::ReadVarint64(&ptr);
+          CHK_(ptr);
+        } else
+          goto handle_unusual;
+        continue;
+      // int32 ret = 23;
+      case 23:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 184)) {
+          _impl_.ret_ = ::PROTOBUF_NAMESPACE_ID::internal::ReadVarint32(&ptr);
+          CHK_(ptr);
+        } else
+          goto handle_unusual;
+        continue;
+      // string rid = 24;
+      case 24:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 194)) {
+          auto str = _internal_mutable_rid();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.QueryResponse.rid"));
+        } else
+          goto handle_unusual;
+        continue;
+      // string msgtype = 25;
+      case 25:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 202)) {
+          auto str = _internal_mutable_msgtype();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.QueryResponse.msgtype"));
+        } else
+          goto handle_unusual;
+        continue;
+      // int32 answer_open = 26;
+      case 26:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 208)) {
+          _impl_.answer_open_ = ::PROTOBUF_NAMESPACE_ID::internal::ReadVarint32(&ptr);
+          CHK_(ptr);
+        } else
+          goto handle_unusual;
+        continue;
+      // string article = 27;
+      case 27:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 218)) {
+          auto str = _internal_mutable_article();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.QueryResponse.article"));
+        } else
+          goto handle_unusual;
+        continue;
+      // string dialog_session_status = 28;
+      case 28:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 226)) {
+          auto str = _internal_mutable_dialog_session_status();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.QueryResponse.dialog_session_status"));
+        } else
+          goto handle_unusual;
+        continue;
+      // string event = 29;
+      case 29:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 234)) {
+          auto str = _internal_mutable_event();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.QueryResponse.event"));
+        } else
+          goto handle_unusual;
+        continue;
+      // string intent_confirm_status = 30;
+      case 30:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 242)) {
+          auto str = _internal_mutable_intent_confirm_status();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.QueryResponse.intent_confirm_status"));
+        } else
+          goto handle_unusual;
+        continue;
+      // bool list_options = 31;
+      case 31:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 248)) {
+          _impl_.list_options_ = ::PROTOBUF_NAMESPACE_ID::internal::ReadVarint64(&ptr);
+          CHK_(ptr);
+        } else
+          goto handle_unusual;
+        continue;
+      // string opening = 32;
+      case 32:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 2)) {
+          auto str = _internal_mutable_opening();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.QueryResponse.opening"));
+        } else
+          goto handle_unusual;
+        continue;
+      // string scene_status = 33;
+      case 33:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 10)) {
+          auto str = _internal_mutable_scene_status();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.QueryResponse.scene_status"));
+        } else
+          goto handle_unusual;
+        continue;
+      // string skill_id = 34;
+      case 34:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 18)) {
+          auto str = _internal_mutable_skill_id();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.QueryResponse.skill_id"));
+        } else
+          goto handle_unusual;
+        continue;
+      // repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;
+      case 35:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 26)) {
+          ptr -= 2;
+          do {
+            ptr += 2;
+            ptr = ctx->ParseMessage(_internal_add_slot_info(), ptr);
+            CHK_(ptr);
+            if (!ctx->DataAvailable(ptr)) break;
+          } while (::PROTOBUF_NAMESPACE_ID::internal::ExpectTag<282>(ptr));
+        } else
+          goto handle_unusual;
+        continue;
+      // bool take_options_only = 36;
+      case 36:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 32)) {
+          _impl_.take_options_only_ = ::PROTOBUF_NAMESPACE_ID::internal::ReadVarint64(&ptr);
+          CHK_(ptr);
+        } else
+          goto handle_unusual;
+        continue;
       default:
         goto handle_unusual;
     }  // switch
@@ -4450,6 +5645,164 @@ uint8_t* QueryResponse::_InternalSerialize(
         18, this->_internal_kefustate(), target);
   }
 
+  // string session_id = 19;
+  if (!this->_internal_session_id().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_session_id().data(), static_cast<int>(this->_internal_session_id().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.QueryResponse.session_id");
+    target = stream->WriteStringMaybeAliased(
+        19, this->_internal_session_id(), target);
+  }
+
+  // string dialog_status = 20;
+  if (!this->_internal_dialog_status().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_dialog_status().data(), static_cast<int>(this->_internal_dialog_status().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.QueryResponse.dialog_status");
+    target = stream->WriteStringMaybeAliased(
+        20, this->_internal_dialog_status(), target);
+  }
+
+  // string skill_name = 21;
+  if (!this->_internal_skill_name().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_skill_name().data(), static_cast<int>(this->_internal_skill_name().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.QueryResponse.skill_name");
+    target = stream->WriteStringMaybeAliased(
+        21, this->_internal_skill_name(), target);
+  }
+
+  // int64 request_id = 22;
+  if (this->_internal_request_id() != 0) {
+    target = stream->EnsureSpace(target);
+    target = ::_pbi::WireFormatLite::WriteInt64ToArray(22, this->_internal_request_id(), target);
+  }
+
+  // int32 ret = 23;
+  if (this->_internal_ret() != 0) {
+    target = stream->EnsureSpace(target);
+    target = ::_pbi::WireFormatLite::WriteInt32ToArray(23, this->_internal_ret(), target);
+  }
+
+  // string rid = 24;
+  if (!this->_internal_rid().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_rid().data(), static_cast<int>(this->_internal_rid().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.QueryResponse.rid");
+    target = stream->WriteStringMaybeAliased(
+        24, this->_internal_rid(), target);
+  }
+
+  // string msgtype = 25;
+  if (!this->_internal_msgtype().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_msgtype().data(), static_cast<int>(this->_internal_msgtype().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.QueryResponse.msgtype");
+    target = stream->WriteStringMaybeAliased(
+        25, this->_internal_msgtype(), target);
+  }
+
+  // int32 answer_open = 26;
+  if (this->_internal_answer_open() != 0) {
+    target = stream->EnsureSpace(target);
+    target = ::_pbi::WireFormatLite::WriteInt32ToArray(26, this->_internal_answer_open(), target);
+  }
+
+  // string article = 27;
+  if (!this->_internal_article().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_article().data(), static_cast<int>(this->_internal_article().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.QueryResponse.article");
+    target = stream->WriteStringMaybeAliased(
+        27, this->_internal_article(), target);
+  }
+
+  // string dialog_session_status = 28;
+  if (!this->_internal_dialog_session_status().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_dialog_session_status().data(), static_cast<int>(this->_internal_dialog_session_status().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.QueryResponse.dialog_session_status");
+    target = stream->WriteStringMaybeAliased(
+        28, this->_internal_dialog_session_status(), target);
+  }
+
+  // string event = 29;
+  if (!this->_internal_event().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_event().data(), static_cast<int>(this->_internal_event().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.QueryResponse.event");
+    target = stream->WriteStringMaybeAliased(
+        29, this->_internal_event(), target);
+  }
+
+  // string intent_confirm_status = 30;
+  if (!this->_internal_intent_confirm_status().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_intent_confirm_status().data(), static_cast<int>(this->_internal_intent_confirm_status().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.QueryResponse.intent_confirm_status");
+    target = stream->WriteStringMaybeAliased(
+        30, this->_internal_intent_confirm_status(), target);
+  }
+
+  // bool list_options = 31;
+  if (this->_internal_list_options() != 0) {
+    target = stream->EnsureSpace(target);
+    target = ::_pbi::WireFormatLite::WriteBoolToArray(31, this->_internal_list_options(), target);
+  }
+
+  // string opening = 32;
+  if (!this->_internal_opening().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_opening().data(), static_cast<int>(this->_internal_opening().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.QueryResponse.opening");
+    target = stream->WriteStringMaybeAliased(
+        32, this->_internal_opening(), target);
+  }
+
+  // string scene_status = 33;
+  if (!this->_internal_scene_status().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_scene_status().data(), static_cast<int>(this->_internal_scene_status().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.QueryResponse.scene_status");
+    target = stream->WriteStringMaybeAliased(
+        33, this->_internal_scene_status(), target);
+  }
+
+  // string skill_id = 34;
+  if (!this->_internal_skill_id().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_skill_id().data(), static_cast<int>(this->_internal_skill_id().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.QueryResponse.skill_id");
+    target = stream->WriteStringMaybeAliased(
+        34, this->_internal_skill_id(), target);
+  }
+
+  // repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;
+  for (unsigned i = 0,
+      n = static_cast<unsigned>(this->_internal_slot_info_size()); i < n; i++) {
+    const auto& repfield = this->_internal_slot_info(i);
+    target = ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::
+        InternalWriteMessage(35, repfield, repfield.GetCachedSize(), target, stream);
+  }
+
+  // bool take_options_only = 36;
+  if (this->_internal_take_options_only() != 0) {
+    target = stream->EnsureSpace(target);
+    target = ::_pbi::WireFormatLite::WriteBoolToArray(36, this->_internal_take_options_only(), target);
+  }
+
   if (PROTOBUF_PREDICT_FALSE(_internal_metadata_.have_unknown_fields())) {
     target = ::_pbi::WireFormat::InternalSerializeUnknownFieldsToArray(
         _internal_metadata_.unknown_fields<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(::PROTOBUF_NAMESPACE_ID::UnknownFieldSet::default_instance), target, stream);
@@ -4490,6 +5843,13 @@ size_t QueryResponse::ByteSizeLong() const {
   // repeated .chatbot.v1.QueryResponse.Candidate candidates = 17;
   total_size += 2UL * this->_internal_candidates_size();
   for (const auto& msg : this->_impl_.candidates_) {
+    total_size +=
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::MessageSize(msg);
+  }
+
+  // repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;
+  total_size += 2UL * this->_internal_slot_info_size();
+  for (const auto& msg : this->_impl_.slot_info_) {
     total_size +=
       ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::MessageSize(msg);
   }
@@ -4557,6 +5917,90 @@ size_t QueryResponse::ByteSizeLong() const {
         this->_internal_kefustate());
   }
 
+  // string session_id = 19;
+  if (!this->_internal_session_id().empty()) {
+    total_size += 2 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_session_id());
+  }
+
+  // string dialog_status = 20;
+  if (!this->_internal_dialog_status().empty()) {
+    total_size += 2 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_dialog_status());
+  }
+
+  // string skill_name = 21;
+  if (!this->_internal_skill_name().empty()) {
+    total_size += 2 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_skill_name());
+  }
+
+  // string rid = 24;
+  if (!this->_internal_rid().empty()) {
+    total_size += 2 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_rid());
+  }
+
+  // string msgtype = 25;
+  if (!this->_internal_msgtype().empty()) {
+    total_size += 2 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_msgtype());
+  }
+
+  // string article = 27;
+  if (!this->_internal_article().empty()) {
+    total_size += 2 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_article());
+  }
+
+  // string dialog_session_status = 28;
+  if (!this->_internal_dialog_session_status().empty()) {
+    total_size += 2 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_dialog_session_status());
+  }
+
+  // string event = 29;
+  if (!this->_internal_event().empty()) {
+    total_size += 2 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_event());
+  }
+
+  // string intent_confirm_status = 30;
+  if (!this->_internal_intent_confirm_status().empty()) {
+    total_size += 2 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_intent_confirm_status());
+  }
+
+  // string opening = 32;
+  if (!this->_internal_opening().empty()) {
+    total_size += 2 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_opening());
+  }
+
+  // string scene_status = 33;
+  if (!this->_internal_scene_status().empty()) {
+    total_size += 2 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_scene_status());
+  }
+
+  // string skill_id = 34;
+  if (!this->_internal_skill_id().empty()) {
+    total_size += 2 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_skill_id());
+  }
+
   // int64 ans_node_id = 1;
   if (this->_internal_ans_node_id() != 0) {
     total_size += ::_pbi::WireFormatLite::Int64SizePlusOne(this->_internal_ans_node_id());
@@ -4583,9 +6027,40 @@ size_t QueryResponse::ByteSizeLong() const {
       ::_pbi::WireFormatLite::EnumSize(this->_internal_status());
   }
 
+  // int64 request_id = 22;
+  if (this->_internal_request_id() != 0) {
+    total_size += 2 +
+      ::_pbi::WireFormatLite::Int64Size(
+        this->_internal_request_id());
+  }
+
+  // int32 ret = 23;
+  if (this->_internal_ret() != 0) {
+    total_size += 2 +
+      ::_pbi::WireFormatLite::Int32Size(
+        this->_internal_ret());
+  }
+
+  // int32 answer_open = 26;
+  if (this->_internal_answer_open() != 0) {
+    total_size += 2 +
+      ::_pbi::WireFormatLite::Int32Size(
+        this->_internal_answer_open());
+  }
+
   // bool is_default_answer = 14;
   if (this->_internal_is_default_answer() != 0) {
     total_size += 1 + 1;
+  }
+
+  // bool list_options = 31;
+  if (this->_internal_list_options() != 0) {
+    total_size += 2 + 1;
+  }
+
+  // bool take_options_only = 36;
+  if (this->_internal_take_options_only() != 0) {
+    total_size += 2 + 1;
   }
 
   return MaybeComputeUnknownFieldsSize(total_size, &_impl_._cached_size_);
@@ -4610,6 +6085,7 @@ void QueryResponse::MergeImpl(::PROTOBUF_NAMESPACE_ID::Message& to_msg, const ::
   _this->_impl_.slots_info_.MergeFrom(from._impl_.slots_info_);
   _this->_impl_.msg_.MergeFrom(from._impl_.msg_);
   _this->_impl_.candidates_.MergeFrom(from._impl_.candidates_);
+  _this->_impl_.slot_info_.MergeFrom(from._impl_.slot_info_);
   if (!from._internal_ans_node_name().empty()) {
     _this->_internal_set_ans_node_name(from._internal_ans_node_name());
   }
@@ -4637,6 +6113,42 @@ void QueryResponse::MergeImpl(::PROTOBUF_NAMESPACE_ID::Message& to_msg, const ::
   if (!from._internal_kefustate().empty()) {
     _this->_internal_set_kefustate(from._internal_kefustate());
   }
+  if (!from._internal_session_id().empty()) {
+    _this->_internal_set_session_id(from._internal_session_id());
+  }
+  if (!from._internal_dialog_status().empty()) {
+    _this->_internal_set_dialog_status(from._internal_dialog_status());
+  }
+  if (!from._internal_skill_name().empty()) {
+    _this->_internal_set_skill_name(from._internal_skill_name());
+  }
+  if (!from._internal_rid().empty()) {
+    _this->_internal_set_rid(from._internal_rid());
+  }
+  if (!from._internal_msgtype().empty()) {
+    _this->_internal_set_msgtype(from._internal_msgtype());
+  }
+  if (!from._internal_article().empty()) {
+    _this->_internal_set_article(from._internal_article());
+  }
+  if (!from._internal_dialog_session_status().empty()) {
+    _this->_internal_set_dialog_session_status(from._internal_dialog_session_status());
+  }
+  if (!from._internal_event().empty()) {
+    _this->_internal_set_event(from._internal_event());
+  }
+  if (!from._internal_intent_confirm_status().empty()) {
+    _this->_internal_set_intent_confirm_status(from._internal_intent_confirm_status());
+  }
+  if (!from._internal_opening().empty()) {
+    _this->_internal_set_opening(from._internal_opening());
+  }
+  if (!from._internal_scene_status().empty()) {
+    _this->_internal_set_scene_status(from._internal_scene_status());
+  }
+  if (!from._internal_skill_id().empty()) {
+    _this->_internal_set_skill_id(from._internal_skill_id());
+  }
   if (from._internal_ans_node_id() != 0) {
     _this->_internal_set_ans_node_id(from._internal_ans_node_id());
   }
@@ -4653,8 +6165,23 @@ void QueryResponse::MergeImpl(::PROTOBUF_NAMESPACE_ID::Message& to_msg, const ::
   if (from._internal_status() != 0) {
     _this->_internal_set_status(from._internal_status());
   }
+  if (from._internal_request_id() != 0) {
+    _this->_internal_set_request_id(from._internal_request_id());
+  }
+  if (from._internal_ret() != 0) {
+    _this->_internal_set_ret(from._internal_ret());
+  }
+  if (from._internal_answer_open() != 0) {
+    _this->_internal_set_answer_open(from._internal_answer_open());
+  }
   if (from._internal_is_default_answer() != 0) {
     _this->_internal_set_is_default_answer(from._internal_is_default_answer());
+  }
+  if (from._internal_list_options() != 0) {
+    _this->_internal_set_list_options(from._internal_list_options());
+  }
+  if (from._internal_take_options_only() != 0) {
+    _this->_internal_set_take_options_only(from._internal_take_options_only());
   }
   _this->_internal_metadata_.MergeFrom<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(from._internal_metadata_);
 }
@@ -4679,6 +6206,7 @@ void QueryResponse::InternalSwap(QueryResponse* other) {
   _impl_.slots_info_.InternalSwap(&other->_impl_.slots_info_);
   _impl_.msg_.InternalSwap(&other->_impl_.msg_);
   _impl_.candidates_.InternalSwap(&other->_impl_.candidates_);
+  _impl_.slot_info_.InternalSwap(&other->_impl_.slot_info_);
   ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
       &_impl_.ans_node_name_, lhs_arena,
       &other->_impl_.ans_node_name_, rhs_arena
@@ -4715,9 +6243,57 @@ void QueryResponse::InternalSwap(QueryResponse* other) {
       &_impl_.kefustate_, lhs_arena,
       &other->_impl_.kefustate_, rhs_arena
   );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.session_id_, lhs_arena,
+      &other->_impl_.session_id_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.dialog_status_, lhs_arena,
+      &other->_impl_.dialog_status_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.skill_name_, lhs_arena,
+      &other->_impl_.skill_name_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.rid_, lhs_arena,
+      &other->_impl_.rid_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.msgtype_, lhs_arena,
+      &other->_impl_.msgtype_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.article_, lhs_arena,
+      &other->_impl_.article_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.dialog_session_status_, lhs_arena,
+      &other->_impl_.dialog_session_status_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.event_, lhs_arena,
+      &other->_impl_.event_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.intent_confirm_status_, lhs_arena,
+      &other->_impl_.intent_confirm_status_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.opening_, lhs_arena,
+      &other->_impl_.opening_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.scene_status_, lhs_arena,
+      &other->_impl_.scene_status_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.skill_id_, lhs_arena,
+      &other->_impl_.skill_id_, rhs_arena
+  );
   ::PROTOBUF_NAMESPACE_ID::internal::memswap<
-      PROTOBUF_FIELD_OFFSET(QueryResponse, _impl_.is_default_answer_)
-      + sizeof(QueryResponse::_impl_.is_default_answer_)
+      PROTOBUF_FIELD_OFFSET(QueryResponse, _impl_.take_options_only_)
+      + sizeof(QueryResponse::_impl_.take_options_only_)
       - PROTOBUF_FIELD_OFFSET(QueryResponse, _impl_.ans_node_id_)>(
           reinterpret_cast<char*>(&_impl_.ans_node_id_),
           reinterpret_cast<char*>(&other->_impl_.ans_node_id_));
@@ -5343,8 +6919,13 @@ void MessageRequest::InternalSwap(MessageRequest* other) {
 
 class MessageResponse::_Internal {
  public:
+  static const ::chatbot::v1::BidStat& bid_stat(const MessageResponse* msg);
 };
 
+const ::chatbot::v1::BidStat&
+MessageResponse::_Internal::bid_stat(const MessageResponse* msg) {
+  return *msg->_impl_.bid_stat_;
+}
 MessageResponse::MessageResponse(::PROTOBUF_NAMESPACE_ID::Arena* arena,
                          bool is_message_owned)
   : ::PROTOBUF_NAMESPACE_ID::Message(arena, is_message_owned) {
@@ -5356,12 +6937,16 @@ MessageResponse::MessageResponse(const MessageResponse& from)
   MessageResponse* const _this = this; (void)_this;
   new (&_impl_) Impl_{
       decltype(_impl_.msg_){from._impl_.msg_}
+    , decltype(_impl_.slots_info_){from._impl_.slots_info_}
     , decltype(_impl_.answer_){}
     , decltype(_impl_.from_user_name_){}
     , decltype(_impl_.to_user_name_){}
     , decltype(_impl_.msg_id_){}
     , decltype(_impl_.create_time_){}
     , decltype(_impl_.kefustate_){}
+    , decltype(_impl_.session_id_){}
+    , decltype(_impl_.dialog_status_){}
+    , decltype(_impl_.bid_stat_){nullptr}
     , decltype(_impl_.answer_type_){}
     , decltype(_impl_.status_){}
     , /*decltype(_impl_._cached_size_)*/{}};
@@ -5415,6 +7000,25 @@ MessageResponse::MessageResponse(const MessageResponse& from)
     _this->_impl_.kefustate_.Set(from._internal_kefustate(), 
       _this->GetArenaForAllocation());
   }
+  _impl_.session_id_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.session_id_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_session_id().empty()) {
+    _this->_impl_.session_id_.Set(from._internal_session_id(), 
+      _this->GetArenaForAllocation());
+  }
+  _impl_.dialog_status_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.dialog_status_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_dialog_status().empty()) {
+    _this->_impl_.dialog_status_.Set(from._internal_dialog_status(), 
+      _this->GetArenaForAllocation());
+  }
+  if (from._internal_has_bid_stat()) {
+    _this->_impl_.bid_stat_ = new ::chatbot::v1::BidStat(*from._impl_.bid_stat_);
+  }
   ::memcpy(&_impl_.answer_type_, &from._impl_.answer_type_,
     static_cast<size_t>(reinterpret_cast<char*>(&_impl_.status_) -
     reinterpret_cast<char*>(&_impl_.answer_type_)) + sizeof(_impl_.status_));
@@ -5427,12 +7031,16 @@ inline void MessageResponse::SharedCtor(
   (void)is_message_owned;
   new (&_impl_) Impl_{
       decltype(_impl_.msg_){arena}
+    , decltype(_impl_.slots_info_){arena}
     , decltype(_impl_.answer_){}
     , decltype(_impl_.from_user_name_){}
     , decltype(_impl_.to_user_name_){}
     , decltype(_impl_.msg_id_){}
     , decltype(_impl_.create_time_){}
     , decltype(_impl_.kefustate_){}
+    , decltype(_impl_.session_id_){}
+    , decltype(_impl_.dialog_status_){}
+    , decltype(_impl_.bid_stat_){nullptr}
     , decltype(_impl_.answer_type_){0}
     , decltype(_impl_.status_){0}
     , /*decltype(_impl_._cached_size_)*/{}
@@ -5461,6 +7069,14 @@ inline void MessageResponse::SharedCtor(
   #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
     _impl_.kefustate_.Set("", GetArenaForAllocation());
   #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.session_id_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.session_id_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.dialog_status_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.dialog_status_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
 }
 
 MessageResponse::~MessageResponse() {
@@ -5475,12 +7091,16 @@ MessageResponse::~MessageResponse() {
 inline void MessageResponse::SharedDtor() {
   GOOGLE_DCHECK(GetArenaForAllocation() == nullptr);
   _impl_.msg_.~RepeatedPtrField();
+  _impl_.slots_info_.~RepeatedPtrField();
   _impl_.answer_.Destroy();
   _impl_.from_user_name_.Destroy();
   _impl_.to_user_name_.Destroy();
   _impl_.msg_id_.Destroy();
   _impl_.create_time_.Destroy();
   _impl_.kefustate_.Destroy();
+  _impl_.session_id_.Destroy();
+  _impl_.dialog_status_.Destroy();
+  if (this != internal_default_instance()) delete _impl_.bid_stat_;
 }
 
 void MessageResponse::SetCachedSize(int size) const {
@@ -5494,12 +7114,19 @@ void MessageResponse::Clear() {
   (void) cached_has_bits;
 
   _impl_.msg_.Clear();
+  _impl_.slots_info_.Clear();
   _impl_.answer_.ClearToEmpty();
   _impl_.from_user_name_.ClearToEmpty();
   _impl_.to_user_name_.ClearToEmpty();
   _impl_.msg_id_.ClearToEmpty();
   _impl_.create_time_.ClearToEmpty();
   _impl_.kefustate_.ClearToEmpty();
+  _impl_.session_id_.ClearToEmpty();
+  _impl_.dialog_status_.ClearToEmpty();
+  if (GetArenaForAllocation() == nullptr && _impl_.bid_stat_ != nullptr) {
+    delete _impl_.bid_stat_;
+  }
+  _impl_.bid_stat_ = nullptr;
   ::memset(&_impl_.answer_type_, 0, static_cast<size_t>(
       reinterpret_cast<char*>(&_impl_.status_) -
       reinterpret_cast<char*>(&_impl_.answer_type_)) + sizeof(_impl_.status_));
@@ -5600,6 +7227,47 @@ const char* MessageResponse::_InternalParse(const char* ptr, ::_pbi::ParseContex
           ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
           CHK_(ptr);
           CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.MessageResponse.kefustate"));
+        } else
+          goto handle_unusual;
+        continue;
+      // repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;
+      case 10:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 82)) {
+          ptr -= 1;
+          do {
+            ptr += 1;
+            ptr = ctx->ParseMessage(_internal_add_slots_info(), ptr);
+            CHK_(ptr);
+            if (!ctx->DataAvailable(ptr)) break;
+          } while (::PROTOBUF_NAMESPACE_ID::internal::ExpectTag<82>(ptr));
+        } else
+          goto handle_unusual;
+        continue;
+      // string session_id = 11;
+      case 11:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 90)) {
+          auto str = _internal_mutable_session_id();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.MessageResponse.session_id"));
+        } else
+          goto handle_unusual;
+        continue;
+      // string dialog_status = 12;
+      case 12:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 98)) {
+          auto str = _internal_mutable_dialog_status();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.MessageResponse.dialog_status"));
+        } else
+          goto handle_unusual;
+        continue;
+      // .chatbot.v1.BidStat bid_stat = 13;
+      case 13:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 106)) {
+          ptr = ctx->ParseMessage(_internal_mutable_bid_stat(), ptr);
+          CHK_(ptr);
         } else
           goto handle_unusual;
         continue;
@@ -5714,6 +7382,41 @@ uint8_t* MessageResponse::_InternalSerialize(
         9, this->_internal_kefustate(), target);
   }
 
+  // repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;
+  for (unsigned i = 0,
+      n = static_cast<unsigned>(this->_internal_slots_info_size()); i < n; i++) {
+    const auto& repfield = this->_internal_slots_info(i);
+    target = ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::
+        InternalWriteMessage(10, repfield, repfield.GetCachedSize(), target, stream);
+  }
+
+  // string session_id = 11;
+  if (!this->_internal_session_id().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_session_id().data(), static_cast<int>(this->_internal_session_id().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.MessageResponse.session_id");
+    target = stream->WriteStringMaybeAliased(
+        11, this->_internal_session_id(), target);
+  }
+
+  // string dialog_status = 12;
+  if (!this->_internal_dialog_status().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_dialog_status().data(), static_cast<int>(this->_internal_dialog_status().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.MessageResponse.dialog_status");
+    target = stream->WriteStringMaybeAliased(
+        12, this->_internal_dialog_status(), target);
+  }
+
+  // .chatbot.v1.BidStat bid_stat = 13;
+  if (this->_internal_has_bid_stat()) {
+    target = ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::
+      InternalWriteMessage(13, _Internal::bid_stat(this),
+        _Internal::bid_stat(this).GetCachedSize(), target, stream);
+  }
+
   if (PROTOBUF_PREDICT_FALSE(_internal_metadata_.have_unknown_fields())) {
     target = ::_pbi::WireFormat::InternalSerializeUnknownFieldsToArray(
         _internal_metadata_.unknown_fields<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(::PROTOBUF_NAMESPACE_ID::UnknownFieldSet::default_instance), target, stream);
@@ -5733,6 +7436,13 @@ size_t MessageResponse::ByteSizeLong() const {
   // repeated .chatbot.v1.QueryResponse.Msg msg = 3;
   total_size += 1UL * this->_internal_msg_size();
   for (const auto& msg : this->_impl_.msg_) {
+    total_size +=
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::MessageSize(msg);
+  }
+
+  // repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;
+  total_size += 1UL * this->_internal_slots_info_size();
+  for (const auto& msg : this->_impl_.slots_info_) {
     total_size +=
       ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::MessageSize(msg);
   }
@@ -5779,6 +7489,27 @@ size_t MessageResponse::ByteSizeLong() const {
         this->_internal_kefustate());
   }
 
+  // string session_id = 11;
+  if (!this->_internal_session_id().empty()) {
+    total_size += 1 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_session_id());
+  }
+
+  // string dialog_status = 12;
+  if (!this->_internal_dialog_status().empty()) {
+    total_size += 1 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_dialog_status());
+  }
+
+  // .chatbot.v1.BidStat bid_stat = 13;
+  if (this->_internal_has_bid_stat()) {
+    total_size += 1 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::MessageSize(
+        *_impl_.bid_stat_);
+  }
+
   // .chatbot.v1.AnswerType answer_type = 2;
   if (this->_internal_answer_type() != 0) {
     total_size += 1 +
@@ -5810,6 +7541,7 @@ void MessageResponse::MergeImpl(::PROTOBUF_NAMESPACE_ID::Message& to_msg, const 
   (void) cached_has_bits;
 
   _this->_impl_.msg_.MergeFrom(from._impl_.msg_);
+  _this->_impl_.slots_info_.MergeFrom(from._impl_.slots_info_);
   if (!from._internal_answer().empty()) {
     _this->_internal_set_answer(from._internal_answer());
   }
@@ -5827,6 +7559,16 @@ void MessageResponse::MergeImpl(::PROTOBUF_NAMESPACE_ID::Message& to_msg, const 
   }
   if (!from._internal_kefustate().empty()) {
     _this->_internal_set_kefustate(from._internal_kefustate());
+  }
+  if (!from._internal_session_id().empty()) {
+    _this->_internal_set_session_id(from._internal_session_id());
+  }
+  if (!from._internal_dialog_status().empty()) {
+    _this->_internal_set_dialog_status(from._internal_dialog_status());
+  }
+  if (from._internal_has_bid_stat()) {
+    _this->_internal_mutable_bid_stat()->::chatbot::v1::BidStat::MergeFrom(
+        from._internal_bid_stat());
   }
   if (from._internal_answer_type() != 0) {
     _this->_internal_set_answer_type(from._internal_answer_type());
@@ -5854,6 +7596,7 @@ void MessageResponse::InternalSwap(MessageResponse* other) {
   auto* rhs_arena = other->GetArenaForAllocation();
   _internal_metadata_.InternalSwap(&other->_internal_metadata_);
   _impl_.msg_.InternalSwap(&other->_impl_.msg_);
+  _impl_.slots_info_.InternalSwap(&other->_impl_.slots_info_);
   ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
       &_impl_.answer_, lhs_arena,
       &other->_impl_.answer_, rhs_arena
@@ -5878,18 +7621,389 @@ void MessageResponse::InternalSwap(MessageResponse* other) {
       &_impl_.kefustate_, lhs_arena,
       &other->_impl_.kefustate_, rhs_arena
   );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.session_id_, lhs_arena,
+      &other->_impl_.session_id_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.dialog_status_, lhs_arena,
+      &other->_impl_.dialog_status_, rhs_arena
+  );
   ::PROTOBUF_NAMESPACE_ID::internal::memswap<
       PROTOBUF_FIELD_OFFSET(MessageResponse, _impl_.status_)
       + sizeof(MessageResponse::_impl_.status_)
-      - PROTOBUF_FIELD_OFFSET(MessageResponse, _impl_.answer_type_)>(
-          reinterpret_cast<char*>(&_impl_.answer_type_),
-          reinterpret_cast<char*>(&other->_impl_.answer_type_));
+      - PROTOBUF_FIELD_OFFSET(MessageResponse, _impl_.bid_stat_)>(
+          reinterpret_cast<char*>(&_impl_.bid_stat_),
+          reinterpret_cast<char*>(&other->_impl_.bid_stat_));
 }
 
 ::PROTOBUF_NAMESPACE_ID::Metadata MessageResponse::GetMetadata() const {
   return ::_pbi::AssignDescriptors(
       &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_getter, &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_once,
       file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[13]);
+}
+
+// ===================================================================
+
+class BidStat::_Internal {
+ public:
+};
+
+BidStat::BidStat(::PROTOBUF_NAMESPACE_ID::Arena* arena,
+                         bool is_message_owned)
+  : ::PROTOBUF_NAMESPACE_ID::Message(arena, is_message_owned) {
+  SharedCtor(arena, is_message_owned);
+  // @@protoc_insertion_point(arena_constructor:chatbot.v1.BidStat)
+}
+BidStat::BidStat(const BidStat& from)
+  : ::PROTOBUF_NAMESPACE_ID::Message() {
+  BidStat* const _this = this; (void)_this;
+  new (&_impl_) Impl_{
+      decltype(_impl_.curr_time_){}
+    , decltype(_impl_.err_msg_){}
+    , decltype(_impl_.latest_time_){}
+    , decltype(_impl_.latest_valid_){}
+    , decltype(_impl_.up_ret_){}
+    , /*decltype(_impl_._cached_size_)*/{}};
+
+  _internal_metadata_.MergeFrom<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(from._internal_metadata_);
+  _impl_.curr_time_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.curr_time_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_curr_time().empty()) {
+    _this->_impl_.curr_time_.Set(from._internal_curr_time(), 
+      _this->GetArenaForAllocation());
+  }
+  _impl_.err_msg_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.err_msg_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_err_msg().empty()) {
+    _this->_impl_.err_msg_.Set(from._internal_err_msg(), 
+      _this->GetArenaForAllocation());
+  }
+  _impl_.latest_time_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.latest_time_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_latest_time().empty()) {
+    _this->_impl_.latest_time_.Set(from._internal_latest_time(), 
+      _this->GetArenaForAllocation());
+  }
+  ::memcpy(&_impl_.latest_valid_, &from._impl_.latest_valid_,
+    static_cast<size_t>(reinterpret_cast<char*>(&_impl_.up_ret_) -
+    reinterpret_cast<char*>(&_impl_.latest_valid_)) + sizeof(_impl_.up_ret_));
+  // @@protoc_insertion_point(copy_constructor:chatbot.v1.BidStat)
+}
+
+inline void BidStat::SharedCtor(
+    ::_pb::Arena* arena, bool is_message_owned) {
+  (void)arena;
+  (void)is_message_owned;
+  new (&_impl_) Impl_{
+      decltype(_impl_.curr_time_){}
+    , decltype(_impl_.err_msg_){}
+    , decltype(_impl_.latest_time_){}
+    , decltype(_impl_.latest_valid_){false}
+    , decltype(_impl_.up_ret_){0}
+    , /*decltype(_impl_._cached_size_)*/{}
+  };
+  _impl_.curr_time_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.curr_time_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.err_msg_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.err_msg_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.latest_time_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.latest_time_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+}
+
+BidStat::~BidStat() {
+  // @@protoc_insertion_point(destructor:chatbot.v1.BidStat)
+  if (auto *arena = _internal_metadata_.DeleteReturnArena<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>()) {
+  (void)arena;
+    return;
+  }
+  SharedDtor();
+}
+
+inline void BidStat::SharedDtor() {
+  GOOGLE_DCHECK(GetArenaForAllocation() == nullptr);
+  _impl_.curr_time_.Destroy();
+  _impl_.err_msg_.Destroy();
+  _impl_.latest_time_.Destroy();
+}
+
+void BidStat::SetCachedSize(int size) const {
+  _impl_._cached_size_.Set(size);
+}
+
+void BidStat::Clear() {
+// @@protoc_insertion_point(message_clear_start:chatbot.v1.BidStat)
+  uint32_t cached_has_bits = 0;
+  // Prevent compiler warnings about cached_has_bits being unused
+  (void) cached_has_bits;
+
+  _impl_.curr_time_.ClearToEmpty();
+  _impl_.err_msg_.ClearToEmpty();
+  _impl_.latest_time_.ClearToEmpty();
+  ::memset(&_impl_.latest_valid_, 0, static_cast<size_t>(
+      reinterpret_cast<char*>(&_impl_.up_ret_) -
+      reinterpret_cast<char*>(&_impl_.latest_valid_)) + sizeof(_impl_.up_ret_));
+  _internal_metadata_.Clear<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>();
+}
+
+const char* BidStat::_InternalParse(const char* ptr, ::_pbi::ParseContext* ctx) {
+#define CHK_(x) if (PROTOBUF_PREDICT_FALSE(!(x))) goto failure
+  while (!ctx->Done(&ptr)) {
+    uint32_t tag;
+    ptr = ::_pbi::ReadTag(ptr, &tag);
+    switch (tag >> 3) {
+      // string curr_time = 1;
+      case 1:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 10)) {
+          auto str = _internal_mutable_curr_time();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.BidStat.curr_time"));
+        } else
+          goto handle_unusual;
+        continue;
+      // string err_msg = 2;
+      case 2:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 18)) {
+          auto str = _internal_mutable_err_msg();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.BidStat.err_msg"));
+        } else
+          goto handle_unusual;
+        continue;
+      // string latest_time = 3;
+      case 3:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 26)) {
+          auto str = _internal_mutable_latest_time();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.BidStat.latest_time"));
+        } else
+          goto handle_unusual;
+        continue;
+      // bool latest_valid = 4;
+      case 4:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 32)) {
+          _impl_.latest_valid_ = ::PROTOBUF_NAMESPACE_ID::internal::ReadVarint64(&ptr);
+          CHK_(ptr);
+        } else
+          goto handle_unusual;
+        continue;
+      // int32 up_ret = 5;
+      case 5:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 40)) {
+          _impl_.up_ret_ = ::PROTOBUF_NAMESPACE_ID::internal::ReadVarint32(&ptr);
+          CHK_(ptr);
+        } else
+          goto handle_unusual;
+        continue;
+      default:
+        goto handle_unusual;
+    }  // switch
+  handle_unusual:
+    if ((tag == 0) || ((tag & 7) == 4)) {
+      CHK_(ptr);
+      ctx->SetLastTag(tag);
+      goto message_done;
+    }
+    ptr = UnknownFieldParse(
+        tag,
+        _internal_metadata_.mutable_unknown_fields<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(),
+        ptr, ctx);
+    CHK_(ptr != nullptr);
+  }  // while
+message_done:
+  return ptr;
+failure:
+  ptr = nullptr;
+  goto message_done;
+#undef CHK_
+}
+
+uint8_t* BidStat::_InternalSerialize(
+    uint8_t* target, ::PROTOBUF_NAMESPACE_ID::io::EpsCopyOutputStream* stream) const {
+  // @@protoc_insertion_point(serialize_to_array_start:chatbot.v1.BidStat)
+  uint32_t cached_has_bits = 0;
+  (void) cached_has_bits;
+
+  // string curr_time = 1;
+  if (!this->_internal_curr_time().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_curr_time().data(), static_cast<int>(this->_internal_curr_time().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.BidStat.curr_time");
+    target = stream->WriteStringMaybeAliased(
+        1, this->_internal_curr_time(), target);
+  }
+
+  // string err_msg = 2;
+  if (!this->_internal_err_msg().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_err_msg().data(), static_cast<int>(this->_internal_err_msg().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.BidStat.err_msg");
+    target = stream->WriteStringMaybeAliased(
+        2, this->_internal_err_msg(), target);
+  }
+
+  // string latest_time = 3;
+  if (!this->_internal_latest_time().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_latest_time().data(), static_cast<int>(this->_internal_latest_time().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.BidStat.latest_time");
+    target = stream->WriteStringMaybeAliased(
+        3, this->_internal_latest_time(), target);
+  }
+
+  // bool latest_valid = 4;
+  if (this->_internal_latest_valid() != 0) {
+    target = stream->EnsureSpace(target);
+    target = ::_pbi::WireFormatLite::WriteBoolToArray(4, this->_internal_latest_valid(), target);
+  }
+
+  // int32 up_ret = 5;
+  if (this->_internal_up_ret() != 0) {
+    target = stream->EnsureSpace(target);
+    target = ::_pbi::WireFormatLite::WriteInt32ToArray(5, this->_internal_up_ret(), target);
+  }
+
+  if (PROTOBUF_PREDICT_FALSE(_internal_metadata_.have_unknown_fields())) {
+    target = ::_pbi::WireFormat::InternalSerializeUnknownFieldsToArray(
+        _internal_metadata_.unknown_fields<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(::PROTOBUF_NAMESPACE_ID::UnknownFieldSet::default_instance), target, stream);
+  }
+  // @@protoc_insertion_point(serialize_to_array_end:chatbot.v1.BidStat)
+  return target;
+}
+
+size_t BidStat::ByteSizeLong() const {
+// @@protoc_insertion_point(message_byte_size_start:chatbot.v1.BidStat)
+  size_t total_size = 0;
+
+  uint32_t cached_has_bits = 0;
+  // Prevent compiler warnings about cached_has_bits being unused
+  (void) cached_has_bits;
+
+  // string curr_time = 1;
+  if (!this->_internal_curr_time().empty()) {
+    total_size += 1 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_curr_time());
+  }
+
+  // string err_msg = 2;
+  if (!this->_internal_err_msg().empty()) {
+    total_size += 1 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_err_msg());
+  }
+
+  // string latest_time = 3;
+  if (!this->_internal_latest_time().empty()) {
+    total_size += 1 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_latest_time());
+  }
+
+  // bool latest_valid = 4;
+  if (this->_internal_latest_valid() != 0) {
+    total_size += 1 + 1;
+  }
+
+  // int32 up_ret = 5;
+  if (this->_internal_up_ret() != 0) {
+    total_size += ::_pbi::WireFormatLite::Int32SizePlusOne(this->_internal_up_ret());
+  }
+
+  return MaybeComputeUnknownFieldsSize(total_size, &_impl_._cached_size_);
+}
+
+const ::PROTOBUF_NAMESPACE_ID::Message::ClassData BidStat::_class_data_ = {
+    ::PROTOBUF_NAMESPACE_ID::Message::CopyWithSourceCheck,
+    BidStat::MergeImpl
+};
+const ::PROTOBUF_NAMESPACE_ID::Message::ClassData*BidStat::GetClassData() const { return &_class_data_; }
+
+
+void BidStat::MergeImpl(::PROTOBUF_NAMESPACE_ID::Message& to_msg, const ::PROTOBUF_NAMESPACE_ID::Message& from_msg) {
+  auto* const _this = static_cast<BidStat*>(&to_msg);
+  auto& from = static_cast<const BidStat&>(from_msg);
+  // @@protoc_insertion_point(class_specific_merge_from_start:chatbot.v1.BidStat)
+  GOOGLE_DCHECK_NE(&from, _this);
+  uint32_t cached_has_bits = 0;
+  (void) cached_has_bits;
+
+  if (!from._internal_curr_time().empty()) {
+    _this->_internal_set_curr_time(from._internal_curr_time());
+  }
+  if (!from._internal_err_msg().empty()) {
+    _this->_internal_set_err_msg(from._internal_err_msg());
+  }
+  if (!from._internal_latest_time().empty()) {
+    _this->_internal_set_latest_time(from._internal_latest_time());
+  }
+  if (from._internal_latest_valid() != 0) {
+    _this->_internal_set_latest_valid(from._internal_latest_valid());
+  }
+  if (from._internal_up_ret() != 0) {
+    _this->_internal_set_up_ret(from._internal_up_ret());
+  }
+  _this->_internal_metadata_.MergeFrom<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(from._internal_metadata_);
+}
+
+void BidStat::CopyFrom(const BidStat& from) {
+// @@protoc_insertion_point(class_specific_copy_from_start:chatbot.v1.BidStat)
+  if (&from == this) return;
+  Clear();
+  MergeFrom(from);
+}
+
+bool BidStat::IsInitialized() const {
+  return true;
+}
+
+void BidStat::InternalSwap(BidStat* other) {
+  using std::swap;
+  auto* lhs_arena = GetArenaForAllocation();
+  auto* rhs_arena = other->GetArenaForAllocation();
+  _internal_metadata_.InternalSwap(&other->_internal_metadata_);
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.curr_time_, lhs_arena,
+      &other->_impl_.curr_time_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.err_msg_, lhs_arena,
+      &other->_impl_.err_msg_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.latest_time_, lhs_arena,
+      &other->_impl_.latest_time_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::memswap<
+      PROTOBUF_FIELD_OFFSET(BidStat, _impl_.up_ret_)
+      + sizeof(BidStat::_impl_.up_ret_)
+      - PROTOBUF_FIELD_OFFSET(BidStat, _impl_.latest_valid_)>(
+          reinterpret_cast<char*>(&_impl_.latest_valid_),
+          reinterpret_cast<char*>(&other->_impl_.latest_valid_));
+}
+
+::PROTOBUF_NAMESPACE_ID::Metadata BidStat::GetMetadata() const {
+  return ::_pbi::AssignDescriptors(
+      &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_getter, &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_once,
+      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[14]);
 }
 
 // ===================================================================
@@ -6142,7 +8256,7 @@ void EncryptedRequest::InternalSwap(EncryptedRequest* other) {
 ::PROTOBUF_NAMESPACE_ID::Metadata EncryptedRequest::GetMetadata() const {
   return ::_pbi::AssignDescriptors(
       &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_getter, &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_once,
-      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[14]);
+      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[15]);
 }
 
 // ===================================================================
@@ -6320,7 +8434,7 @@ void SetAutoReplyResponse::InternalSwap(SetAutoReplyResponse* other) {
 ::PROTOBUF_NAMESPACE_ID::Metadata SetAutoReplyResponse::GetMetadata() const {
   return ::_pbi::AssignDescriptors(
       &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_getter, &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_once,
-      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[15]);
+      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[16]);
 }
 
 // ===================================================================
@@ -6498,7 +8612,7 @@ void BatchImportSkillResponse::InternalSwap(BatchImportSkillResponse* other) {
 ::PROTOBUF_NAMESPACE_ID::Metadata BatchImportSkillResponse::GetMetadata() const {
   return ::_pbi::AssignDescriptors(
       &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_getter, &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_once,
-      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[16]);
+      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[17]);
 }
 
 // ===================================================================
@@ -6701,7 +8815,7 @@ void PublishRequest::InternalSwap(PublishRequest* other) {
 ::PROTOBUF_NAMESPACE_ID::Metadata PublishRequest::GetMetadata() const {
   return ::_pbi::AssignDescriptors(
       &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_getter, &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_once,
-      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[17]);
+      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[18]);
 }
 
 // ===================================================================
@@ -6904,7 +9018,7 @@ void PublishResponse::InternalSwap(PublishResponse* other) {
 ::PROTOBUF_NAMESPACE_ID::Metadata PublishResponse::GetMetadata() const {
   return ::_pbi::AssignDescriptors(
       &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_getter, &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_once,
-      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[18]);
+      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[19]);
 }
 
 // ===================================================================
@@ -7157,7 +9271,7 @@ void PublishProgressRequest::InternalSwap(PublishProgressRequest* other) {
 ::PROTOBUF_NAMESPACE_ID::Metadata PublishProgressRequest::GetMetadata() const {
   return ::_pbi::AssignDescriptors(
       &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_getter, &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_once,
-      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[19]);
+      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[20]);
 }
 
 // ===================================================================
@@ -7368,7 +9482,7 @@ void PublishProgressResponse::InternalSwap(PublishProgressResponse* other) {
 ::PROTOBUF_NAMESPACE_ID::Metadata PublishProgressResponse::GetMetadata() const {
   return ::_pbi::AssignDescriptors(
       &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_getter, &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_once,
-      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[20]);
+      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[21]);
 }
 
 // ===================================================================
@@ -7598,7 +9712,7 @@ void SendMessageResponse::InternalSwap(SendMessageResponse* other) {
 ::PROTOBUF_NAMESPACE_ID::Metadata SendMessageResponse::GetMetadata() const {
   return ::_pbi::AssignDescriptors(
       &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_getter, &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_once,
-      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[21]);
+      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[22]);
 }
 
 // ===================================================================
@@ -7901,7 +10015,7 @@ void KefuStateRequest::InternalSwap(KefuStateRequest* other) {
 ::PROTOBUF_NAMESPACE_ID::Metadata KefuStateRequest::GetMetadata() const {
   return ::_pbi::AssignDescriptors(
       &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_getter, &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_once,
-      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[22]);
+      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[23]);
 }
 
 // ===================================================================
@@ -8317,7 +10431,7 @@ void ChangeKefuStateRequest::InternalSwap(ChangeKefuStateRequest* other) {
 ::PROTOBUF_NAMESPACE_ID::Metadata ChangeKefuStateRequest::GetMetadata() const {
   return ::_pbi::AssignDescriptors(
       &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_getter, &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_once,
-      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[23]);
+      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[24]);
 }
 
 // ===================================================================
@@ -8607,7 +10721,7 @@ void KefuStateResponse::InternalSwap(KefuStateResponse* other) {
 ::PROTOBUF_NAMESPACE_ID::Metadata KefuStateResponse::GetMetadata() const {
   return ::_pbi::AssignDescriptors(
       &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_getter, &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_once,
-      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[24]);
+      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[25]);
 }
 
 // ===================================================================
@@ -8912,7 +11026,7 @@ void SubscribeOutboxRequest::InternalSwap(SubscribeOutboxRequest* other) {
 ::PROTOBUF_NAMESPACE_ID::Metadata SubscribeOutboxRequest::GetMetadata() const {
   return ::_pbi::AssignDescriptors(
       &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_getter, &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_once,
-      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[25]);
+      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[26]);
 }
 
 // ===================================================================
@@ -9644,7 +11758,955 @@ void OutboxMessage::InternalSwap(OutboxMessage* other) {
 ::PROTOBUF_NAMESPACE_ID::Metadata OutboxMessage::GetMetadata() const {
   return ::_pbi::AssignDescriptors(
       &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_getter, &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_once,
-      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[26]);
+      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[27]);
+}
+
+// ===================================================================
+
+class ListUnansweredRequest::_Internal {
+ public:
+};
+
+ListUnansweredRequest::ListUnansweredRequest(::PROTOBUF_NAMESPACE_ID::Arena* arena,
+                         bool is_message_owned)
+  : ::PROTOBUF_NAMESPACE_ID::Message(arena, is_message_owned) {
+  SharedCtor(arena, is_message_owned);
+  // @@protoc_insertion_point(arena_constructor:chatbot.v1.ListUnansweredRequest)
+}
+ListUnansweredRequest::ListUnansweredRequest(const ListUnansweredRequest& from)
+  : ::PROTOBUF_NAMESPACE_ID::Message() {
+  ListUnansweredRequest* const _this = this; (void)_this;
+  new (&_impl_) Impl_{
+      decltype(_impl_.token_){}
+    , decltype(_impl_.since_){}
+    , decltype(_impl_.limit_){}
+    , /*decltype(_impl_._cached_size_)*/{}};
+
+  _internal_metadata_.MergeFrom<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(from._internal_metadata_);
+  _impl_.token_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.token_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_token().empty()) {
+    _this->_impl_.token_.Set(from._internal_token(), 
+      _this->GetArenaForAllocation());
+  }
+  ::memcpy(&_impl_.since_, &from._impl_.since_,
+    static_cast<size_t>(reinterpret_cast<char*>(&_impl_.limit_) -
+    reinterpret_cast<char*>(&_impl_.since_)) + sizeof(_impl_.limit_));
+  // @@protoc_insertion_point(copy_constructor:chatbot.v1.ListUnansweredRequest)
+}
+
+inline void ListUnansweredRequest::SharedCtor(
+    ::_pb::Arena* arena, bool is_message_owned) {
+  (void)arena;
+  (void)is_message_owned;
+  new (&_impl_) Impl_{
+      decltype(_impl_.token_){}
+    , decltype(_impl_.since_){int64_t{0}}
+    , decltype(_impl_.limit_){0}
+    , /*decltype(_impl_._cached_size_)*/{}
+  };
+  _impl_.token_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.token_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+}
+
+ListUnansweredRequest::~ListUnansweredRequest() {
+  // @@protoc_insertion_point(destructor:chatbot.v1.ListUnansweredRequest)
+  if (auto *arena = _internal_metadata_.DeleteReturnArena<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>()) {
+  (void)arena;
+    return;
+  }
+  SharedDtor();
+}
+
+inline void ListUnansweredRequest::SharedDtor() {
+  GOOGLE_DCHECK(GetArenaForAllocation() == nullptr);
+  _impl_.token_.Destroy();
+}
+
+void ListUnansweredRequest::SetCachedSize(int size) const {
+  _impl_._cached_size_.Set(size);
+}
+
+void ListUnansweredRequest::Clear() {
+// @@protoc_insertion_point(message_clear_start:chatbot.v1.ListUnansweredRequest)
+  uint32_t cached_has_bits = 0;
+  // Prevent compiler warnings about cached_has_bits being unused
+  (void) cached_has_bits;
+
+  _impl_.token_.ClearToEmpty();
+  ::memset(&_impl_.since_, 0, static_cast<size_t>(
+      reinterpret_cast<char*>(&_impl_.limit_) -
+      reinterpret_cast<char*>(&_impl_.since_)) + sizeof(_impl_.limit_));
+  _internal_metadata_.Clear<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>();
+}
+
+const char* ListUnansweredRequest::_InternalParse(const char* ptr, ::_pbi::ParseContext* ctx) {
+#define CHK_(x) if (PROTOBUF_PREDICT_FALSE(!(x))) goto failure
+  while (!ctx->Done(&ptr)) {
+    uint32_t tag;
+    ptr = ::_pbi::ReadTag(ptr, &tag);
+    switch (tag >> 3) {
+      // string token = 1;
+      case 1:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 10)) {
+          auto str = _internal_mutable_token();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.ListUnansweredRequest.token"));
+        } else
+          goto handle_unusual;
+        continue;
+      // int64 since = 2;
+      case 2:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 16)) {
+          _impl_.since_ = ::PROTOBUF_NAMESPACE_ID::internal::ReadVarint64(&ptr);
+          CHK_(ptr);
+        } else
+          goto handle_unusual;
+        continue;
+      // int32 limit = 3;
+      case 3:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 24)) {
+          _impl_.limit_ = ::PROTOBUF_NAMESPACE_ID::internal::ReadVarint32(&ptr);
+          CHK_(ptr);
+        } else
+          goto handle_unusual;
+        continue;
+      default:
+        goto handle_unusual;
+    }  // switch
+  handle_unusual:
+    if ((tag == 0) || ((tag & 7) == 4)) {
+      CHK_(ptr);
+      ctx->SetLastTag(tag);
+      goto message_done;
+    }
+    ptr = UnknownFieldParse(
+        tag,
+        _internal_metadata_.mutable_unknown_fields<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(),
+        ptr, ctx);
+    CHK_(ptr != nullptr);
+  }  // while
+message_done:
+  return ptr;
+failure:
+  ptr = nullptr;
+  goto message_done;
+#undef CHK_
+}
+
+uint8_t* ListUnansweredRequest::_InternalSerialize(
+    uint8_t* target, ::PROTOBUF_NAMESPACE_ID::io::EpsCopyOutputStream* stream) const {
+  // @@protoc_insertion_point(serialize_to_array_start:chatbot.v1.ListUnansweredRequest)
+  uint32_t cached_has_bits = 0;
+  (void) cached_has_bits;
+
+  // string token = 1;
+  if (!this->_internal_token().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_token().data(), static_cast<int>(this->_internal_token().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.ListUnansweredRequest.token");
+    target = stream->WriteStringMaybeAliased(
+        1, this->_internal_token(), target);
+  }
+
+  // int64 since = 2;
+  if (this->_internal_since() != 0) {
+    target = stream->EnsureSpace(target);
+    target = ::_pbi::WireFormatLite::WriteInt64ToArray(2, this->_internal_since(), target);
+  }
+
+  // int32 limit = 3;
+  if (this->_internal_limit() != 0) {
+    target = stream->EnsureSpace(target);
+    target = ::_pbi::WireFormatLite::WriteInt32ToArray(3, this->_internal_limit(), target);
+  }
+
+  if (PROTOBUF_PREDICT_FALSE(_internal_metadata_.have_unknown_fields())) {
+    target = ::_pbi::WireFormat::InternalSerializeUnknownFieldsToArray(
+        _internal_metadata_.unknown_fields<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(::PROTOBUF_NAMESPACE_ID::UnknownFieldSet::default_instance), target, stream);
+  }
+  // @@protoc_insertion_point(serialize_to_array_end:chatbot.v1.ListUnansweredRequest)
+  return target;
+}
+
+size_t ListUnansweredRequest::ByteSizeLong() const {
+// @@protoc_insertion_point(message_byte_size_start:chatbot.v1.ListUnansweredRequest)
+  size_t total_size = 0;
+
+  uint32_t cached_has_bits = 0;
+  // Prevent compiler warnings about cached_has_bits being unused
+  (void) cached_has_bits;
+
+  // string token = 1;
+  if (!this->_internal_token().empty()) {
+    total_size += 1 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_token());
+  }
+
+  // int64 since = 2;
+  if (this->_internal_since() != 0) {
+    total_size += ::_pbi::WireFormatLite::Int64SizePlusOne(this->_internal_since());
+  }
+
+  // int32 limit = 3;
+  if (this->_internal_limit() != 0) {
+    total_size += ::_pbi::WireFormatLite::Int32SizePlusOne(this->_internal_limit());
+  }
+
+  return MaybeComputeUnknownFieldsSize(total_size, &_impl_._cached_size_);
+}
+
+const ::PROTOBUF_NAMESPACE_ID::Message::ClassData ListUnansweredRequest::_class_data_ = {
+    ::PROTOBUF_NAMESPACE_ID::Message::CopyWithSourceCheck,
+    ListUnansweredRequest::MergeImpl
+};
+const ::PROTOBUF_NAMESPACE_ID::Message::ClassData*ListUnansweredRequest::GetClassData() const { return &_class_data_; }
+
+
+void ListUnansweredRequest::MergeImpl(::PROTOBUF_NAMESPACE_ID::Message& to_msg, const ::PROTOBUF_NAMESPACE_ID::Message& from_msg) {
+  auto* const _this = static_cast<ListUnansweredRequest*>(&to_msg);
+  auto& from = static_cast<const ListUnansweredRequest&>(from_msg);
+  // @@protoc_insertion_point(class_specific_merge_from_start:chatbot.v1.ListUnansweredRequest)
+  GOOGLE_DCHECK_NE(&from, _this);
+  uint32_t cached_has_bits = 0;
+  (void) cached_has_bits;
+
+  if (!from._internal_token().empty()) {
+    _this->_internal_set_token(from._internal_token());
+  }
+  if (from._internal_since() != 0) {
+    _this->_internal_set_since(from._internal_since());
+  }
+  if (from._internal_limit() != 0) {
+    _this->_internal_set_limit(from._internal_limit());
+  }
+  _this->_internal_metadata_.MergeFrom<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(from._internal_metadata_);
+}
+
+void ListUnansweredRequest::CopyFrom(const ListUnansweredRequest& from) {
+// @@protoc_insertion_point(class_specific_copy_from_start:chatbot.v1.ListUnansweredRequest)
+  if (&from == this) return;
+  Clear();
+  MergeFrom(from);
+}
+
+bool ListUnansweredRequest::IsInitialized() const {
+  return true;
+}
+
+void ListUnansweredRequest::InternalSwap(ListUnansweredRequest* other) {
+  using std::swap;
+  auto* lhs_arena = GetArenaForAllocation();
+  auto* rhs_arena = other->GetArenaForAllocation();
+  _internal_metadata_.InternalSwap(&other->_internal_metadata_);
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.token_, lhs_arena,
+      &other->_impl_.token_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::memswap<
+      PROTOBUF_FIELD_OFFSET(ListUnansweredRequest, _impl_.limit_)
+      + sizeof(ListUnansweredRequest::_impl_.limit_)
+      - PROTOBUF_FIELD_OFFSET(ListUnansweredRequest, _impl_.since_)>(
+          reinterpret_cast<char*>(&_impl_.since_),
+          reinterpret_cast<char*>(&other->_impl_.since_));
+}
+
+::PROTOBUF_NAMESPACE_ID::Metadata ListUnansweredRequest::GetMetadata() const {
+  return ::_pbi::AssignDescriptors(
+      &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_getter, &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_once,
+      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[28]);
+}
+
+// ===================================================================
+
+class UnansweredQuestion::_Internal {
+ public:
+};
+
+UnansweredQuestion::UnansweredQuestion(::PROTOBUF_NAMESPACE_ID::Arena* arena,
+                         bool is_message_owned)
+  : ::PROTOBUF_NAMESPACE_ID::Message(arena, is_message_owned) {
+  SharedCtor(arena, is_message_owned);
+  // @@protoc_insertion_point(arena_constructor:chatbot.v1.UnansweredQuestion)
+}
+UnansweredQuestion::UnansweredQuestion(const UnansweredQuestion& from)
+  : ::PROTOBUF_NAMESPACE_ID::Message() {
+  UnansweredQuestion* const _this = this; (void)_this;
+  new (&_impl_) Impl_{
+      decltype(_impl_.query_){}
+    , decltype(_impl_.normalized_){}
+    , decltype(_impl_.best_id_){}
+    , decltype(_impl_.best_question_){}
+    , decltype(_impl_.count_){}
+    , decltype(_impl_.first_seen_){}
+    , decltype(_impl_.last_seen_){}
+    , decltype(_impl_.best_confidence_){}
+    , decltype(_impl_.status_){}
+    , /*decltype(_impl_._cached_size_)*/{}};
+
+  _internal_metadata_.MergeFrom<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(from._internal_metadata_);
+  _impl_.query_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.query_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_query().empty()) {
+    _this->_impl_.query_.Set(from._internal_query(), 
+      _this->GetArenaForAllocation());
+  }
+  _impl_.normalized_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.normalized_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_normalized().empty()) {
+    _this->_impl_.normalized_.Set(from._internal_normalized(), 
+      _this->GetArenaForAllocation());
+  }
+  _impl_.best_id_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.best_id_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_best_id().empty()) {
+    _this->_impl_.best_id_.Set(from._internal_best_id(), 
+      _this->GetArenaForAllocation());
+  }
+  _impl_.best_question_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.best_question_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (!from._internal_best_question().empty()) {
+    _this->_impl_.best_question_.Set(from._internal_best_question(), 
+      _this->GetArenaForAllocation());
+  }
+  ::memcpy(&_impl_.count_, &from._impl_.count_,
+    static_cast<size_t>(reinterpret_cast<char*>(&_impl_.status_) -
+    reinterpret_cast<char*>(&_impl_.count_)) + sizeof(_impl_.status_));
+  // @@protoc_insertion_point(copy_constructor:chatbot.v1.UnansweredQuestion)
+}
+
+inline void UnansweredQuestion::SharedCtor(
+    ::_pb::Arena* arena, bool is_message_owned) {
+  (void)arena;
+  (void)is_message_owned;
+  new (&_impl_) Impl_{
+      decltype(_impl_.query_){}
+    , decltype(_impl_.normalized_){}
+    , decltype(_impl_.best_id_){}
+    , decltype(_impl_.best_question_){}
+    , decltype(_impl_.count_){int64_t{0}}
+    , decltype(_impl_.first_seen_){int64_t{0}}
+    , decltype(_impl_.last_seen_){int64_t{0}}
+    , decltype(_impl_.best_confidence_){0}
+    , decltype(_impl_.status_){0}
+    , /*decltype(_impl_._cached_size_)*/{}
+  };
+  _impl_.query_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.query_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.normalized_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.normalized_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.best_id_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.best_id_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  _impl_.best_question_.InitDefault();
+  #ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+    _impl_.best_question_.Set("", GetArenaForAllocation());
+  #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+}
+
+UnansweredQuestion::~UnansweredQuestion() {
+  // @@protoc_insertion_point(destructor:chatbot.v1.UnansweredQuestion)
+  if (auto *arena = _internal_metadata_.DeleteReturnArena<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>()) {
+  (void)arena;
+    return;
+  }
+  SharedDtor();
+}
+
+inline void UnansweredQuestion::SharedDtor() {
+  GOOGLE_DCHECK(GetArenaForAllocation() == nullptr);
+  _impl_.query_.Destroy();
+  _impl_.normalized_.Destroy();
+  _impl_.best_id_.Destroy();
+  _impl_.best_question_.Destroy();
+}
+
+void UnansweredQuestion::SetCachedSize(int size) const {
+  _impl_._cached_size_.Set(size);
+}
+
+void UnansweredQuestion::Clear() {
+// @@protoc_insertion_point(message_clear_start:chatbot.v1.UnansweredQuestion)
+  uint32_t cached_has_bits = 0;
+  // Prevent compiler warnings about cached_has_bits being unused
+  (void) cached_has_bits;
+
+  _impl_.query_.ClearToEmpty();
+  _impl_.normalized_.ClearToEmpty();
+  _impl_.best_id_.ClearToEmpty();
+  _impl_.best_question_.ClearToEmpty();
+  ::memset(&_impl_.count_, 0, static_cast<size_t>(
+      reinterpret_cast<char*>(&_impl_.status_) -
+      reinterpret_cast<char*>(&_impl_.count_)) + sizeof(_impl_.status_));
+  _internal_metadata_.Clear<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>();
+}
+
+const char* UnansweredQuestion::_InternalParse(const char* ptr, ::_pbi::ParseContext* ctx) {
+#define CHK_(x) if (PROTOBUF_PREDICT_FALSE(!(x))) goto failure
+  while (!ctx->Done(&ptr)) {
+    uint32_t tag;
+    ptr = ::_pbi::ReadTag(ptr, &tag);
+    switch (tag >> 3) {
+      // string query = 1;
+      case 1:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 10)) {
+          auto str = _internal_mutable_query();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.UnansweredQuestion.query"));
+        } else
+          goto handle_unusual;
+        continue;
+      // string normalized = 2;
+      case 2:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 18)) {
+          auto str = _internal_mutable_normalized();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.UnansweredQuestion.normalized"));
+        } else
+          goto handle_unusual;
+        continue;
+      // int64 count = 3;
+      case 3:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 24)) {
+          _impl_.count_ = ::PROTOBUF_NAMESPACE_ID::internal::ReadVarint64(&ptr);
+          CHK_(ptr);
+        } else
+          goto handle_unusual;
+        continue;
+      // int64 first_seen = 4;
+      case 4:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 32)) {
+          _impl_.first_seen_ = ::PROTOBUF_NAMESPACE_ID::internal::ReadVarint64(&ptr);
+          CHK_(ptr);
+        } else
+          goto handle_unusual;
+        continue;
+      // int64 last_seen = 5;
+      case 5:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 40)) {
+          _impl_.last_seen_ = ::PROTOBUF_NAMESPACE_ID::internal::ReadVarint64(&ptr);
+          CHK_(ptr);
+        } else
+          goto handle_unusual;
+        continue;
+      // .chatbot.v1.MatchStatus status = 6;
+      case 6:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 48)) {
+          uint64_t val = ::PROTOBUF_NAMESPACE_ID::internal::ReadVarint64(&ptr);
+          CHK_(ptr);
+          _internal_set_status(static_cast<::chatbot::v1::MatchStatus>(val));
+        } else
+          goto handle_unusual;
+        continue;
+      // string best_id = 7;
+      case 7:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 58)) {
+          auto str = _internal_mutable_best_id();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.UnansweredQuestion.best_id"));
+        } else
+          goto handle_unusual;
+        continue;
+      // string best_question = 8;
+      case 8:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 66)) {
+          auto str = _internal_mutable_best_question();
+          ptr = ::_pbi::InlineGreedyStringParser(str, ptr, ctx);
+          CHK_(ptr);
+          CHK_(::_pbi::VerifyUTF8(str, "chatbot.v1.UnansweredQuestion.best_question"));
+        } else
+          goto handle_unusual;
+        continue;
+      // double best_confidence = 9;
+      case 9:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 73)) {
+          _impl_.best_confidence_ = ::PROTOBUF_NAMESPACE_ID::internal::UnalignedLoad<double>(ptr);
+          ptr += sizeof(double);
+        } else
+          goto handle_unusual;
+        continue;
+      default:
+        goto handle_unusual;
+    }  // switch
+  handle_unusual:
+    if ((tag == 0) || ((tag & 7) == 4)) {
+      CHK_(ptr);
+      ctx->SetLastTag(tag);
+      goto message_done;
+    }
+    ptr = UnknownFieldParse(
+        tag,
+        _internal_metadata_.mutable_unknown_fields<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(),
+        ptr, ctx);
+    CHK_(ptr != nullptr);
+  }  // while
+message_done:
+  return ptr;
+failure:
+  ptr = nullptr;
+  goto message_done;
+#undef CHK_
+}
+
+uint8_t* UnansweredQuestion::_InternalSerialize(
+    uint8_t* target, ::PROTOBUF_NAMESPACE_ID::io::EpsCopyOutputStream* stream) const {
+  // @@protoc_insertion_point(serialize_to_array_start:chatbot.v1.UnansweredQuestion)
+  uint32_t cached_has_bits = 0;
+  (void) cached_has_bits;
+
+  // string query = 1;
+  if (!this->_internal_query().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_query().data(), static_cast<int>(this->_internal_query().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.UnansweredQuestion.query");
+    target = stream->WriteStringMaybeAliased(
+        1, this->_internal_query(), target);
+  }
+
+  // string normalized = 2;
+  if (!this->_internal_normalized().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_normalized().data(), static_cast<int>(this->_internal_normalized().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.UnansweredQuestion.normalized");
+    target = stream->WriteStringMaybeAliased(
+        2, this->_internal_normalized(), target);
+  }
+
+  // int64 count = 3;
+  if (this->_internal_count() != 0) {
+    target = stream->EnsureSpace(target);
+    target = ::_pbi::WireFormatLite::WriteInt64ToArray(3, this->_internal_count(), target);
+  }
+
+  // int64 first_seen = 4;
+  if (this->_internal_first_seen() != 0) {
+    target = stream->EnsureSpace(target);
+    target = ::_pbi::WireFormatLite::WriteInt64ToArray(4, this->_internal_first_seen(), target);
+  }
+
+  // int64 last_seen = 5;
+  if (this->_internal_last_seen() != 0) {
+    target = stream->EnsureSpace(target);
+    target = ::_pbi::WireFormatLite::WriteInt64ToArray(5, this->_internal_last_seen(), target);
+  }
+
+  // .chatbot.v1.MatchStatus status = 6;
+  if (this->_internal_status() != 0) {
+    target = stream->EnsureSpace(target);
+    target = ::_pbi::WireFormatLite::WriteEnumToArray(
+      6, this->_internal_status(), target);
+  }
+
+  // string best_id = 7;
+  if (!this->_internal_best_id().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_best_id().data(), static_cast<int>(this->_internal_best_id().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.UnansweredQuestion.best_id");
+    target = stream->WriteStringMaybeAliased(
+        7, this->_internal_best_id(), target);
+  }
+
+  // string best_question = 8;
+  if (!this->_internal_best_question().empty()) {
+    ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::VerifyUtf8String(
+      this->_internal_best_question().data(), static_cast<int>(this->_internal_best_question().length()),
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::SERIALIZE,
+      "chatbot.v1.UnansweredQuestion.best_question");
+    target = stream->WriteStringMaybeAliased(
+        8, this->_internal_best_question(), target);
+  }
+
+  // double best_confidence = 9;
+  static_assert(sizeof(uint64_t) == sizeof(double), "Code assumes uint64_t and double are the same size.");
+  double tmp_best_confidence = this->_internal_best_confidence();
+  uint64_t raw_best_confidence;
+  memcpy(&raw_best_confidence, &tmp_best_confidence, sizeof(tmp_best_confidence));
+  if (raw_best_confidence != 0) {
+    target = stream->EnsureSpace(target);
+    target = ::_pbi::WireFormatLite::WriteDoubleToArray(9, this->_internal_best_confidence(), target);
+  }
+
+  if (PROTOBUF_PREDICT_FALSE(_internal_metadata_.have_unknown_fields())) {
+    target = ::_pbi::WireFormat::InternalSerializeUnknownFieldsToArray(
+        _internal_metadata_.unknown_fields<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(::PROTOBUF_NAMESPACE_ID::UnknownFieldSet::default_instance), target, stream);
+  }
+  // @@protoc_insertion_point(serialize_to_array_end:chatbot.v1.UnansweredQuestion)
+  return target;
+}
+
+size_t UnansweredQuestion::ByteSizeLong() const {
+// @@protoc_insertion_point(message_byte_size_start:chatbot.v1.UnansweredQuestion)
+  size_t total_size = 0;
+
+  uint32_t cached_has_bits = 0;
+  // Prevent compiler warnings about cached_has_bits being unused
+  (void) cached_has_bits;
+
+  // string query = 1;
+  if (!this->_internal_query().empty()) {
+    total_size += 1 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_query());
+  }
+
+  // string normalized = 2;
+  if (!this->_internal_normalized().empty()) {
+    total_size += 1 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_normalized());
+  }
+
+  // string best_id = 7;
+  if (!this->_internal_best_id().empty()) {
+    total_size += 1 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_best_id());
+  }
+
+  // string best_question = 8;
+  if (!this->_internal_best_question().empty()) {
+    total_size += 1 +
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::StringSize(
+        this->_internal_best_question());
+  }
+
+  // int64 count = 3;
+  if (this->_internal_count() != 0) {
+    total_size += ::_pbi::WireFormatLite::Int64SizePlusOne(this->_internal_count());
+  }
+
+  // int64 first_seen = 4;
+  if (this->_internal_first_seen() != 0) {
+    total_size += ::_pbi::WireFormatLite::Int64SizePlusOne(this->_internal_first_seen());
+  }
+
+  // int64 last_seen = 5;
+  if (this->_internal_last_seen() != 0) {
+    total_size += ::_pbi::WireFormatLite::Int64SizePlusOne(this->_internal_last_seen());
+  }
+
+  // double best_confidence = 9;
+  static_assert(sizeof(uint64_t) == sizeof(double), "Code assumes uint64_t and double are the same size.");
+  double tmp_best_confidence = this->_internal_best_confidence();
+  uint64_t raw_best_confidence;
+  memcpy(&raw_best_confidence, &tmp_best_confidence, sizeof(tmp_best_confidence));
+  if (raw_best_confidence != 0) {
+    total_size += 1 + 8;
+  }
+
+  // .chatbot.v1.MatchStatus status = 6;
+  if (this->_internal_status() != 0) {
+    total_size += 1 +
+      ::_pbi::WireFormatLite::EnumSize(this->_internal_status());
+  }
+
+  return MaybeComputeUnknownFieldsSize(total_size, &_impl_._cached_size_);
+}
+
+const ::PROTOBUF_NAMESPACE_ID::Message::ClassData UnansweredQuestion::_class_data_ = {
+    ::PROTOBUF_NAMESPACE_ID::Message::CopyWithSourceCheck,
+    UnansweredQuestion::MergeImpl
+};
+const ::PROTOBUF_NAMESPACE_ID::Message::ClassData*UnansweredQuestion::GetClassData() const { return &_class_data_; }
+
+
+void UnansweredQuestion::MergeImpl(::PROTOBUF_NAMESPACE_ID::Message& to_msg, const ::PROTOBUF_NAMESPACE_ID::Message& from_msg) {
+  auto* const _this = static_cast<UnansweredQuestion*>(&to_msg);
+  auto& from = static_cast<const UnansweredQuestion&>(from_msg);
+  // @@protoc_insertion_point(class_specific_merge_from_start:chatbot.v1.UnansweredQuestion)
+  GOOGLE_DCHECK_NE(&from, _this);
+  uint32_t cached_has_bits = 0;
+  (void) cached_has_bits;
+
+  if (!from._internal_query().empty()) {
+    _this->_internal_set_query(from._internal_query());
+  }
+  if (!from._internal_normalized().empty()) {
+    _this->_internal_set_normalized(from._internal_normalized());
+  }
+  if (!from._internal_best_id().empty()) {
+    _this->_internal_set_best_id(from._internal_best_id());
+  }
+  if (!from._internal_best_question().empty()) {
+    _this->_internal_set_best_question(from._internal_best_question());
+  }
+  if (from._internal_count() != 0) {
+    _this->_internal_set_count(from._internal_count());
+  }
+  if (from._internal_first_seen() != 0) {
+    _this->_internal_set_first_seen(from._internal_first_seen());
+  }
+  if (from._internal_last_seen() != 0) {
+    _this->_internal_set_last_seen(from._internal_last_seen());
+  }
+  static_assert(sizeof(uint64_t) == sizeof(double), "Code assumes uint64_t and double are the same size.");
+  double tmp_best_confidence = from._internal_best_confidence();
+  uint64_t raw_best_confidence;
+  memcpy(&raw_best_confidence, &tmp_best_confidence, sizeof(tmp_best_confidence));
+  if (raw_best_confidence != 0) {
+    _this->_internal_set_best_confidence(from._internal_best_confidence());
+  }
+  if (from._internal_status() != 0) {
+    _this->_internal_set_status(from._internal_status());
+  }
+  _this->_internal_metadata_.MergeFrom<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(from._internal_metadata_);
+}
+
+void UnansweredQuestion::CopyFrom(const UnansweredQuestion& from) {
+// @@protoc_insertion_point(class_specific_copy_from_start:chatbot.v1.UnansweredQuestion)
+  if (&from == this) return;
+  Clear();
+  MergeFrom(from);
+}
+
+bool UnansweredQuestion::IsInitialized() const {
+  return true;
+}
+
+void UnansweredQuestion::InternalSwap(UnansweredQuestion* other) {
+  using std::swap;
+  auto* lhs_arena = GetArenaForAllocation();
+  auto* rhs_arena = other->GetArenaForAllocation();
+  _internal_metadata_.InternalSwap(&other->_internal_metadata_);
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.query_, lhs_arena,
+      &other->_impl_.query_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.normalized_, lhs_arena,
+      &other->_impl_.normalized_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.best_id_, lhs_arena,
+      &other->_impl_.best_id_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr::InternalSwap(
+      &_impl_.best_question_, lhs_arena,
+      &other->_impl_.best_question_, rhs_arena
+  );
+  ::PROTOBUF_NAMESPACE_ID::internal::memswap<
+      PROTOBUF_FIELD_OFFSET(UnansweredQuestion, _impl_.status_)
+      + sizeof(UnansweredQuestion::_impl_.status_)
+      - PROTOBUF_FIELD_OFFSET(UnansweredQuestion, _impl_.count_)>(
+          reinterpret_cast<char*>(&_impl_.count_),
+          reinterpret_cast<char*>(&other->_impl_.count_));
+}
+
+::PROTOBUF_NAMESPACE_ID::Metadata UnansweredQuestion::GetMetadata() const {
+  return ::_pbi::AssignDescriptors(
+      &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_getter, &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_once,
+      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[29]);
+}
+
+// ===================================================================
+
+class ListUnansweredResponse::_Internal {
+ public:
+};
+
+ListUnansweredResponse::ListUnansweredResponse(::PROTOBUF_NAMESPACE_ID::Arena* arena,
+                         bool is_message_owned)
+  : ::PROTOBUF_NAMESPACE_ID::Message(arena, is_message_owned) {
+  SharedCtor(arena, is_message_owned);
+  // @@protoc_insertion_point(arena_constructor:chatbot.v1.ListUnansweredResponse)
+}
+ListUnansweredResponse::ListUnansweredResponse(const ListUnansweredResponse& from)
+  : ::PROTOBUF_NAMESPACE_ID::Message() {
+  ListUnansweredResponse* const _this = this; (void)_this;
+  new (&_impl_) Impl_{
+      decltype(_impl_.questions_){from._impl_.questions_}
+    , /*decltype(_impl_._cached_size_)*/{}};
+
+  _internal_metadata_.MergeFrom<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(from._internal_metadata_);
+  // @@protoc_insertion_point(copy_constructor:chatbot.v1.ListUnansweredResponse)
+}
+
+inline void ListUnansweredResponse::SharedCtor(
+    ::_pb::Arena* arena, bool is_message_owned) {
+  (void)arena;
+  (void)is_message_owned;
+  new (&_impl_) Impl_{
+      decltype(_impl_.questions_){arena}
+    , /*decltype(_impl_._cached_size_)*/{}
+  };
+}
+
+ListUnansweredResponse::~ListUnansweredResponse() {
+  // @@protoc_insertion_point(destructor:chatbot.v1.ListUnansweredResponse)
+  if (auto *arena = _internal_metadata_.DeleteReturnArena<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>()) {
+  (void)arena;
+    return;
+  }
+  SharedDtor();
+}
+
+inline void ListUnansweredResponse::SharedDtor() {
+  GOOGLE_DCHECK(GetArenaForAllocation() == nullptr);
+  _impl_.questions_.~RepeatedPtrField();
+}
+
+void ListUnansweredResponse::SetCachedSize(int size) const {
+  _impl_._cached_size_.Set(size);
+}
+
+void ListUnansweredResponse::Clear() {
+// @@protoc_insertion_point(message_clear_start:chatbot.v1.ListUnansweredResponse)
+  uint32_t cached_has_bits = 0;
+  // Prevent compiler warnings about cached_has_bits being unused
+  (void) cached_has_bits;
+
+  _impl_.questions_.Clear();
+  _internal_metadata_.Clear<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>();
+}
+
+const char* ListUnansweredResponse::_InternalParse(const char* ptr, ::_pbi::ParseContext* ctx) {
+#define CHK_(x) if (PROTOBUF_PREDICT_FALSE(!(x))) goto failure
+  while (!ctx->Done(&ptr)) {
+    uint32_t tag;
+    ptr = ::_pbi::ReadTag(ptr, &tag);
+    switch (tag >> 3) {
+      // repeated .chatbot.v1.UnansweredQuestion questions = 1;
+      case 1:
+        if (PROTOBUF_PREDICT_TRUE(static_cast<uint8_t>(tag) == 10)) {
+          ptr -= 1;
+          do {
+            ptr += 1;
+            ptr = ctx->ParseMessage(_internal_add_questions(), ptr);
+            CHK_(ptr);
+            if (!ctx->DataAvailable(ptr)) break;
+          } while (::PROTOBUF_NAMESPACE_ID::internal::ExpectTag<10>(ptr));
+        } else
+          goto handle_unusual;
+        continue;
+      default:
+        goto handle_unusual;
+    }  // switch
+  handle_unusual:
+    if ((tag == 0) || ((tag & 7) == 4)) {
+      CHK_(ptr);
+      ctx->SetLastTag(tag);
+      goto message_done;
+    }
+    ptr = UnknownFieldParse(
+        tag,
+        _internal_metadata_.mutable_unknown_fields<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(),
+        ptr, ctx);
+    CHK_(ptr != nullptr);
+  }  // while
+message_done:
+  return ptr;
+failure:
+  ptr = nullptr;
+  goto message_done;
+#undef CHK_
+}
+
+uint8_t* ListUnansweredResponse::_InternalSerialize(
+    uint8_t* target, ::PROTOBUF_NAMESPACE_ID::io::EpsCopyOutputStream* stream) const {
+  // @@protoc_insertion_point(serialize_to_array_start:chatbot.v1.ListUnansweredResponse)
+  uint32_t cached_has_bits = 0;
+  (void) cached_has_bits;
+
+  // repeated .chatbot.v1.UnansweredQuestion questions = 1;
+  for (unsigned i = 0,
+      n = static_cast<unsigned>(this->_internal_questions_size()); i < n; i++) {
+    const auto& repfield = this->_internal_questions(i);
+    target = ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::
+        InternalWriteMessage(1, repfield, repfield.GetCachedSize(), target, stream);
+  }
+
+  if (PROTOBUF_PREDICT_FALSE(_internal_metadata_.have_unknown_fields())) {
+    target = ::_pbi::WireFormat::InternalSerializeUnknownFieldsToArray(
+        _internal_metadata_.unknown_fields<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(::PROTOBUF_NAMESPACE_ID::UnknownFieldSet::default_instance), target, stream);
+  }
+  // @@protoc_insertion_point(serialize_to_array_end:chatbot.v1.ListUnansweredResponse)
+  return target;
+}
+
+size_t ListUnansweredResponse::ByteSizeLong() const {
+// @@protoc_insertion_point(message_byte_size_start:chatbot.v1.ListUnansweredResponse)
+  size_t total_size = 0;
+
+  uint32_t cached_has_bits = 0;
+  // Prevent compiler warnings about cached_has_bits being unused
+  (void) cached_has_bits;
+
+  // repeated .chatbot.v1.UnansweredQuestion questions = 1;
+  total_size += 1UL * this->_internal_questions_size();
+  for (const auto& msg : this->_impl_.questions_) {
+    total_size +=
+      ::PROTOBUF_NAMESPACE_ID::internal::WireFormatLite::MessageSize(msg);
+  }
+
+  return MaybeComputeUnknownFieldsSize(total_size, &_impl_._cached_size_);
+}
+
+const ::PROTOBUF_NAMESPACE_ID::Message::ClassData ListUnansweredResponse::_class_data_ = {
+    ::PROTOBUF_NAMESPACE_ID::Message::CopyWithSourceCheck,
+    ListUnansweredResponse::MergeImpl
+};
+const ::PROTOBUF_NAMESPACE_ID::Message::ClassData*ListUnansweredResponse::GetClassData() const { return &_class_data_; }
+
+
+void ListUnansweredResponse::MergeImpl(::PROTOBUF_NAMESPACE_ID::Message& to_msg, const ::PROTOBUF_NAMESPACE_ID::Message& from_msg) {
+  auto* const _this = static_cast<ListUnansweredResponse*>(&to_msg);
+  auto& from = static_cast<const ListUnansweredResponse&>(from_msg);
+  // @@protoc_insertion_point(class_specific_merge_from_start:chatbot.v1.ListUnansweredResponse)
+  GOOGLE_DCHECK_NE(&from, _this);
+  uint32_t cached_has_bits = 0;
+  (void) cached_has_bits;
+
+  _this->_impl_.questions_.MergeFrom(from._impl_.questions_);
+  _this->_internal_metadata_.MergeFrom<::PROTOBUF_NAMESPACE_ID::UnknownFieldSet>(from._internal_metadata_);
+}
+
+void ListUnansweredResponse::CopyFrom(const ListUnansweredResponse& from) {
+// @@protoc_insertion_point(class_specific_copy_from_start:chatbot.v1.ListUnansweredResponse)
+  if (&from == this) return;
+  Clear();
+  MergeFrom(from);
+}
+
+bool ListUnansweredResponse::IsInitialized() const {
+  return true;
+}
+
+void ListUnansweredResponse::InternalSwap(ListUnansweredResponse* other) {
+  using std::swap;
+  _internal_metadata_.InternalSwap(&other->_internal_metadata_);
+  _impl_.questions_.InternalSwap(&other->_impl_.questions_);
+}
+
+::PROTOBUF_NAMESPACE_ID::Metadata ListUnansweredResponse::GetMetadata() const {
+  return ::_pbi::AssignDescriptors(
+      &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_getter, &descriptor_table_chatbot_2fv1_2fchatbot_2eproto_once,
+      file_level_metadata_chatbot_2fv1_2fchatbot_2eproto[30]);
 }
 
 // @@protoc_insertion_point(namespace_scope)
@@ -9707,6 +12769,10 @@ template<> PROTOBUF_NOINLINE ::chatbot::v1::MessageResponse*
 Arena::CreateMaybeMessage< ::chatbot::v1::MessageResponse >(Arena* arena) {
   return Arena::CreateMessageInternal< ::chatbot::v1::MessageResponse >(arena);
 }
+template<> PROTOBUF_NOINLINE ::chatbot::v1::BidStat*
+Arena::CreateMaybeMessage< ::chatbot::v1::BidStat >(Arena* arena) {
+  return Arena::CreateMessageInternal< ::chatbot::v1::BidStat >(arena);
+}
 template<> PROTOBUF_NOINLINE ::chatbot::v1::EncryptedRequest*
 Arena::CreateMaybeMessage< ::chatbot::v1::EncryptedRequest >(Arena* arena) {
   return Arena::CreateMessageInternal< ::chatbot::v1::EncryptedRequest >(arena);
@@ -9758,6 +12824,18 @@ Arena::CreateMaybeMessage< ::chatbot::v1::SubscribeOutboxRequest >(Arena* arena)
 template<> PROTOBUF_NOINLINE ::chatbot::v1::OutboxMessage*
 Arena::CreateMaybeMessage< ::chatbot::v1::OutboxMessage >(Arena* arena) {
   return Arena::CreateMessageInternal< ::chatbot::v1::OutboxMessage >(arena);
+}
+template<> PROTOBUF_NOINLINE ::chatbot::v1::ListUnansweredRequest*
+Arena::CreateMaybeMessage< ::chatbot::v1::ListUnansweredRequest >(Arena* arena) {
+  return Arena::CreateMessageInternal< ::chatbot::v1::ListUnansweredRequest >(arena);
+}
+template<> PROTOBUF_NOINLINE ::chatbot::v1::UnansweredQuestion*
+Arena::CreateMaybeMessage< ::chatbot::v1::UnansweredQuestion >(Arena* arena) {
+  return Arena::CreateMessageInternal< ::chatbot::v1::UnansweredQuestion >(arena);
+}
+template<> PROTOBUF_NOINLINE ::chatbot::v1::ListUnansweredResponse*
+Arena::CreateMaybeMessage< ::chatbot::v1::ListUnansweredResponse >(Arena* arena) {
+  return Arena::CreateMessageInternal< ::chatbot::v1::ListUnansweredResponse >(arena);
 }
 PROTOBUF_NAMESPACE_CLOSE
 

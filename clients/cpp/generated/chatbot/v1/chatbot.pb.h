@@ -53,6 +53,9 @@ namespace v1 {
 class BatchImportSkillResponse;
 struct BatchImportSkillResponseDefaultTypeInternal;
 extern BatchImportSkillResponseDefaultTypeInternal _BatchImportSkillResponse_default_instance_;
+class BidStat;
+struct BidStatDefaultTypeInternal;
+extern BidStatDefaultTypeInternal _BidStat_default_instance_;
 class ChangeKefuStateRequest;
 struct ChangeKefuStateRequestDefaultTypeInternal;
 extern ChangeKefuStateRequestDefaultTypeInternal _ChangeKefuStateRequest_default_instance_;
@@ -65,6 +68,12 @@ extern KefuStateRequestDefaultTypeInternal _KefuStateRequest_default_instance_;
 class KefuStateResponse;
 struct KefuStateResponseDefaultTypeInternal;
 extern KefuStateResponseDefaultTypeInternal _KefuStateResponse_default_instance_;
+class ListUnansweredRequest;
+struct ListUnansweredRequestDefaultTypeInternal;
+extern ListUnansweredRequestDefaultTypeInternal _ListUnansweredRequest_default_instance_;
+class ListUnansweredResponse;
+struct ListUnansweredResponseDefaultTypeInternal;
+extern ListUnansweredResponseDefaultTypeInternal _ListUnansweredResponse_default_instance_;
 class MessageRequest;
 struct MessageRequestDefaultTypeInternal;
 extern MessageRequestDefaultTypeInternal _MessageRequest_default_instance_;
@@ -131,14 +140,20 @@ extern StatusDefaultTypeInternal _Status_default_instance_;
 class SubscribeOutboxRequest;
 struct SubscribeOutboxRequestDefaultTypeInternal;
 extern SubscribeOutboxRequestDefaultTypeInternal _SubscribeOutboxRequest_default_instance_;
+class UnansweredQuestion;
+struct UnansweredQuestionDefaultTypeInternal;
+extern UnansweredQuestionDefaultTypeInternal _UnansweredQuestion_default_instance_;
 }  // namespace v1
 }  // namespace chatbot
 PROTOBUF_NAMESPACE_OPEN
 template<> ::chatbot::v1::BatchImportSkillResponse* Arena::CreateMaybeMessage<::chatbot::v1::BatchImportSkillResponse>(Arena*);
+template<> ::chatbot::v1::BidStat* Arena::CreateMaybeMessage<::chatbot::v1::BidStat>(Arena*);
 template<> ::chatbot::v1::ChangeKefuStateRequest* Arena::CreateMaybeMessage<::chatbot::v1::ChangeKefuStateRequest>(Arena*);
 template<> ::chatbot::v1::EncryptedRequest* Arena::CreateMaybeMessage<::chatbot::v1::EncryptedRequest>(Arena*);
 template<> ::chatbot::v1::KefuStateRequest* Arena::CreateMaybeMessage<::chatbot::v1::KefuStateRequest>(Arena*);
 template<> ::chatbot::v1::KefuStateResponse* Arena::CreateMaybeMessage<::chatbot::v1::KefuStateResponse>(Arena*);
+template<> ::chatbot::v1::ListUnansweredRequest* Arena::CreateMaybeMessage<::chatbot::v1::ListUnansweredRequest>(Arena*);
+template<> ::chatbot::v1::ListUnansweredResponse* Arena::CreateMaybeMessage<::chatbot::v1::ListUnansweredResponse>(Arena*);
 template<> ::chatbot::v1::MessageRequest* Arena::CreateMaybeMessage<::chatbot::v1::MessageRequest>(Arena*);
 template<> ::chatbot::v1::MessageResponse* Arena::CreateMaybeMessage<::chatbot::v1::MessageResponse>(Arena*);
 template<> ::chatbot::v1::OutboxMessage* Arena::CreateMaybeMessage<::chatbot::v1::OutboxMessage>(Arena*);
@@ -161,6 +176,7 @@ template<> ::chatbot::v1::SignResponse* Arena::CreateMaybeMessage<::chatbot::v1:
 template<> ::chatbot::v1::SlotValues* Arena::CreateMaybeMessage<::chatbot::v1::SlotValues>(Arena*);
 template<> ::chatbot::v1::Status* Arena::CreateMaybeMessage<::chatbot::v1::Status>(Arena*);
 template<> ::chatbot::v1::SubscribeOutboxRequest* Arena::CreateMaybeMessage<::chatbot::v1::SubscribeOutboxRequest>(Arena*);
+template<> ::chatbot::v1::UnansweredQuestion* Arena::CreateMaybeMessage<::chatbot::v1::UnansweredQuestion>(Arena*);
 PROTOBUF_NAMESPACE_CLOSE
 namespace chatbot {
 namespace v1 {
@@ -1800,6 +1816,20 @@ class QueryResponse_Msg final :
   enum : int {
     kContentFieldNumber = 1,
     kMsgTypeFieldNumber = 2,
+    kAnsNodeNameFieldNumber = 4,
+    kArticleFieldNumber = 5,
+    kDebugInfoFieldNumber = 7,
+    kEventFieldNumber = 8,
+    kOpeningFieldNumber = 10,
+    kRespTitleFieldNumber = 12,
+    kSceneStatusFieldNumber = 13,
+    kSessionIdFieldNumber = 14,
+    kStatusFieldNumber = 15,
+    kAnsNodeIdFieldNumber = 3,
+    kConfidenceFieldNumber = 6,
+    kRequestIdFieldNumber = 11,
+    kListOptionsFieldNumber = 9,
+    kTakeOptionsOnlyFieldNumber = 16,
   };
   // string content = 1;
   void clear_content();
@@ -1829,6 +1859,177 @@ class QueryResponse_Msg final :
   std::string* _internal_mutable_msg_type();
   public:
 
+  // string ans_node_name = 4;
+  void clear_ans_node_name();
+  const std::string& ans_node_name() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_ans_node_name(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_ans_node_name();
+  PROTOBUF_NODISCARD std::string* release_ans_node_name();
+  void set_allocated_ans_node_name(std::string* ans_node_name);
+  private:
+  const std::string& _internal_ans_node_name() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_ans_node_name(const std::string& value);
+  std::string* _internal_mutable_ans_node_name();
+  public:
+
+  // string article = 5;
+  void clear_article();
+  const std::string& article() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_article(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_article();
+  PROTOBUF_NODISCARD std::string* release_article();
+  void set_allocated_article(std::string* article);
+  private:
+  const std::string& _internal_article() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_article(const std::string& value);
+  std::string* _internal_mutable_article();
+  public:
+
+  // string debug_info = 7;
+  void clear_debug_info();
+  const std::string& debug_info() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_debug_info(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_debug_info();
+  PROTOBUF_NODISCARD std::string* release_debug_info();
+  void set_allocated_debug_info(std::string* debug_info);
+  private:
+  const std::string& _internal_debug_info() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_debug_info(const std::string& value);
+  std::string* _internal_mutable_debug_info();
+  public:
+
+  // string event = 8;
+  void clear_event();
+  const std::string& event() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_event(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_event();
+  PROTOBUF_NODISCARD std::string* release_event();
+  void set_allocated_event(std::string* event);
+  private:
+  const std::string& _internal_event() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_event(const std::string& value);
+  std::string* _internal_mutable_event();
+  public:
+
+  // string opening = 10;
+  void clear_opening();
+  const std::string& opening() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_opening(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_opening();
+  PROTOBUF_NODISCARD std::string* release_opening();
+  void set_allocated_opening(std::string* opening);
+  private:
+  const std::string& _internal_opening() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_opening(const std::string& value);
+  std::string* _internal_mutable_opening();
+  public:
+
+  // string resp_title = 12;
+  void clear_resp_title();
+  const std::string& resp_title() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_resp_title(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_resp_title();
+  PROTOBUF_NODISCARD std::string* release_resp_title();
+  void set_allocated_resp_title(std::string* resp_title);
+  private:
+  const std::string& _internal_resp_title() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_resp_title(const std::string& value);
+  std::string* _internal_mutable_resp_title();
+  public:
+
+  // string scene_status = 13;
+  void clear_scene_status();
+  const std::string& scene_status() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_scene_status(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_scene_status();
+  PROTOBUF_NODISCARD std::string* release_scene_status();
+  void set_allocated_scene_status(std::string* scene_status);
+  private:
+  const std::string& _internal_scene_status() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_scene_status(const std::string& value);
+  std::string* _internal_mutable_scene_status();
+  public:
+
+  // string session_id = 14;
+  void clear_session_id();
+  const std::string& session_id() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_session_id(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_session_id();
+  PROTOBUF_NODISCARD std::string* release_session_id();
+  void set_allocated_session_id(std::string* session_id);
+  private:
+  const std::string& _internal_session_id() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_session_id(const std::string& value);
+  std::string* _internal_mutable_session_id();
+  public:
+
+  // string status = 15;
+  void clear_status();
+  const std::string& status() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_status(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_status();
+  PROTOBUF_NODISCARD std::string* release_status();
+  void set_allocated_status(std::string* status);
+  private:
+  const std::string& _internal_status() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_status(const std::string& value);
+  std::string* _internal_mutable_status();
+  public:
+
+  // int64 ans_node_id = 3;
+  void clear_ans_node_id();
+  int64_t ans_node_id() const;
+  void set_ans_node_id(int64_t value);
+  private:
+  int64_t _internal_ans_node_id() const;
+  void _internal_set_ans_node_id(int64_t value);
+  public:
+
+  // double confidence = 6;
+  void clear_confidence();
+  double confidence() const;
+  void set_confidence(double value);
+  private:
+  double _internal_confidence() const;
+  void _internal_set_confidence(double value);
+  public:
+
+  // int64 request_id = 11;
+  void clear_request_id();
+  int64_t request_id() const;
+  void set_request_id(int64_t value);
+  private:
+  int64_t _internal_request_id() const;
+  void _internal_set_request_id(int64_t value);
+  public:
+
+  // bool list_options = 9;
+  void clear_list_options();
+  bool list_options() const;
+  void set_list_options(bool value);
+  private:
+  bool _internal_list_options() const;
+  void _internal_set_list_options(bool value);
+  public:
+
+  // bool take_options_only = 16;
+  void clear_take_options_only();
+  bool take_options_only() const;
+  void set_take_options_only(bool value);
+  private:
+  bool _internal_take_options_only() const;
+  void _internal_set_take_options_only(bool value);
+  public:
+
   // @@protoc_insertion_point(class_scope:chatbot.v1.QueryResponse.Msg)
  private:
   class _Internal;
@@ -1839,6 +2040,20 @@ class QueryResponse_Msg final :
   struct Impl_ {
     ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr content_;
     ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr msg_type_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr ans_node_name_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr article_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr debug_info_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr event_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr opening_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr resp_title_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr scene_status_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr session_id_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr status_;
+    int64_t ans_node_id_;
+    double confidence_;
+    int64_t request_id_;
+    bool list_options_;
+    bool take_options_only_;
     mutable ::PROTOBUF_NAMESPACE_ID::internal::CachedSize _cached_size_;
   };
   union { Impl_ _impl_; };
@@ -2183,6 +2398,7 @@ class QueryResponse final :
     kSlotsInfoFieldNumber = 15,
     kMsgFieldNumber = 16,
     kCandidatesFieldNumber = 17,
+    kSlotInfoFieldNumber = 35,
     kAnsNodeNameFieldNumber = 2,
     kTitleFieldNumber = 3,
     kAnswerFieldNumber = 4,
@@ -2192,11 +2408,28 @@ class QueryResponse final :
     kQueryFieldNumber = 12,
     kCreateTimeFieldNumber = 13,
     kKefustateFieldNumber = 18,
+    kSessionIdFieldNumber = 19,
+    kDialogStatusFieldNumber = 20,
+    kSkillNameFieldNumber = 21,
+    kRidFieldNumber = 24,
+    kMsgtypeFieldNumber = 25,
+    kArticleFieldNumber = 27,
+    kDialogSessionStatusFieldNumber = 28,
+    kEventFieldNumber = 29,
+    kIntentConfirmStatusFieldNumber = 30,
+    kOpeningFieldNumber = 32,
+    kSceneStatusFieldNumber = 33,
+    kSkillIdFieldNumber = 34,
     kAnsNodeIdFieldNumber = 1,
     kConfidenceFieldNumber = 6,
     kAnswerTypeFieldNumber = 5,
     kStatusFieldNumber = 8,
+    kRequestIdFieldNumber = 22,
+    kRetFieldNumber = 23,
+    kAnswerOpenFieldNumber = 26,
     kIsDefaultAnswerFieldNumber = 14,
+    kListOptionsFieldNumber = 31,
+    kTakeOptionsOnlyFieldNumber = 36,
   };
   // repeated .chatbot.v1.QueryResponse.Option options = 7;
   int options_size() const;
@@ -2269,6 +2502,24 @@ class QueryResponse final :
   ::chatbot::v1::QueryResponse_Candidate* add_candidates();
   const ::PROTOBUF_NAMESPACE_ID::RepeatedPtrField< ::chatbot::v1::QueryResponse_Candidate >&
       candidates() const;
+
+  // repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;
+  int slot_info_size() const;
+  private:
+  int _internal_slot_info_size() const;
+  public:
+  void clear_slot_info();
+  ::chatbot::v1::QueryResponse_SlotInfo* mutable_slot_info(int index);
+  ::PROTOBUF_NAMESPACE_ID::RepeatedPtrField< ::chatbot::v1::QueryResponse_SlotInfo >*
+      mutable_slot_info();
+  private:
+  const ::chatbot::v1::QueryResponse_SlotInfo& _internal_slot_info(int index) const;
+  ::chatbot::v1::QueryResponse_SlotInfo* _internal_add_slot_info();
+  public:
+  const ::chatbot::v1::QueryResponse_SlotInfo& slot_info(int index) const;
+  ::chatbot::v1::QueryResponse_SlotInfo* add_slot_info();
+  const ::PROTOBUF_NAMESPACE_ID::RepeatedPtrField< ::chatbot::v1::QueryResponse_SlotInfo >&
+      slot_info() const;
 
   // string ans_node_name = 2;
   void clear_ans_node_name();
@@ -2396,6 +2647,174 @@ class QueryResponse final :
   std::string* _internal_mutable_kefustate();
   public:
 
+  // string session_id = 19;
+  void clear_session_id();
+  const std::string& session_id() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_session_id(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_session_id();
+  PROTOBUF_NODISCARD std::string* release_session_id();
+  void set_allocated_session_id(std::string* session_id);
+  private:
+  const std::string& _internal_session_id() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_session_id(const std::string& value);
+  std::string* _internal_mutable_session_id();
+  public:
+
+  // string dialog_status = 20;
+  void clear_dialog_status();
+  const std::string& dialog_status() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_dialog_status(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_dialog_status();
+  PROTOBUF_NODISCARD std::string* release_dialog_status();
+  void set_allocated_dialog_status(std::string* dialog_status);
+  private:
+  const std::string& _internal_dialog_status() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_dialog_status(const std::string& value);
+  std::string* _internal_mutable_dialog_status();
+  public:
+
+  // string skill_name = 21;
+  void clear_skill_name();
+  const std::string& skill_name() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_skill_name(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_skill_name();
+  PROTOBUF_NODISCARD std::string* release_skill_name();
+  void set_allocated_skill_name(std::string* skill_name);
+  private:
+  const std::string& _internal_skill_name() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_skill_name(const std::string& value);
+  std::string* _internal_mutable_skill_name();
+  public:
+
+  // string rid = 24;
+  void clear_rid();
+  const std::string& rid() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_rid(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_rid();
+  PROTOBUF_NODISCARD std::string* release_rid();
+  void set_allocated_rid(std::string* rid);
+  private:
+  const std::string& _internal_rid() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_rid(const std::string& value);
+  std::string* _internal_mutable_rid();
+  public:
+
+  // string msgtype = 25;
+  void clear_msgtype();
+  const std::string& msgtype() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_msgtype(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_msgtype();
+  PROTOBUF_NODISCARD std::string* release_msgtype();
+  void set_allocated_msgtype(std::string* msgtype);
+  private:
+  const std::string& _internal_msgtype() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_msgtype(const std::string& value);
+  std::string* _internal_mutable_msgtype();
+  public:
+
+  // string article = 27;
+  void clear_article();
+  const std::string& article() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_article(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_article();
+  PROTOBUF_NODISCARD std::string* release_article();
+  void set_allocated_article(std::string* article);
+  private:
+  const std::string& _internal_article() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_article(const std::string& value);
+  std::string* _internal_mutable_article();
+  public:
+
+  // string dialog_session_status = 28;
+  void clear_dialog_session_status();
+  const std::string& dialog_session_status() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_dialog_session_status(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_dialog_session_status();
+  PROTOBUF_NODISCARD std::string* release_dialog_session_status();
+  void set_allocated_dialog_session_status(std::string* dialog_session_status);
+  private:
+  const std::string& _internal_dialog_session_status() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_dialog_session_status(const std::string& value);
+  std::string* _internal_mutable_dialog_session_status();
+  public:
+
+  // string event = 29;
+  void clear_event();
+  const std::string& event() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_event(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_event();
+  PROTOBUF_NODISCARD std::string* release_event();
+  void set_allocated_event(std::string* event);
+  private:
+  const std::string& _internal_event() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_event(const std::string& value);
+  std::string* _internal_mutable_event();
+  public:
+
+  // string intent_confirm_status = 30;
+  void clear_intent_confirm_status();
+  const std::string& intent_confirm_status() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_intent_confirm_status(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_intent_confirm_status();
+  PROTOBUF_NODISCARD std::string* release_intent_confirm_status();
+  void set_allocated_intent_confirm_status(std::string* intent_confirm_status);
+  private:
+  const std::string& _internal_intent_confirm_status() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_intent_confirm_status(const std::string& value);
+  std::string* _internal_mutable_intent_confirm_status();
+  public:
+
+  // string opening = 32;
+  void clear_opening();
+  const std::string& opening() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_opening(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_opening();
+  PROTOBUF_NODISCARD std::string* release_opening();
+  void set_allocated_opening(std::string* opening);
+  private:
+  const std::string& _internal_opening() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_opening(const std::string& value);
+  std::string* _internal_mutable_opening();
+  public:
+
+  // string scene_status = 33;
+  void clear_scene_status();
+  const std::string& scene_status() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_scene_status(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_scene_status();
+  PROTOBUF_NODISCARD std::string* release_scene_status();
+  void set_allocated_scene_status(std::string* scene_status);
+  private:
+  const std::string& _internal_scene_status() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_scene_status(const std::string& value);
+  std::string* _internal_mutable_scene_status();
+  public:
+
+  // string skill_id = 34;
+  void clear_skill_id();
+  const std::string& skill_id() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_skill_id(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_skill_id();
+  PROTOBUF_NODISCARD std::string* release_skill_id();
+  void set_allocated_skill_id(std::string* skill_id);
+  private:
+  const std::string& _internal_skill_id() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_skill_id(const std::string& value);
+  std::string* _internal_mutable_skill_id();
+  public:
+
   // int64 ans_node_id = 1;
   void clear_ans_node_id();
   int64_t ans_node_id() const;
@@ -2432,6 +2851,33 @@ class QueryResponse final :
   void _internal_set_status(::chatbot::v1::MatchStatus value);
   public:
 
+  // int64 request_id = 22;
+  void clear_request_id();
+  int64_t request_id() const;
+  void set_request_id(int64_t value);
+  private:
+  int64_t _internal_request_id() const;
+  void _internal_set_request_id(int64_t value);
+  public:
+
+  // int32 ret = 23;
+  void clear_ret();
+  int32_t ret() const;
+  void set_ret(int32_t value);
+  private:
+  int32_t _internal_ret() const;
+  void _internal_set_ret(int32_t value);
+  public:
+
+  // int32 answer_open = 26;
+  void clear_answer_open();
+  int32_t answer_open() const;
+  void set_answer_open(int32_t value);
+  private:
+  int32_t _internal_answer_open() const;
+  void _internal_set_answer_open(int32_t value);
+  public:
+
   // bool is_default_answer = 14;
   void clear_is_default_answer();
   bool is_default_answer() const;
@@ -2439,6 +2885,24 @@ class QueryResponse final :
   private:
   bool _internal_is_default_answer() const;
   void _internal_set_is_default_answer(bool value);
+  public:
+
+  // bool list_options = 31;
+  void clear_list_options();
+  bool list_options() const;
+  void set_list_options(bool value);
+  private:
+  bool _internal_list_options() const;
+  void _internal_set_list_options(bool value);
+  public:
+
+  // bool take_options_only = 36;
+  void clear_take_options_only();
+  bool take_options_only() const;
+  void set_take_options_only(bool value);
+  private:
+  bool _internal_take_options_only() const;
+  void _internal_set_take_options_only(bool value);
   public:
 
   // @@protoc_insertion_point(class_scope:chatbot.v1.QueryResponse)
@@ -2453,6 +2917,7 @@ class QueryResponse final :
     ::PROTOBUF_NAMESPACE_ID::RepeatedPtrField< ::chatbot::v1::QueryResponse_SlotInfo > slots_info_;
     ::PROTOBUF_NAMESPACE_ID::RepeatedPtrField< ::chatbot::v1::QueryResponse_Msg > msg_;
     ::PROTOBUF_NAMESPACE_ID::RepeatedPtrField< ::chatbot::v1::QueryResponse_Candidate > candidates_;
+    ::PROTOBUF_NAMESPACE_ID::RepeatedPtrField< ::chatbot::v1::QueryResponse_SlotInfo > slot_info_;
     ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr ans_node_name_;
     ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr title_;
     ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr answer_;
@@ -2462,11 +2927,28 @@ class QueryResponse final :
     ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr query_;
     ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr create_time_;
     ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr kefustate_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr session_id_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr dialog_status_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr skill_name_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr rid_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr msgtype_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr article_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr dialog_session_status_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr event_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr intent_confirm_status_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr opening_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr scene_status_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr skill_id_;
     int64_t ans_node_id_;
     double confidence_;
     int answer_type_;
     int status_;
+    int64_t request_id_;
+    int32_t ret_;
+    int32_t answer_open_;
     bool is_default_answer_;
+    bool list_options_;
+    bool take_options_only_;
     mutable ::PROTOBUF_NAMESPACE_ID::internal::CachedSize _cached_size_;
   };
   union { Impl_ _impl_; };
@@ -2977,12 +3459,16 @@ class MessageResponse final :
 
   enum : int {
     kMsgFieldNumber = 3,
+    kSlotsInfoFieldNumber = 10,
     kAnswerFieldNumber = 1,
     kFromUserNameFieldNumber = 5,
     kToUserNameFieldNumber = 6,
     kMsgIdFieldNumber = 7,
     kCreateTimeFieldNumber = 8,
     kKefustateFieldNumber = 9,
+    kSessionIdFieldNumber = 11,
+    kDialogStatusFieldNumber = 12,
+    kBidStatFieldNumber = 13,
     kAnswerTypeFieldNumber = 2,
     kStatusFieldNumber = 4,
   };
@@ -3003,6 +3489,24 @@ class MessageResponse final :
   ::chatbot::v1::QueryResponse_Msg* add_msg();
   const ::PROTOBUF_NAMESPACE_ID::RepeatedPtrField< ::chatbot::v1::QueryResponse_Msg >&
       msg() const;
+
+  // repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;
+  int slots_info_size() const;
+  private:
+  int _internal_slots_info_size() const;
+  public:
+  void clear_slots_info();
+  ::chatbot::v1::QueryResponse_SlotInfo* mutable_slots_info(int index);
+  ::PROTOBUF_NAMESPACE_ID::RepeatedPtrField< ::chatbot::v1::QueryResponse_SlotInfo >*
+      mutable_slots_info();
+  private:
+  const ::chatbot::v1::QueryResponse_SlotInfo& _internal_slots_info(int index) const;
+  ::chatbot::v1::QueryResponse_SlotInfo* _internal_add_slots_info();
+  public:
+  const ::chatbot::v1::QueryResponse_SlotInfo& slots_info(int index) const;
+  ::chatbot::v1::QueryResponse_SlotInfo* add_slots_info();
+  const ::PROTOBUF_NAMESPACE_ID::RepeatedPtrField< ::chatbot::v1::QueryResponse_SlotInfo >&
+      slots_info() const;
 
   // string answer = 1;
   void clear_answer();
@@ -3088,6 +3592,52 @@ class MessageResponse final :
   std::string* _internal_mutable_kefustate();
   public:
 
+  // string session_id = 11;
+  void clear_session_id();
+  const std::string& session_id() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_session_id(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_session_id();
+  PROTOBUF_NODISCARD std::string* release_session_id();
+  void set_allocated_session_id(std::string* session_id);
+  private:
+  const std::string& _internal_session_id() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_session_id(const std::string& value);
+  std::string* _internal_mutable_session_id();
+  public:
+
+  // string dialog_status = 12;
+  void clear_dialog_status();
+  const std::string& dialog_status() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_dialog_status(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_dialog_status();
+  PROTOBUF_NODISCARD std::string* release_dialog_status();
+  void set_allocated_dialog_status(std::string* dialog_status);
+  private:
+  const std::string& _internal_dialog_status() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_dialog_status(const std::string& value);
+  std::string* _internal_mutable_dialog_status();
+  public:
+
+  // .chatbot.v1.BidStat bid_stat = 13;
+  bool has_bid_stat() const;
+  private:
+  bool _internal_has_bid_stat() const;
+  public:
+  void clear_bid_stat();
+  const ::chatbot::v1::BidStat& bid_stat() const;
+  PROTOBUF_NODISCARD ::chatbot::v1::BidStat* release_bid_stat();
+  ::chatbot::v1::BidStat* mutable_bid_stat();
+  void set_allocated_bid_stat(::chatbot::v1::BidStat* bid_stat);
+  private:
+  const ::chatbot::v1::BidStat& _internal_bid_stat() const;
+  ::chatbot::v1::BidStat* _internal_mutable_bid_stat();
+  public:
+  void unsafe_arena_set_allocated_bid_stat(
+      ::chatbot::v1::BidStat* bid_stat);
+  ::chatbot::v1::BidStat* unsafe_arena_release_bid_stat();
+
   // .chatbot.v1.AnswerType answer_type = 2;
   void clear_answer_type();
   ::chatbot::v1::AnswerType answer_type() const;
@@ -3115,14 +3665,225 @@ class MessageResponse final :
   typedef void DestructorSkippable_;
   struct Impl_ {
     ::PROTOBUF_NAMESPACE_ID::RepeatedPtrField< ::chatbot::v1::QueryResponse_Msg > msg_;
+    ::PROTOBUF_NAMESPACE_ID::RepeatedPtrField< ::chatbot::v1::QueryResponse_SlotInfo > slots_info_;
     ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr answer_;
     ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr from_user_name_;
     ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr to_user_name_;
     ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr msg_id_;
     ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr create_time_;
     ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr kefustate_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr session_id_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr dialog_status_;
+    ::chatbot::v1::BidStat* bid_stat_;
     int answer_type_;
     int status_;
+    mutable ::PROTOBUF_NAMESPACE_ID::internal::CachedSize _cached_size_;
+  };
+  union { Impl_ _impl_; };
+  friend struct ::TableStruct_chatbot_2fv1_2fchatbot_2eproto;
+};
+// -------------------------------------------------------------------
+
+class BidStat final :
+    public ::PROTOBUF_NAMESPACE_ID::Message /* @@protoc_insertion_point(class_definition:chatbot.v1.BidStat) */ {
+ public:
+  inline BidStat() : BidStat(nullptr) {}
+  ~BidStat() override;
+  explicit PROTOBUF_CONSTEXPR BidStat(::PROTOBUF_NAMESPACE_ID::internal::ConstantInitialized);
+
+  BidStat(const BidStat& from);
+  BidStat(BidStat&& from) noexcept
+    : BidStat() {
+    *this = ::std::move(from);
+  }
+
+  inline BidStat& operator=(const BidStat& from) {
+    CopyFrom(from);
+    return *this;
+  }
+  inline BidStat& operator=(BidStat&& from) noexcept {
+    if (this == &from) return *this;
+    if (GetOwningArena() == from.GetOwningArena()
+  #ifdef PROTOBUF_FORCE_COPY_IN_MOVE
+        && GetOwningArena() != nullptr
+  #endif  // !PROTOBUF_FORCE_COPY_IN_MOVE
+    ) {
+      InternalSwap(&from);
+    } else {
+      CopyFrom(from);
+    }
+    return *this;
+  }
+
+  static const ::PROTOBUF_NAMESPACE_ID::Descriptor* descriptor() {
+    return GetDescriptor();
+  }
+  static const ::PROTOBUF_NAMESPACE_ID::Descriptor* GetDescriptor() {
+    return default_instance().GetMetadata().descriptor;
+  }
+  static const ::PROTOBUF_NAMESPACE_ID::Reflection* GetReflection() {
+    return default_instance().GetMetadata().reflection;
+  }
+  static const BidStat& default_instance() {
+    return *internal_default_instance();
+  }
+  static inline const BidStat* internal_default_instance() {
+    return reinterpret_cast<const BidStat*>(
+               &_BidStat_default_instance_);
+  }
+  static constexpr int kIndexInFileMessages =
+    14;
+
+  friend void swap(BidStat& a, BidStat& b) {
+    a.Swap(&b);
+  }
+  inline void Swap(BidStat* other) {
+    if (other == this) return;
+  #ifdef PROTOBUF_FORCE_COPY_IN_SWAP
+    if (GetOwningArena() != nullptr &&
+        GetOwningArena() == other->GetOwningArena()) {
+   #else  // PROTOBUF_FORCE_COPY_IN_SWAP
+    if (GetOwningArena() == other->GetOwningArena()) {
+  #endif  // !PROTOBUF_FORCE_COPY_IN_SWAP
+      InternalSwap(other);
+    } else {
+      ::PROTOBUF_NAMESPACE_ID::internal::GenericSwap(this, other);
+    }
+  }
+  void UnsafeArenaSwap(BidStat* other) {
+    if (other == this) return;
+    GOOGLE_DCHECK(GetOwningArena() == other->GetOwningArena());
+    InternalSwap(other);
+  }
+
+  // implements Message ----------------------------------------------
+
+  BidStat* New(::PROTOBUF_NAMESPACE_ID::Arena* arena = nullptr) const final {
+    return CreateMaybeMessage<BidStat>(arena);
+  }
+  using ::PROTOBUF_NAMESPACE_ID::Message::CopyFrom;
+  void CopyFrom(const BidStat& from);
+  using ::PROTOBUF_NAMESPACE_ID::Message::MergeFrom;
+  void MergeFrom( const BidStat& from) {
+    BidStat::MergeImpl(*this, from);
+  }
+  private:
+  static void MergeImpl(::PROTOBUF_NAMESPACE_ID::Message& to_msg, const ::PROTOBUF_NAMESPACE_ID::Message& from_msg);
+  public:
+  PROTOBUF_ATTRIBUTE_REINITIALIZES void Clear() final;
+  bool IsInitialized() const final;
+
+  size_t ByteSizeLong() const final;
+  const char* _InternalParse(const char* ptr, ::PROTOBUF_NAMESPACE_ID::internal::ParseContext* ctx) final;
+  uint8_t* _InternalSerialize(
+      uint8_t* target, ::PROTOBUF_NAMESPACE_ID::io::EpsCopyOutputStream* stream) const final;
+  int GetCachedSize() const final { return _impl_._cached_size_.Get(); }
+
+  private:
+  void SharedCtor(::PROTOBUF_NAMESPACE_ID::Arena* arena, bool is_message_owned);
+  void SharedDtor();
+  void SetCachedSize(int size) const final;
+  void InternalSwap(BidStat* other);
+
+  private:
+  friend class ::PROTOBUF_NAMESPACE_ID::internal::AnyMetadata;
+  static ::PROTOBUF_NAMESPACE_ID::StringPiece FullMessageName() {
+    return "chatbot.v1.BidStat";
+  }
+  protected:
+  explicit BidStat(::PROTOBUF_NAMESPACE_ID::Arena* arena,
+                       bool is_message_owned = false);
+  public:
+
+  static const ClassData _class_data_;
+  const ::PROTOBUF_NAMESPACE_ID::Message::ClassData*GetClassData() const final;
+
+  ::PROTOBUF_NAMESPACE_ID::Metadata GetMetadata() const final;
+
+  // nested types ----------------------------------------------------
+
+  // accessors -------------------------------------------------------
+
+  enum : int {
+    kCurrTimeFieldNumber = 1,
+    kErrMsgFieldNumber = 2,
+    kLatestTimeFieldNumber = 3,
+    kLatestValidFieldNumber = 4,
+    kUpRetFieldNumber = 5,
+  };
+  // string curr_time = 1;
+  void clear_curr_time();
+  const std::string& curr_time() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_curr_time(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_curr_time();
+  PROTOBUF_NODISCARD std::string* release_curr_time();
+  void set_allocated_curr_time(std::string* curr_time);
+  private:
+  const std::string& _internal_curr_time() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_curr_time(const std::string& value);
+  std::string* _internal_mutable_curr_time();
+  public:
+
+  // string err_msg = 2;
+  void clear_err_msg();
+  const std::string& err_msg() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_err_msg(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_err_msg();
+  PROTOBUF_NODISCARD std::string* release_err_msg();
+  void set_allocated_err_msg(std::string* err_msg);
+  private:
+  const std::string& _internal_err_msg() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_err_msg(const std::string& value);
+  std::string* _internal_mutable_err_msg();
+  public:
+
+  // string latest_time = 3;
+  void clear_latest_time();
+  const std::string& latest_time() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_latest_time(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_latest_time();
+  PROTOBUF_NODISCARD std::string* release_latest_time();
+  void set_allocated_latest_time(std::string* latest_time);
+  private:
+  const std::string& _internal_latest_time() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_latest_time(const std::string& value);
+  std::string* _internal_mutable_latest_time();
+  public:
+
+  // bool latest_valid = 4;
+  void clear_latest_valid();
+  bool latest_valid() const;
+  void set_latest_valid(bool value);
+  private:
+  bool _internal_latest_valid() const;
+  void _internal_set_latest_valid(bool value);
+  public:
+
+  // int32 up_ret = 5;
+  void clear_up_ret();
+  int32_t up_ret() const;
+  void set_up_ret(int32_t value);
+  private:
+  int32_t _internal_up_ret() const;
+  void _internal_set_up_ret(int32_t value);
+  public:
+
+  // @@protoc_insertion_point(class_scope:chatbot.v1.BidStat)
+ private:
+  class _Internal;
+
+  template <typename T> friend class ::PROTOBUF_NAMESPACE_ID::Arena::InternalHelper;
+  typedef void InternalArenaConstructable_;
+  typedef void DestructorSkippable_;
+  struct Impl_ {
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr curr_time_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr err_msg_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr latest_time_;
+    bool latest_valid_;
+    int32_t up_ret_;
     mutable ::PROTOBUF_NAMESPACE_ID::internal::CachedSize _cached_size_;
   };
   union { Impl_ _impl_; };
@@ -3178,7 +3939,7 @@ class EncryptedRequest final :
                &_EncryptedRequest_default_instance_);
   }
   static constexpr int kIndexInFileMessages =
-    14;
+    15;
 
   friend void swap(EncryptedRequest& a, EncryptedRequest& b) {
     a.Swap(&b);
@@ -3347,7 +4108,7 @@ class SetAutoReplyResponse final :
                &_SetAutoReplyResponse_default_instance_);
   }
   static constexpr int kIndexInFileMessages =
-    15;
+    16;
 
   friend void swap(SetAutoReplyResponse& a, SetAutoReplyResponse& b) {
     a.Swap(&b);
@@ -3495,7 +4256,7 @@ class BatchImportSkillResponse final :
                &_BatchImportSkillResponse_default_instance_);
   }
   static constexpr int kIndexInFileMessages =
-    16;
+    17;
 
   friend void swap(BatchImportSkillResponse& a, BatchImportSkillResponse& b) {
     a.Swap(&b);
@@ -3643,7 +4404,7 @@ class PublishRequest final :
                &_PublishRequest_default_instance_);
   }
   static constexpr int kIndexInFileMessages =
-    17;
+    18;
 
   friend void swap(PublishRequest& a, PublishRequest& b) {
     a.Swap(&b);
@@ -3796,7 +4557,7 @@ class PublishResponse final :
                &_PublishResponse_default_instance_);
   }
   static constexpr int kIndexInFileMessages =
-    18;
+    19;
 
   friend void swap(PublishResponse& a, PublishResponse& b) {
     a.Swap(&b);
@@ -3949,7 +4710,7 @@ class PublishProgressRequest final :
                &_PublishProgressRequest_default_instance_);
   }
   static constexpr int kIndexInFileMessages =
-    19;
+    20;
 
   friend void swap(PublishProgressRequest& a, PublishProgressRequest& b) {
     a.Swap(&b);
@@ -4118,7 +4879,7 @@ class PublishProgressResponse final :
                &_PublishProgressResponse_default_instance_);
   }
   static constexpr int kIndexInFileMessages =
-    20;
+    21;
 
   friend void swap(PublishProgressResponse& a, PublishProgressResponse& b) {
     a.Swap(&b);
@@ -4277,7 +5038,7 @@ class SendMessageResponse final :
                &_SendMessageResponse_default_instance_);
   }
   static constexpr int kIndexInFileMessages =
-    21;
+    22;
 
   friend void swap(SendMessageResponse& a, SendMessageResponse& b) {
     a.Swap(&b);
@@ -4441,7 +5202,7 @@ class KefuStateRequest final :
                &_KefuStateRequest_default_instance_);
   }
   static constexpr int kIndexInFileMessages =
-    22;
+    23;
 
   friend void swap(KefuStateRequest& a, KefuStateRequest& b) {
     a.Swap(&b);
@@ -4626,7 +5387,7 @@ class ChangeKefuStateRequest final :
                &_ChangeKefuStateRequest_default_instance_);
   }
   static constexpr int kIndexInFileMessages =
-    23;
+    24;
 
   friend void swap(ChangeKefuStateRequest& a, ChangeKefuStateRequest& b) {
     a.Swap(&b);
@@ -4849,7 +5610,7 @@ class KefuStateResponse final :
                &_KefuStateResponse_default_instance_);
   }
   static constexpr int kIndexInFileMessages =
-    24;
+    25;
 
   friend void swap(KefuStateResponse& a, KefuStateResponse& b) {
     a.Swap(&b);
@@ -5035,7 +5796,7 @@ class SubscribeOutboxRequest final :
                &_SubscribeOutboxRequest_default_instance_);
   }
   static constexpr int kIndexInFileMessages =
-    25;
+    26;
 
   friend void swap(SubscribeOutboxRequest& a, SubscribeOutboxRequest& b) {
     a.Swap(&b);
@@ -5235,7 +5996,7 @@ class OutboxMessage final :
                &_OutboxMessage_default_instance_);
   }
   static constexpr int kIndexInFileMessages =
-    26;
+    27;
 
   friend void swap(OutboxMessage& a, OutboxMessage& b) {
     a.Swap(&b);
@@ -5510,6 +6271,594 @@ class OutboxMessage final :
     int64_t create_time_;
     int64_t seq_;
     int32_t channel_;
+    mutable ::PROTOBUF_NAMESPACE_ID::internal::CachedSize _cached_size_;
+  };
+  union { Impl_ _impl_; };
+  friend struct ::TableStruct_chatbot_2fv1_2fchatbot_2eproto;
+};
+// -------------------------------------------------------------------
+
+class ListUnansweredRequest final :
+    public ::PROTOBUF_NAMESPACE_ID::Message /* @@protoc_insertion_point(class_definition:chatbot.v1.ListUnansweredRequest) */ {
+ public:
+  inline ListUnansweredRequest() : ListUnansweredRequest(nullptr) {}
+  ~ListUnansweredRequest() override;
+  explicit PROTOBUF_CONSTEXPR ListUnansweredRequest(::PROTOBUF_NAMESPACE_ID::internal::ConstantInitialized);
+
+  ListUnansweredRequest(const ListUnansweredRequest& from);
+  ListUnansweredRequest(ListUnansweredRequest&& from) noexcept
+    : ListUnansweredRequest() {
+    *this = ::std::move(from);
+  }
+
+  inline ListUnansweredRequest& operator=(const ListUnansweredRequest& from) {
+    CopyFrom(from);
+    return *this;
+  }
+  inline ListUnansweredRequest& operator=(ListUnansweredRequest&& from) noexcept {
+    if (this == &from) return *this;
+    if (GetOwningArena() == from.GetOwningArena()
+  #ifdef PROTOBUF_FORCE_COPY_IN_MOVE
+        && GetOwningArena() != nullptr
+  #endif  // !PROTOBUF_FORCE_COPY_IN_MOVE
+    ) {
+      InternalSwap(&from);
+    } else {
+      CopyFrom(from);
+    }
+    return *this;
+  }
+
+  static const ::PROTOBUF_NAMESPACE_ID::Descriptor* descriptor() {
+    return GetDescriptor();
+  }
+  static const ::PROTOBUF_NAMESPACE_ID::Descriptor* GetDescriptor() {
+    return default_instance().GetMetadata().descriptor;
+  }
+  static const ::PROTOBUF_NAMESPACE_ID::Reflection* GetReflection() {
+    return default_instance().GetMetadata().reflection;
+  }
+  static const ListUnansweredRequest& default_instance() {
+    return *internal_default_instance();
+  }
+  static inline const ListUnansweredRequest* internal_default_instance() {
+    return reinterpret_cast<const ListUnansweredRequest*>(
+               &_ListUnansweredRequest_default_instance_);
+  }
+  static constexpr int kIndexInFileMessages =
+    28;
+
+  friend void swap(ListUnansweredRequest& a, ListUnansweredRequest& b) {
+    a.Swap(&b);
+  }
+  inline void Swap(ListUnansweredRequest* other) {
+    if (other == this) return;
+  #ifdef PROTOBUF_FORCE_COPY_IN_SWAP
+    if (GetOwningArena() != nullptr &&
+        GetOwningArena() == other->GetOwningArena()) {
+   #else  // PROTOBUF_FORCE_COPY_IN_SWAP
+    if (GetOwningArena() == other->GetOwningArena()) {
+  #endif  // !PROTOBUF_FORCE_COPY_IN_SWAP
+      InternalSwap(other);
+    } else {
+      ::PROTOBUF_NAMESPACE_ID::internal::GenericSwap(this, other);
+    }
+  }
+  void UnsafeArenaSwap(ListUnansweredRequest* other) {
+    if (other == this) return;
+    GOOGLE_DCHECK(GetOwningArena() == other->GetOwningArena());
+    InternalSwap(other);
+  }
+
+  // implements Message ----------------------------------------------
+
+  ListUnansweredRequest* New(::PROTOBUF_NAMESPACE_ID::Arena* arena = nullptr) const final {
+    return CreateMaybeMessage<ListUnansweredRequest>(arena);
+  }
+  using ::PROTOBUF_NAMESPACE_ID::Message::CopyFrom;
+  void CopyFrom(const ListUnansweredRequest& from);
+  using ::PROTOBUF_NAMESPACE_ID::Message::MergeFrom;
+  void MergeFrom( const ListUnansweredRequest& from) {
+    ListUnansweredRequest::MergeImpl(*this, from);
+  }
+  private:
+  static void MergeImpl(::PROTOBUF_NAMESPACE_ID::Message& to_msg, const ::PROTOBUF_NAMESPACE_ID::Message& from_msg);
+  public:
+  PROTOBUF_ATTRIBUTE_REINITIALIZES void Clear() final;
+  bool IsInitialized() const final;
+
+  size_t ByteSizeLong() const final;
+  const char* _InternalParse(const char* ptr, ::PROTOBUF_NAMESPACE_ID::internal::ParseContext* ctx) final;
+  uint8_t* _InternalSerialize(
+      uint8_t* target, ::PROTOBUF_NAMESPACE_ID::io::EpsCopyOutputStream* stream) const final;
+  int GetCachedSize() const final { return _impl_._cached_size_.Get(); }
+
+  private:
+  void SharedCtor(::PROTOBUF_NAMESPACE_ID::Arena* arena, bool is_message_owned);
+  void SharedDtor();
+  void SetCachedSize(int size) const final;
+  void InternalSwap(ListUnansweredRequest* other);
+
+  private:
+  friend class ::PROTOBUF_NAMESPACE_ID::internal::AnyMetadata;
+  static ::PROTOBUF_NAMESPACE_ID::StringPiece FullMessageName() {
+    return "chatbot.v1.ListUnansweredRequest";
+  }
+  protected:
+  explicit ListUnansweredRequest(::PROTOBUF_NAMESPACE_ID::Arena* arena,
+                       bool is_message_owned = false);
+  public:
+
+  static const ClassData _class_data_;
+  const ::PROTOBUF_NAMESPACE_ID::Message::ClassData*GetClassData() const final;
+
+  ::PROTOBUF_NAMESPACE_ID::Metadata GetMetadata() const final;
+
+  // nested types ----------------------------------------------------
+
+  // accessors -------------------------------------------------------
+
+  enum : int {
+    kTokenFieldNumber = 1,
+    kSinceFieldNumber = 2,
+    kLimitFieldNumber = 3,
+  };
+  // string token = 1;
+  void clear_token();
+  const std::string& token() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_token(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_token();
+  PROTOBUF_NODISCARD std::string* release_token();
+  void set_allocated_token(std::string* token);
+  private:
+  const std::string& _internal_token() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_token(const std::string& value);
+  std::string* _internal_mutable_token();
+  public:
+
+  // int64 since = 2;
+  void clear_since();
+  int64_t since() const;
+  void set_since(int64_t value);
+  private:
+  int64_t _internal_since() const;
+  void _internal_set_since(int64_t value);
+  public:
+
+  // int32 limit = 3;
+  void clear_limit();
+  int32_t limit() const;
+  void set_limit(int32_t value);
+  private:
+  int32_t _internal_limit() const;
+  void _internal_set_limit(int32_t value);
+  public:
+
+  // @@protoc_insertion_point(class_scope:chatbot.v1.ListUnansweredRequest)
+ private:
+  class _Internal;
+
+  template <typename T> friend class ::PROTOBUF_NAMESPACE_ID::Arena::InternalHelper;
+  typedef void InternalArenaConstructable_;
+  typedef void DestructorSkippable_;
+  struct Impl_ {
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr token_;
+    int64_t since_;
+    int32_t limit_;
+    mutable ::PROTOBUF_NAMESPACE_ID::internal::CachedSize _cached_size_;
+  };
+  union { Impl_ _impl_; };
+  friend struct ::TableStruct_chatbot_2fv1_2fchatbot_2eproto;
+};
+// -------------------------------------------------------------------
+
+class UnansweredQuestion final :
+    public ::PROTOBUF_NAMESPACE_ID::Message /* @@protoc_insertion_point(class_definition:chatbot.v1.UnansweredQuestion) */ {
+ public:
+  inline UnansweredQuestion() : UnansweredQuestion(nullptr) {}
+  ~UnansweredQuestion() override;
+  explicit PROTOBUF_CONSTEXPR UnansweredQuestion(::PROTOBUF_NAMESPACE_ID::internal::ConstantInitialized);
+
+  UnansweredQuestion(const UnansweredQuestion& from);
+  UnansweredQuestion(UnansweredQuestion&& from) noexcept
+    : UnansweredQuestion() {
+    *this = ::std::move(from);
+  }
+
+  inline UnansweredQuestion& operator=(const UnansweredQuestion& from) {
+    CopyFrom(from);
+    return *this;
+  }
+  inline UnansweredQuestion& operator=(UnansweredQuestion&& from) noexcept {
+    if (this == &from) return *this;
+    if (GetOwningArena() == from.GetOwningArena()
+  #ifdef PROTOBUF_FORCE_COPY_IN_MOVE
+        && GetOwningArena() != nullptr
+  #endif  // !PROTOBUF_FORCE_COPY_IN_MOVE
+    ) {
+      InternalSwap(&from);
+    } else {
+      CopyFrom(from);
+    }
+    return *this;
+  }
+
+  static const ::PROTOBUF_NAMESPACE_ID::Descriptor* descriptor() {
+    return GetDescriptor();
+  }
+  static const ::PROTOBUF_NAMESPACE_ID::Descriptor* GetDescriptor() {
+    return default_instance().GetMetadata().descriptor;
+  }
+  static const ::PROTOBUF_NAMESPACE_ID::Reflection* GetReflection() {
+    return default_instance().GetMetadata().reflection;
+  }
+  static const UnansweredQuestion& default_instance() {
+    return *internal_default_instance();
+  }
+  static inline const UnansweredQuestion* internal_default_instance() {
+    return reinterpret_cast<const UnansweredQuestion*>(
+               &_UnansweredQuestion_default_instance_);
+  }
+  static constexpr int kIndexInFileMessages =
+    29;
+
+  friend void swap(UnansweredQuestion& a, UnansweredQuestion& b) {
+    a.Swap(&b);
+  }
+  inline void Swap(UnansweredQuestion* other) {
+    if (other == this) return;
+  #ifdef PROTOBUF_FORCE_COPY_IN_SWAP
+    if (GetOwningArena() != nullptr &&
+        GetOwningArena() == other->GetOwningArena()) {
+   #else  // PROTOBUF_FORCE_COPY_IN_SWAP
+    if (GetOwningArena() == other->GetOwningArena()) {
+  #endif  // !PROTOBUF_FORCE_COPY_IN_SWAP
+      InternalSwap(other);
+    } else {
+      ::PROTOBUF_NAMESPACE_ID::internal::GenericSwap(this, other);
+    }
+  }
+  void UnsafeArenaSwap(UnansweredQuestion* other) {
+    if (other == this) return;
+    GOOGLE_DCHECK(GetOwningArena() == other->GetOwningArena());
+    InternalSwap(other);
+  }
+
+  // implements Message ----------------------------------------------
+
+  UnansweredQuestion* New(::PROTOBUF_NAMESPACE_ID::Arena* arena = nullptr) const final {
+    return CreateMaybeMessage<UnansweredQuestion>(arena);
+  }
+  using ::PROTOBUF_NAMESPACE_ID::Message::CopyFrom;
+  void CopyFrom(const UnansweredQuestion& from);
+  using ::PROTOBUF_NAMESPACE_ID::Message::MergeFrom;
+  void MergeFrom( const UnansweredQuestion& from) {
+    UnansweredQuestion::MergeImpl(*this, from);
+  }
+  private:
+  static void MergeImpl(::PROTOBUF_NAMESPACE_ID::Message& to_msg, const ::PROTOBUF_NAMESPACE_ID::Message& from_msg);
+  public:
+  PROTOBUF_ATTRIBUTE_REINITIALIZES void Clear() final;
+  bool IsInitialized() const final;
+
+  size_t ByteSizeLong() const final;
+  const char* _InternalParse(const char* ptr, ::PROTOBUF_NAMESPACE_ID::internal::ParseContext* ctx) final;
+  uint8_t* _InternalSerialize(
+      uint8_t* target, ::PROTOBUF_NAMESPACE_ID::io::EpsCopyOutputStream* stream) const final;
+  int GetCachedSize() const final { return _impl_._cached_size_.Get(); }
+
+  private:
+  void SharedCtor(::PROTOBUF_NAMESPACE_ID::Arena* arena, bool is_message_owned);
+  void SharedDtor();
+  void SetCachedSize(int size) const final;
+  void InternalSwap(UnansweredQuestion* other);
+
+  private:
+  friend class ::PROTOBUF_NAMESPACE_ID::internal::AnyMetadata;
+  static ::PROTOBUF_NAMESPACE_ID::StringPiece FullMessageName() {
+    return "chatbot.v1.UnansweredQuestion";
+  }
+  protected:
+  explicit UnansweredQuestion(::PROTOBUF_NAMESPACE_ID::Arena* arena,
+                       bool is_message_owned = false);
+  public:
+
+  static const ClassData _class_data_;
+  const ::PROTOBUF_NAMESPACE_ID::Message::ClassData*GetClassData() const final;
+
+  ::PROTOBUF_NAMESPACE_ID::Metadata GetMetadata() const final;
+
+  // nested types ----------------------------------------------------
+
+  // accessors -------------------------------------------------------
+
+  enum : int {
+    kQueryFieldNumber = 1,
+    kNormalizedFieldNumber = 2,
+    kBestIdFieldNumber = 7,
+    kBestQuestionFieldNumber = 8,
+    kCountFieldNumber = 3,
+    kFirstSeenFieldNumber = 4,
+    kLastSeenFieldNumber = 5,
+    kBestConfidenceFieldNumber = 9,
+    kStatusFieldNumber = 6,
+  };
+  // string query = 1;
+  void clear_query();
+  const std::string& query() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_query(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_query();
+  PROTOBUF_NODISCARD std::string* release_query();
+  void set_allocated_query(std::string* query);
+  private:
+  const std::string& _internal_query() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_query(const std::string& value);
+  std::string* _internal_mutable_query();
+  public:
+
+  // string normalized = 2;
+  void clear_normalized();
+  const std::string& normalized() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_normalized(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_normalized();
+  PROTOBUF_NODISCARD std::string* release_normalized();
+  void set_allocated_normalized(std::string* normalized);
+  private:
+  const std::string& _internal_normalized() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_normalized(const std::string& value);
+  std::string* _internal_mutable_normalized();
+  public:
+
+  // string best_id = 7;
+  void clear_best_id();
+  const std::string& best_id() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_best_id(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_best_id();
+  PROTOBUF_NODISCARD std::string* release_best_id();
+  void set_allocated_best_id(std::string* best_id);
+  private:
+  const std::string& _internal_best_id() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_best_id(const std::string& value);
+  std::string* _internal_mutable_best_id();
+  public:
+
+  // string best_question = 8;
+  void clear_best_question();
+  const std::string& best_question() const;
+  template <typename ArgT0 = const std::string&, typename... ArgT>
+  void set_best_question(ArgT0&& arg0, ArgT... args);
+  std::string* mutable_best_question();
+  PROTOBUF_NODISCARD std::string* release_best_question();
+  void set_allocated_best_question(std::string* best_question);
+  private:
+  const std::string& _internal_best_question() const;
+  inline PROTOBUF_ALWAYS_INLINE void _internal_set_best_question(const std::string& value);
+  std::string* _internal_mutable_best_question();
+  public:
+
+  // int64 count = 3;
+  void clear_count();
+  int64_t count() const;
+  void set_count(int64_t value);
+  private:
+  int64_t _internal_count() const;
+  void _internal_set_count(int64_t value);
+  public:
+
+  // int64 first_seen = 4;
+  void clear_first_seen();
+  int64_t first_seen() const;
+  void set_first_seen(int64_t value);
+  private:
+  int64_t _internal_first_seen() const;
+  void _internal_set_first_seen(int64_t value);
+  public:
+
+  // int64 last_seen = 5;
+  void clear_last_seen();
+  int64_t last_seen() const;
+  void set_last_seen(int64_t value);
+  private:
+  int64_t _internal_last_seen() const;
+  void _internal_set_last_seen(int64_t value);
+  public:
+
+  // double best_confidence = 9;
+  void clear_best_confidence();
+  double best_confidence() const;
+  void set_best_confidence(double value);
+  private:
+  double _internal_best_confidence() const;
+  void _internal_set_best_confidence(double value);
+  public:
+
+  // .chatbot.v1.MatchStatus status = 6;
+  void clear_status();
+  ::chatbot::v1::MatchStatus status() const;
+  void set_status(::chatbot::v1::MatchStatus value);
+  private:
+  ::chatbot::v1::MatchStatus _internal_status() const;
+  void _internal_set_status(::chatbot::v1::MatchStatus value);
+  public:
+
+  // @@protoc_insertion_point(class_scope:chatbot.v1.UnansweredQuestion)
+ private:
+  class _Internal;
+
+  template <typename T> friend class ::PROTOBUF_NAMESPACE_ID::Arena::InternalHelper;
+  typedef void InternalArenaConstructable_;
+  typedef void DestructorSkippable_;
+  struct Impl_ {
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr query_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr normalized_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr best_id_;
+    ::PROTOBUF_NAMESPACE_ID::internal::ArenaStringPtr best_question_;
+    int64_t count_;
+    int64_t first_seen_;
+    int64_t last_seen_;
+    double best_confidence_;
+    int status_;
+    mutable ::PROTOBUF_NAMESPACE_ID::internal::CachedSize _cached_size_;
+  };
+  union { Impl_ _impl_; };
+  friend struct ::TableStruct_chatbot_2fv1_2fchatbot_2eproto;
+};
+// -------------------------------------------------------------------
+
+class ListUnansweredResponse final :
+    public ::PROTOBUF_NAMESPACE_ID::Message /* @@protoc_insertion_point(class_definition:chatbot.v1.ListUnansweredResponse) */ {
+ public:
+  inline ListUnansweredResponse() : ListUnansweredResponse(nullptr) {}
+  ~ListUnansweredResponse() override;
+  explicit PROTOBUF_CONSTEXPR ListUnansweredResponse(::PROTOBUF_NAMESPACE_ID::internal::ConstantInitialized);
+
+  ListUnansweredResponse(const ListUnansweredResponse& from);
+  ListUnansweredResponse(ListUnansweredResponse&& from) noexcept
+    : ListUnansweredResponse() {
+    *this = ::std::move(from);
+  }
+
+  inline ListUnansweredResponse& operator=(const ListUnansweredResponse& from) {
+    CopyFrom(from);
+    return *this;
+  }
+  inline ListUnansweredResponse& operator=(ListUnansweredResponse&& from) noexcept {
+    if (this == &from) return *this;
+    if (GetOwningArena() == from.GetOwningArena()
+  #ifdef PROTOBUF_FORCE_COPY_IN_MOVE
+        && GetOwningArena() != nullptr
+  #endif  // !PROTOBUF_FORCE_COPY_IN_MOVE
+    ) {
+      InternalSwap(&from);
+    } else {
+      CopyFrom(from);
+    }
+    return *this;
+  }
+
+  static const ::PROTOBUF_NAMESPACE_ID::Descriptor* descriptor() {
+    return GetDescriptor();
+  }
+  static const ::PROTOBUF_NAMESPACE_ID::Descriptor* GetDescriptor() {
+    return default_instance().GetMetadata().descriptor;
+  }
+  static const ::PROTOBUF_NAMESPACE_ID::Reflection* GetReflection() {
+    return default_instance().GetMetadata().reflection;
+  }
+  static const ListUnansweredResponse& default_instance() {
+    return *internal_default_instance();
+  }
+  static inline const ListUnansweredResponse* internal_default_instance() {
+    return reinterpret_cast<const ListUnansweredResponse*>(
+               &_ListUnansweredResponse_default_instance_);
+  }
+  static constexpr int kIndexInFileMessages =
+    30;
+
+  friend void swap(ListUnansweredResponse& a, ListUnansweredResponse& b) {
+    a.Swap(&b);
+  }
+  inline void Swap(ListUnansweredResponse* other) {
+    if (other == this) return;
+  #ifdef PROTOBUF_FORCE_COPY_IN_SWAP
+    if (GetOwningArena() != nullptr &&
+        GetOwningArena() == other->GetOwningArena()) {
+   #else  // PROTOBUF_FORCE_COPY_IN_SWAP
+    if (GetOwningArena() == other->GetOwningArena()) {
+  #endif  // !PROTOBUF_FORCE_COPY_IN_SWAP
+      InternalSwap(other);
+    } else {
+      ::PROTOBUF_NAMESPACE_ID::internal::GenericSwap(this, other);
+    }
+  }
+  void UnsafeArenaSwap(ListUnansweredResponse* other) {
+    if (other == this) return;
+    GOOGLE_DCHECK(GetOwningArena() == other->GetOwningArena());
+    InternalSwap(other);
+  }
+
+  // implements Message ----------------------------------------------
+
+  ListUnansweredResponse* New(::PROTOBUF_NAMESPACE_ID::Arena* arena = nullptr) const final {
+    return CreateMaybeMessage<ListUnansweredResponse>(arena);
+  }
+  using ::PROTOBUF_NAMESPACE_ID::Message::CopyFrom;
+  void CopyFrom(const ListUnansweredResponse& from);
+  using ::PROTOBUF_NAMESPACE_ID::Message::MergeFrom;
+  void MergeFrom( const ListUnansweredResponse& from) {
+    ListUnansweredResponse::MergeImpl(*this, from);
+  }
+  private:
+  static void MergeImpl(::PROTOBUF_NAMESPACE_ID::Message& to_msg, const ::PROTOBUF_NAMESPACE_ID::Message& from_msg);
+  public:
+  PROTOBUF_ATTRIBUTE_REINITIALIZES void Clear() final;
+  bool IsInitialized() const final;
+
+  size_t ByteSizeLong() const final;
+  const char* _InternalParse(const char* ptr, ::PROTOBUF_NAMESPACE_ID::internal::ParseContext* ctx) final;
+  uint8_t* _InternalSerialize(
+      uint8_t* target, ::PROTOBUF_NAMESPACE_ID::io::EpsCopyOutputStream* stream) const final;
+  int GetCachedSize() const final { return _impl_._cached_size_.Get(); }
+
+  private:
+  void SharedCtor(::PROTOBUF_NAMESPACE_ID::Arena* arena, bool is_message_owned);
+  void SharedDtor();
+  void SetCachedSize(int size) const final;
+  void InternalSwap(ListUnansweredResponse* other);
+
+  private:
+  friend class ::PROTOBUF_NAMESPACE_ID::internal::AnyMetadata;
+  static ::PROTOBUF_NAMESPACE_ID::StringPiece FullMessageName() {
+    return "chatbot.v1.ListUnansweredResponse";
+  }
+  protected:
+  explicit ListUnansweredResponse(::PROTOBUF_NAMESPACE_ID::Arena* arena,
+                       bool is_message_owned = false);
+  public:
+
+  static const ClassData _class_data_;
+  const ::PROTOBUF_NAMESPACE_ID::Message::ClassData*GetClassData() const final;
+
+  ::PROTOBUF_NAMESPACE_ID::Metadata GetMetadata() const final;
+
+  // nested types ----------------------------------------------------
+
+  // accessors -------------------------------------------------------
+
+  enum : int {
+    kQuestionsFieldNumber = 1,
+  };
+  // repeated .chatbot.v1.UnansweredQuestion questions = 1;
+  int questions_size() const;
+  private:
+  int _internal_questions_size() const;
+  public:
+  void clear_questions();
+  ::chatbot::v1::UnansweredQuestion* mutable_questions(int index);
+  ::PROTOBUF_NAMESPACE_ID::RepeatedPtrField< ::chatbot::v1::UnansweredQuestion >*
+      mutable_questions();
+  private:
+  const ::chatbot::v1::UnansweredQuestion& _internal_questions(int index) const;
+  ::chatbot::v1::UnansweredQuestion* _internal_add_questions();
+  public:
+  const ::chatbot::v1::UnansweredQuestion& questions(int index) const;
+  ::chatbot::v1::UnansweredQuestion* add_questions();
+  const ::PROTOBUF_NAMESPACE_ID::RepeatedPtrField< ::chatbot::v1::UnansweredQuestion >&
+      questions() const;
+
+  // @@protoc_insertion_point(class_scope:chatbot.v1.ListUnansweredResponse)
+ private:
+  class _Internal;
+
+  template <typename T> friend class ::PROTOBUF_NAMESPACE_ID::Arena::InternalHelper;
+  typedef void InternalArenaConstructable_;
+  typedef void DestructorSkippable_;
+  struct Impl_ {
+    ::PROTOBUF_NAMESPACE_ID::RepeatedPtrField< ::chatbot::v1::UnansweredQuestion > questions_;
     mutable ::PROTOBUF_NAMESPACE_ID::internal::CachedSize _cached_size_;
   };
   union { Impl_ _impl_; };
@@ -6810,6 +8159,556 @@ inline void QueryResponse_Msg::set_allocated_msg_type(std::string* msg_type) {
   // @@protoc_insertion_point(field_set_allocated:chatbot.v1.QueryResponse.Msg.msg_type)
 }
 
+// int64 ans_node_id = 3;
+inline void QueryResponse_Msg::clear_ans_node_id() {
+  _impl_.ans_node_id_ = int64_t{0};
+}
+inline int64_t QueryResponse_Msg::_internal_ans_node_id() const {
+  return _impl_.ans_node_id_;
+}
+inline int64_t QueryResponse_Msg::ans_node_id() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.Msg.ans_node_id)
+  return _internal_ans_node_id();
+}
+inline void QueryResponse_Msg::_internal_set_ans_node_id(int64_t value) {
+  
+  _impl_.ans_node_id_ = value;
+}
+inline void QueryResponse_Msg::set_ans_node_id(int64_t value) {
+  _internal_set_ans_node_id(value);
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.Msg.ans_node_id)
+}
+
+// string ans_node_name = 4;
+inline void QueryResponse_Msg::clear_ans_node_name() {
+  _impl_.ans_node_name_.ClearToEmpty();
+}
+inline const std::string& QueryResponse_Msg::ans_node_name() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.Msg.ans_node_name)
+  return _internal_ans_node_name();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void QueryResponse_Msg::set_ans_node_name(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.ans_node_name_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.Msg.ans_node_name)
+}
+inline std::string* QueryResponse_Msg::mutable_ans_node_name() {
+  std::string* _s = _internal_mutable_ans_node_name();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.QueryResponse.Msg.ans_node_name)
+  return _s;
+}
+inline const std::string& QueryResponse_Msg::_internal_ans_node_name() const {
+  return _impl_.ans_node_name_.Get();
+}
+inline void QueryResponse_Msg::_internal_set_ans_node_name(const std::string& value) {
+  
+  _impl_.ans_node_name_.Set(value, GetArenaForAllocation());
+}
+inline std::string* QueryResponse_Msg::_internal_mutable_ans_node_name() {
+  
+  return _impl_.ans_node_name_.Mutable(GetArenaForAllocation());
+}
+inline std::string* QueryResponse_Msg::release_ans_node_name() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.QueryResponse.Msg.ans_node_name)
+  return _impl_.ans_node_name_.Release();
+}
+inline void QueryResponse_Msg::set_allocated_ans_node_name(std::string* ans_node_name) {
+  if (ans_node_name != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.ans_node_name_.SetAllocated(ans_node_name, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.ans_node_name_.IsDefault()) {
+    _impl_.ans_node_name_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.QueryResponse.Msg.ans_node_name)
+}
+
+// string article = 5;
+inline void QueryResponse_Msg::clear_article() {
+  _impl_.article_.ClearToEmpty();
+}
+inline const std::string& QueryResponse_Msg::article() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.Msg.article)
+  return _internal_article();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void QueryResponse_Msg::set_article(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.article_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.Msg.article)
+}
+inline std::string* QueryResponse_Msg::mutable_article() {
+  std::string* _s = _internal_mutable_article();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.QueryResponse.Msg.article)
+  return _s;
+}
+inline const std::string& QueryResponse_Msg::_internal_article() const {
+  return _impl_.article_.Get();
+}
+inline void QueryResponse_Msg::_internal_set_article(const std::string& value) {
+  
+  _impl_.article_.Set(value, GetArenaForAllocation());
+}
+inline std::string* QueryResponse_Msg::_internal_mutable_article() {
+  
+  return _impl_.article_.Mutable(GetArenaForAllocation());
+}
+inline std::string* QueryResponse_Msg::release_article() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.QueryResponse.Msg.article)
+  return _impl_.article_.Release();
+}
+inline void QueryResponse_Msg::set_allocated_article(std::string* article) {
+  if (article != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.article_.SetAllocated(article, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.article_.IsDefault()) {
+    _impl_.article_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.QueryResponse.Msg.article)
+}
+
+// double confidence = 6;
+inline void QueryResponse_Msg::clear_confidence() {
+  _impl_.confidence_ = 0;
+}
+inline double QueryResponse_Msg::_internal_confidence() const {
+  return _impl_.confidence_;
+}
+inline double QueryResponse_Msg::confidence() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.Msg.confidence)
+  return _internal_confidence();
+}
+inline void QueryResponse_Msg::_internal_set_confidence(double value) {
+  
+  _impl_.confidence_ = value;
+}
+inline void QueryResponse_Msg::set_confidence(double value) {
+  _internal_set_confidence(value);
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.Msg.confidence)
+}
+
+// string debug_info = 7;
+inline void QueryResponse_Msg::clear_debug_info() {
+  _impl_.debug_info_.ClearToEmpty();
+}
+inline const std::string& QueryResponse_Msg::debug_info() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.Msg.debug_info)
+  return _internal_debug_info();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void QueryResponse_Msg::set_debug_info(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.debug_info_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.Msg.debug_info)
+}
+inline std::string* QueryResponse_Msg::mutable_debug_info() {
+  std::string* _s = _internal_mutable_debug_info();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.QueryResponse.Msg.debug_info)
+  return _s;
+}
+inline const std::string& QueryResponse_Msg::_internal_debug_info() const {
+  return _impl_.debug_info_.Get();
+}
+inline void QueryResponse_Msg::_internal_set_debug_info(const std::string& value) {
+  
+  _impl_.debug_info_.Set(value, GetArenaForAllocation());
+}
+inline std::string* QueryResponse_Msg::_internal_mutable_debug_info() {
+  
+  return _impl_.debug_info_.Mutable(GetArenaForAllocation());
+}
+inline std::string* QueryResponse_Msg::release_debug_info() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.QueryResponse.Msg.debug_info)
+  return _impl_.debug_info_.Release();
+}
+inline void QueryResponse_Msg::set_allocated_debug_info(std::string* debug_info) {
+  if (debug_info != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.debug_info_.SetAllocated(debug_info, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.debug_info_.IsDefault()) {
+    _impl_.debug_info_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.QueryResponse.Msg.debug_info)
+}
+
+// string event = 8;
+inline void QueryResponse_Msg::clear_event() {
+  _impl_.event_.ClearToEmpty();
+}
+inline const std::string& QueryResponse_Msg::event() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.Msg.event)
+  return _internal_event();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void QueryResponse_Msg::set_event(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.event_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.Msg.event)
+}
+inline std::string* QueryResponse_Msg::mutable_event() {
+  std::string* _s = _internal_mutable_event();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.QueryResponse.Msg.event)
+  return _s;
+}
+inline const std::string& QueryResponse_Msg::_internal_event() const {
+  return _impl_.event_.Get();
+}
+inline void QueryResponse_Msg::_internal_set_event(const std::string& value) {
+  
+  _impl_.event_.Set(value, GetArenaForAllocation());
+}
+inline std::string* QueryResponse_Msg::_internal_mutable_event() {
+  
+  return _impl_.event_.Mutable(GetArenaForAllocation());
+}
+inline std::string* QueryResponse_Msg::release_event() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.QueryResponse.Msg.event)
+  return _impl_.event_.Release();
+}
+inline void QueryResponse_Msg::set_allocated_event(std::string* event) {
+  if (event != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.event_.SetAllocated(event, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.event_.IsDefault()) {
+    _impl_.event_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.QueryResponse.Msg.event)
+}
+
+// bool list_options = 9;
+inline void QueryResponse_Msg::clear_list_options() {
+  _impl_.list_options_ = false;
+}
+inline bool QueryResponse_Msg::_internal_list_options() const {
+  return _impl_.list_options_;
+}
+inline bool QueryResponse_Msg::list_options() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.Msg.list_options)
+  return _internal_list_options();
+}
+inline void QueryResponse_Msg::_internal_set_list_options(bool value) {
+  
+  _impl_.list_options_ = value;
+}
+inline void QueryResponse_Msg::set_list_options(bool value) {
+  _internal_set_list_options(value);
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.Msg.list_options)
+}
+
+// string opening = 10;
+inline void QueryResponse_Msg::clear_opening() {
+  _impl_.opening_.ClearToEmpty();
+}
+inline const std::string& QueryResponse_Msg::opening() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.Msg.opening)
+  return _internal_opening();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void QueryResponse_Msg::set_opening(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.opening_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.Msg.opening)
+}
+inline std::string* QueryResponse_Msg::mutable_opening() {
+  std::string* _s = _internal_mutable_opening();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.QueryResponse.Msg.opening)
+  return _s;
+}
+inline const std::string& QueryResponse_Msg::_internal_opening() const {
+  return _impl_.opening_.Get();
+}
+inline void QueryResponse_Msg::_internal_set_opening(const std::string& value) {
+  
+  _impl_.opening_.Set(value, GetArenaForAllocation());
+}
+inline std::string* QueryResponse_Msg::_internal_mutable_opening() {
+  
+  return _impl_.opening_.Mutable(GetArenaForAllocation());
+}
+inline std::string* QueryResponse_Msg::release_opening() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.QueryResponse.Msg.opening)
+  return _impl_.opening_.Release();
+}
+inline void QueryResponse_Msg::set_allocated_opening(std::string* opening) {
+  if (opening != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.opening_.SetAllocated(opening, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.opening_.IsDefault()) {
+    _impl_.opening_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.QueryResponse.Msg.opening)
+}
+
+// int64 request_id = 11;
+inline void QueryResponse_Msg::clear_request_id() {
+  _impl_.request_id_ = int64_t{0};
+}
+inline int64_t QueryResponse_Msg::_internal_request_id() const {
+  return _impl_.request_id_;
+}
+inline int64_t QueryResponse_Msg::request_id() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.Msg.request_id)
+  return _internal_request_id();
+}
+inline void QueryResponse_Msg::_internal_set_request_id(int64_t value) {
+  
+  _impl_.request_id_ = value;
+}
+inline void QueryResponse_Msg::set_request_id(int64_t value) {
+  _internal_set_request_id(value);
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.Msg.request_id)
+}
+
+// string resp_title = 12;
+inline void QueryResponse_Msg::clear_resp_title() {
+  _impl_.resp_title_.ClearToEmpty();
+}
+inline const std::string& QueryResponse_Msg::resp_title() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.Msg.resp_title)
+  return _internal_resp_title();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void QueryResponse_Msg::set_resp_title(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.resp_title_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.Msg.resp_title)
+}
+inline std::string* QueryResponse_Msg::mutable_resp_title() {
+  std::string* _s = _internal_mutable_resp_title();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.QueryResponse.Msg.resp_title)
+  return _s;
+}
+inline const std::string& QueryResponse_Msg::_internal_resp_title() const {
+  return _impl_.resp_title_.Get();
+}
+inline void QueryResponse_Msg::_internal_set_resp_title(const std::string& value) {
+  
+  _impl_.resp_title_.Set(value, GetArenaForAllocation());
+}
+inline std::string* QueryResponse_Msg::_internal_mutable_resp_title() {
+  
+  return _impl_.resp_title_.Mutable(GetArenaForAllocation());
+}
+inline std::string* QueryResponse_Msg::release_resp_title() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.QueryResponse.Msg.resp_title)
+  return _impl_.resp_title_.Release();
+}
+inline void QueryResponse_Msg::set_allocated_resp_title(std::string* resp_title) {
+  if (resp_title != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.resp_title_.SetAllocated(resp_title, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.resp_title_.IsDefault()) {
+    _impl_.resp_title_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.QueryResponse.Msg.resp_title)
+}
+
+// string scene_status = 13;
+inline void QueryResponse_Msg::clear_scene_status() {
+  _impl_.scene_status_.ClearToEmpty();
+}
+inline const std::string& QueryResponse_Msg::scene_status() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.Msg.scene_status)
+  return _internal_scene_status();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void QueryResponse_Msg::set_scene_status(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.scene_status_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.Msg.scene_status)
+}
+inline std::string* QueryResponse_Msg::mutable_scene_status() {
+  std::string* _s = _internal_mutable_scene_status();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.QueryResponse.Msg.scene_status)
+  return _s;
+}
+inline const std::string& QueryResponse_Msg::_internal_scene_status() const {
+  return _impl_.scene_status_.Get();
+}
+inline void QueryResponse_Msg::_internal_set_scene_status(const std::string& value) {
+  
+  _impl_.scene_status_.Set(value, GetArenaForAllocation());
+}
+inline std::string* QueryResponse_Msg::_internal_mutable_scene_status() {
+  
+  return _impl_.scene_status_.Mutable(GetArenaForAllocation());
+}
+inline std::string* QueryResponse_Msg::release_scene_status() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.QueryResponse.Msg.scene_status)
+  return _impl_.scene_status_.Release();
+}
+inline void QueryResponse_Msg::set_allocated_scene_status(std::string* scene_status) {
+  if (scene_status != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.scene_status_.SetAllocated(scene_status, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.scene_status_.IsDefault()) {
+    _impl_.scene_status_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.QueryResponse.Msg.scene_status)
+}
+
+// string session_id = 14;
+inline void QueryResponse_Msg::clear_session_id() {
+  _impl_.session_id_.ClearToEmpty();
+}
+inline const std::string& QueryResponse_Msg::session_id() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.Msg.session_id)
+  return _internal_session_id();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void QueryResponse_Msg::set_session_id(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.session_id_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.Msg.session_id)
+}
+inline std::string* QueryResponse_Msg::mutable_session_id() {
+  std::string* _s = _internal_mutable_session_id();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.QueryResponse.Msg.session_id)
+  return _s;
+}
+inline const std::string& QueryResponse_Msg::_internal_session_id() const {
+  return _impl_.session_id_.Get();
+}
+inline void QueryResponse_Msg::_internal_set_session_id(const std::string& value) {
+  
+  _impl_.session_id_.Set(value, GetArenaForAllocation());
+}
+inline std::string* QueryResponse_Msg::_internal_mutable_session_id() {
+  
+  return _impl_.session_id_.Mutable(GetArenaForAllocation());
+}
+inline std::string* QueryResponse_Msg::release_session_id() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.QueryResponse.Msg.session_id)
+  return _impl_.session_id_.Release();
+}
+inline void QueryResponse_Msg::set_allocated_session_id(std::string* session_id) {
+  if (session_id != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.session_id_.SetAllocated(session_id, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.session_id_.IsDefault()) {
+    _impl_.session_id_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.QueryResponse.Msg.session_id)
+}
+
+// string status = 15;
+inline void QueryResponse_Msg::clear_status() {
+  _impl_.status_.ClearToEmpty();
+}
+inline const std::string& QueryResponse_Msg::status() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.Msg.status)
+  return _internal_status();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void QueryResponse_Msg::set_status(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.status_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.Msg.status)
+}
+inline std::string* QueryResponse_Msg::mutable_status() {
+  std::string* _s = _internal_mutable_status();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.QueryResponse.Msg.status)
+  return _s;
+}
+inline const std::string& QueryResponse_Msg::_internal_status() const {
+  return _impl_.status_.Get();
+}
+inline void QueryResponse_Msg::_internal_set_status(const std::string& value) {
+  
+  _impl_.status_.Set(value, GetArenaForAllocation());
+}
+inline std::string* QueryResponse_Msg::_internal_mutable_status() {
+  
+  return _impl_.status_.Mutable(GetArenaForAllocation());
+}
+inline std::string* QueryResponse_Msg::release_status() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.QueryResponse.Msg.status)
+  return _impl_.status_.Release();
+}
+inline void QueryResponse_Msg::set_allocated_status(std::string* status) {
+  if (status != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.status_.SetAllocated(status, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.status_.IsDefault()) {
+    _impl_.status_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.QueryResponse.Msg.status)
+}
+
+// bool take_options_only = 16;
+inline void QueryResponse_Msg::clear_take_options_only() {
+  _impl_.take_options_only_ = false;
+}
+inline bool QueryResponse_Msg::_internal_take_options_only() const {
+  return _impl_.take_options_only_;
+}
+inline bool QueryResponse_Msg::take_options_only() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.Msg.take_options_only)
+  return _internal_take_options_only();
+}
+inline void QueryResponse_Msg::_internal_set_take_options_only(bool value) {
+  
+  _impl_.take_options_only_ = value;
+}
+inline void QueryResponse_Msg::set_take_options_only(bool value) {
+  _internal_set_take_options_only(value);
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.Msg.take_options_only)
+}
+
 // -------------------------------------------------------------------
 
 // QueryResponse_Candidate
@@ -7718,6 +9617,746 @@ inline void QueryResponse::set_allocated_kefustate(std::string* kefustate) {
   // @@protoc_insertion_point(field_set_allocated:chatbot.v1.QueryResponse.kefustate)
 }
 
+// string session_id = 19;
+inline void QueryResponse::clear_session_id() {
+  _impl_.session_id_.ClearToEmpty();
+}
+inline const std::string& QueryResponse::session_id() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.session_id)
+  return _internal_session_id();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void QueryResponse::set_session_id(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.session_id_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.session_id)
+}
+inline std::string* QueryResponse::mutable_session_id() {
+  std::string* _s = _internal_mutable_session_id();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.QueryResponse.session_id)
+  return _s;
+}
+inline const std::string& QueryResponse::_internal_session_id() const {
+  return _impl_.session_id_.Get();
+}
+inline void QueryResponse::_internal_set_session_id(const std::string& value) {
+  
+  _impl_.session_id_.Set(value, GetArenaForAllocation());
+}
+inline std::string* QueryResponse::_internal_mutable_session_id() {
+  
+  return _impl_.session_id_.Mutable(GetArenaForAllocation());
+}
+inline std::string* QueryResponse::release_session_id() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.QueryResponse.session_id)
+  return _impl_.session_id_.Release();
+}
+inline void QueryResponse::set_allocated_session_id(std::string* session_id) {
+  if (session_id != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.session_id_.SetAllocated(session_id, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.session_id_.IsDefault()) {
+    _impl_.session_id_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.QueryResponse.session_id)
+}
+
+// string dialog_status = 20;
+inline void QueryResponse::clear_dialog_status() {
+  _impl_.dialog_status_.ClearToEmpty();
+}
+inline const std::string& QueryResponse::dialog_status() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.dialog_status)
+  return _internal_dialog_status();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void QueryResponse::set_dialog_status(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.dialog_status_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.dialog_status)
+}
+inline std::string* QueryResponse::mutable_dialog_status() {
+  std::string* _s = _internal_mutable_dialog_status();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.QueryResponse.dialog_status)
+  return _s;
+}
+inline const std::string& QueryResponse::_internal_dialog_status() const {
+  return _impl_.dialog_status_.Get();
+}
+inline void QueryResponse::_internal_set_dialog_status(const std::string& value) {
+  
+  _impl_.dialog_status_.Set(value, GetArenaForAllocation());
+}
+inline std::string* QueryResponse::_internal_mutable_dialog_status() {
+  
+  return _impl_.dialog_status_.Mutable(GetArenaForAllocation());
+}
+inline std::string* QueryResponse::release_dialog_status() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.QueryResponse.dialog_status)
+  return _impl_.dialog_status_.Release();
+}
+inline void QueryResponse::set_allocated_dialog_status(std::string* dialog_status) {
+  if (dialog_status != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.dialog_status_.SetAllocated(dialog_status, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.dialog_status_.IsDefault()) {
+    _impl_.dialog_status_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.QueryResponse.dialog_status)
+}
+
+// string skill_name = 21;
+inline void QueryResponse::clear_skill_name() {
+  _impl_.skill_name_.ClearToEmpty();
+}
+inline const std::string& QueryResponse::skill_name() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.skill_name)
+  return _internal_skill_name();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void QueryResponse::set_skill_name(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.skill_name_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.skill_name)
+}
+inline std::string* QueryResponse::mutable_skill_name() {
+  std::string* _s = _internal_mutable_skill_name();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.QueryResponse.skill_name)
+  return _s;
+}
+inline const std::string& QueryResponse::_internal_skill_name() const {
+  return _impl_.skill_name_.Get();
+}
+inline void QueryResponse::_internal_set_skill_name(const std::string& value) {
+  
+  _impl_.skill_name_.Set(value, GetArenaForAllocation());
+}
+inline std::string* QueryResponse::_internal_mutable_skill_name() {
+  
+  return _impl_.skill_name_.Mutable(GetArenaForAllocation());
+}
+inline std::string* QueryResponse::release_skill_name() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.QueryResponse.skill_name)
+  return _impl_.skill_name_.Release();
+}
+inline void QueryResponse::set_allocated_skill_name(std::string* skill_name) {
+  if (skill_name != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.skill_name_.SetAllocated(skill_name, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.skill_name_.IsDefault()) {
+    _impl_.skill_name_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.QueryResponse.skill_name)
+}
+
+// int64 request_id = 22;
+inline void QueryResponse::clear_request_id() {
+  _impl_.request_id_ = int64_t{0};
+}
+inline int64_t QueryResponse::_internal_request_id() const {
+  return _impl_.request_id_;
+}
+inline int64_t QueryResponse::request_id() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.request_id)
+  return _internal_request_id();
+}
+inline void QueryResponse::_internal_set_request_id(int64_t value) {
+  
+  _impl_.request_id_ = value;
+}
+inline void QueryResponse::set_request_id(int64_t value) {
+  _internal_set_request_id(value);
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.request_id)
+}
+
+// int32 ret = 23;
+inline void QueryResponse::clear_ret() {
+  _impl_.ret_ = 0;
+}
+inline int32_t QueryResponse::_internal_ret() const {
+  return _impl_.ret_;
+}
+inline int32_t QueryResponse::ret() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.ret)
+  return _internal_ret();
+}
+inline void QueryResponse::_internal_set_ret(int32_t value) {
+  
+  _impl_.ret_ = value;
+}
+inline void QueryResponse::set_ret(int32_t value) {
+  _internal_set_ret(value);
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.ret)
+}
+
+// string rid = 24;
+inline void QueryResponse::clear_rid() {
+  _impl_.rid_.ClearToEmpty();
+}
+inline const std::string& QueryResponse::rid() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.rid)
+  return _internal_rid();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void QueryResponse::set_rid(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.rid_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.rid)
+}
+inline std::string* QueryResponse::mutable_rid() {
+  std::string* _s = _internal_mutable_rid();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.QueryResponse.rid)
+  return _s;
+}
+inline const std::string& QueryResponse::_internal_rid() const {
+  return _impl_.rid_.Get();
+}
+inline void QueryResponse::_internal_set_rid(const std::string& value) {
+  
+  _impl_.rid_.Set(value, GetArenaForAllocation());
+}
+inline std::string* QueryResponse::_internal_mutable_rid() {
+  
+  return _impl_.rid_.Mutable(GetArenaForAllocation());
+}
+inline std::string* QueryResponse::release_rid() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.QueryResponse.rid)
+  return _impl_.rid_.Release();
+}
+inline void QueryResponse::set_allocated_rid(std::string* rid) {
+  if (rid != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.rid_.SetAllocated(rid, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.rid_.IsDefault()) {
+    _impl_.rid_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.QueryResponse.rid)
+}
+
+// string msgtype = 25;
+inline void QueryResponse::clear_msgtype() {
+  _impl_.msgtype_.ClearToEmpty();
+}
+inline const std::string& QueryResponse::msgtype() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.msgtype)
+  return _internal_msgtype();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void QueryResponse::set_msgtype(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.msgtype_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.msgtype)
+}
+inline std::string* QueryResponse::mutable_msgtype() {
+  std::string* _s = _internal_mutable_msgtype();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.QueryResponse.msgtype)
+  return _s;
+}
+inline const std::string& QueryResponse::_internal_msgtype() const {
+  return _impl_.msgtype_.Get();
+}
+inline void QueryResponse::_internal_set_msgtype(const std::string& value) {
+  
+  _impl_.msgtype_.Set(value, GetArenaForAllocation());
+}
+inline std::string* QueryResponse::_internal_mutable_msgtype() {
+  
+  return _impl_.msgtype_.Mutable(GetArenaForAllocation());
+}
+inline std::string* QueryResponse::release_msgtype() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.QueryResponse.msgtype)
+  return _impl_.msgtype_.Release();
+}
+inline void QueryResponse::set_allocated_msgtype(std::string* msgtype) {
+  if (msgtype != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.msgtype_.SetAllocated(msgtype, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.msgtype_.IsDefault()) {
+    _impl_.msgtype_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.QueryResponse.msgtype)
+}
+
+// int32 answer_open = 26;
+inline void QueryResponse::clear_answer_open() {
+  _impl_.answer_open_ = 0;
+}
+inline int32_t QueryResponse::_internal_answer_open() const {
+  return _impl_.answer_open_;
+}
+inline int32_t QueryResponse::answer_open() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.answer_open)
+  return _internal_answer_open();
+}
+inline void QueryResponse::_internal_set_answer_open(int32_t value) {
+  
+  _impl_.answer_open_ = value;
+}
+inline void QueryResponse::set_answer_open(int32_t value) {
+  _internal_set_answer_open(value);
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.answer_open)
+}
+
+// string article = 27;
+inline void QueryResponse::clear_article() {
+  _impl_.article_.ClearToEmpty();
+}
+inline const std::string& QueryResponse::article() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.article)
+  return _internal_article();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void QueryResponse::set_article(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.article_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.article)
+}
+inline std::string* QueryResponse::mutable_article() {
+  std::string* _s = _internal_mutable_article();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.QueryResponse.article)
+  return _s;
+}
+inline const std::string& QueryResponse::_internal_article() const {
+  return _impl_.article_.Get();
+}
+inline void QueryResponse::_internal_set_article(const std::string& value) {
+  
+  _impl_.article_.Set(value, GetArenaForAllocation());
+}
+inline std::string* QueryResponse::_internal_mutable_article() {
+  
+  return _impl_.article_.Mutable(GetArenaForAllocation());
+}
+inline std::string* QueryResponse::release_article() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.QueryResponse.article)
+  return _impl_.article_.Release();
+}
+inline void QueryResponse::set_allocated_article(std::string* article) {
+  if (article != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.article_.SetAllocated(article, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.article_.IsDefault()) {
+    _impl_.article_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.QueryResponse.article)
+}
+
+// string dialog_session_status = 28;
+inline void QueryResponse::clear_dialog_session_status() {
+  _impl_.dialog_session_status_.ClearToEmpty();
+}
+inline const std::string& QueryResponse::dialog_session_status() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.dialog_session_status)
+  return _internal_dialog_session_status();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void QueryResponse::set_dialog_session_status(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.dialog_session_status_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.dialog_session_status)
+}
+inline std::string* QueryResponse::mutable_dialog_session_status() {
+  std::string* _s = _internal_mutable_dialog_session_status();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.QueryResponse.dialog_session_status)
+  return _s;
+}
+inline const std::string& QueryResponse::_internal_dialog_session_status() const {
+  return _impl_.dialog_session_status_.Get();
+}
+inline void QueryResponse::_internal_set_dialog_session_status(const std::string& value) {
+  
+  _impl_.dialog_session_status_.Set(value, GetArenaForAllocation());
+}
+inline std::string* QueryResponse::_internal_mutable_dialog_session_status() {
+  
+  return _impl_.dialog_session_status_.Mutable(GetArenaForAllocation());
+}
+inline std::string* QueryResponse::release_dialog_session_status() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.QueryResponse.dialog_session_status)
+  return _impl_.dialog_session_status_.Release();
+}
+inline void QueryResponse::set_allocated_dialog_session_status(std::string* dialog_session_status) {
+  if (dialog_session_status != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.dialog_session_status_.SetAllocated(dialog_session_status, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.dialog_session_status_.IsDefault()) {
+    _impl_.dialog_session_status_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.QueryResponse.dialog_session_status)
+}
+
+// string event = 29;
+inline void QueryResponse::clear_event() {
+  _impl_.event_.ClearToEmpty();
+}
+inline const std::string& QueryResponse::event() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.event)
+  return _internal_event();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void QueryResponse::set_event(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.event_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.event)
+}
+inline std::string* QueryResponse::mutable_event() {
+  std::string* _s = _internal_mutable_event();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.QueryResponse.event)
+  return _s;
+}
+inline const std::string& QueryResponse::_internal_event() const {
+  return _impl_.event_.Get();
+}
+inline void QueryResponse::_internal_set_event(const std::string& value) {
+  
+  _impl_.event_.Set(value, GetArenaForAllocation());
+}
+inline std::string* QueryResponse::_internal_mutable_event() {
+  
+  return _impl_.event_.Mutable(GetArenaForAllocation());
+}
+inline std::string* QueryResponse::release_event() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.QueryResponse.event)
+  return _impl_.event_.Release();
+}
+inline void QueryResponse::set_allocated_event(std::string* event) {
+  if (event != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.event_.SetAllocated(event, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.event_.IsDefault()) {
+    _impl_.event_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.QueryResponse.event)
+}
+
+// string intent_confirm_status = 30;
+inline void QueryResponse::clear_intent_confirm_status() {
+  _impl_.intent_confirm_status_.ClearToEmpty();
+}
+inline const std::string& QueryResponse::intent_confirm_status() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.intent_confirm_status)
+  return _internal_intent_confirm_status();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void QueryResponse::set_intent_confirm_status(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.intent_confirm_status_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.intent_confirm_status)
+}
+inline std::string* QueryResponse::mutable_intent_confirm_status() {
+  std::string* _s = _internal_mutable_intent_confirm_status();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.QueryResponse.intent_confirm_status)
+  return _s;
+}
+inline const std::string& QueryResponse::_internal_intent_confirm_status() const {
+  return _impl_.intent_confirm_status_.Get();
+}
+inline void QueryResponse::_internal_set_intent_confirm_status(const std::string& value) {
+  
+  _impl_.intent_confirm_status_.Set(value, GetArenaForAllocation());
+}
+inline std::string* QueryResponse::_internal_mutable_intent_confirm_status() {
+  
+  return _impl_.intent_confirm_status_.Mutable(GetArenaForAllocation());
+}
+inline std::string* QueryResponse::release_intent_confirm_status() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.QueryResponse.intent_confirm_status)
+  return _impl_.intent_confirm_status_.Release();
+}
+inline void QueryResponse::set_allocated_intent_confirm_status(std::string* intent_confirm_status) {
+  if (intent_confirm_status != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.intent_confirm_status_.SetAllocated(intent_confirm_status, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.intent_confirm_status_.IsDefault()) {
+    _impl_.intent_confirm_status_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.QueryResponse.intent_confirm_status)
+}
+
+// bool list_options = 31;
+inline void QueryResponse::clear_list_options() {
+  _impl_.list_options_ = false;
+}
+inline bool QueryResponse::_internal_list_options() const {
+  return _impl_.list_options_;
+}
+inline bool QueryResponse::list_options() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.list_options)
+  return _internal_list_options();
+}
+inline void QueryResponse::_internal_set_list_options(bool value) {
+  
+  _impl_.list_options_ = value;
+}
+inline void QueryResponse::set_list_options(bool value) {
+  _internal_set_list_options(value);
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.list_options)
+}
+
+// string opening = 32;
+inline void QueryResponse::clear_opening() {
+  _impl_.opening_.ClearToEmpty();
+}
+inline const std::string& QueryResponse::opening() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.opening)
+  return _internal_opening();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void QueryResponse::set_opening(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.opening_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.opening)
+}
+inline std::string* QueryResponse::mutable_opening() {
+  std::string* _s = _internal_mutable_opening();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.QueryResponse.opening)
+  return _s;
+}
+inline const std::string& QueryResponse::_internal_opening() const {
+  return _impl_.opening_.Get();
+}
+inline void QueryResponse::_internal_set_opening(const std::string& value) {
+  
+  _impl_.opening_.Set(value, GetArenaForAllocation());
+}
+inline std::string* QueryResponse::_internal_mutable_opening() {
+  
+  return _impl_.opening_.Mutable(GetArenaForAllocation());
+}
+inline std::string* QueryResponse::release_opening() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.QueryResponse.opening)
+  return _impl_.opening_.Release();
+}
+inline void QueryResponse::set_allocated_opening(std::string* opening) {
+  if (opening != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.opening_.SetAllocated(opening, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.opening_.IsDefault()) {
+    _impl_.opening_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.QueryResponse.opening)
+}
+
+// string scene_status = 33;
+inline void QueryResponse::clear_scene_status() {
+  _impl_.scene_status_.ClearToEmpty();
+}
+inline const std::string& QueryResponse::scene_status() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.scene_status)
+  return _internal_scene_status();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void QueryResponse::set_scene_status(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.scene_status_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.scene_status)
+}
+inline std::string* QueryResponse::mutable_scene_status() {
+  std::string* _s = _internal_mutable_scene_status();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.QueryResponse.scene_status)
+  return _s;
+}
+inline const std::string& QueryResponse::_internal_scene_status() const {
+  return _impl_.scene_status_.Get();
+}
+inline void QueryResponse::_internal_set_scene_status(const std::string& value) {
+  
+  _impl_.scene_status_.Set(value, GetArenaForAllocation());
+}
+inline std::string* QueryResponse::_internal_mutable_scene_status() {
+  
+  return _impl_.scene_status_.Mutable(GetArenaForAllocation());
+}
+inline std::string* QueryResponse::release_scene_status() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.QueryResponse.scene_status)
+  return _impl_.scene_status_.Release();
+}
+inline void QueryResponse::set_allocated_scene_status(std::string* scene_status) {
+  if (scene_status != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.scene_status_.SetAllocated(scene_status, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.scene_status_.IsDefault()) {
+    _impl_.scene_status_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.QueryResponse.scene_status)
+}
+
+// string skill_id = 34;
+inline void QueryResponse::clear_skill_id() {
+  _impl_.skill_id_.ClearToEmpty();
+}
+inline const std::string& QueryResponse::skill_id() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.skill_id)
+  return _internal_skill_id();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void QueryResponse::set_skill_id(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.skill_id_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.skill_id)
+}
+inline std::string* QueryResponse::mutable_skill_id() {
+  std::string* _s = _internal_mutable_skill_id();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.QueryResponse.skill_id)
+  return _s;
+}
+inline const std::string& QueryResponse::_internal_skill_id() const {
+  return _impl_.skill_id_.Get();
+}
+inline void QueryResponse::_internal_set_skill_id(const std::string& value) {
+  
+  _impl_.skill_id_.Set(value, GetArenaForAllocation());
+}
+inline std::string* QueryResponse::_internal_mutable_skill_id() {
+  
+  return _impl_.skill_id_.Mutable(GetArenaForAllocation());
+}
+inline std::string* QueryResponse::release_skill_id() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.QueryResponse.skill_id)
+  return _impl_.skill_id_.Release();
+}
+inline void QueryResponse::set_allocated_skill_id(std::string* skill_id) {
+  if (skill_id != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.skill_id_.SetAllocated(skill_id, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.skill_id_.IsDefault()) {
+    _impl_.skill_id_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.QueryResponse.skill_id)
+}
+
+// repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;
+inline int QueryResponse::_internal_slot_info_size() const {
+  return _impl_.slot_info_.size();
+}
+inline int QueryResponse::slot_info_size() const {
+  return _internal_slot_info_size();
+}
+inline void QueryResponse::clear_slot_info() {
+  _impl_.slot_info_.Clear();
+}
+inline ::chatbot::v1::QueryResponse_SlotInfo* QueryResponse::mutable_slot_info(int index) {
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.QueryResponse.slot_info)
+  return _impl_.slot_info_.Mutable(index);
+}
+inline ::PROTOBUF_NAMESPACE_ID::RepeatedPtrField< ::chatbot::v1::QueryResponse_SlotInfo >*
+QueryResponse::mutable_slot_info() {
+  // @@protoc_insertion_point(field_mutable_list:chatbot.v1.QueryResponse.slot_info)
+  return &_impl_.slot_info_;
+}
+inline const ::chatbot::v1::QueryResponse_SlotInfo& QueryResponse::_internal_slot_info(int index) const {
+  return _impl_.slot_info_.Get(index);
+}
+inline const ::chatbot::v1::QueryResponse_SlotInfo& QueryResponse::slot_info(int index) const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.slot_info)
+  return _internal_slot_info(index);
+}
+inline ::chatbot::v1::QueryResponse_SlotInfo* QueryResponse::_internal_add_slot_info() {
+  return _impl_.slot_info_.Add();
+}
+inline ::chatbot::v1::QueryResponse_SlotInfo* QueryResponse::add_slot_info() {
+  ::chatbot::v1::QueryResponse_SlotInfo* _add = _internal_add_slot_info();
+  // @@protoc_insertion_point(field_add:chatbot.v1.QueryResponse.slot_info)
+  return _add;
+}
+inline const ::PROTOBUF_NAMESPACE_ID::RepeatedPtrField< ::chatbot::v1::QueryResponse_SlotInfo >&
+QueryResponse::slot_info() const {
+  // @@protoc_insertion_point(field_list:chatbot.v1.QueryResponse.slot_info)
+  return _impl_.slot_info_;
+}
+
+// bool take_options_only = 36;
+inline void QueryResponse::clear_take_options_only() {
+  _impl_.take_options_only_ = false;
+}
+inline bool QueryResponse::_internal_take_options_only() const {
+  return _impl_.take_options_only_;
+}
+inline bool QueryResponse::take_options_only() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.QueryResponse.take_options_only)
+  return _internal_take_options_only();
+}
+inline void QueryResponse::_internal_set_take_options_only(bool value) {
+  
+  _impl_.take_options_only_ = value;
+}
+inline void QueryResponse::set_take_options_only(bool value) {
+  _internal_set_take_options_only(value);
+  // @@protoc_insertion_point(field_set:chatbot.v1.QueryResponse.take_options_only)
+}
+
 // -------------------------------------------------------------------
 
 // QueryResult
@@ -8415,6 +11054,430 @@ inline void MessageResponse::set_allocated_kefustate(std::string* kefustate) {
   }
 #endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
   // @@protoc_insertion_point(field_set_allocated:chatbot.v1.MessageResponse.kefustate)
+}
+
+// repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;
+inline int MessageResponse::_internal_slots_info_size() const {
+  return _impl_.slots_info_.size();
+}
+inline int MessageResponse::slots_info_size() const {
+  return _internal_slots_info_size();
+}
+inline void MessageResponse::clear_slots_info() {
+  _impl_.slots_info_.Clear();
+}
+inline ::chatbot::v1::QueryResponse_SlotInfo* MessageResponse::mutable_slots_info(int index) {
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.MessageResponse.slots_info)
+  return _impl_.slots_info_.Mutable(index);
+}
+inline ::PROTOBUF_NAMESPACE_ID::RepeatedPtrField< ::chatbot::v1::QueryResponse_SlotInfo >*
+MessageResponse::mutable_slots_info() {
+  // @@protoc_insertion_point(field_mutable_list:chatbot.v1.MessageResponse.slots_info)
+  return &_impl_.slots_info_;
+}
+inline const ::chatbot::v1::QueryResponse_SlotInfo& MessageResponse::_internal_slots_info(int index) const {
+  return _impl_.slots_info_.Get(index);
+}
+inline const ::chatbot::v1::QueryResponse_SlotInfo& MessageResponse::slots_info(int index) const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.MessageResponse.slots_info)
+  return _internal_slots_info(index);
+}
+inline ::chatbot::v1::QueryResponse_SlotInfo* MessageResponse::_internal_add_slots_info() {
+  return _impl_.slots_info_.Add();
+}
+inline ::chatbot::v1::QueryResponse_SlotInfo* MessageResponse::add_slots_info() {
+  ::chatbot::v1::QueryResponse_SlotInfo* _add = _internal_add_slots_info();
+  // @@protoc_insertion_point(field_add:chatbot.v1.MessageResponse.slots_info)
+  return _add;
+}
+inline const ::PROTOBUF_NAMESPACE_ID::RepeatedPtrField< ::chatbot::v1::QueryResponse_SlotInfo >&
+MessageResponse::slots_info() const {
+  // @@protoc_insertion_point(field_list:chatbot.v1.MessageResponse.slots_info)
+  return _impl_.slots_info_;
+}
+
+// string session_id = 11;
+inline void MessageResponse::clear_session_id() {
+  _impl_.session_id_.ClearToEmpty();
+}
+inline const std::string& MessageResponse::session_id() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.MessageResponse.session_id)
+  return _internal_session_id();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void MessageResponse::set_session_id(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.session_id_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.MessageResponse.session_id)
+}
+inline std::string* MessageResponse::mutable_session_id() {
+  std::string* _s = _internal_mutable_session_id();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.MessageResponse.session_id)
+  return _s;
+}
+inline const std::string& MessageResponse::_internal_session_id() const {
+  return _impl_.session_id_.Get();
+}
+inline void MessageResponse::_internal_set_session_id(const std::string& value) {
+  
+  _impl_.session_id_.Set(value, GetArenaForAllocation());
+}
+inline std::string* MessageResponse::_internal_mutable_session_id() {
+  
+  return _impl_.session_id_.Mutable(GetArenaForAllocation());
+}
+inline std::string* MessageResponse::release_session_id() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.MessageResponse.session_id)
+  return _impl_.session_id_.Release();
+}
+inline void MessageResponse::set_allocated_session_id(std::string* session_id) {
+  if (session_id != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.session_id_.SetAllocated(session_id, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.session_id_.IsDefault()) {
+    _impl_.session_id_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.MessageResponse.session_id)
+}
+
+// string dialog_status = 12;
+inline void MessageResponse::clear_dialog_status() {
+  _impl_.dialog_status_.ClearToEmpty();
+}
+inline const std::string& MessageResponse::dialog_status() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.MessageResponse.dialog_status)
+  return _internal_dialog_status();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void MessageResponse::set_dialog_status(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.dialog_status_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.MessageResponse.dialog_status)
+}
+inline std::string* MessageResponse::mutable_dialog_status() {
+  std::string* _s = _internal_mutable_dialog_status();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.MessageResponse.dialog_status)
+  return _s;
+}
+inline const std::string& MessageResponse::_internal_dialog_status() const {
+  return _impl_.dialog_status_.Get();
+}
+inline void MessageResponse::_internal_set_dialog_status(const std::string& value) {
+  
+  _impl_.dialog_status_.Set(value, GetArenaForAllocation());
+}
+inline std::string* MessageResponse::_internal_mutable_dialog_status() {
+  
+  return _impl_.dialog_status_.Mutable(GetArenaForAllocation());
+}
+inline std::string* MessageResponse::release_dialog_status() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.MessageResponse.dialog_status)
+  return _impl_.dialog_status_.Release();
+}
+inline void MessageResponse::set_allocated_dialog_status(std::string* dialog_status) {
+  if (dialog_status != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.dialog_status_.SetAllocated(dialog_status, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.dialog_status_.IsDefault()) {
+    _impl_.dialog_status_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.MessageResponse.dialog_status)
+}
+
+// .chatbot.v1.BidStat bid_stat = 13;
+inline bool MessageResponse::_internal_has_bid_stat() const {
+  return this != internal_default_instance() && _impl_.bid_stat_ != nullptr;
+}
+inline bool MessageResponse::has_bid_stat() const {
+  return _internal_has_bid_stat();
+}
+inline void MessageResponse::clear_bid_stat() {
+  if (GetArenaForAllocation() == nullptr && _impl_.bid_stat_ != nullptr) {
+    delete _impl_.bid_stat_;
+  }
+  _impl_.bid_stat_ = nullptr;
+}
+inline const ::chatbot::v1::BidStat& MessageResponse::_internal_bid_stat() const {
+  const ::chatbot::v1::BidStat* p = _impl_.bid_stat_;
+  return p != nullptr ? *p : reinterpret_cast<const ::chatbot::v1::BidStat&>(
+      ::chatbot::v1::_BidStat_default_instance_);
+}
+inline const ::chatbot::v1::BidStat& MessageResponse::bid_stat() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.MessageResponse.bid_stat)
+  return _internal_bid_stat();
+}
+inline void MessageResponse::unsafe_arena_set_allocated_bid_stat(
+    ::chatbot::v1::BidStat* bid_stat) {
+  if (GetArenaForAllocation() == nullptr) {
+    delete reinterpret_cast<::PROTOBUF_NAMESPACE_ID::MessageLite*>(_impl_.bid_stat_);
+  }
+  _impl_.bid_stat_ = bid_stat;
+  if (bid_stat) {
+    
+  } else {
+    
+  }
+  // @@protoc_insertion_point(field_unsafe_arena_set_allocated:chatbot.v1.MessageResponse.bid_stat)
+}
+inline ::chatbot::v1::BidStat* MessageResponse::release_bid_stat() {
+  
+  ::chatbot::v1::BidStat* temp = _impl_.bid_stat_;
+  _impl_.bid_stat_ = nullptr;
+#ifdef PROTOBUF_FORCE_COPY_IN_RELEASE
+  auto* old =  reinterpret_cast<::PROTOBUF_NAMESPACE_ID::MessageLite*>(temp);
+  temp = ::PROTOBUF_NAMESPACE_ID::internal::DuplicateIfNonNull(temp);
+  if (GetArenaForAllocation() == nullptr) { delete old; }
+#else  // PROTOBUF_FORCE_COPY_IN_RELEASE
+  if (GetArenaForAllocation() != nullptr) {
+    temp = ::PROTOBUF_NAMESPACE_ID::internal::DuplicateIfNonNull(temp);
+  }
+#endif  // !PROTOBUF_FORCE_COPY_IN_RELEASE
+  return temp;
+}
+inline ::chatbot::v1::BidStat* MessageResponse::unsafe_arena_release_bid_stat() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.MessageResponse.bid_stat)
+  
+  ::chatbot::v1::BidStat* temp = _impl_.bid_stat_;
+  _impl_.bid_stat_ = nullptr;
+  return temp;
+}
+inline ::chatbot::v1::BidStat* MessageResponse::_internal_mutable_bid_stat() {
+  
+  if (_impl_.bid_stat_ == nullptr) {
+    auto* p = CreateMaybeMessage<::chatbot::v1::BidStat>(GetArenaForAllocation());
+    _impl_.bid_stat_ = p;
+  }
+  return _impl_.bid_stat_;
+}
+inline ::chatbot::v1::BidStat* MessageResponse::mutable_bid_stat() {
+  ::chatbot::v1::BidStat* _msg = _internal_mutable_bid_stat();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.MessageResponse.bid_stat)
+  return _msg;
+}
+inline void MessageResponse::set_allocated_bid_stat(::chatbot::v1::BidStat* bid_stat) {
+  ::PROTOBUF_NAMESPACE_ID::Arena* message_arena = GetArenaForAllocation();
+  if (message_arena == nullptr) {
+    delete _impl_.bid_stat_;
+  }
+  if (bid_stat) {
+    ::PROTOBUF_NAMESPACE_ID::Arena* submessage_arena =
+        ::PROTOBUF_NAMESPACE_ID::Arena::InternalGetOwningArena(bid_stat);
+    if (message_arena != submessage_arena) {
+      bid_stat = ::PROTOBUF_NAMESPACE_ID::internal::GetOwnedMessage(
+          message_arena, bid_stat, submessage_arena);
+    }
+    
+  } else {
+    
+  }
+  _impl_.bid_stat_ = bid_stat;
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.MessageResponse.bid_stat)
+}
+
+// -------------------------------------------------------------------
+
+// BidStat
+
+// string curr_time = 1;
+inline void BidStat::clear_curr_time() {
+  _impl_.curr_time_.ClearToEmpty();
+}
+inline const std::string& BidStat::curr_time() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.BidStat.curr_time)
+  return _internal_curr_time();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void BidStat::set_curr_time(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.curr_time_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.BidStat.curr_time)
+}
+inline std::string* BidStat::mutable_curr_time() {
+  std::string* _s = _internal_mutable_curr_time();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.BidStat.curr_time)
+  return _s;
+}
+inline const std::string& BidStat::_internal_curr_time() const {
+  return _impl_.curr_time_.Get();
+}
+inline void BidStat::_internal_set_curr_time(const std::string& value) {
+  
+  _impl_.curr_time_.Set(value, GetArenaForAllocation());
+}
+inline std::string* BidStat::_internal_mutable_curr_time() {
+  
+  return _impl_.curr_time_.Mutable(GetArenaForAllocation());
+}
+inline std::string* BidStat::release_curr_time() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.BidStat.curr_time)
+  return _impl_.curr_time_.Release();
+}
+inline void BidStat::set_allocated_curr_time(std::string* curr_time) {
+  if (curr_time != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.curr_time_.SetAllocated(curr_time, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.curr_time_.IsDefault()) {
+    _impl_.curr_time_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.BidStat.curr_time)
+}
+
+// string err_msg = 2;
+inline void BidStat::clear_err_msg() {
+  _impl_.err_msg_.ClearToEmpty();
+}
+inline const std::string& BidStat::err_msg() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.BidStat.err_msg)
+  return _internal_err_msg();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void BidStat::set_err_msg(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.err_msg_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.BidStat.err_msg)
+}
+inline std::string* BidStat::mutable_err_msg() {
+  std::string* _s = _internal_mutable_err_msg();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.BidStat.err_msg)
+  return _s;
+}
+inline const std::string& BidStat::_internal_err_msg() const {
+  return _impl_.err_msg_.Get();
+}
+inline void BidStat::_internal_set_err_msg(const std::string& value) {
+  
+  _impl_.err_msg_.Set(value, GetArenaForAllocation());
+}
+inline std::string* BidStat::_internal_mutable_err_msg() {
+  
+  return _impl_.err_msg_.Mutable(GetArenaForAllocation());
+}
+inline std::string* BidStat::release_err_msg() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.BidStat.err_msg)
+  return _impl_.err_msg_.Release();
+}
+inline void BidStat::set_allocated_err_msg(std::string* err_msg) {
+  if (err_msg != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.err_msg_.SetAllocated(err_msg, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.err_msg_.IsDefault()) {
+    _impl_.err_msg_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.BidStat.err_msg)
+}
+
+// string latest_time = 3;
+inline void BidStat::clear_latest_time() {
+  _impl_.latest_time_.ClearToEmpty();
+}
+inline const std::string& BidStat::latest_time() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.BidStat.latest_time)
+  return _internal_latest_time();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void BidStat::set_latest_time(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.latest_time_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.BidStat.latest_time)
+}
+inline std::string* BidStat::mutable_latest_time() {
+  std::string* _s = _internal_mutable_latest_time();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.BidStat.latest_time)
+  return _s;
+}
+inline const std::string& BidStat::_internal_latest_time() const {
+  return _impl_.latest_time_.Get();
+}
+inline void BidStat::_internal_set_latest_time(const std::string& value) {
+  
+  _impl_.latest_time_.Set(value, GetArenaForAllocation());
+}
+inline std::string* BidStat::_internal_mutable_latest_time() {
+  
+  return _impl_.latest_time_.Mutable(GetArenaForAllocation());
+}
+inline std::string* BidStat::release_latest_time() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.BidStat.latest_time)
+  return _impl_.latest_time_.Release();
+}
+inline void BidStat::set_allocated_latest_time(std::string* latest_time) {
+  if (latest_time != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.latest_time_.SetAllocated(latest_time, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.latest_time_.IsDefault()) {
+    _impl_.latest_time_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.BidStat.latest_time)
+}
+
+// bool latest_valid = 4;
+inline void BidStat::clear_latest_valid() {
+  _impl_.latest_valid_ = false;
+}
+inline bool BidStat::_internal_latest_valid() const {
+  return _impl_.latest_valid_;
+}
+inline bool BidStat::latest_valid() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.BidStat.latest_valid)
+  return _internal_latest_valid();
+}
+inline void BidStat::_internal_set_latest_valid(bool value) {
+  
+  _impl_.latest_valid_ = value;
+}
+inline void BidStat::set_latest_valid(bool value) {
+  _internal_set_latest_valid(value);
+  // @@protoc_insertion_point(field_set:chatbot.v1.BidStat.latest_valid)
+}
+
+// int32 up_ret = 5;
+inline void BidStat::clear_up_ret() {
+  _impl_.up_ret_ = 0;
+}
+inline int32_t BidStat::_internal_up_ret() const {
+  return _impl_.up_ret_;
+}
+inline int32_t BidStat::up_ret() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.BidStat.up_ret)
+  return _internal_up_ret();
+}
+inline void BidStat::_internal_set_up_ret(int32_t value) {
+  
+  _impl_.up_ret_ = value;
+}
+inline void BidStat::set_up_ret(int32_t value) {
+  _internal_set_up_ret(value);
+  // @@protoc_insertion_point(field_set:chatbot.v1.BidStat.up_ret)
 }
 
 // -------------------------------------------------------------------
@@ -10116,9 +13179,459 @@ inline void OutboxMessage::set_allocated_msg_type(std::string* msg_type) {
   // @@protoc_insertion_point(field_set_allocated:chatbot.v1.OutboxMessage.msg_type)
 }
 
+// -------------------------------------------------------------------
+
+// ListUnansweredRequest
+
+// string token = 1;
+inline void ListUnansweredRequest::clear_token() {
+  _impl_.token_.ClearToEmpty();
+}
+inline const std::string& ListUnansweredRequest::token() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.ListUnansweredRequest.token)
+  return _internal_token();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void ListUnansweredRequest::set_token(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.token_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.ListUnansweredRequest.token)
+}
+inline std::string* ListUnansweredRequest::mutable_token() {
+  std::string* _s = _internal_mutable_token();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.ListUnansweredRequest.token)
+  return _s;
+}
+inline const std::string& ListUnansweredRequest::_internal_token() const {
+  return _impl_.token_.Get();
+}
+inline void ListUnansweredRequest::_internal_set_token(const std::string& value) {
+  
+  _impl_.token_.Set(value, GetArenaForAllocation());
+}
+inline std::string* ListUnansweredRequest::_internal_mutable_token() {
+  
+  return _impl_.token_.Mutable(GetArenaForAllocation());
+}
+inline std::string* ListUnansweredRequest::release_token() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.ListUnansweredRequest.token)
+  return _impl_.token_.Release();
+}
+inline void ListUnansweredRequest::set_allocated_token(std::string* token) {
+  if (token != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.token_.SetAllocated(token, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.token_.IsDefault()) {
+    _impl_.token_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.ListUnansweredRequest.token)
+}
+
+// int64 since = 2;
+inline void ListUnansweredRequest::clear_since() {
+  _impl_.since_ = int64_t{0};
+}
+inline int64_t ListUnansweredRequest::_internal_since() const {
+  return _impl_.since_;
+}
+inline int64_t ListUnansweredRequest::since() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.ListUnansweredRequest.since)
+  return _internal_since();
+}
+inline void ListUnansweredRequest::_internal_set_since(int64_t value) {
+  
+  _impl_.since_ = value;
+}
+inline void ListUnansweredRequest::set_since(int64_t value) {
+  _internal_set_since(value);
+  // @@protoc_insertion_point(field_set:chatbot.v1.ListUnansweredRequest.since)
+}
+
+// int32 limit = 3;
+inline void ListUnansweredRequest::clear_limit() {
+  _impl_.limit_ = 0;
+}
+inline int32_t ListUnansweredRequest::_internal_limit() const {
+  return _impl_.limit_;
+}
+inline int32_t ListUnansweredRequest::limit() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.ListUnansweredRequest.limit)
+  return _internal_limit();
+}
+inline void ListUnansweredRequest::_internal_set_limit(int32_t value) {
+  
+  _impl_.limit_ = value;
+}
+inline void ListUnansweredRequest::set_limit(int32_t value) {
+  _internal_set_limit(value);
+  // @@protoc_insertion_point(field_set:chatbot.v1.ListUnansweredRequest.limit)
+}
+
+// -------------------------------------------------------------------
+
+// UnansweredQuestion
+
+// string query = 1;
+inline void UnansweredQuestion::clear_query() {
+  _impl_.query_.ClearToEmpty();
+}
+inline const std::string& UnansweredQuestion::query() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.UnansweredQuestion.query)
+  return _internal_query();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void UnansweredQuestion::set_query(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.query_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.UnansweredQuestion.query)
+}
+inline std::string* UnansweredQuestion::mutable_query() {
+  std::string* _s = _internal_mutable_query();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.UnansweredQuestion.query)
+  return _s;
+}
+inline const std::string& UnansweredQuestion::_internal_query() const {
+  return _impl_.query_.Get();
+}
+inline void UnansweredQuestion::_internal_set_query(const std::string& value) {
+  
+  _impl_.query_.Set(value, GetArenaForAllocation());
+}
+inline std::string* UnansweredQuestion::_internal_mutable_query() {
+  
+  return _impl_.query_.Mutable(GetArenaForAllocation());
+}
+inline std::string* UnansweredQuestion::release_query() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.UnansweredQuestion.query)
+  return _impl_.query_.Release();
+}
+inline void UnansweredQuestion::set_allocated_query(std::string* query) {
+  if (query != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.query_.SetAllocated(query, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.query_.IsDefault()) {
+    _impl_.query_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.UnansweredQuestion.query)
+}
+
+// string normalized = 2;
+inline void UnansweredQuestion::clear_normalized() {
+  _impl_.normalized_.ClearToEmpty();
+}
+inline const std::string& UnansweredQuestion::normalized() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.UnansweredQuestion.normalized)
+  return _internal_normalized();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void UnansweredQuestion::set_normalized(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.normalized_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.UnansweredQuestion.normalized)
+}
+inline std::string* UnansweredQuestion::mutable_normalized() {
+  std::string* _s = _internal_mutable_normalized();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.UnansweredQuestion.normalized)
+  return _s;
+}
+inline const std::string& UnansweredQuestion::_internal_normalized() const {
+  return _impl_.normalized_.Get();
+}
+inline void UnansweredQuestion::_internal_set_normalized(const std::string& value) {
+  
+  _impl_.normalized_.Set(value, GetArenaForAllocation());
+}
+inline std::string* UnansweredQuestion::_internal_mutable_normalized() {
+  
+  return _impl_.normalized_.Mutable(GetArenaForAllocation());
+}
+inline std::string* UnansweredQuestion::release_normalized() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.UnansweredQuestion.normalized)
+  return _impl_.normalized_.Release();
+}
+inline void UnansweredQuestion::set_allocated_normalized(std::string* normalized) {
+  if (normalized != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.normalized_.SetAllocated(normalized, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.normalized_.IsDefault()) {
+    _impl_.normalized_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.UnansweredQuestion.normalized)
+}
+
+// int64 count = 3;
+inline void UnansweredQuestion::clear_count() {
+  _impl_.count_ = int64_t{0};
+}
+inline int64_t UnansweredQuestion::_internal_count() const {
+  return _impl_.count_;
+}
+inline int64_t UnansweredQuestion::count() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.UnansweredQuestion.count)
+  return _internal_count();
+}
+inline void UnansweredQuestion::_internal_set_count(int64_t value) {
+  
+  _impl_.count_ = value;
+}
+inline void UnansweredQuestion::set_count(int64_t value) {
+  _internal_set_count(value);
+  // @@protoc_insertion_point(field_set:chatbot.v1.UnansweredQuestion.count)
+}
+
+// int64 first_seen = 4;
+inline void UnansweredQuestion::clear_first_seen() {
+  _impl_.first_seen_ = int64_t{0};
+}
+inline int64_t UnansweredQuestion::_internal_first_seen() const {
+  return _impl_.first_seen_;
+}
+inline int64_t UnansweredQuestion::first_seen() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.UnansweredQuestion.first_seen)
+  return _internal_first_seen();
+}
+inline void UnansweredQuestion::_internal_set_first_seen(int64_t value) {
+  
+  _impl_.first_seen_ = value;
+}
+inline void UnansweredQuestion::set_first_seen(int64_t value) {
+  _internal_set_first_seen(value);
+  // @@protoc_insertion_point(field_set:chatbot.v1.UnansweredQuestion.first_seen)
+}
+
+// int64 last_seen = 5;
+inline void UnansweredQuestion::clear_last_seen() {
+  _impl_.last_seen_ = int64_t{0};
+}
+inline int64_t UnansweredQuestion::_internal_last_seen() const {
+  return _impl_.last_seen_;
+}
+inline int64_t UnansweredQuestion::last_seen() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.UnansweredQuestion.last_seen)
+  return _internal_last_seen();
+}
+inline void UnansweredQuestion::_internal_set_last_seen(int64_t value) {
+  
+  _impl_.last_seen_ = value;
+}
+inline void UnansweredQuestion::set_last_seen(int64_t value) {
+  _internal_set_last_seen(value);
+  // @@protoc_insertion_point(field_set:chatbot.v1.UnansweredQuestion.last_seen)
+}
+
+// .chatbot.v1.MatchStatus status = 6;
+inline void UnansweredQuestion::clear_status() {
+  _impl_.status_ = 0;
+}
+inline ::chatbot::v1::MatchStatus UnansweredQuestion::_internal_status() const {
+  return static_cast< ::chatbot::v1::MatchStatus >(_impl_.status_);
+}
+inline ::chatbot::v1::MatchStatus UnansweredQuestion::status() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.UnansweredQuestion.status)
+  return _internal_status();
+}
+inline void UnansweredQuestion::_internal_set_status(::chatbot::v1::MatchStatus value) {
+  
+  _impl_.status_ = value;
+}
+inline void UnansweredQuestion::set_status(::chatbot::v1::MatchStatus value) {
+  _internal_set_status(value);
+  // @@protoc_insertion_point(field_set:chatbot.v1.UnansweredQuestion.status)
+}
+
+// string best_id = 7;
+inline void UnansweredQuestion::clear_best_id() {
+  _impl_.best_id_.ClearToEmpty();
+}
+inline const std::string& UnansweredQuestion::best_id() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.UnansweredQuestion.best_id)
+  return _internal_best_id();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void UnansweredQuestion::set_best_id(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.best_id_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.UnansweredQuestion.best_id)
+}
+inline std::string* UnansweredQuestion::mutable_best_id() {
+  std::string* _s = _internal_mutable_best_id();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.UnansweredQuestion.best_id)
+  return _s;
+}
+inline const std::string& UnansweredQuestion::_internal_best_id() const {
+  return _impl_.best_id_.Get();
+}
+inline void UnansweredQuestion::_internal_set_best_id(const std::string& value) {
+  
+  _impl_.best_id_.Set(value, GetArenaForAllocation());
+}
+inline std::string* UnansweredQuestion::_internal_mutable_best_id() {
+  
+  return _impl_.best_id_.Mutable(GetArenaForAllocation());
+}
+inline std::string* UnansweredQuestion::release_best_id() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.UnansweredQuestion.best_id)
+  return _impl_.best_id_.Release();
+}
+inline void UnansweredQuestion::set_allocated_best_id(std::string* best_id) {
+  if (best_id != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.best_id_.SetAllocated(best_id, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.best_id_.IsDefault()) {
+    _impl_.best_id_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.UnansweredQuestion.best_id)
+}
+
+// string best_question = 8;
+inline void UnansweredQuestion::clear_best_question() {
+  _impl_.best_question_.ClearToEmpty();
+}
+inline const std::string& UnansweredQuestion::best_question() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.UnansweredQuestion.best_question)
+  return _internal_best_question();
+}
+template <typename ArgT0, typename... ArgT>
+inline PROTOBUF_ALWAYS_INLINE
+void UnansweredQuestion::set_best_question(ArgT0&& arg0, ArgT... args) {
+ 
+ _impl_.best_question_.Set(static_cast<ArgT0 &&>(arg0), args..., GetArenaForAllocation());
+  // @@protoc_insertion_point(field_set:chatbot.v1.UnansweredQuestion.best_question)
+}
+inline std::string* UnansweredQuestion::mutable_best_question() {
+  std::string* _s = _internal_mutable_best_question();
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.UnansweredQuestion.best_question)
+  return _s;
+}
+inline const std::string& UnansweredQuestion::_internal_best_question() const {
+  return _impl_.best_question_.Get();
+}
+inline void UnansweredQuestion::_internal_set_best_question(const std::string& value) {
+  
+  _impl_.best_question_.Set(value, GetArenaForAllocation());
+}
+inline std::string* UnansweredQuestion::_internal_mutable_best_question() {
+  
+  return _impl_.best_question_.Mutable(GetArenaForAllocation());
+}
+inline std::string* UnansweredQuestion::release_best_question() {
+  // @@protoc_insertion_point(field_release:chatbot.v1.UnansweredQuestion.best_question)
+  return _impl_.best_question_.Release();
+}
+inline void UnansweredQuestion::set_allocated_best_question(std::string* best_question) {
+  if (best_question != nullptr) {
+    
+  } else {
+    
+  }
+  _impl_.best_question_.SetAllocated(best_question, GetArenaForAllocation());
+#ifdef PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  if (_impl_.best_question_.IsDefault()) {
+    _impl_.best_question_.Set("", GetArenaForAllocation());
+  }
+#endif // PROTOBUF_FORCE_COPY_DEFAULT_STRING
+  // @@protoc_insertion_point(field_set_allocated:chatbot.v1.UnansweredQuestion.best_question)
+}
+
+// double best_confidence = 9;
+inline void UnansweredQuestion::clear_best_confidence() {
+  _impl_.best_confidence_ = 0;
+}
+inline double UnansweredQuestion::_internal_best_confidence() const {
+  return _impl_.best_confidence_;
+}
+inline double UnansweredQuestion::best_confidence() const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.UnansweredQuestion.best_confidence)
+  return _internal_best_confidence();
+}
+inline void UnansweredQuestion::_internal_set_best_confidence(double value) {
+  
+  _impl_.best_confidence_ = value;
+}
+inline void UnansweredQuestion::set_best_confidence(double value) {
+  _internal_set_best_confidence(value);
+  // @@protoc_insertion_point(field_set:chatbot.v1.UnansweredQuestion.best_confidence)
+}
+
+// -------------------------------------------------------------------
+
+// ListUnansweredResponse
+
+// repeated .chatbot.v1.UnansweredQuestion questions = 1;
+inline int ListUnansweredResponse::_internal_questions_size() const {
+  return _impl_.questions_.size();
+}
+inline int ListUnansweredResponse::questions_size() const {
+  return _internal_questions_size();
+}
+inline void ListUnansweredResponse::clear_questions() {
+  _impl_.questions_.Clear();
+}
+inline ::chatbot::v1::UnansweredQuestion* ListUnansweredResponse::mutable_questions(int index) {
+  // @@protoc_insertion_point(field_mutable:chatbot.v1.ListUnansweredResponse.questions)
+  return _impl_.questions_.Mutable(index);
+}
+inline ::PROTOBUF_NAMESPACE_ID::RepeatedPtrField< ::chatbot::v1::UnansweredQuestion >*
+ListUnansweredResponse::mutable_questions() {
+  // @@protoc_insertion_point(field_mutable_list:chatbot.v1.ListUnansweredResponse.questions)
+  return &_impl_.questions_;
+}
+inline const ::chatbot::v1::UnansweredQuestion& ListUnansweredResponse::_internal_questions(int index) const {
+  return _impl_.questions_.Get(index);
+}
+inline const ::chatbot::v1::UnansweredQuestion& ListUnansweredResponse::questions(int index) const {
+  // @@protoc_insertion_point(field_get:chatbot.v1.ListUnansweredResponse.questions)
+  return _internal_questions(index);
+}
+inline ::chatbot::v1::UnansweredQuestion* ListUnansweredResponse::_internal_add_questions() {
+  return _impl_.questions_.Add();
+}
+inline ::chatbot::v1::UnansweredQuestion* ListUnansweredResponse::add_questions() {
+  ::chatbot::v1::UnansweredQuestion* _add = _internal_add_questions();
+  // @@protoc_insertion_point(field_add:chatbot.v1.ListUnansweredResponse.questions)
+  return _add;
+}
+inline const ::PROTOBUF_NAMESPACE_ID::RepeatedPtrField< ::chatbot::v1::UnansweredQuestion >&
+ListUnansweredResponse::questions() const {
+  // @@protoc_insertion_point(field_list:chatbot.v1.ListUnansweredResponse.questions)
+  return _impl_.questions_;
+}
+
 #ifdef __GNUC__
   #pragma GCC diagnostic pop
 #endif  // __GNUC__
+// -------------------------------------------------------------------
+
+// -------------------------------------------------------------------
+
+// -------------------------------------------------------------------
+
+// -------------------------------------------------------------------
+
 // -------------------------------------------------------------------
 
 // -------------------------------------------------------------------

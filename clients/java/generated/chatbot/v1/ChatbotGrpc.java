@@ -140,28 +140,28 @@ public final class ChatbotGrpc {
   }
 
   private static volatile io.grpc.MethodDescriptor<chatbot.v1.ChatbotOuterClass.EncryptedRequest,
-      chatbot.v1.ChatbotOuterClass.QueryResponse> getDictMessageMethod;
+      chatbot.v1.ChatbotOuterClass.MessageResponse> getDictMessageMethod;
 
   @io.grpc.stub.annotations.RpcMethod(
       fullMethodName = SERVICE_NAME + '/' + "DictMessage",
       requestType = chatbot.v1.ChatbotOuterClass.EncryptedRequest.class,
-      responseType = chatbot.v1.ChatbotOuterClass.QueryResponse.class,
+      responseType = chatbot.v1.ChatbotOuterClass.MessageResponse.class,
       methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
   public static io.grpc.MethodDescriptor<chatbot.v1.ChatbotOuterClass.EncryptedRequest,
-      chatbot.v1.ChatbotOuterClass.QueryResponse> getDictMessageMethod() {
-    io.grpc.MethodDescriptor<chatbot.v1.ChatbotOuterClass.EncryptedRequest, chatbot.v1.ChatbotOuterClass.QueryResponse> getDictMessageMethod;
+      chatbot.v1.ChatbotOuterClass.MessageResponse> getDictMessageMethod() {
+    io.grpc.MethodDescriptor<chatbot.v1.ChatbotOuterClass.EncryptedRequest, chatbot.v1.ChatbotOuterClass.MessageResponse> getDictMessageMethod;
     if ((getDictMessageMethod = ChatbotGrpc.getDictMessageMethod) == null) {
       synchronized (ChatbotGrpc.class) {
         if ((getDictMessageMethod = ChatbotGrpc.getDictMessageMethod) == null) {
           ChatbotGrpc.getDictMessageMethod = getDictMessageMethod =
-              io.grpc.MethodDescriptor.<chatbot.v1.ChatbotOuterClass.EncryptedRequest, chatbot.v1.ChatbotOuterClass.QueryResponse>newBuilder()
+              io.grpc.MethodDescriptor.<chatbot.v1.ChatbotOuterClass.EncryptedRequest, chatbot.v1.ChatbotOuterClass.MessageResponse>newBuilder()
               .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
               .setFullMethodName(generateFullMethodName(SERVICE_NAME, "DictMessage"))
               .setSampledToLocalTracing(true)
               .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
                   chatbot.v1.ChatbotOuterClass.EncryptedRequest.getDefaultInstance()))
               .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
-                  chatbot.v1.ChatbotOuterClass.QueryResponse.getDefaultInstance()))
+                  chatbot.v1.ChatbotOuterClass.MessageResponse.getDefaultInstance()))
               .setSchemaDescriptor(new ChatbotMethodDescriptorSupplier("DictMessage"))
               .build();
         }
@@ -418,6 +418,37 @@ public final class ChatbotGrpc {
     return getSubscribeOutboxMethod;
   }
 
+  private static volatile io.grpc.MethodDescriptor<chatbot.v1.ChatbotOuterClass.ListUnansweredRequest,
+      chatbot.v1.ChatbotOuterClass.ListUnansweredResponse> getListUnansweredMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "ListUnanswered",
+      requestType = chatbot.v1.ChatbotOuterClass.ListUnansweredRequest.class,
+      responseType = chatbot.v1.ChatbotOuterClass.ListUnansweredResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<chatbot.v1.ChatbotOuterClass.ListUnansweredRequest,
+      chatbot.v1.ChatbotOuterClass.ListUnansweredResponse> getListUnansweredMethod() {
+    io.grpc.MethodDescriptor<chatbot.v1.ChatbotOuterClass.ListUnansweredRequest, chatbot.v1.ChatbotOuterClass.ListUnansweredResponse> getListUnansweredMethod;
+    if ((getListUnansweredMethod = ChatbotGrpc.getListUnansweredMethod) == null) {
+      synchronized (ChatbotGrpc.class) {
+        if ((getListUnansweredMethod = ChatbotGrpc.getListUnansweredMethod) == null) {
+          ChatbotGrpc.getListUnansweredMethod = getListUnansweredMethod =
+              io.grpc.MethodDescriptor.<chatbot.v1.ChatbotOuterClass.ListUnansweredRequest, chatbot.v1.ChatbotOuterClass.ListUnansweredResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "ListUnanswered"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  chatbot.v1.ChatbotOuterClass.ListUnansweredRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  chatbot.v1.ChatbotOuterClass.ListUnansweredResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new ChatbotMethodDescriptorSupplier("ListUnanswered"))
+              .build();
+        }
+      }
+    }
+    return getListUnansweredMethod;
+  }
+
   /**
    * Creates a new async stub that supports all call types for the service
    */
@@ -508,11 +539,12 @@ public final class ChatbotGrpc {
 
     /**
      * <pre>
-     * Encrypted JSON {username, msg, svrinfo.real_time_slot_candidates} (/openapi/dictmsg).
+     * Encrypted JSON {username, msg, svrinfo.real_time_slot_candidates} (/openapi/dictmsg): the
+     * legacy answer, with the slots the per-request dictionaries filled.
      * </pre>
      */
     public void dictMessage(chatbot.v1.ChatbotOuterClass.EncryptedRequest request,
-        io.grpc.stub.StreamObserver<chatbot.v1.ChatbotOuterClass.QueryResponse> responseObserver) {
+        io.grpc.stub.StreamObserver<chatbot.v1.ChatbotOuterClass.MessageResponse> responseObserver) {
       io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getDictMessageMethod(), responseObserver);
     }
 
@@ -595,6 +627,17 @@ public final class ChatbotGrpc {
       io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getSubscribeOutboxMethod(), responseObserver);
     }
 
+    /**
+     * <pre>
+     * The questions the bot could not answer (NOMATCH) or only recommended entries for, grouped by
+     * normalised text, most asked first. Needs a call credential.
+     * </pre>
+     */
+    public void listUnanswered(chatbot.v1.ChatbotOuterClass.ListUnansweredRequest request,
+        io.grpc.stub.StreamObserver<chatbot.v1.ChatbotOuterClass.ListUnansweredResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getListUnansweredMethod(), responseObserver);
+    }
+
     @java.lang.Override public final io.grpc.ServerServiceDefinition bindService() {
       return io.grpc.ServerServiceDefinition.builder(getServiceDescriptor())
           .addMethod(
@@ -630,7 +673,7 @@ public final class ChatbotGrpc {
             io.grpc.stub.ServerCalls.asyncUnaryCall(
               new MethodHandlers<
                 chatbot.v1.ChatbotOuterClass.EncryptedRequest,
-                chatbot.v1.ChatbotOuterClass.QueryResponse>(
+                chatbot.v1.ChatbotOuterClass.MessageResponse>(
                   this, METHODID_DICT_MESSAGE)))
           .addMethod(
             getSetAutoReplyMethod(),
@@ -688,6 +731,13 @@ public final class ChatbotGrpc {
                 chatbot.v1.ChatbotOuterClass.SubscribeOutboxRequest,
                 chatbot.v1.ChatbotOuterClass.OutboxMessage>(
                   this, METHODID_SUBSCRIBE_OUTBOX)))
+          .addMethod(
+            getListUnansweredMethod(),
+            io.grpc.stub.ServerCalls.asyncUnaryCall(
+              new MethodHandlers<
+                chatbot.v1.ChatbotOuterClass.ListUnansweredRequest,
+                chatbot.v1.ChatbotOuterClass.ListUnansweredResponse>(
+                  this, METHODID_LIST_UNANSWERED)))
           .build();
     }
   }
@@ -752,11 +802,12 @@ public final class ChatbotGrpc {
 
     /**
      * <pre>
-     * Encrypted JSON {username, msg, svrinfo.real_time_slot_candidates} (/openapi/dictmsg).
+     * Encrypted JSON {username, msg, svrinfo.real_time_slot_candidates} (/openapi/dictmsg): the
+     * legacy answer, with the slots the per-request dictionaries filled.
      * </pre>
      */
     public void dictMessage(chatbot.v1.ChatbotOuterClass.EncryptedRequest request,
-        io.grpc.stub.StreamObserver<chatbot.v1.ChatbotOuterClass.QueryResponse> responseObserver) {
+        io.grpc.stub.StreamObserver<chatbot.v1.ChatbotOuterClass.MessageResponse> responseObserver) {
       io.grpc.stub.ClientCalls.asyncUnaryCall(
           getChannel().newCall(getDictMessageMethod(), getCallOptions()), request, responseObserver);
     }
@@ -847,6 +898,18 @@ public final class ChatbotGrpc {
       io.grpc.stub.ClientCalls.asyncServerStreamingCall(
           getChannel().newCall(getSubscribeOutboxMethod(), getCallOptions()), request, responseObserver);
     }
+
+    /**
+     * <pre>
+     * The questions the bot could not answer (NOMATCH) or only recommended entries for, grouped by
+     * normalised text, most asked first. Needs a call credential.
+     * </pre>
+     */
+    public void listUnanswered(chatbot.v1.ChatbotOuterClass.ListUnansweredRequest request,
+        io.grpc.stub.StreamObserver<chatbot.v1.ChatbotOuterClass.ListUnansweredResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getListUnansweredMethod(), getCallOptions()), request, responseObserver);
+    }
   }
 
   /**
@@ -895,10 +958,11 @@ public final class ChatbotGrpc {
 
     /**
      * <pre>
-     * Encrypted JSON {username, msg, svrinfo.real_time_slot_candidates} (/openapi/dictmsg).
+     * Encrypted JSON {username, msg, svrinfo.real_time_slot_candidates} (/openapi/dictmsg): the
+     * legacy answer, with the slots the per-request dictionaries filled.
      * </pre>
      */
-    public chatbot.v1.ChatbotOuterClass.QueryResponse dictMessage(chatbot.v1.ChatbotOuterClass.EncryptedRequest request) {
+    public chatbot.v1.ChatbotOuterClass.MessageResponse dictMessage(chatbot.v1.ChatbotOuterClass.EncryptedRequest request) {
       return io.grpc.stub.ClientCalls.blockingUnaryCall(
           getChannel(), getDictMessageMethod(), getCallOptions(), request);
     }
@@ -982,6 +1046,17 @@ public final class ChatbotGrpc {
       return io.grpc.stub.ClientCalls.blockingServerStreamingCall(
           getChannel(), getSubscribeOutboxMethod(), getCallOptions(), request);
     }
+
+    /**
+     * <pre>
+     * The questions the bot could not answer (NOMATCH) or only recommended entries for, grouped by
+     * normalised text, most asked first. Needs a call credential.
+     * </pre>
+     */
+    public chatbot.v1.ChatbotOuterClass.ListUnansweredResponse listUnanswered(chatbot.v1.ChatbotOuterClass.ListUnansweredRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getListUnansweredMethod(), getCallOptions(), request);
+    }
   }
 
   /**
@@ -1033,10 +1108,11 @@ public final class ChatbotGrpc {
 
     /**
      * <pre>
-     * Encrypted JSON {username, msg, svrinfo.real_time_slot_candidates} (/openapi/dictmsg).
+     * Encrypted JSON {username, msg, svrinfo.real_time_slot_candidates} (/openapi/dictmsg): the
+     * legacy answer, with the slots the per-request dictionaries filled.
      * </pre>
      */
-    public com.google.common.util.concurrent.ListenableFuture<chatbot.v1.ChatbotOuterClass.QueryResponse> dictMessage(
+    public com.google.common.util.concurrent.ListenableFuture<chatbot.v1.ChatbotOuterClass.MessageResponse> dictMessage(
         chatbot.v1.ChatbotOuterClass.EncryptedRequest request) {
       return io.grpc.stub.ClientCalls.futureUnaryCall(
           getChannel().newCall(getDictMessageMethod(), getCallOptions()), request);
@@ -1116,6 +1192,18 @@ public final class ChatbotGrpc {
       return io.grpc.stub.ClientCalls.futureUnaryCall(
           getChannel().newCall(getChangeKefuStateMethod(), getCallOptions()), request);
     }
+
+    /**
+     * <pre>
+     * The questions the bot could not answer (NOMATCH) or only recommended entries for, grouped by
+     * normalised text, most asked first. Needs a call credential.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<chatbot.v1.ChatbotOuterClass.ListUnansweredResponse> listUnanswered(
+        chatbot.v1.ChatbotOuterClass.ListUnansweredRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getListUnansweredMethod(), getCallOptions()), request);
+    }
   }
 
   private static final int METHODID_SIGN = 0;
@@ -1130,7 +1218,8 @@ public final class ChatbotGrpc {
   private static final int METHODID_GET_KEFU_STATE = 9;
   private static final int METHODID_CHANGE_KEFU_STATE = 10;
   private static final int METHODID_SUBSCRIBE_OUTBOX = 11;
-  private static final int METHODID_QUERY_STREAM = 12;
+  private static final int METHODID_LIST_UNANSWERED = 12;
+  private static final int METHODID_QUERY_STREAM = 13;
 
   private static final class MethodHandlers<Req, Resp> implements
       io.grpc.stub.ServerCalls.UnaryMethod<Req, Resp>,
@@ -1163,7 +1252,7 @@ public final class ChatbotGrpc {
           break;
         case METHODID_DICT_MESSAGE:
           serviceImpl.dictMessage((chatbot.v1.ChatbotOuterClass.EncryptedRequest) request,
-              (io.grpc.stub.StreamObserver<chatbot.v1.ChatbotOuterClass.QueryResponse>) responseObserver);
+              (io.grpc.stub.StreamObserver<chatbot.v1.ChatbotOuterClass.MessageResponse>) responseObserver);
           break;
         case METHODID_SET_AUTO_REPLY:
           serviceImpl.setAutoReply((chatbot.v1.ChatbotOuterClass.EncryptedRequest) request,
@@ -1196,6 +1285,10 @@ public final class ChatbotGrpc {
         case METHODID_SUBSCRIBE_OUTBOX:
           serviceImpl.subscribeOutbox((chatbot.v1.ChatbotOuterClass.SubscribeOutboxRequest) request,
               (io.grpc.stub.StreamObserver<chatbot.v1.ChatbotOuterClass.OutboxMessage>) responseObserver);
+          break;
+        case METHODID_LIST_UNANSWERED:
+          serviceImpl.listUnanswered((chatbot.v1.ChatbotOuterClass.ListUnansweredRequest) request,
+              (io.grpc.stub.StreamObserver<chatbot.v1.ChatbotOuterClass.ListUnansweredResponse>) responseObserver);
           break;
         default:
           throw new AssertionError();
@@ -1274,6 +1367,7 @@ public final class ChatbotGrpc {
               .addMethod(getGetKefuStateMethod())
               .addMethod(getChangeKefuStateMethod())
               .addMethod(getSubscribeOutboxMethod())
+              .addMethod(getListUnansweredMethod())
               .build();
         }
       }

@@ -5766,6 +5766,259 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
      */
     com.google.protobuf.ByteString
         getKefustateBytes();
+
+    /**
+     * <pre>
+     * The dialogue session of this user with this bot; a new one after an idle timeout.
+     * </pre>
+     *
+     * <code>string session_id = 19;</code>
+     * @return The sessionId.
+     */
+    java.lang.String getSessionId();
+    /**
+     * <pre>
+     * The dialogue session of this user with this bot; a new one after an idle timeout.
+     * </pre>
+     *
+     * <code>string session_id = 19;</code>
+     * @return The bytes for sessionId.
+     */
+    com.google.protobuf.ByteString
+        getSessionIdBytes();
+
+    /**
+     * <pre>
+     * Where the dialogue stands: NONE, SLOT_FILLING (the answer asks for a slot's value, which the
+     * next query gives) or COMPLETE (the answer is a slot dialogue's, its slots filled).
+     * </pre>
+     *
+     * <code>string dialog_status = 20;</code>
+     * @return The dialogStatus.
+     */
+    java.lang.String getDialogStatus();
+    /**
+     * <pre>
+     * Where the dialogue stands: NONE, SLOT_FILLING (the answer asks for a slot's value, which the
+     * next query gives) or COMPLETE (the answer is a slot dialogue's, its slots filled).
+     * </pre>
+     *
+     * <code>string dialog_status = 20;</code>
+     * @return The bytes for dialogStatus.
+     */
+    com.google.protobuf.ByteString
+        getDialogStatusBytes();
+
+    /**
+     * <pre>
+     * The answered entry's skill (ans_node_name); "" without one.
+     * </pre>
+     *
+     * <code>string skill_name = 21;</code>
+     * @return The skillName.
+     */
+    java.lang.String getSkillName();
+    /**
+     * <pre>
+     * The answered entry's skill (ans_node_name); "" without one.
+     * </pre>
+     *
+     * <code>string skill_name = 21;</code>
+     * @return The bytes for skillName.
+     */
+    com.google.protobuf.ByteString
+        getSkillNameBytes();
+
+    /**
+     * <pre>
+     * A number per answer, unique within the process.
+     * </pre>
+     *
+     * <code>int64 request_id = 22;</code>
+     * @return The requestId.
+     */
+    long getRequestId();
+
+    /**
+     * <pre>
+     * 0: answered.
+     * </pre>
+     *
+     * <code>int32 ret = 23;</code>
+     * @return The ret.
+     */
+    int getRet();
+
+    /**
+     * <pre>
+     * msg_id again (the platform sends both).
+     * </pre>
+     *
+     * <code>string rid = 24;</code>
+     * @return The rid.
+     */
+    java.lang.String getRid();
+    /**
+     * <pre>
+     * msg_id again (the platform sends both).
+     * </pre>
+     *
+     * <code>string rid = 24;</code>
+     * @return The bytes for rid.
+     */
+    com.google.protobuf.ByteString
+        getRidBytes();
+
+    /**
+     * <pre>
+     * The answer's type as text (text, news, …), as answer_type in the JSON.
+     * </pre>
+     *
+     * <code>string msgtype = 25;</code>
+     * @return The msgtype.
+     */
+    java.lang.String getMsgtype();
+    /**
+     * <pre>
+     * The answer's type as text (text, news, …), as answer_type in the JSON.
+     * </pre>
+     *
+     * <code>string msgtype = 25;</code>
+     * @return The bytes for msgtype.
+     */
+    com.google.protobuf.ByteString
+        getMsgtypeBytes();
+
+    /**
+     * <pre>
+     * The platform's other fields, with its empty defaults: chatbotd has no scenes, articles,
+     * openings, intent confirmation or option lists.
+     * </pre>
+     *
+     * <code>int32 answer_open = 26;</code>
+     * @return The answerOpen.
+     */
+    int getAnswerOpen();
+
+    /**
+     * <code>string article = 27;</code>
+     * @return The article.
+     */
+    java.lang.String getArticle();
+    /**
+     * <code>string article = 27;</code>
+     * @return The bytes for article.
+     */
+    com.google.protobuf.ByteString
+        getArticleBytes();
+
+    /**
+     * <code>string dialog_session_status = 28;</code>
+     * @return The dialogSessionStatus.
+     */
+    java.lang.String getDialogSessionStatus();
+    /**
+     * <code>string dialog_session_status = 28;</code>
+     * @return The bytes for dialogSessionStatus.
+     */
+    com.google.protobuf.ByteString
+        getDialogSessionStatusBytes();
+
+    /**
+     * <code>string event = 29;</code>
+     * @return The event.
+     */
+    java.lang.String getEvent();
+    /**
+     * <code>string event = 29;</code>
+     * @return The bytes for event.
+     */
+    com.google.protobuf.ByteString
+        getEventBytes();
+
+    /**
+     * <code>string intent_confirm_status = 30;</code>
+     * @return The intentConfirmStatus.
+     */
+    java.lang.String getIntentConfirmStatus();
+    /**
+     * <code>string intent_confirm_status = 30;</code>
+     * @return The bytes for intentConfirmStatus.
+     */
+    com.google.protobuf.ByteString
+        getIntentConfirmStatusBytes();
+
+    /**
+     * <code>bool list_options = 31;</code>
+     * @return The listOptions.
+     */
+    boolean getListOptions();
+
+    /**
+     * <code>string opening = 32;</code>
+     * @return The opening.
+     */
+    java.lang.String getOpening();
+    /**
+     * <code>string opening = 32;</code>
+     * @return The bytes for opening.
+     */
+    com.google.protobuf.ByteString
+        getOpeningBytes();
+
+    /**
+     * <code>string scene_status = 33;</code>
+     * @return The sceneStatus.
+     */
+    java.lang.String getSceneStatus();
+    /**
+     * <code>string scene_status = 33;</code>
+     * @return The bytes for sceneStatus.
+     */
+    com.google.protobuf.ByteString
+        getSceneStatusBytes();
+
+    /**
+     * <code>string skill_id = 34;</code>
+     * @return The skillId.
+     */
+    java.lang.String getSkillId();
+    /**
+     * <code>string skill_id = 34;</code>
+     * @return The bytes for skillId.
+     */
+    com.google.protobuf.ByteString
+        getSkillIdBytes();
+
+    /**
+     * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;</code>
+     */
+    java.util.List<chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo> 
+        getSlotInfoList();
+    /**
+     * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;</code>
+     */
+    chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo getSlotInfo(int index);
+    /**
+     * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;</code>
+     */
+    int getSlotInfoCount();
+    /**
+     * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;</code>
+     */
+    java.util.List<? extends chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfoOrBuilder> 
+        getSlotInfoOrBuilderList();
+    /**
+     * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;</code>
+     */
+    chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfoOrBuilder getSlotInfoOrBuilder(
+        int index);
+
+    /**
+     * <code>bool take_options_only = 36;</code>
+     * @return The takeOptionsOnly.
+     */
+    boolean getTakeOptionsOnly();
   }
   /**
    * Protobuf type {@code chatbot.v1.QueryResponse}
@@ -5795,6 +6048,19 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       msg_ = java.util.Collections.emptyList();
       candidates_ = java.util.Collections.emptyList();
       kefustate_ = "";
+      sessionId_ = "";
+      dialogStatus_ = "";
+      skillName_ = "";
+      rid_ = "";
+      msgtype_ = "";
+      article_ = "";
+      dialogSessionStatus_ = "";
+      event_ = "";
+      intentConfirmStatus_ = "";
+      opening_ = "";
+      sceneStatus_ = "";
+      skillId_ = "";
+      slotInfo_ = java.util.Collections.emptyList();
     }
 
     @java.lang.Override
@@ -7633,6 +7899,160 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
        */
       com.google.protobuf.ByteString
           getMsgTypeBytes();
+
+      /**
+       * <code>int64 ans_node_id = 3;</code>
+       * @return The ansNodeId.
+       */
+      long getAnsNodeId();
+
+      /**
+       * <code>string ans_node_name = 4;</code>
+       * @return The ansNodeName.
+       */
+      java.lang.String getAnsNodeName();
+      /**
+       * <code>string ans_node_name = 4;</code>
+       * @return The bytes for ansNodeName.
+       */
+      com.google.protobuf.ByteString
+          getAnsNodeNameBytes();
+
+      /**
+       * <code>string article = 5;</code>
+       * @return The article.
+       */
+      java.lang.String getArticle();
+      /**
+       * <code>string article = 5;</code>
+       * @return The bytes for article.
+       */
+      com.google.protobuf.ByteString
+          getArticleBytes();
+
+      /**
+       * <code>double confidence = 6;</code>
+       * @return The confidence.
+       */
+      double getConfidence();
+
+      /**
+       * <code>string debug_info = 7;</code>
+       * @return The debugInfo.
+       */
+      java.lang.String getDebugInfo();
+      /**
+       * <code>string debug_info = 7;</code>
+       * @return The bytes for debugInfo.
+       */
+      com.google.protobuf.ByteString
+          getDebugInfoBytes();
+
+      /**
+       * <code>string event = 8;</code>
+       * @return The event.
+       */
+      java.lang.String getEvent();
+      /**
+       * <code>string event = 8;</code>
+       * @return The bytes for event.
+       */
+      com.google.protobuf.ByteString
+          getEventBytes();
+
+      /**
+       * <code>bool list_options = 9;</code>
+       * @return The listOptions.
+       */
+      boolean getListOptions();
+
+      /**
+       * <code>string opening = 10;</code>
+       * @return The opening.
+       */
+      java.lang.String getOpening();
+      /**
+       * <code>string opening = 10;</code>
+       * @return The bytes for opening.
+       */
+      com.google.protobuf.ByteString
+          getOpeningBytes();
+
+      /**
+       * <code>int64 request_id = 11;</code>
+       * @return The requestId.
+       */
+      long getRequestId();
+
+      /**
+       * <pre>
+       * The answered entry's standard question.
+       * </pre>
+       *
+       * <code>string resp_title = 12;</code>
+       * @return The respTitle.
+       */
+      java.lang.String getRespTitle();
+      /**
+       * <pre>
+       * The answered entry's standard question.
+       * </pre>
+       *
+       * <code>string resp_title = 12;</code>
+       * @return The bytes for respTitle.
+       */
+      com.google.protobuf.ByteString
+          getRespTitleBytes();
+
+      /**
+       * <code>string scene_status = 13;</code>
+       * @return The sceneStatus.
+       */
+      java.lang.String getSceneStatus();
+      /**
+       * <code>string scene_status = 13;</code>
+       * @return The bytes for sceneStatus.
+       */
+      com.google.protobuf.ByteString
+          getSceneStatusBytes();
+
+      /**
+       * <code>string session_id = 14;</code>
+       * @return The sessionId.
+       */
+      java.lang.String getSessionId();
+      /**
+       * <code>string session_id = 14;</code>
+       * @return The bytes for sessionId.
+       */
+      com.google.protobuf.ByteString
+          getSessionIdBytes();
+
+      /**
+       * <pre>
+       * The status's name (FAQ, CONTEXT_FAQ, …), as in the platform's JSON.
+       * </pre>
+       *
+       * <code>string status = 15;</code>
+       * @return The status.
+       */
+      java.lang.String getStatus();
+      /**
+       * <pre>
+       * The status's name (FAQ, CONTEXT_FAQ, …), as in the platform's JSON.
+       * </pre>
+       *
+       * <code>string status = 15;</code>
+       * @return The bytes for status.
+       */
+      com.google.protobuf.ByteString
+          getStatusBytes();
+
+      /**
+       * <code>bool take_options_only = 16;</code>
+       * @return The takeOptionsOnly.
+       */
+      boolean getTakeOptionsOnly();
     }
     /**
      * <pre>
@@ -7653,6 +8073,15 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       private Msg() {
         content_ = "";
         msgType_ = "";
+        ansNodeName_ = "";
+        article_ = "";
+        debugInfo_ = "";
+        event_ = "";
+        opening_ = "";
+        respTitle_ = "";
+        sceneStatus_ = "";
+        sessionId_ = "";
+        status_ = "";
       }
 
       @java.lang.Override
@@ -7758,6 +8187,428 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         }
       }
 
+      public static final int ANS_NODE_ID_FIELD_NUMBER = 3;
+      private long ansNodeId_ = 0L;
+      /**
+       * <code>int64 ans_node_id = 3;</code>
+       * @return The ansNodeId.
+       */
+      @java.lang.Override
+      public long getAnsNodeId() {
+        return ansNodeId_;
+      }
+
+      public static final int ANS_NODE_NAME_FIELD_NUMBER = 4;
+      @SuppressWarnings("serial")
+      private volatile java.lang.Object ansNodeName_ = "";
+      /**
+       * <code>string ans_node_name = 4;</code>
+       * @return The ansNodeName.
+       */
+      @java.lang.Override
+      public java.lang.String getAnsNodeName() {
+        java.lang.Object ref = ansNodeName_;
+        if (ref instanceof java.lang.String) {
+          return (java.lang.String) ref;
+        } else {
+          com.google.protobuf.ByteString bs = 
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          ansNodeName_ = s;
+          return s;
+        }
+      }
+      /**
+       * <code>string ans_node_name = 4;</code>
+       * @return The bytes for ansNodeName.
+       */
+      @java.lang.Override
+      public com.google.protobuf.ByteString
+          getAnsNodeNameBytes() {
+        java.lang.Object ref = ansNodeName_;
+        if (ref instanceof java.lang.String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          ansNodeName_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+
+      public static final int ARTICLE_FIELD_NUMBER = 5;
+      @SuppressWarnings("serial")
+      private volatile java.lang.Object article_ = "";
+      /**
+       * <code>string article = 5;</code>
+       * @return The article.
+       */
+      @java.lang.Override
+      public java.lang.String getArticle() {
+        java.lang.Object ref = article_;
+        if (ref instanceof java.lang.String) {
+          return (java.lang.String) ref;
+        } else {
+          com.google.protobuf.ByteString bs = 
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          article_ = s;
+          return s;
+        }
+      }
+      /**
+       * <code>string article = 5;</code>
+       * @return The bytes for article.
+       */
+      @java.lang.Override
+      public com.google.protobuf.ByteString
+          getArticleBytes() {
+        java.lang.Object ref = article_;
+        if (ref instanceof java.lang.String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          article_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+
+      public static final int CONFIDENCE_FIELD_NUMBER = 6;
+      private double confidence_ = 0D;
+      /**
+       * <code>double confidence = 6;</code>
+       * @return The confidence.
+       */
+      @java.lang.Override
+      public double getConfidence() {
+        return confidence_;
+      }
+
+      public static final int DEBUG_INFO_FIELD_NUMBER = 7;
+      @SuppressWarnings("serial")
+      private volatile java.lang.Object debugInfo_ = "";
+      /**
+       * <code>string debug_info = 7;</code>
+       * @return The debugInfo.
+       */
+      @java.lang.Override
+      public java.lang.String getDebugInfo() {
+        java.lang.Object ref = debugInfo_;
+        if (ref instanceof java.lang.String) {
+          return (java.lang.String) ref;
+        } else {
+          com.google.protobuf.ByteString bs = 
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          debugInfo_ = s;
+          return s;
+        }
+      }
+      /**
+       * <code>string debug_info = 7;</code>
+       * @return The bytes for debugInfo.
+       */
+      @java.lang.Override
+      public com.google.protobuf.ByteString
+          getDebugInfoBytes() {
+        java.lang.Object ref = debugInfo_;
+        if (ref instanceof java.lang.String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          debugInfo_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+
+      public static final int EVENT_FIELD_NUMBER = 8;
+      @SuppressWarnings("serial")
+      private volatile java.lang.Object event_ = "";
+      /**
+       * <code>string event = 8;</code>
+       * @return The event.
+       */
+      @java.lang.Override
+      public java.lang.String getEvent() {
+        java.lang.Object ref = event_;
+        if (ref instanceof java.lang.String) {
+          return (java.lang.String) ref;
+        } else {
+          com.google.protobuf.ByteString bs = 
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          event_ = s;
+          return s;
+        }
+      }
+      /**
+       * <code>string event = 8;</code>
+       * @return The bytes for event.
+       */
+      @java.lang.Override
+      public com.google.protobuf.ByteString
+          getEventBytes() {
+        java.lang.Object ref = event_;
+        if (ref instanceof java.lang.String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          event_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+
+      public static final int LIST_OPTIONS_FIELD_NUMBER = 9;
+      private boolean listOptions_ = false;
+      /**
+       * <code>bool list_options = 9;</code>
+       * @return The listOptions.
+       */
+      @java.lang.Override
+      public boolean getListOptions() {
+        return listOptions_;
+      }
+
+      public static final int OPENING_FIELD_NUMBER = 10;
+      @SuppressWarnings("serial")
+      private volatile java.lang.Object opening_ = "";
+      /**
+       * <code>string opening = 10;</code>
+       * @return The opening.
+       */
+      @java.lang.Override
+      public java.lang.String getOpening() {
+        java.lang.Object ref = opening_;
+        if (ref instanceof java.lang.String) {
+          return (java.lang.String) ref;
+        } else {
+          com.google.protobuf.ByteString bs = 
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          opening_ = s;
+          return s;
+        }
+      }
+      /**
+       * <code>string opening = 10;</code>
+       * @return The bytes for opening.
+       */
+      @java.lang.Override
+      public com.google.protobuf.ByteString
+          getOpeningBytes() {
+        java.lang.Object ref = opening_;
+        if (ref instanceof java.lang.String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          opening_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+
+      public static final int REQUEST_ID_FIELD_NUMBER = 11;
+      private long requestId_ = 0L;
+      /**
+       * <code>int64 request_id = 11;</code>
+       * @return The requestId.
+       */
+      @java.lang.Override
+      public long getRequestId() {
+        return requestId_;
+      }
+
+      public static final int RESP_TITLE_FIELD_NUMBER = 12;
+      @SuppressWarnings("serial")
+      private volatile java.lang.Object respTitle_ = "";
+      /**
+       * <pre>
+       * The answered entry's standard question.
+       * </pre>
+       *
+       * <code>string resp_title = 12;</code>
+       * @return The respTitle.
+       */
+      @java.lang.Override
+      public java.lang.String getRespTitle() {
+        java.lang.Object ref = respTitle_;
+        if (ref instanceof java.lang.String) {
+          return (java.lang.String) ref;
+        } else {
+          com.google.protobuf.ByteString bs = 
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          respTitle_ = s;
+          return s;
+        }
+      }
+      /**
+       * <pre>
+       * The answered entry's standard question.
+       * </pre>
+       *
+       * <code>string resp_title = 12;</code>
+       * @return The bytes for respTitle.
+       */
+      @java.lang.Override
+      public com.google.protobuf.ByteString
+          getRespTitleBytes() {
+        java.lang.Object ref = respTitle_;
+        if (ref instanceof java.lang.String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          respTitle_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+
+      public static final int SCENE_STATUS_FIELD_NUMBER = 13;
+      @SuppressWarnings("serial")
+      private volatile java.lang.Object sceneStatus_ = "";
+      /**
+       * <code>string scene_status = 13;</code>
+       * @return The sceneStatus.
+       */
+      @java.lang.Override
+      public java.lang.String getSceneStatus() {
+        java.lang.Object ref = sceneStatus_;
+        if (ref instanceof java.lang.String) {
+          return (java.lang.String) ref;
+        } else {
+          com.google.protobuf.ByteString bs = 
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          sceneStatus_ = s;
+          return s;
+        }
+      }
+      /**
+       * <code>string scene_status = 13;</code>
+       * @return The bytes for sceneStatus.
+       */
+      @java.lang.Override
+      public com.google.protobuf.ByteString
+          getSceneStatusBytes() {
+        java.lang.Object ref = sceneStatus_;
+        if (ref instanceof java.lang.String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          sceneStatus_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+
+      public static final int SESSION_ID_FIELD_NUMBER = 14;
+      @SuppressWarnings("serial")
+      private volatile java.lang.Object sessionId_ = "";
+      /**
+       * <code>string session_id = 14;</code>
+       * @return The sessionId.
+       */
+      @java.lang.Override
+      public java.lang.String getSessionId() {
+        java.lang.Object ref = sessionId_;
+        if (ref instanceof java.lang.String) {
+          return (java.lang.String) ref;
+        } else {
+          com.google.protobuf.ByteString bs = 
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          sessionId_ = s;
+          return s;
+        }
+      }
+      /**
+       * <code>string session_id = 14;</code>
+       * @return The bytes for sessionId.
+       */
+      @java.lang.Override
+      public com.google.protobuf.ByteString
+          getSessionIdBytes() {
+        java.lang.Object ref = sessionId_;
+        if (ref instanceof java.lang.String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          sessionId_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+
+      public static final int STATUS_FIELD_NUMBER = 15;
+      @SuppressWarnings("serial")
+      private volatile java.lang.Object status_ = "";
+      /**
+       * <pre>
+       * The status's name (FAQ, CONTEXT_FAQ, …), as in the platform's JSON.
+       * </pre>
+       *
+       * <code>string status = 15;</code>
+       * @return The status.
+       */
+      @java.lang.Override
+      public java.lang.String getStatus() {
+        java.lang.Object ref = status_;
+        if (ref instanceof java.lang.String) {
+          return (java.lang.String) ref;
+        } else {
+          com.google.protobuf.ByteString bs = 
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          status_ = s;
+          return s;
+        }
+      }
+      /**
+       * <pre>
+       * The status's name (FAQ, CONTEXT_FAQ, …), as in the platform's JSON.
+       * </pre>
+       *
+       * <code>string status = 15;</code>
+       * @return The bytes for status.
+       */
+      @java.lang.Override
+      public com.google.protobuf.ByteString
+          getStatusBytes() {
+        java.lang.Object ref = status_;
+        if (ref instanceof java.lang.String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          status_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+
+      public static final int TAKE_OPTIONS_ONLY_FIELD_NUMBER = 16;
+      private boolean takeOptionsOnly_ = false;
+      /**
+       * <code>bool take_options_only = 16;</code>
+       * @return The takeOptionsOnly.
+       */
+      @java.lang.Override
+      public boolean getTakeOptionsOnly() {
+        return takeOptionsOnly_;
+      }
+
       private byte memoizedIsInitialized = -1;
       @java.lang.Override
       public final boolean isInitialized() {
@@ -7778,6 +8629,48 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(msgType_)) {
           com.google.protobuf.GeneratedMessageV3.writeString(output, 2, msgType_);
         }
+        if (ansNodeId_ != 0L) {
+          output.writeInt64(3, ansNodeId_);
+        }
+        if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(ansNodeName_)) {
+          com.google.protobuf.GeneratedMessageV3.writeString(output, 4, ansNodeName_);
+        }
+        if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(article_)) {
+          com.google.protobuf.GeneratedMessageV3.writeString(output, 5, article_);
+        }
+        if (java.lang.Double.doubleToRawLongBits(confidence_) != 0) {
+          output.writeDouble(6, confidence_);
+        }
+        if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(debugInfo_)) {
+          com.google.protobuf.GeneratedMessageV3.writeString(output, 7, debugInfo_);
+        }
+        if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(event_)) {
+          com.google.protobuf.GeneratedMessageV3.writeString(output, 8, event_);
+        }
+        if (listOptions_ != false) {
+          output.writeBool(9, listOptions_);
+        }
+        if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(opening_)) {
+          com.google.protobuf.GeneratedMessageV3.writeString(output, 10, opening_);
+        }
+        if (requestId_ != 0L) {
+          output.writeInt64(11, requestId_);
+        }
+        if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(respTitle_)) {
+          com.google.protobuf.GeneratedMessageV3.writeString(output, 12, respTitle_);
+        }
+        if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(sceneStatus_)) {
+          com.google.protobuf.GeneratedMessageV3.writeString(output, 13, sceneStatus_);
+        }
+        if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(sessionId_)) {
+          com.google.protobuf.GeneratedMessageV3.writeString(output, 14, sessionId_);
+        }
+        if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(status_)) {
+          com.google.protobuf.GeneratedMessageV3.writeString(output, 15, status_);
+        }
+        if (takeOptionsOnly_ != false) {
+          output.writeBool(16, takeOptionsOnly_);
+        }
         getUnknownFields().writeTo(output);
       }
 
@@ -7792,6 +8685,53 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         }
         if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(msgType_)) {
           size += com.google.protobuf.GeneratedMessageV3.computeStringSize(2, msgType_);
+        }
+        if (ansNodeId_ != 0L) {
+          size += com.google.protobuf.CodedOutputStream
+            .computeInt64Size(3, ansNodeId_);
+        }
+        if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(ansNodeName_)) {
+          size += com.google.protobuf.GeneratedMessageV3.computeStringSize(4, ansNodeName_);
+        }
+        if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(article_)) {
+          size += com.google.protobuf.GeneratedMessageV3.computeStringSize(5, article_);
+        }
+        if (java.lang.Double.doubleToRawLongBits(confidence_) != 0) {
+          size += com.google.protobuf.CodedOutputStream
+            .computeDoubleSize(6, confidence_);
+        }
+        if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(debugInfo_)) {
+          size += com.google.protobuf.GeneratedMessageV3.computeStringSize(7, debugInfo_);
+        }
+        if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(event_)) {
+          size += com.google.protobuf.GeneratedMessageV3.computeStringSize(8, event_);
+        }
+        if (listOptions_ != false) {
+          size += com.google.protobuf.CodedOutputStream
+            .computeBoolSize(9, listOptions_);
+        }
+        if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(opening_)) {
+          size += com.google.protobuf.GeneratedMessageV3.computeStringSize(10, opening_);
+        }
+        if (requestId_ != 0L) {
+          size += com.google.protobuf.CodedOutputStream
+            .computeInt64Size(11, requestId_);
+        }
+        if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(respTitle_)) {
+          size += com.google.protobuf.GeneratedMessageV3.computeStringSize(12, respTitle_);
+        }
+        if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(sceneStatus_)) {
+          size += com.google.protobuf.GeneratedMessageV3.computeStringSize(13, sceneStatus_);
+        }
+        if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(sessionId_)) {
+          size += com.google.protobuf.GeneratedMessageV3.computeStringSize(14, sessionId_);
+        }
+        if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(status_)) {
+          size += com.google.protobuf.GeneratedMessageV3.computeStringSize(15, status_);
+        }
+        if (takeOptionsOnly_ != false) {
+          size += com.google.protobuf.CodedOutputStream
+            .computeBoolSize(16, takeOptionsOnly_);
         }
         size += getUnknownFields().getSerializedSize();
         memoizedSize = size;
@@ -7812,6 +8752,35 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
             .equals(other.getContent())) return false;
         if (!getMsgType()
             .equals(other.getMsgType())) return false;
+        if (getAnsNodeId()
+            != other.getAnsNodeId()) return false;
+        if (!getAnsNodeName()
+            .equals(other.getAnsNodeName())) return false;
+        if (!getArticle()
+            .equals(other.getArticle())) return false;
+        if (java.lang.Double.doubleToLongBits(getConfidence())
+            != java.lang.Double.doubleToLongBits(
+                other.getConfidence())) return false;
+        if (!getDebugInfo()
+            .equals(other.getDebugInfo())) return false;
+        if (!getEvent()
+            .equals(other.getEvent())) return false;
+        if (getListOptions()
+            != other.getListOptions()) return false;
+        if (!getOpening()
+            .equals(other.getOpening())) return false;
+        if (getRequestId()
+            != other.getRequestId()) return false;
+        if (!getRespTitle()
+            .equals(other.getRespTitle())) return false;
+        if (!getSceneStatus()
+            .equals(other.getSceneStatus())) return false;
+        if (!getSessionId()
+            .equals(other.getSessionId())) return false;
+        if (!getStatus()
+            .equals(other.getStatus())) return false;
+        if (getTakeOptionsOnly()
+            != other.getTakeOptionsOnly()) return false;
         if (!getUnknownFields().equals(other.getUnknownFields())) return false;
         return true;
       }
@@ -7827,6 +8796,39 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         hash = (53 * hash) + getContent().hashCode();
         hash = (37 * hash) + MSG_TYPE_FIELD_NUMBER;
         hash = (53 * hash) + getMsgType().hashCode();
+        hash = (37 * hash) + ANS_NODE_ID_FIELD_NUMBER;
+        hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+            getAnsNodeId());
+        hash = (37 * hash) + ANS_NODE_NAME_FIELD_NUMBER;
+        hash = (53 * hash) + getAnsNodeName().hashCode();
+        hash = (37 * hash) + ARTICLE_FIELD_NUMBER;
+        hash = (53 * hash) + getArticle().hashCode();
+        hash = (37 * hash) + CONFIDENCE_FIELD_NUMBER;
+        hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+            java.lang.Double.doubleToLongBits(getConfidence()));
+        hash = (37 * hash) + DEBUG_INFO_FIELD_NUMBER;
+        hash = (53 * hash) + getDebugInfo().hashCode();
+        hash = (37 * hash) + EVENT_FIELD_NUMBER;
+        hash = (53 * hash) + getEvent().hashCode();
+        hash = (37 * hash) + LIST_OPTIONS_FIELD_NUMBER;
+        hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
+            getListOptions());
+        hash = (37 * hash) + OPENING_FIELD_NUMBER;
+        hash = (53 * hash) + getOpening().hashCode();
+        hash = (37 * hash) + REQUEST_ID_FIELD_NUMBER;
+        hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+            getRequestId());
+        hash = (37 * hash) + RESP_TITLE_FIELD_NUMBER;
+        hash = (53 * hash) + getRespTitle().hashCode();
+        hash = (37 * hash) + SCENE_STATUS_FIELD_NUMBER;
+        hash = (53 * hash) + getSceneStatus().hashCode();
+        hash = (37 * hash) + SESSION_ID_FIELD_NUMBER;
+        hash = (53 * hash) + getSessionId().hashCode();
+        hash = (37 * hash) + STATUS_FIELD_NUMBER;
+        hash = (53 * hash) + getStatus().hashCode();
+        hash = (37 * hash) + TAKE_OPTIONS_ONLY_FIELD_NUMBER;
+        hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
+            getTakeOptionsOnly());
         hash = (29 * hash) + getUnknownFields().hashCode();
         memoizedHashCode = hash;
         return hash;
@@ -7962,6 +8964,20 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
           bitField0_ = 0;
           content_ = "";
           msgType_ = "";
+          ansNodeId_ = 0L;
+          ansNodeName_ = "";
+          article_ = "";
+          confidence_ = 0D;
+          debugInfo_ = "";
+          event_ = "";
+          listOptions_ = false;
+          opening_ = "";
+          requestId_ = 0L;
+          respTitle_ = "";
+          sceneStatus_ = "";
+          sessionId_ = "";
+          status_ = "";
+          takeOptionsOnly_ = false;
           return this;
         }
 
@@ -8000,6 +9016,48 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
           }
           if (((from_bitField0_ & 0x00000002) != 0)) {
             result.msgType_ = msgType_;
+          }
+          if (((from_bitField0_ & 0x00000004) != 0)) {
+            result.ansNodeId_ = ansNodeId_;
+          }
+          if (((from_bitField0_ & 0x00000008) != 0)) {
+            result.ansNodeName_ = ansNodeName_;
+          }
+          if (((from_bitField0_ & 0x00000010) != 0)) {
+            result.article_ = article_;
+          }
+          if (((from_bitField0_ & 0x00000020) != 0)) {
+            result.confidence_ = confidence_;
+          }
+          if (((from_bitField0_ & 0x00000040) != 0)) {
+            result.debugInfo_ = debugInfo_;
+          }
+          if (((from_bitField0_ & 0x00000080) != 0)) {
+            result.event_ = event_;
+          }
+          if (((from_bitField0_ & 0x00000100) != 0)) {
+            result.listOptions_ = listOptions_;
+          }
+          if (((from_bitField0_ & 0x00000200) != 0)) {
+            result.opening_ = opening_;
+          }
+          if (((from_bitField0_ & 0x00000400) != 0)) {
+            result.requestId_ = requestId_;
+          }
+          if (((from_bitField0_ & 0x00000800) != 0)) {
+            result.respTitle_ = respTitle_;
+          }
+          if (((from_bitField0_ & 0x00001000) != 0)) {
+            result.sceneStatus_ = sceneStatus_;
+          }
+          if (((from_bitField0_ & 0x00002000) != 0)) {
+            result.sessionId_ = sessionId_;
+          }
+          if (((from_bitField0_ & 0x00004000) != 0)) {
+            result.status_ = status_;
+          }
+          if (((from_bitField0_ & 0x00008000) != 0)) {
+            result.takeOptionsOnly_ = takeOptionsOnly_;
           }
         }
 
@@ -8057,6 +9115,66 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
             bitField0_ |= 0x00000002;
             onChanged();
           }
+          if (other.getAnsNodeId() != 0L) {
+            setAnsNodeId(other.getAnsNodeId());
+          }
+          if (!other.getAnsNodeName().isEmpty()) {
+            ansNodeName_ = other.ansNodeName_;
+            bitField0_ |= 0x00000008;
+            onChanged();
+          }
+          if (!other.getArticle().isEmpty()) {
+            article_ = other.article_;
+            bitField0_ |= 0x00000010;
+            onChanged();
+          }
+          if (other.getConfidence() != 0D) {
+            setConfidence(other.getConfidence());
+          }
+          if (!other.getDebugInfo().isEmpty()) {
+            debugInfo_ = other.debugInfo_;
+            bitField0_ |= 0x00000040;
+            onChanged();
+          }
+          if (!other.getEvent().isEmpty()) {
+            event_ = other.event_;
+            bitField0_ |= 0x00000080;
+            onChanged();
+          }
+          if (other.getListOptions() != false) {
+            setListOptions(other.getListOptions());
+          }
+          if (!other.getOpening().isEmpty()) {
+            opening_ = other.opening_;
+            bitField0_ |= 0x00000200;
+            onChanged();
+          }
+          if (other.getRequestId() != 0L) {
+            setRequestId(other.getRequestId());
+          }
+          if (!other.getRespTitle().isEmpty()) {
+            respTitle_ = other.respTitle_;
+            bitField0_ |= 0x00000800;
+            onChanged();
+          }
+          if (!other.getSceneStatus().isEmpty()) {
+            sceneStatus_ = other.sceneStatus_;
+            bitField0_ |= 0x00001000;
+            onChanged();
+          }
+          if (!other.getSessionId().isEmpty()) {
+            sessionId_ = other.sessionId_;
+            bitField0_ |= 0x00002000;
+            onChanged();
+          }
+          if (!other.getStatus().isEmpty()) {
+            status_ = other.status_;
+            bitField0_ |= 0x00004000;
+            onChanged();
+          }
+          if (other.getTakeOptionsOnly() != false) {
+            setTakeOptionsOnly(other.getTakeOptionsOnly());
+          }
           this.mergeUnknownFields(other.getUnknownFields());
           onChanged();
           return this;
@@ -8093,6 +9211,76 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
                   bitField0_ |= 0x00000002;
                   break;
                 } // case 18
+                case 24: {
+                  ansNodeId_ = input.readInt64();
+                  bitField0_ |= 0x00000004;
+                  break;
+                } // case 24
+                case 34: {
+                  ansNodeName_ = input.readStringRequireUtf8();
+                  bitField0_ |= 0x00000008;
+                  break;
+                } // case 34
+                case 42: {
+                  article_ = input.readStringRequireUtf8();
+                  bitField0_ |= 0x00000010;
+                  break;
+                } // case 42
+                case 49: {
+                  confidence_ = input.readDouble();
+                  bitField0_ |= 0x00000020;
+                  break;
+                } // case 49
+                case 58: {
+                  debugInfo_ = input.readStringRequireUtf8();
+                  bitField0_ |= 0x00000040;
+                  break;
+                } // case 58
+                case 66: {
+                  event_ = input.readStringRequireUtf8();
+                  bitField0_ |= 0x00000080;
+                  break;
+                } // case 66
+                case 72: {
+                  listOptions_ = input.readBool();
+                  bitField0_ |= 0x00000100;
+                  break;
+                } // case 72
+                case 82: {
+                  opening_ = input.readStringRequireUtf8();
+                  bitField0_ |= 0x00000200;
+                  break;
+                } // case 82
+                case 88: {
+                  requestId_ = input.readInt64();
+                  bitField0_ |= 0x00000400;
+                  break;
+                } // case 88
+                case 98: {
+                  respTitle_ = input.readStringRequireUtf8();
+                  bitField0_ |= 0x00000800;
+                  break;
+                } // case 98
+                case 106: {
+                  sceneStatus_ = input.readStringRequireUtf8();
+                  bitField0_ |= 0x00001000;
+                  break;
+                } // case 106
+                case 114: {
+                  sessionId_ = input.readStringRequireUtf8();
+                  bitField0_ |= 0x00002000;
+                  break;
+                } // case 114
+                case 122: {
+                  status_ = input.readStringRequireUtf8();
+                  bitField0_ |= 0x00004000;
+                  break;
+                } // case 122
+                case 128: {
+                  takeOptionsOnly_ = input.readBool();
+                  bitField0_ |= 0x00008000;
+                  break;
+                } // case 128
                 default: {
                   if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                     done = true; // was an endgroup tag
@@ -8250,6 +9438,854 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
           checkByteStringIsUtf8(value);
           msgType_ = value;
           bitField0_ |= 0x00000002;
+          onChanged();
+          return this;
+        }
+
+        private long ansNodeId_ ;
+        /**
+         * <code>int64 ans_node_id = 3;</code>
+         * @return The ansNodeId.
+         */
+        @java.lang.Override
+        public long getAnsNodeId() {
+          return ansNodeId_;
+        }
+        /**
+         * <code>int64 ans_node_id = 3;</code>
+         * @param value The ansNodeId to set.
+         * @return This builder for chaining.
+         */
+        public Builder setAnsNodeId(long value) {
+          
+          ansNodeId_ = value;
+          bitField0_ |= 0x00000004;
+          onChanged();
+          return this;
+        }
+        /**
+         * <code>int64 ans_node_id = 3;</code>
+         * @return This builder for chaining.
+         */
+        public Builder clearAnsNodeId() {
+          bitField0_ = (bitField0_ & ~0x00000004);
+          ansNodeId_ = 0L;
+          onChanged();
+          return this;
+        }
+
+        private java.lang.Object ansNodeName_ = "";
+        /**
+         * <code>string ans_node_name = 4;</code>
+         * @return The ansNodeName.
+         */
+        public java.lang.String getAnsNodeName() {
+          java.lang.Object ref = ansNodeName_;
+          if (!(ref instanceof java.lang.String)) {
+            com.google.protobuf.ByteString bs =
+                (com.google.protobuf.ByteString) ref;
+            java.lang.String s = bs.toStringUtf8();
+            ansNodeName_ = s;
+            return s;
+          } else {
+            return (java.lang.String) ref;
+          }
+        }
+        /**
+         * <code>string ans_node_name = 4;</code>
+         * @return The bytes for ansNodeName.
+         */
+        public com.google.protobuf.ByteString
+            getAnsNodeNameBytes() {
+          java.lang.Object ref = ansNodeName_;
+          if (ref instanceof String) {
+            com.google.protobuf.ByteString b = 
+                com.google.protobuf.ByteString.copyFromUtf8(
+                    (java.lang.String) ref);
+            ansNodeName_ = b;
+            return b;
+          } else {
+            return (com.google.protobuf.ByteString) ref;
+          }
+        }
+        /**
+         * <code>string ans_node_name = 4;</code>
+         * @param value The ansNodeName to set.
+         * @return This builder for chaining.
+         */
+        public Builder setAnsNodeName(
+            java.lang.String value) {
+          if (value == null) { throw new NullPointerException(); }
+          ansNodeName_ = value;
+          bitField0_ |= 0x00000008;
+          onChanged();
+          return this;
+        }
+        /**
+         * <code>string ans_node_name = 4;</code>
+         * @return This builder for chaining.
+         */
+        public Builder clearAnsNodeName() {
+          ansNodeName_ = getDefaultInstance().getAnsNodeName();
+          bitField0_ = (bitField0_ & ~0x00000008);
+          onChanged();
+          return this;
+        }
+        /**
+         * <code>string ans_node_name = 4;</code>
+         * @param value The bytes for ansNodeName to set.
+         * @return This builder for chaining.
+         */
+        public Builder setAnsNodeNameBytes(
+            com.google.protobuf.ByteString value) {
+          if (value == null) { throw new NullPointerException(); }
+          checkByteStringIsUtf8(value);
+          ansNodeName_ = value;
+          bitField0_ |= 0x00000008;
+          onChanged();
+          return this;
+        }
+
+        private java.lang.Object article_ = "";
+        /**
+         * <code>string article = 5;</code>
+         * @return The article.
+         */
+        public java.lang.String getArticle() {
+          java.lang.Object ref = article_;
+          if (!(ref instanceof java.lang.String)) {
+            com.google.protobuf.ByteString bs =
+                (com.google.protobuf.ByteString) ref;
+            java.lang.String s = bs.toStringUtf8();
+            article_ = s;
+            return s;
+          } else {
+            return (java.lang.String) ref;
+          }
+        }
+        /**
+         * <code>string article = 5;</code>
+         * @return The bytes for article.
+         */
+        public com.google.protobuf.ByteString
+            getArticleBytes() {
+          java.lang.Object ref = article_;
+          if (ref instanceof String) {
+            com.google.protobuf.ByteString b = 
+                com.google.protobuf.ByteString.copyFromUtf8(
+                    (java.lang.String) ref);
+            article_ = b;
+            return b;
+          } else {
+            return (com.google.protobuf.ByteString) ref;
+          }
+        }
+        /**
+         * <code>string article = 5;</code>
+         * @param value The article to set.
+         * @return This builder for chaining.
+         */
+        public Builder setArticle(
+            java.lang.String value) {
+          if (value == null) { throw new NullPointerException(); }
+          article_ = value;
+          bitField0_ |= 0x00000010;
+          onChanged();
+          return this;
+        }
+        /**
+         * <code>string article = 5;</code>
+         * @return This builder for chaining.
+         */
+        public Builder clearArticle() {
+          article_ = getDefaultInstance().getArticle();
+          bitField0_ = (bitField0_ & ~0x00000010);
+          onChanged();
+          return this;
+        }
+        /**
+         * <code>string article = 5;</code>
+         * @param value The bytes for article to set.
+         * @return This builder for chaining.
+         */
+        public Builder setArticleBytes(
+            com.google.protobuf.ByteString value) {
+          if (value == null) { throw new NullPointerException(); }
+          checkByteStringIsUtf8(value);
+          article_ = value;
+          bitField0_ |= 0x00000010;
+          onChanged();
+          return this;
+        }
+
+        private double confidence_ ;
+        /**
+         * <code>double confidence = 6;</code>
+         * @return The confidence.
+         */
+        @java.lang.Override
+        public double getConfidence() {
+          return confidence_;
+        }
+        /**
+         * <code>double confidence = 6;</code>
+         * @param value The confidence to set.
+         * @return This builder for chaining.
+         */
+        public Builder setConfidence(double value) {
+          
+          confidence_ = value;
+          bitField0_ |= 0x00000020;
+          onChanged();
+          return this;
+        }
+        /**
+         * <code>double confidence = 6;</code>
+         * @return This builder for chaining.
+         */
+        public Builder clearConfidence() {
+          bitField0_ = (bitField0_ & ~0x00000020);
+          confidence_ = 0D;
+          onChanged();
+          return this;
+        }
+
+        private java.lang.Object debugInfo_ = "";
+        /**
+         * <code>string debug_info = 7;</code>
+         * @return The debugInfo.
+         */
+        public java.lang.String getDebugInfo() {
+          java.lang.Object ref = debugInfo_;
+          if (!(ref instanceof java.lang.String)) {
+            com.google.protobuf.ByteString bs =
+                (com.google.protobuf.ByteString) ref;
+            java.lang.String s = bs.toStringUtf8();
+            debugInfo_ = s;
+            return s;
+          } else {
+            return (java.lang.String) ref;
+          }
+        }
+        /**
+         * <code>string debug_info = 7;</code>
+         * @return The bytes for debugInfo.
+         */
+        public com.google.protobuf.ByteString
+            getDebugInfoBytes() {
+          java.lang.Object ref = debugInfo_;
+          if (ref instanceof String) {
+            com.google.protobuf.ByteString b = 
+                com.google.protobuf.ByteString.copyFromUtf8(
+                    (java.lang.String) ref);
+            debugInfo_ = b;
+            return b;
+          } else {
+            return (com.google.protobuf.ByteString) ref;
+          }
+        }
+        /**
+         * <code>string debug_info = 7;</code>
+         * @param value The debugInfo to set.
+         * @return This builder for chaining.
+         */
+        public Builder setDebugInfo(
+            java.lang.String value) {
+          if (value == null) { throw new NullPointerException(); }
+          debugInfo_ = value;
+          bitField0_ |= 0x00000040;
+          onChanged();
+          return this;
+        }
+        /**
+         * <code>string debug_info = 7;</code>
+         * @return This builder for chaining.
+         */
+        public Builder clearDebugInfo() {
+          debugInfo_ = getDefaultInstance().getDebugInfo();
+          bitField0_ = (bitField0_ & ~0x00000040);
+          onChanged();
+          return this;
+        }
+        /**
+         * <code>string debug_info = 7;</code>
+         * @param value The bytes for debugInfo to set.
+         * @return This builder for chaining.
+         */
+        public Builder setDebugInfoBytes(
+            com.google.protobuf.ByteString value) {
+          if (value == null) { throw new NullPointerException(); }
+          checkByteStringIsUtf8(value);
+          debugInfo_ = value;
+          bitField0_ |= 0x00000040;
+          onChanged();
+          return this;
+        }
+
+        private java.lang.Object event_ = "";
+        /**
+         * <code>string event = 8;</code>
+         * @return The event.
+         */
+        public java.lang.String getEvent() {
+          java.lang.Object ref = event_;
+          if (!(ref instanceof java.lang.String)) {
+            com.google.protobuf.ByteString bs =
+                (com.google.protobuf.ByteString) ref;
+            java.lang.String s = bs.toStringUtf8();
+            event_ = s;
+            return s;
+          } else {
+            return (java.lang.String) ref;
+          }
+        }
+        /**
+         * <code>string event = 8;</code>
+         * @return The bytes for event.
+         */
+        public com.google.protobuf.ByteString
+            getEventBytes() {
+          java.lang.Object ref = event_;
+          if (ref instanceof String) {
+            com.google.protobuf.ByteString b = 
+                com.google.protobuf.ByteString.copyFromUtf8(
+                    (java.lang.String) ref);
+            event_ = b;
+            return b;
+          } else {
+            return (com.google.protobuf.ByteString) ref;
+          }
+        }
+        /**
+         * <code>string event = 8;</code>
+         * @param value The event to set.
+         * @return This builder for chaining.
+         */
+        public Builder setEvent(
+            java.lang.String value) {
+          if (value == null) { throw new NullPointerException(); }
+          event_ = value;
+          bitField0_ |= 0x00000080;
+          onChanged();
+          return this;
+        }
+        /**
+         * <code>string event = 8;</code>
+         * @return This builder for chaining.
+         */
+        public Builder clearEvent() {
+          event_ = getDefaultInstance().getEvent();
+          bitField0_ = (bitField0_ & ~0x00000080);
+          onChanged();
+          return this;
+        }
+        /**
+         * <code>string event = 8;</code>
+         * @param value The bytes for event to set.
+         * @return This builder for chaining.
+         */
+        public Builder setEventBytes(
+            com.google.protobuf.ByteString value) {
+          if (value == null) { throw new NullPointerException(); }
+          checkByteStringIsUtf8(value);
+          event_ = value;
+          bitField0_ |= 0x00000080;
+          onChanged();
+          return this;
+        }
+
+        private boolean listOptions_ ;
+        /**
+         * <code>bool list_options = 9;</code>
+         * @return The listOptions.
+         */
+        @java.lang.Override
+        public boolean getListOptions() {
+          return listOptions_;
+        }
+        /**
+         * <code>bool list_options = 9;</code>
+         * @param value The listOptions to set.
+         * @return This builder for chaining.
+         */
+        public Builder setListOptions(boolean value) {
+          
+          listOptions_ = value;
+          bitField0_ |= 0x00000100;
+          onChanged();
+          return this;
+        }
+        /**
+         * <code>bool list_options = 9;</code>
+         * @return This builder for chaining.
+         */
+        public Builder clearListOptions() {
+          bitField0_ = (bitField0_ & ~0x00000100);
+          listOptions_ = false;
+          onChanged();
+          return this;
+        }
+
+        private java.lang.Object opening_ = "";
+        /**
+         * <code>string opening = 10;</code>
+         * @return The opening.
+         */
+        public java.lang.String getOpening() {
+          java.lang.Object ref = opening_;
+          if (!(ref instanceof java.lang.String)) {
+            com.google.protobuf.ByteString bs =
+                (com.google.protobuf.ByteString) ref;
+            java.lang.String s = bs.toStringUtf8();
+            opening_ = s;
+            return s;
+          } else {
+            return (java.lang.String) ref;
+          }
+        }
+        /**
+         * <code>string opening = 10;</code>
+         * @return The bytes for opening.
+         */
+        public com.google.protobuf.ByteString
+            getOpeningBytes() {
+          java.lang.Object ref = opening_;
+          if (ref instanceof String) {
+            com.google.protobuf.ByteString b = 
+                com.google.protobuf.ByteString.copyFromUtf8(
+                    (java.lang.String) ref);
+            opening_ = b;
+            return b;
+          } else {
+            return (com.google.protobuf.ByteString) ref;
+          }
+        }
+        /**
+         * <code>string opening = 10;</code>
+         * @param value The opening to set.
+         * @return This builder for chaining.
+         */
+        public Builder setOpening(
+            java.lang.String value) {
+          if (value == null) { throw new NullPointerException(); }
+          opening_ = value;
+          bitField0_ |= 0x00000200;
+          onChanged();
+          return this;
+        }
+        /**
+         * <code>string opening = 10;</code>
+         * @return This builder for chaining.
+         */
+        public Builder clearOpening() {
+          opening_ = getDefaultInstance().getOpening();
+          bitField0_ = (bitField0_ & ~0x00000200);
+          onChanged();
+          return this;
+        }
+        /**
+         * <code>string opening = 10;</code>
+         * @param value The bytes for opening to set.
+         * @return This builder for chaining.
+         */
+        public Builder setOpeningBytes(
+            com.google.protobuf.ByteString value) {
+          if (value == null) { throw new NullPointerException(); }
+          checkByteStringIsUtf8(value);
+          opening_ = value;
+          bitField0_ |= 0x00000200;
+          onChanged();
+          return this;
+        }
+
+        private long requestId_ ;
+        /**
+         * <code>int64 request_id = 11;</code>
+         * @return The requestId.
+         */
+        @java.lang.Override
+        public long getRequestId() {
+          return requestId_;
+        }
+        /**
+         * <code>int64 request_id = 11;</code>
+         * @param value The requestId to set.
+         * @return This builder for chaining.
+         */
+        public Builder setRequestId(long value) {
+          
+          requestId_ = value;
+          bitField0_ |= 0x00000400;
+          onChanged();
+          return this;
+        }
+        /**
+         * <code>int64 request_id = 11;</code>
+         * @return This builder for chaining.
+         */
+        public Builder clearRequestId() {
+          bitField0_ = (bitField0_ & ~0x00000400);
+          requestId_ = 0L;
+          onChanged();
+          return this;
+        }
+
+        private java.lang.Object respTitle_ = "";
+        /**
+         * <pre>
+         * The answered entry's standard question.
+         * </pre>
+         *
+         * <code>string resp_title = 12;</code>
+         * @return The respTitle.
+         */
+        public java.lang.String getRespTitle() {
+          java.lang.Object ref = respTitle_;
+          if (!(ref instanceof java.lang.String)) {
+            com.google.protobuf.ByteString bs =
+                (com.google.protobuf.ByteString) ref;
+            java.lang.String s = bs.toStringUtf8();
+            respTitle_ = s;
+            return s;
+          } else {
+            return (java.lang.String) ref;
+          }
+        }
+        /**
+         * <pre>
+         * The answered entry's standard question.
+         * </pre>
+         *
+         * <code>string resp_title = 12;</code>
+         * @return The bytes for respTitle.
+         */
+        public com.google.protobuf.ByteString
+            getRespTitleBytes() {
+          java.lang.Object ref = respTitle_;
+          if (ref instanceof String) {
+            com.google.protobuf.ByteString b = 
+                com.google.protobuf.ByteString.copyFromUtf8(
+                    (java.lang.String) ref);
+            respTitle_ = b;
+            return b;
+          } else {
+            return (com.google.protobuf.ByteString) ref;
+          }
+        }
+        /**
+         * <pre>
+         * The answered entry's standard question.
+         * </pre>
+         *
+         * <code>string resp_title = 12;</code>
+         * @param value The respTitle to set.
+         * @return This builder for chaining.
+         */
+        public Builder setRespTitle(
+            java.lang.String value) {
+          if (value == null) { throw new NullPointerException(); }
+          respTitle_ = value;
+          bitField0_ |= 0x00000800;
+          onChanged();
+          return this;
+        }
+        /**
+         * <pre>
+         * The answered entry's standard question.
+         * </pre>
+         *
+         * <code>string resp_title = 12;</code>
+         * @return This builder for chaining.
+         */
+        public Builder clearRespTitle() {
+          respTitle_ = getDefaultInstance().getRespTitle();
+          bitField0_ = (bitField0_ & ~0x00000800);
+          onChanged();
+          return this;
+        }
+        /**
+         * <pre>
+         * The answered entry's standard question.
+         * </pre>
+         *
+         * <code>string resp_title = 12;</code>
+         * @param value The bytes for respTitle to set.
+         * @return This builder for chaining.
+         */
+        public Builder setRespTitleBytes(
+            com.google.protobuf.ByteString value) {
+          if (value == null) { throw new NullPointerException(); }
+          checkByteStringIsUtf8(value);
+          respTitle_ = value;
+          bitField0_ |= 0x00000800;
+          onChanged();
+          return this;
+        }
+
+        private java.lang.Object sceneStatus_ = "";
+        /**
+         * <code>string scene_status = 13;</code>
+         * @return The sceneStatus.
+         */
+        public java.lang.String getSceneStatus() {
+          java.lang.Object ref = sceneStatus_;
+          if (!(ref instanceof java.lang.String)) {
+            com.google.protobuf.ByteString bs =
+                (com.google.protobuf.ByteString) ref;
+            java.lang.String s = bs.toStringUtf8();
+            sceneStatus_ = s;
+            return s;
+          } else {
+            return (java.lang.String) ref;
+          }
+        }
+        /**
+         * <code>string scene_status = 13;</code>
+         * @return The bytes for sceneStatus.
+         */
+        public com.google.protobuf.ByteString
+            getSceneStatusBytes() {
+          java.lang.Object ref = sceneStatus_;
+          if (ref instanceof String) {
+            com.google.protobuf.ByteString b = 
+                com.google.protobuf.ByteString.copyFromUtf8(
+                    (java.lang.String) ref);
+            sceneStatus_ = b;
+            return b;
+          } else {
+            return (com.google.protobuf.ByteString) ref;
+          }
+        }
+        /**
+         * <code>string scene_status = 13;</code>
+         * @param value The sceneStatus to set.
+         * @return This builder for chaining.
+         */
+        public Builder setSceneStatus(
+            java.lang.String value) {
+          if (value == null) { throw new NullPointerException(); }
+          sceneStatus_ = value;
+          bitField0_ |= 0x00001000;
+          onChanged();
+          return this;
+        }
+        /**
+         * <code>string scene_status = 13;</code>
+         * @return This builder for chaining.
+         */
+        public Builder clearSceneStatus() {
+          sceneStatus_ = getDefaultInstance().getSceneStatus();
+          bitField0_ = (bitField0_ & ~0x00001000);
+          onChanged();
+          return this;
+        }
+        /**
+         * <code>string scene_status = 13;</code>
+         * @param value The bytes for sceneStatus to set.
+         * @return This builder for chaining.
+         */
+        public Builder setSceneStatusBytes(
+            com.google.protobuf.ByteString value) {
+          if (value == null) { throw new NullPointerException(); }
+          checkByteStringIsUtf8(value);
+          sceneStatus_ = value;
+          bitField0_ |= 0x00001000;
+          onChanged();
+          return this;
+        }
+
+        private java.lang.Object sessionId_ = "";
+        /**
+         * <code>string session_id = 14;</code>
+         * @return The sessionId.
+         */
+        public java.lang.String getSessionId() {
+          java.lang.Object ref = sessionId_;
+          if (!(ref instanceof java.lang.String)) {
+            com.google.protobuf.ByteString bs =
+                (com.google.protobuf.ByteString) ref;
+            java.lang.String s = bs.toStringUtf8();
+            sessionId_ = s;
+            return s;
+          } else {
+            return (java.lang.String) ref;
+          }
+        }
+        /**
+         * <code>string session_id = 14;</code>
+         * @return The bytes for sessionId.
+         */
+        public com.google.protobuf.ByteString
+            getSessionIdBytes() {
+          java.lang.Object ref = sessionId_;
+          if (ref instanceof String) {
+            com.google.protobuf.ByteString b = 
+                com.google.protobuf.ByteString.copyFromUtf8(
+                    (java.lang.String) ref);
+            sessionId_ = b;
+            return b;
+          } else {
+            return (com.google.protobuf.ByteString) ref;
+          }
+        }
+        /**
+         * <code>string session_id = 14;</code>
+         * @param value The sessionId to set.
+         * @return This builder for chaining.
+         */
+        public Builder setSessionId(
+            java.lang.String value) {
+          if (value == null) { throw new NullPointerException(); }
+          sessionId_ = value;
+          bitField0_ |= 0x00002000;
+          onChanged();
+          return this;
+        }
+        /**
+         * <code>string session_id = 14;</code>
+         * @return This builder for chaining.
+         */
+        public Builder clearSessionId() {
+          sessionId_ = getDefaultInstance().getSessionId();
+          bitField0_ = (bitField0_ & ~0x00002000);
+          onChanged();
+          return this;
+        }
+        /**
+         * <code>string session_id = 14;</code>
+         * @param value The bytes for sessionId to set.
+         * @return This builder for chaining.
+         */
+        public Builder setSessionIdBytes(
+            com.google.protobuf.ByteString value) {
+          if (value == null) { throw new NullPointerException(); }
+          checkByteStringIsUtf8(value);
+          sessionId_ = value;
+          bitField0_ |= 0x00002000;
+          onChanged();
+          return this;
+        }
+
+        private java.lang.Object status_ = "";
+        /**
+         * <pre>
+         * The status's name (FAQ, CONTEXT_FAQ, …), as in the platform's JSON.
+         * </pre>
+         *
+         * <code>string status = 15;</code>
+         * @return The status.
+         */
+        public java.lang.String getStatus() {
+          java.lang.Object ref = status_;
+          if (!(ref instanceof java.lang.String)) {
+            com.google.protobuf.ByteString bs =
+                (com.google.protobuf.ByteString) ref;
+            java.lang.String s = bs.toStringUtf8();
+            status_ = s;
+            return s;
+          } else {
+            return (java.lang.String) ref;
+          }
+        }
+        /**
+         * <pre>
+         * The status's name (FAQ, CONTEXT_FAQ, …), as in the platform's JSON.
+         * </pre>
+         *
+         * <code>string status = 15;</code>
+         * @return The bytes for status.
+         */
+        public com.google.protobuf.ByteString
+            getStatusBytes() {
+          java.lang.Object ref = status_;
+          if (ref instanceof String) {
+            com.google.protobuf.ByteString b = 
+                com.google.protobuf.ByteString.copyFromUtf8(
+                    (java.lang.String) ref);
+            status_ = b;
+            return b;
+          } else {
+            return (com.google.protobuf.ByteString) ref;
+          }
+        }
+        /**
+         * <pre>
+         * The status's name (FAQ, CONTEXT_FAQ, …), as in the platform's JSON.
+         * </pre>
+         *
+         * <code>string status = 15;</code>
+         * @param value The status to set.
+         * @return This builder for chaining.
+         */
+        public Builder setStatus(
+            java.lang.String value) {
+          if (value == null) { throw new NullPointerException(); }
+          status_ = value;
+          bitField0_ |= 0x00004000;
+          onChanged();
+          return this;
+        }
+        /**
+         * <pre>
+         * The status's name (FAQ, CONTEXT_FAQ, …), as in the platform's JSON.
+         * </pre>
+         *
+         * <code>string status = 15;</code>
+         * @return This builder for chaining.
+         */
+        public Builder clearStatus() {
+          status_ = getDefaultInstance().getStatus();
+          bitField0_ = (bitField0_ & ~0x00004000);
+          onChanged();
+          return this;
+        }
+        /**
+         * <pre>
+         * The status's name (FAQ, CONTEXT_FAQ, …), as in the platform's JSON.
+         * </pre>
+         *
+         * <code>string status = 15;</code>
+         * @param value The bytes for status to set.
+         * @return This builder for chaining.
+         */
+        public Builder setStatusBytes(
+            com.google.protobuf.ByteString value) {
+          if (value == null) { throw new NullPointerException(); }
+          checkByteStringIsUtf8(value);
+          status_ = value;
+          bitField0_ |= 0x00004000;
+          onChanged();
+          return this;
+        }
+
+        private boolean takeOptionsOnly_ ;
+        /**
+         * <code>bool take_options_only = 16;</code>
+         * @return The takeOptionsOnly.
+         */
+        @java.lang.Override
+        public boolean getTakeOptionsOnly() {
+          return takeOptionsOnly_;
+        }
+        /**
+         * <code>bool take_options_only = 16;</code>
+         * @param value The takeOptionsOnly to set.
+         * @return This builder for chaining.
+         */
+        public Builder setTakeOptionsOnly(boolean value) {
+          
+          takeOptionsOnly_ = value;
+          bitField0_ |= 0x00008000;
+          onChanged();
+          return this;
+        }
+        /**
+         * <code>bool take_options_only = 16;</code>
+         * @return This builder for chaining.
+         */
+        public Builder clearTakeOptionsOnly() {
+          bitField0_ = (bitField0_ & ~0x00008000);
+          takeOptionsOnly_ = false;
           onChanged();
           return this;
         }
@@ -9923,6 +11959,625 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       }
     }
 
+    public static final int SESSION_ID_FIELD_NUMBER = 19;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object sessionId_ = "";
+    /**
+     * <pre>
+     * The dialogue session of this user with this bot; a new one after an idle timeout.
+     * </pre>
+     *
+     * <code>string session_id = 19;</code>
+     * @return The sessionId.
+     */
+    @java.lang.Override
+    public java.lang.String getSessionId() {
+      java.lang.Object ref = sessionId_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        sessionId_ = s;
+        return s;
+      }
+    }
+    /**
+     * <pre>
+     * The dialogue session of this user with this bot; a new one after an idle timeout.
+     * </pre>
+     *
+     * <code>string session_id = 19;</code>
+     * @return The bytes for sessionId.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getSessionIdBytes() {
+      java.lang.Object ref = sessionId_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        sessionId_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    public static final int DIALOG_STATUS_FIELD_NUMBER = 20;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object dialogStatus_ = "";
+    /**
+     * <pre>
+     * Where the dialogue stands: NONE, SLOT_FILLING (the answer asks for a slot's value, which the
+     * next query gives) or COMPLETE (the answer is a slot dialogue's, its slots filled).
+     * </pre>
+     *
+     * <code>string dialog_status = 20;</code>
+     * @return The dialogStatus.
+     */
+    @java.lang.Override
+    public java.lang.String getDialogStatus() {
+      java.lang.Object ref = dialogStatus_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        dialogStatus_ = s;
+        return s;
+      }
+    }
+    /**
+     * <pre>
+     * Where the dialogue stands: NONE, SLOT_FILLING (the answer asks for a slot's value, which the
+     * next query gives) or COMPLETE (the answer is a slot dialogue's, its slots filled).
+     * </pre>
+     *
+     * <code>string dialog_status = 20;</code>
+     * @return The bytes for dialogStatus.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getDialogStatusBytes() {
+      java.lang.Object ref = dialogStatus_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        dialogStatus_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    public static final int SKILL_NAME_FIELD_NUMBER = 21;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object skillName_ = "";
+    /**
+     * <pre>
+     * The answered entry's skill (ans_node_name); "" without one.
+     * </pre>
+     *
+     * <code>string skill_name = 21;</code>
+     * @return The skillName.
+     */
+    @java.lang.Override
+    public java.lang.String getSkillName() {
+      java.lang.Object ref = skillName_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        skillName_ = s;
+        return s;
+      }
+    }
+    /**
+     * <pre>
+     * The answered entry's skill (ans_node_name); "" without one.
+     * </pre>
+     *
+     * <code>string skill_name = 21;</code>
+     * @return The bytes for skillName.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getSkillNameBytes() {
+      java.lang.Object ref = skillName_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        skillName_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    public static final int REQUEST_ID_FIELD_NUMBER = 22;
+    private long requestId_ = 0L;
+    /**
+     * <pre>
+     * A number per answer, unique within the process.
+     * </pre>
+     *
+     * <code>int64 request_id = 22;</code>
+     * @return The requestId.
+     */
+    @java.lang.Override
+    public long getRequestId() {
+      return requestId_;
+    }
+
+    public static final int RET_FIELD_NUMBER = 23;
+    private int ret_ = 0;
+    /**
+     * <pre>
+     * 0: answered.
+     * </pre>
+     *
+     * <code>int32 ret = 23;</code>
+     * @return The ret.
+     */
+    @java.lang.Override
+    public int getRet() {
+      return ret_;
+    }
+
+    public static final int RID_FIELD_NUMBER = 24;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object rid_ = "";
+    /**
+     * <pre>
+     * msg_id again (the platform sends both).
+     * </pre>
+     *
+     * <code>string rid = 24;</code>
+     * @return The rid.
+     */
+    @java.lang.Override
+    public java.lang.String getRid() {
+      java.lang.Object ref = rid_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        rid_ = s;
+        return s;
+      }
+    }
+    /**
+     * <pre>
+     * msg_id again (the platform sends both).
+     * </pre>
+     *
+     * <code>string rid = 24;</code>
+     * @return The bytes for rid.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getRidBytes() {
+      java.lang.Object ref = rid_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        rid_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    public static final int MSGTYPE_FIELD_NUMBER = 25;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object msgtype_ = "";
+    /**
+     * <pre>
+     * The answer's type as text (text, news, …), as answer_type in the JSON.
+     * </pre>
+     *
+     * <code>string msgtype = 25;</code>
+     * @return The msgtype.
+     */
+    @java.lang.Override
+    public java.lang.String getMsgtype() {
+      java.lang.Object ref = msgtype_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        msgtype_ = s;
+        return s;
+      }
+    }
+    /**
+     * <pre>
+     * The answer's type as text (text, news, …), as answer_type in the JSON.
+     * </pre>
+     *
+     * <code>string msgtype = 25;</code>
+     * @return The bytes for msgtype.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getMsgtypeBytes() {
+      java.lang.Object ref = msgtype_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        msgtype_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    public static final int ANSWER_OPEN_FIELD_NUMBER = 26;
+    private int answerOpen_ = 0;
+    /**
+     * <pre>
+     * The platform's other fields, with its empty defaults: chatbotd has no scenes, articles,
+     * openings, intent confirmation or option lists.
+     * </pre>
+     *
+     * <code>int32 answer_open = 26;</code>
+     * @return The answerOpen.
+     */
+    @java.lang.Override
+    public int getAnswerOpen() {
+      return answerOpen_;
+    }
+
+    public static final int ARTICLE_FIELD_NUMBER = 27;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object article_ = "";
+    /**
+     * <code>string article = 27;</code>
+     * @return The article.
+     */
+    @java.lang.Override
+    public java.lang.String getArticle() {
+      java.lang.Object ref = article_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        article_ = s;
+        return s;
+      }
+    }
+    /**
+     * <code>string article = 27;</code>
+     * @return The bytes for article.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getArticleBytes() {
+      java.lang.Object ref = article_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        article_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    public static final int DIALOG_SESSION_STATUS_FIELD_NUMBER = 28;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object dialogSessionStatus_ = "";
+    /**
+     * <code>string dialog_session_status = 28;</code>
+     * @return The dialogSessionStatus.
+     */
+    @java.lang.Override
+    public java.lang.String getDialogSessionStatus() {
+      java.lang.Object ref = dialogSessionStatus_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        dialogSessionStatus_ = s;
+        return s;
+      }
+    }
+    /**
+     * <code>string dialog_session_status = 28;</code>
+     * @return The bytes for dialogSessionStatus.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getDialogSessionStatusBytes() {
+      java.lang.Object ref = dialogSessionStatus_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        dialogSessionStatus_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    public static final int EVENT_FIELD_NUMBER = 29;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object event_ = "";
+    /**
+     * <code>string event = 29;</code>
+     * @return The event.
+     */
+    @java.lang.Override
+    public java.lang.String getEvent() {
+      java.lang.Object ref = event_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        event_ = s;
+        return s;
+      }
+    }
+    /**
+     * <code>string event = 29;</code>
+     * @return The bytes for event.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getEventBytes() {
+      java.lang.Object ref = event_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        event_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    public static final int INTENT_CONFIRM_STATUS_FIELD_NUMBER = 30;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object intentConfirmStatus_ = "";
+    /**
+     * <code>string intent_confirm_status = 30;</code>
+     * @return The intentConfirmStatus.
+     */
+    @java.lang.Override
+    public java.lang.String getIntentConfirmStatus() {
+      java.lang.Object ref = intentConfirmStatus_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        intentConfirmStatus_ = s;
+        return s;
+      }
+    }
+    /**
+     * <code>string intent_confirm_status = 30;</code>
+     * @return The bytes for intentConfirmStatus.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getIntentConfirmStatusBytes() {
+      java.lang.Object ref = intentConfirmStatus_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        intentConfirmStatus_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    public static final int LIST_OPTIONS_FIELD_NUMBER = 31;
+    private boolean listOptions_ = false;
+    /**
+     * <code>bool list_options = 31;</code>
+     * @return The listOptions.
+     */
+    @java.lang.Override
+    public boolean getListOptions() {
+      return listOptions_;
+    }
+
+    public static final int OPENING_FIELD_NUMBER = 32;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object opening_ = "";
+    /**
+     * <code>string opening = 32;</code>
+     * @return The opening.
+     */
+    @java.lang.Override
+    public java.lang.String getOpening() {
+      java.lang.Object ref = opening_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        opening_ = s;
+        return s;
+      }
+    }
+    /**
+     * <code>string opening = 32;</code>
+     * @return The bytes for opening.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getOpeningBytes() {
+      java.lang.Object ref = opening_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        opening_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    public static final int SCENE_STATUS_FIELD_NUMBER = 33;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object sceneStatus_ = "";
+    /**
+     * <code>string scene_status = 33;</code>
+     * @return The sceneStatus.
+     */
+    @java.lang.Override
+    public java.lang.String getSceneStatus() {
+      java.lang.Object ref = sceneStatus_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        sceneStatus_ = s;
+        return s;
+      }
+    }
+    /**
+     * <code>string scene_status = 33;</code>
+     * @return The bytes for sceneStatus.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getSceneStatusBytes() {
+      java.lang.Object ref = sceneStatus_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        sceneStatus_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    public static final int SKILL_ID_FIELD_NUMBER = 34;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object skillId_ = "";
+    /**
+     * <code>string skill_id = 34;</code>
+     * @return The skillId.
+     */
+    @java.lang.Override
+    public java.lang.String getSkillId() {
+      java.lang.Object ref = skillId_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        skillId_ = s;
+        return s;
+      }
+    }
+    /**
+     * <code>string skill_id = 34;</code>
+     * @return The bytes for skillId.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getSkillIdBytes() {
+      java.lang.Object ref = skillId_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        skillId_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    public static final int SLOT_INFO_FIELD_NUMBER = 35;
+    @SuppressWarnings("serial")
+    private java.util.List<chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo> slotInfo_;
+    /**
+     * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;</code>
+     */
+    @java.lang.Override
+    public java.util.List<chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo> getSlotInfoList() {
+      return slotInfo_;
+    }
+    /**
+     * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;</code>
+     */
+    @java.lang.Override
+    public java.util.List<? extends chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfoOrBuilder> 
+        getSlotInfoOrBuilderList() {
+      return slotInfo_;
+    }
+    /**
+     * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;</code>
+     */
+    @java.lang.Override
+    public int getSlotInfoCount() {
+      return slotInfo_.size();
+    }
+    /**
+     * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;</code>
+     */
+    @java.lang.Override
+    public chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo getSlotInfo(int index) {
+      return slotInfo_.get(index);
+    }
+    /**
+     * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;</code>
+     */
+    @java.lang.Override
+    public chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfoOrBuilder getSlotInfoOrBuilder(
+        int index) {
+      return slotInfo_.get(index);
+    }
+
+    public static final int TAKE_OPTIONS_ONLY_FIELD_NUMBER = 36;
+    private boolean takeOptionsOnly_ = false;
+    /**
+     * <code>bool take_options_only = 36;</code>
+     * @return The takeOptionsOnly.
+     */
+    @java.lang.Override
+    public boolean getTakeOptionsOnly() {
+      return takeOptionsOnly_;
+    }
+
     private byte memoizedIsInitialized = -1;
     @java.lang.Override
     public final boolean isInitialized() {
@@ -9990,6 +12645,60 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       }
       if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(kefustate_)) {
         com.google.protobuf.GeneratedMessageV3.writeString(output, 18, kefustate_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(sessionId_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 19, sessionId_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(dialogStatus_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 20, dialogStatus_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(skillName_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 21, skillName_);
+      }
+      if (requestId_ != 0L) {
+        output.writeInt64(22, requestId_);
+      }
+      if (ret_ != 0) {
+        output.writeInt32(23, ret_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(rid_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 24, rid_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(msgtype_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 25, msgtype_);
+      }
+      if (answerOpen_ != 0) {
+        output.writeInt32(26, answerOpen_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(article_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 27, article_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(dialogSessionStatus_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 28, dialogSessionStatus_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(event_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 29, event_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(intentConfirmStatus_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 30, intentConfirmStatus_);
+      }
+      if (listOptions_ != false) {
+        output.writeBool(31, listOptions_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(opening_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 32, opening_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(sceneStatus_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 33, sceneStatus_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(skillId_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 34, skillId_);
+      }
+      for (int i = 0; i < slotInfo_.size(); i++) {
+        output.writeMessage(35, slotInfo_.get(i));
+      }
+      if (takeOptionsOnly_ != false) {
+        output.writeBool(36, takeOptionsOnly_);
       }
       getUnknownFields().writeTo(output);
     }
@@ -10063,6 +12772,66 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(kefustate_)) {
         size += com.google.protobuf.GeneratedMessageV3.computeStringSize(18, kefustate_);
       }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(sessionId_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(19, sessionId_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(dialogStatus_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(20, dialogStatus_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(skillName_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(21, skillName_);
+      }
+      if (requestId_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeInt64Size(22, requestId_);
+      }
+      if (ret_ != 0) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeInt32Size(23, ret_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(rid_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(24, rid_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(msgtype_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(25, msgtype_);
+      }
+      if (answerOpen_ != 0) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeInt32Size(26, answerOpen_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(article_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(27, article_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(dialogSessionStatus_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(28, dialogSessionStatus_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(event_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(29, event_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(intentConfirmStatus_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(30, intentConfirmStatus_);
+      }
+      if (listOptions_ != false) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeBoolSize(31, listOptions_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(opening_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(32, opening_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(sceneStatus_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(33, sceneStatus_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(skillId_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(34, skillId_);
+      }
+      for (int i = 0; i < slotInfo_.size(); i++) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeMessageSize(35, slotInfo_.get(i));
+      }
+      if (takeOptionsOnly_ != false) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeBoolSize(36, takeOptionsOnly_);
+      }
       size += getUnknownFields().getSerializedSize();
       memoizedSize = size;
       return size;
@@ -10113,6 +12882,42 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
           .equals(other.getCandidatesList())) return false;
       if (!getKefustate()
           .equals(other.getKefustate())) return false;
+      if (!getSessionId()
+          .equals(other.getSessionId())) return false;
+      if (!getDialogStatus()
+          .equals(other.getDialogStatus())) return false;
+      if (!getSkillName()
+          .equals(other.getSkillName())) return false;
+      if (getRequestId()
+          != other.getRequestId()) return false;
+      if (getRet()
+          != other.getRet()) return false;
+      if (!getRid()
+          .equals(other.getRid())) return false;
+      if (!getMsgtype()
+          .equals(other.getMsgtype())) return false;
+      if (getAnswerOpen()
+          != other.getAnswerOpen()) return false;
+      if (!getArticle()
+          .equals(other.getArticle())) return false;
+      if (!getDialogSessionStatus()
+          .equals(other.getDialogSessionStatus())) return false;
+      if (!getEvent()
+          .equals(other.getEvent())) return false;
+      if (!getIntentConfirmStatus()
+          .equals(other.getIntentConfirmStatus())) return false;
+      if (getListOptions()
+          != other.getListOptions()) return false;
+      if (!getOpening()
+          .equals(other.getOpening())) return false;
+      if (!getSceneStatus()
+          .equals(other.getSceneStatus())) return false;
+      if (!getSkillId()
+          .equals(other.getSkillId())) return false;
+      if (!getSlotInfoList()
+          .equals(other.getSlotInfoList())) return false;
+      if (getTakeOptionsOnly()
+          != other.getTakeOptionsOnly()) return false;
       if (!getUnknownFields().equals(other.getUnknownFields())) return false;
       return true;
     }
@@ -10171,6 +12976,47 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       }
       hash = (37 * hash) + KEFUSTATE_FIELD_NUMBER;
       hash = (53 * hash) + getKefustate().hashCode();
+      hash = (37 * hash) + SESSION_ID_FIELD_NUMBER;
+      hash = (53 * hash) + getSessionId().hashCode();
+      hash = (37 * hash) + DIALOG_STATUS_FIELD_NUMBER;
+      hash = (53 * hash) + getDialogStatus().hashCode();
+      hash = (37 * hash) + SKILL_NAME_FIELD_NUMBER;
+      hash = (53 * hash) + getSkillName().hashCode();
+      hash = (37 * hash) + REQUEST_ID_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getRequestId());
+      hash = (37 * hash) + RET_FIELD_NUMBER;
+      hash = (53 * hash) + getRet();
+      hash = (37 * hash) + RID_FIELD_NUMBER;
+      hash = (53 * hash) + getRid().hashCode();
+      hash = (37 * hash) + MSGTYPE_FIELD_NUMBER;
+      hash = (53 * hash) + getMsgtype().hashCode();
+      hash = (37 * hash) + ANSWER_OPEN_FIELD_NUMBER;
+      hash = (53 * hash) + getAnswerOpen();
+      hash = (37 * hash) + ARTICLE_FIELD_NUMBER;
+      hash = (53 * hash) + getArticle().hashCode();
+      hash = (37 * hash) + DIALOG_SESSION_STATUS_FIELD_NUMBER;
+      hash = (53 * hash) + getDialogSessionStatus().hashCode();
+      hash = (37 * hash) + EVENT_FIELD_NUMBER;
+      hash = (53 * hash) + getEvent().hashCode();
+      hash = (37 * hash) + INTENT_CONFIRM_STATUS_FIELD_NUMBER;
+      hash = (53 * hash) + getIntentConfirmStatus().hashCode();
+      hash = (37 * hash) + LIST_OPTIONS_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
+          getListOptions());
+      hash = (37 * hash) + OPENING_FIELD_NUMBER;
+      hash = (53 * hash) + getOpening().hashCode();
+      hash = (37 * hash) + SCENE_STATUS_FIELD_NUMBER;
+      hash = (53 * hash) + getSceneStatus().hashCode();
+      hash = (37 * hash) + SKILL_ID_FIELD_NUMBER;
+      hash = (53 * hash) + getSkillId().hashCode();
+      if (getSlotInfoCount() > 0) {
+        hash = (37 * hash) + SLOT_INFO_FIELD_NUMBER;
+        hash = (53 * hash) + getSlotInfoList().hashCode();
+      }
+      hash = (37 * hash) + TAKE_OPTIONS_ONLY_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
+          getTakeOptionsOnly());
       hash = (29 * hash) + getUnknownFields().hashCode();
       memoizedHashCode = hash;
       return hash;
@@ -10300,6 +13146,7 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       public Builder clear() {
         super.clear();
         bitField0_ = 0;
+        bitField1_ = 0;
         ansNodeId_ = 0L;
         ansNodeName_ = "";
         title_ = "";
@@ -10342,6 +13189,30 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         }
         bitField0_ = (bitField0_ & ~0x00010000);
         kefustate_ = "";
+        sessionId_ = "";
+        dialogStatus_ = "";
+        skillName_ = "";
+        requestId_ = 0L;
+        ret_ = 0;
+        rid_ = "";
+        msgtype_ = "";
+        answerOpen_ = 0;
+        article_ = "";
+        dialogSessionStatus_ = "";
+        event_ = "";
+        intentConfirmStatus_ = "";
+        listOptions_ = false;
+        opening_ = "";
+        sceneStatus_ = "";
+        skillId_ = "";
+        if (slotInfoBuilder_ == null) {
+          slotInfo_ = java.util.Collections.emptyList();
+        } else {
+          slotInfo_ = null;
+          slotInfoBuilder_.clear();
+        }
+        bitField1_ = (bitField1_ & ~0x00000004);
+        takeOptionsOnly_ = false;
         return this;
       }
 
@@ -10370,6 +13241,7 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         chatbot.v1.ChatbotOuterClass.QueryResponse result = new chatbot.v1.ChatbotOuterClass.QueryResponse(this);
         buildPartialRepeatedFields(result);
         if (bitField0_ != 0) { buildPartial0(result); }
+        if (bitField1_ != 0) { buildPartial1(result); }
         onBuilt();
         return result;
       }
@@ -10410,6 +13282,15 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
           result.candidates_ = candidates_;
         } else {
           result.candidates_ = candidatesBuilder_.build();
+        }
+        if (slotInfoBuilder_ == null) {
+          if (((bitField1_ & 0x00000004) != 0)) {
+            slotInfo_ = java.util.Collections.unmodifiableList(slotInfo_);
+            bitField1_ = (bitField1_ & ~0x00000004);
+          }
+          result.slotInfo_ = slotInfo_;
+        } else {
+          result.slotInfo_ = slotInfoBuilder_.build();
         }
       }
 
@@ -10456,6 +13337,61 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         }
         if (((from_bitField0_ & 0x00020000) != 0)) {
           result.kefustate_ = kefustate_;
+        }
+        if (((from_bitField0_ & 0x00040000) != 0)) {
+          result.sessionId_ = sessionId_;
+        }
+        if (((from_bitField0_ & 0x00080000) != 0)) {
+          result.dialogStatus_ = dialogStatus_;
+        }
+        if (((from_bitField0_ & 0x00100000) != 0)) {
+          result.skillName_ = skillName_;
+        }
+        if (((from_bitField0_ & 0x00200000) != 0)) {
+          result.requestId_ = requestId_;
+        }
+        if (((from_bitField0_ & 0x00400000) != 0)) {
+          result.ret_ = ret_;
+        }
+        if (((from_bitField0_ & 0x00800000) != 0)) {
+          result.rid_ = rid_;
+        }
+        if (((from_bitField0_ & 0x01000000) != 0)) {
+          result.msgtype_ = msgtype_;
+        }
+        if (((from_bitField0_ & 0x02000000) != 0)) {
+          result.answerOpen_ = answerOpen_;
+        }
+        if (((from_bitField0_ & 0x04000000) != 0)) {
+          result.article_ = article_;
+        }
+        if (((from_bitField0_ & 0x08000000) != 0)) {
+          result.dialogSessionStatus_ = dialogSessionStatus_;
+        }
+        if (((from_bitField0_ & 0x10000000) != 0)) {
+          result.event_ = event_;
+        }
+        if (((from_bitField0_ & 0x20000000) != 0)) {
+          result.intentConfirmStatus_ = intentConfirmStatus_;
+        }
+        if (((from_bitField0_ & 0x40000000) != 0)) {
+          result.listOptions_ = listOptions_;
+        }
+        if (((from_bitField0_ & 0x80000000) != 0)) {
+          result.opening_ = opening_;
+        }
+      }
+
+      private void buildPartial1(chatbot.v1.ChatbotOuterClass.QueryResponse result) {
+        int from_bitField1_ = bitField1_;
+        if (((from_bitField1_ & 0x00000001) != 0)) {
+          result.sceneStatus_ = sceneStatus_;
+        }
+        if (((from_bitField1_ & 0x00000002) != 0)) {
+          result.skillId_ = skillId_;
+        }
+        if (((from_bitField1_ & 0x00000008) != 0)) {
+          result.takeOptionsOnly_ = takeOptionsOnly_;
         }
       }
 
@@ -10667,6 +13603,107 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
           bitField0_ |= 0x00020000;
           onChanged();
         }
+        if (!other.getSessionId().isEmpty()) {
+          sessionId_ = other.sessionId_;
+          bitField0_ |= 0x00040000;
+          onChanged();
+        }
+        if (!other.getDialogStatus().isEmpty()) {
+          dialogStatus_ = other.dialogStatus_;
+          bitField0_ |= 0x00080000;
+          onChanged();
+        }
+        if (!other.getSkillName().isEmpty()) {
+          skillName_ = other.skillName_;
+          bitField0_ |= 0x00100000;
+          onChanged();
+        }
+        if (other.getRequestId() != 0L) {
+          setRequestId(other.getRequestId());
+        }
+        if (other.getRet() != 0) {
+          setRet(other.getRet());
+        }
+        if (!other.getRid().isEmpty()) {
+          rid_ = other.rid_;
+          bitField0_ |= 0x00800000;
+          onChanged();
+        }
+        if (!other.getMsgtype().isEmpty()) {
+          msgtype_ = other.msgtype_;
+          bitField0_ |= 0x01000000;
+          onChanged();
+        }
+        if (other.getAnswerOpen() != 0) {
+          setAnswerOpen(other.getAnswerOpen());
+        }
+        if (!other.getArticle().isEmpty()) {
+          article_ = other.article_;
+          bitField0_ |= 0x04000000;
+          onChanged();
+        }
+        if (!other.getDialogSessionStatus().isEmpty()) {
+          dialogSessionStatus_ = other.dialogSessionStatus_;
+          bitField0_ |= 0x08000000;
+          onChanged();
+        }
+        if (!other.getEvent().isEmpty()) {
+          event_ = other.event_;
+          bitField0_ |= 0x10000000;
+          onChanged();
+        }
+        if (!other.getIntentConfirmStatus().isEmpty()) {
+          intentConfirmStatus_ = other.intentConfirmStatus_;
+          bitField0_ |= 0x20000000;
+          onChanged();
+        }
+        if (other.getListOptions() != false) {
+          setListOptions(other.getListOptions());
+        }
+        if (!other.getOpening().isEmpty()) {
+          opening_ = other.opening_;
+          bitField0_ |= 0x80000000;
+          onChanged();
+        }
+        if (!other.getSceneStatus().isEmpty()) {
+          sceneStatus_ = other.sceneStatus_;
+          bitField1_ |= 0x00000001;
+          onChanged();
+        }
+        if (!other.getSkillId().isEmpty()) {
+          skillId_ = other.skillId_;
+          bitField1_ |= 0x00000002;
+          onChanged();
+        }
+        if (slotInfoBuilder_ == null) {
+          if (!other.slotInfo_.isEmpty()) {
+            if (slotInfo_.isEmpty()) {
+              slotInfo_ = other.slotInfo_;
+              bitField1_ = (bitField1_ & ~0x00000004);
+            } else {
+              ensureSlotInfoIsMutable();
+              slotInfo_.addAll(other.slotInfo_);
+            }
+            onChanged();
+          }
+        } else {
+          if (!other.slotInfo_.isEmpty()) {
+            if (slotInfoBuilder_.isEmpty()) {
+              slotInfoBuilder_.dispose();
+              slotInfoBuilder_ = null;
+              slotInfo_ = other.slotInfo_;
+              bitField1_ = (bitField1_ & ~0x00000004);
+              slotInfoBuilder_ = 
+                com.google.protobuf.GeneratedMessageV3.alwaysUseFieldBuilders ?
+                   getSlotInfoFieldBuilder() : null;
+            } else {
+              slotInfoBuilder_.addAllMessages(other.slotInfo_);
+            }
+          }
+        }
+        if (other.getTakeOptionsOnly() != false) {
+          setTakeOptionsOnly(other.getTakeOptionsOnly());
+        }
         this.mergeUnknownFields(other.getUnknownFields());
         onChanged();
         return this;
@@ -10815,6 +13852,104 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
                 bitField0_ |= 0x00020000;
                 break;
               } // case 146
+              case 154: {
+                sessionId_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x00040000;
+                break;
+              } // case 154
+              case 162: {
+                dialogStatus_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x00080000;
+                break;
+              } // case 162
+              case 170: {
+                skillName_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x00100000;
+                break;
+              } // case 170
+              case 176: {
+                requestId_ = input.readInt64();
+                bitField0_ |= 0x00200000;
+                break;
+              } // case 176
+              case 184: {
+                ret_ = input.readInt32();
+                bitField0_ |= 0x00400000;
+                break;
+              } // case 184
+              case 194: {
+                rid_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x00800000;
+                break;
+              } // case 194
+              case 202: {
+                msgtype_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x01000000;
+                break;
+              } // case 202
+              case 208: {
+                answerOpen_ = input.readInt32();
+                bitField0_ |= 0x02000000;
+                break;
+              } // case 208
+              case 218: {
+                article_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x04000000;
+                break;
+              } // case 218
+              case 226: {
+                dialogSessionStatus_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x08000000;
+                break;
+              } // case 226
+              case 234: {
+                event_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x10000000;
+                break;
+              } // case 234
+              case 242: {
+                intentConfirmStatus_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x20000000;
+                break;
+              } // case 242
+              case 248: {
+                listOptions_ = input.readBool();
+                bitField0_ |= 0x40000000;
+                break;
+              } // case 248
+              case 258: {
+                opening_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x80000000;
+                break;
+              } // case 258
+              case 266: {
+                sceneStatus_ = input.readStringRequireUtf8();
+                bitField1_ |= 0x00000001;
+                break;
+              } // case 266
+              case 274: {
+                skillId_ = input.readStringRequireUtf8();
+                bitField1_ |= 0x00000002;
+                break;
+              } // case 274
+              case 282: {
+                chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo m =
+                    input.readMessage(
+                        chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo.parser(),
+                        extensionRegistry);
+                if (slotInfoBuilder_ == null) {
+                  ensureSlotInfoIsMutable();
+                  slotInfo_.add(m);
+                } else {
+                  slotInfoBuilder_.addMessage(m);
+                }
+                break;
+              } // case 282
+              case 288: {
+                takeOptionsOnly_ = input.readBool();
+                bitField1_ |= 0x00000008;
+                break;
+              } // case 288
               default: {
                 if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                   done = true; // was an endgroup tag
@@ -10831,6 +13966,7 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         return this;
       }
       private int bitField0_;
+      private int bitField1_;
 
       private long ansNodeId_ ;
       /**
@@ -12678,6 +15814,1414 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         checkByteStringIsUtf8(value);
         kefustate_ = value;
         bitField0_ |= 0x00020000;
+        onChanged();
+        return this;
+      }
+
+      private java.lang.Object sessionId_ = "";
+      /**
+       * <pre>
+       * The dialogue session of this user with this bot; a new one after an idle timeout.
+       * </pre>
+       *
+       * <code>string session_id = 19;</code>
+       * @return The sessionId.
+       */
+      public java.lang.String getSessionId() {
+        java.lang.Object ref = sessionId_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          sessionId_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <pre>
+       * The dialogue session of this user with this bot; a new one after an idle timeout.
+       * </pre>
+       *
+       * <code>string session_id = 19;</code>
+       * @return The bytes for sessionId.
+       */
+      public com.google.protobuf.ByteString
+          getSessionIdBytes() {
+        java.lang.Object ref = sessionId_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          sessionId_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <pre>
+       * The dialogue session of this user with this bot; a new one after an idle timeout.
+       * </pre>
+       *
+       * <code>string session_id = 19;</code>
+       * @param value The sessionId to set.
+       * @return This builder for chaining.
+       */
+      public Builder setSessionId(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        sessionId_ = value;
+        bitField0_ |= 0x00040000;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * The dialogue session of this user with this bot; a new one after an idle timeout.
+       * </pre>
+       *
+       * <code>string session_id = 19;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearSessionId() {
+        sessionId_ = getDefaultInstance().getSessionId();
+        bitField0_ = (bitField0_ & ~0x00040000);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * The dialogue session of this user with this bot; a new one after an idle timeout.
+       * </pre>
+       *
+       * <code>string session_id = 19;</code>
+       * @param value The bytes for sessionId to set.
+       * @return This builder for chaining.
+       */
+      public Builder setSessionIdBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        sessionId_ = value;
+        bitField0_ |= 0x00040000;
+        onChanged();
+        return this;
+      }
+
+      private java.lang.Object dialogStatus_ = "";
+      /**
+       * <pre>
+       * Where the dialogue stands: NONE, SLOT_FILLING (the answer asks for a slot's value, which the
+       * next query gives) or COMPLETE (the answer is a slot dialogue's, its slots filled).
+       * </pre>
+       *
+       * <code>string dialog_status = 20;</code>
+       * @return The dialogStatus.
+       */
+      public java.lang.String getDialogStatus() {
+        java.lang.Object ref = dialogStatus_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          dialogStatus_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <pre>
+       * Where the dialogue stands: NONE, SLOT_FILLING (the answer asks for a slot's value, which the
+       * next query gives) or COMPLETE (the answer is a slot dialogue's, its slots filled).
+       * </pre>
+       *
+       * <code>string dialog_status = 20;</code>
+       * @return The bytes for dialogStatus.
+       */
+      public com.google.protobuf.ByteString
+          getDialogStatusBytes() {
+        java.lang.Object ref = dialogStatus_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          dialogStatus_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <pre>
+       * Where the dialogue stands: NONE, SLOT_FILLING (the answer asks for a slot's value, which the
+       * next query gives) or COMPLETE (the answer is a slot dialogue's, its slots filled).
+       * </pre>
+       *
+       * <code>string dialog_status = 20;</code>
+       * @param value The dialogStatus to set.
+       * @return This builder for chaining.
+       */
+      public Builder setDialogStatus(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        dialogStatus_ = value;
+        bitField0_ |= 0x00080000;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * Where the dialogue stands: NONE, SLOT_FILLING (the answer asks for a slot's value, which the
+       * next query gives) or COMPLETE (the answer is a slot dialogue's, its slots filled).
+       * </pre>
+       *
+       * <code>string dialog_status = 20;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearDialogStatus() {
+        dialogStatus_ = getDefaultInstance().getDialogStatus();
+        bitField0_ = (bitField0_ & ~0x00080000);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * Where the dialogue stands: NONE, SLOT_FILLING (the answer asks for a slot's value, which the
+       * next query gives) or COMPLETE (the answer is a slot dialogue's, its slots filled).
+       * </pre>
+       *
+       * <code>string dialog_status = 20;</code>
+       * @param value The bytes for dialogStatus to set.
+       * @return This builder for chaining.
+       */
+      public Builder setDialogStatusBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        dialogStatus_ = value;
+        bitField0_ |= 0x00080000;
+        onChanged();
+        return this;
+      }
+
+      private java.lang.Object skillName_ = "";
+      /**
+       * <pre>
+       * The answered entry's skill (ans_node_name); "" without one.
+       * </pre>
+       *
+       * <code>string skill_name = 21;</code>
+       * @return The skillName.
+       */
+      public java.lang.String getSkillName() {
+        java.lang.Object ref = skillName_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          skillName_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <pre>
+       * The answered entry's skill (ans_node_name); "" without one.
+       * </pre>
+       *
+       * <code>string skill_name = 21;</code>
+       * @return The bytes for skillName.
+       */
+      public com.google.protobuf.ByteString
+          getSkillNameBytes() {
+        java.lang.Object ref = skillName_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          skillName_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <pre>
+       * The answered entry's skill (ans_node_name); "" without one.
+       * </pre>
+       *
+       * <code>string skill_name = 21;</code>
+       * @param value The skillName to set.
+       * @return This builder for chaining.
+       */
+      public Builder setSkillName(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        skillName_ = value;
+        bitField0_ |= 0x00100000;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * The answered entry's skill (ans_node_name); "" without one.
+       * </pre>
+       *
+       * <code>string skill_name = 21;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearSkillName() {
+        skillName_ = getDefaultInstance().getSkillName();
+        bitField0_ = (bitField0_ & ~0x00100000);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * The answered entry's skill (ans_node_name); "" without one.
+       * </pre>
+       *
+       * <code>string skill_name = 21;</code>
+       * @param value The bytes for skillName to set.
+       * @return This builder for chaining.
+       */
+      public Builder setSkillNameBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        skillName_ = value;
+        bitField0_ |= 0x00100000;
+        onChanged();
+        return this;
+      }
+
+      private long requestId_ ;
+      /**
+       * <pre>
+       * A number per answer, unique within the process.
+       * </pre>
+       *
+       * <code>int64 request_id = 22;</code>
+       * @return The requestId.
+       */
+      @java.lang.Override
+      public long getRequestId() {
+        return requestId_;
+      }
+      /**
+       * <pre>
+       * A number per answer, unique within the process.
+       * </pre>
+       *
+       * <code>int64 request_id = 22;</code>
+       * @param value The requestId to set.
+       * @return This builder for chaining.
+       */
+      public Builder setRequestId(long value) {
+        
+        requestId_ = value;
+        bitField0_ |= 0x00200000;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * A number per answer, unique within the process.
+       * </pre>
+       *
+       * <code>int64 request_id = 22;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearRequestId() {
+        bitField0_ = (bitField0_ & ~0x00200000);
+        requestId_ = 0L;
+        onChanged();
+        return this;
+      }
+
+      private int ret_ ;
+      /**
+       * <pre>
+       * 0: answered.
+       * </pre>
+       *
+       * <code>int32 ret = 23;</code>
+       * @return The ret.
+       */
+      @java.lang.Override
+      public int getRet() {
+        return ret_;
+      }
+      /**
+       * <pre>
+       * 0: answered.
+       * </pre>
+       *
+       * <code>int32 ret = 23;</code>
+       * @param value The ret to set.
+       * @return This builder for chaining.
+       */
+      public Builder setRet(int value) {
+        
+        ret_ = value;
+        bitField0_ |= 0x00400000;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * 0: answered.
+       * </pre>
+       *
+       * <code>int32 ret = 23;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearRet() {
+        bitField0_ = (bitField0_ & ~0x00400000);
+        ret_ = 0;
+        onChanged();
+        return this;
+      }
+
+      private java.lang.Object rid_ = "";
+      /**
+       * <pre>
+       * msg_id again (the platform sends both).
+       * </pre>
+       *
+       * <code>string rid = 24;</code>
+       * @return The rid.
+       */
+      public java.lang.String getRid() {
+        java.lang.Object ref = rid_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          rid_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <pre>
+       * msg_id again (the platform sends both).
+       * </pre>
+       *
+       * <code>string rid = 24;</code>
+       * @return The bytes for rid.
+       */
+      public com.google.protobuf.ByteString
+          getRidBytes() {
+        java.lang.Object ref = rid_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          rid_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <pre>
+       * msg_id again (the platform sends both).
+       * </pre>
+       *
+       * <code>string rid = 24;</code>
+       * @param value The rid to set.
+       * @return This builder for chaining.
+       */
+      public Builder setRid(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        rid_ = value;
+        bitField0_ |= 0x00800000;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * msg_id again (the platform sends both).
+       * </pre>
+       *
+       * <code>string rid = 24;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearRid() {
+        rid_ = getDefaultInstance().getRid();
+        bitField0_ = (bitField0_ & ~0x00800000);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * msg_id again (the platform sends both).
+       * </pre>
+       *
+       * <code>string rid = 24;</code>
+       * @param value The bytes for rid to set.
+       * @return This builder for chaining.
+       */
+      public Builder setRidBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        rid_ = value;
+        bitField0_ |= 0x00800000;
+        onChanged();
+        return this;
+      }
+
+      private java.lang.Object msgtype_ = "";
+      /**
+       * <pre>
+       * The answer's type as text (text, news, …), as answer_type in the JSON.
+       * </pre>
+       *
+       * <code>string msgtype = 25;</code>
+       * @return The msgtype.
+       */
+      public java.lang.String getMsgtype() {
+        java.lang.Object ref = msgtype_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          msgtype_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <pre>
+       * The answer's type as text (text, news, …), as answer_type in the JSON.
+       * </pre>
+       *
+       * <code>string msgtype = 25;</code>
+       * @return The bytes for msgtype.
+       */
+      public com.google.protobuf.ByteString
+          getMsgtypeBytes() {
+        java.lang.Object ref = msgtype_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          msgtype_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <pre>
+       * The answer's type as text (text, news, …), as answer_type in the JSON.
+       * </pre>
+       *
+       * <code>string msgtype = 25;</code>
+       * @param value The msgtype to set.
+       * @return This builder for chaining.
+       */
+      public Builder setMsgtype(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        msgtype_ = value;
+        bitField0_ |= 0x01000000;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * The answer's type as text (text, news, …), as answer_type in the JSON.
+       * </pre>
+       *
+       * <code>string msgtype = 25;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearMsgtype() {
+        msgtype_ = getDefaultInstance().getMsgtype();
+        bitField0_ = (bitField0_ & ~0x01000000);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * The answer's type as text (text, news, …), as answer_type in the JSON.
+       * </pre>
+       *
+       * <code>string msgtype = 25;</code>
+       * @param value The bytes for msgtype to set.
+       * @return This builder for chaining.
+       */
+      public Builder setMsgtypeBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        msgtype_ = value;
+        bitField0_ |= 0x01000000;
+        onChanged();
+        return this;
+      }
+
+      private int answerOpen_ ;
+      /**
+       * <pre>
+       * The platform's other fields, with its empty defaults: chatbotd has no scenes, articles,
+       * openings, intent confirmation or option lists.
+       * </pre>
+       *
+       * <code>int32 answer_open = 26;</code>
+       * @return The answerOpen.
+       */
+      @java.lang.Override
+      public int getAnswerOpen() {
+        return answerOpen_;
+      }
+      /**
+       * <pre>
+       * The platform's other fields, with its empty defaults: chatbotd has no scenes, articles,
+       * openings, intent confirmation or option lists.
+       * </pre>
+       *
+       * <code>int32 answer_open = 26;</code>
+       * @param value The answerOpen to set.
+       * @return This builder for chaining.
+       */
+      public Builder setAnswerOpen(int value) {
+        
+        answerOpen_ = value;
+        bitField0_ |= 0x02000000;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * The platform's other fields, with its empty defaults: chatbotd has no scenes, articles,
+       * openings, intent confirmation or option lists.
+       * </pre>
+       *
+       * <code>int32 answer_open = 26;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearAnswerOpen() {
+        bitField0_ = (bitField0_ & ~0x02000000);
+        answerOpen_ = 0;
+        onChanged();
+        return this;
+      }
+
+      private java.lang.Object article_ = "";
+      /**
+       * <code>string article = 27;</code>
+       * @return The article.
+       */
+      public java.lang.String getArticle() {
+        java.lang.Object ref = article_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          article_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <code>string article = 27;</code>
+       * @return The bytes for article.
+       */
+      public com.google.protobuf.ByteString
+          getArticleBytes() {
+        java.lang.Object ref = article_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          article_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <code>string article = 27;</code>
+       * @param value The article to set.
+       * @return This builder for chaining.
+       */
+      public Builder setArticle(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        article_ = value;
+        bitField0_ |= 0x04000000;
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>string article = 27;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearArticle() {
+        article_ = getDefaultInstance().getArticle();
+        bitField0_ = (bitField0_ & ~0x04000000);
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>string article = 27;</code>
+       * @param value The bytes for article to set.
+       * @return This builder for chaining.
+       */
+      public Builder setArticleBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        article_ = value;
+        bitField0_ |= 0x04000000;
+        onChanged();
+        return this;
+      }
+
+      private java.lang.Object dialogSessionStatus_ = "";
+      /**
+       * <code>string dialog_session_status = 28;</code>
+       * @return The dialogSessionStatus.
+       */
+      public java.lang.String getDialogSessionStatus() {
+        java.lang.Object ref = dialogSessionStatus_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          dialogSessionStatus_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <code>string dialog_session_status = 28;</code>
+       * @return The bytes for dialogSessionStatus.
+       */
+      public com.google.protobuf.ByteString
+          getDialogSessionStatusBytes() {
+        java.lang.Object ref = dialogSessionStatus_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          dialogSessionStatus_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <code>string dialog_session_status = 28;</code>
+       * @param value The dialogSessionStatus to set.
+       * @return This builder for chaining.
+       */
+      public Builder setDialogSessionStatus(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        dialogSessionStatus_ = value;
+        bitField0_ |= 0x08000000;
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>string dialog_session_status = 28;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearDialogSessionStatus() {
+        dialogSessionStatus_ = getDefaultInstance().getDialogSessionStatus();
+        bitField0_ = (bitField0_ & ~0x08000000);
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>string dialog_session_status = 28;</code>
+       * @param value The bytes for dialogSessionStatus to set.
+       * @return This builder for chaining.
+       */
+      public Builder setDialogSessionStatusBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        dialogSessionStatus_ = value;
+        bitField0_ |= 0x08000000;
+        onChanged();
+        return this;
+      }
+
+      private java.lang.Object event_ = "";
+      /**
+       * <code>string event = 29;</code>
+       * @return The event.
+       */
+      public java.lang.String getEvent() {
+        java.lang.Object ref = event_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          event_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <code>string event = 29;</code>
+       * @return The bytes for event.
+       */
+      public com.google.protobuf.ByteString
+          getEventBytes() {
+        java.lang.Object ref = event_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          event_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <code>string event = 29;</code>
+       * @param value The event to set.
+       * @return This builder for chaining.
+       */
+      public Builder setEvent(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        event_ = value;
+        bitField0_ |= 0x10000000;
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>string event = 29;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearEvent() {
+        event_ = getDefaultInstance().getEvent();
+        bitField0_ = (bitField0_ & ~0x10000000);
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>string event = 29;</code>
+       * @param value The bytes for event to set.
+       * @return This builder for chaining.
+       */
+      public Builder setEventBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        event_ = value;
+        bitField0_ |= 0x10000000;
+        onChanged();
+        return this;
+      }
+
+      private java.lang.Object intentConfirmStatus_ = "";
+      /**
+       * <code>string intent_confirm_status = 30;</code>
+       * @return The intentConfirmStatus.
+       */
+      public java.lang.String getIntentConfirmStatus() {
+        java.lang.Object ref = intentConfirmStatus_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          intentConfirmStatus_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <code>string intent_confirm_status = 30;</code>
+       * @return The bytes for intentConfirmStatus.
+       */
+      public com.google.protobuf.ByteString
+          getIntentConfirmStatusBytes() {
+        java.lang.Object ref = intentConfirmStatus_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          intentConfirmStatus_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <code>string intent_confirm_status = 30;</code>
+       * @param value The intentConfirmStatus to set.
+       * @return This builder for chaining.
+       */
+      public Builder setIntentConfirmStatus(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        intentConfirmStatus_ = value;
+        bitField0_ |= 0x20000000;
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>string intent_confirm_status = 30;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearIntentConfirmStatus() {
+        intentConfirmStatus_ = getDefaultInstance().getIntentConfirmStatus();
+        bitField0_ = (bitField0_ & ~0x20000000);
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>string intent_confirm_status = 30;</code>
+       * @param value The bytes for intentConfirmStatus to set.
+       * @return This builder for chaining.
+       */
+      public Builder setIntentConfirmStatusBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        intentConfirmStatus_ = value;
+        bitField0_ |= 0x20000000;
+        onChanged();
+        return this;
+      }
+
+      private boolean listOptions_ ;
+      /**
+       * <code>bool list_options = 31;</code>
+       * @return The listOptions.
+       */
+      @java.lang.Override
+      public boolean getListOptions() {
+        return listOptions_;
+      }
+      /**
+       * <code>bool list_options = 31;</code>
+       * @param value The listOptions to set.
+       * @return This builder for chaining.
+       */
+      public Builder setListOptions(boolean value) {
+        
+        listOptions_ = value;
+        bitField0_ |= 0x40000000;
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>bool list_options = 31;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearListOptions() {
+        bitField0_ = (bitField0_ & ~0x40000000);
+        listOptions_ = false;
+        onChanged();
+        return this;
+      }
+
+      private java.lang.Object opening_ = "";
+      /**
+       * <code>string opening = 32;</code>
+       * @return The opening.
+       */
+      public java.lang.String getOpening() {
+        java.lang.Object ref = opening_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          opening_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <code>string opening = 32;</code>
+       * @return The bytes for opening.
+       */
+      public com.google.protobuf.ByteString
+          getOpeningBytes() {
+        java.lang.Object ref = opening_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          opening_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <code>string opening = 32;</code>
+       * @param value The opening to set.
+       * @return This builder for chaining.
+       */
+      public Builder setOpening(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        opening_ = value;
+        bitField0_ |= 0x80000000;
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>string opening = 32;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearOpening() {
+        opening_ = getDefaultInstance().getOpening();
+        bitField0_ = (bitField0_ & ~0x80000000);
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>string opening = 32;</code>
+       * @param value The bytes for opening to set.
+       * @return This builder for chaining.
+       */
+      public Builder setOpeningBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        opening_ = value;
+        bitField0_ |= 0x80000000;
+        onChanged();
+        return this;
+      }
+
+      private java.lang.Object sceneStatus_ = "";
+      /**
+       * <code>string scene_status = 33;</code>
+       * @return The sceneStatus.
+       */
+      public java.lang.String getSceneStatus() {
+        java.lang.Object ref = sceneStatus_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          sceneStatus_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <code>string scene_status = 33;</code>
+       * @return The bytes for sceneStatus.
+       */
+      public com.google.protobuf.ByteString
+          getSceneStatusBytes() {
+        java.lang.Object ref = sceneStatus_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          sceneStatus_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <code>string scene_status = 33;</code>
+       * @param value The sceneStatus to set.
+       * @return This builder for chaining.
+       */
+      public Builder setSceneStatus(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        sceneStatus_ = value;
+        bitField1_ |= 0x00000001;
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>string scene_status = 33;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearSceneStatus() {
+        sceneStatus_ = getDefaultInstance().getSceneStatus();
+        bitField1_ = (bitField1_ & ~0x00000001);
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>string scene_status = 33;</code>
+       * @param value The bytes for sceneStatus to set.
+       * @return This builder for chaining.
+       */
+      public Builder setSceneStatusBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        sceneStatus_ = value;
+        bitField1_ |= 0x00000001;
+        onChanged();
+        return this;
+      }
+
+      private java.lang.Object skillId_ = "";
+      /**
+       * <code>string skill_id = 34;</code>
+       * @return The skillId.
+       */
+      public java.lang.String getSkillId() {
+        java.lang.Object ref = skillId_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          skillId_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <code>string skill_id = 34;</code>
+       * @return The bytes for skillId.
+       */
+      public com.google.protobuf.ByteString
+          getSkillIdBytes() {
+        java.lang.Object ref = skillId_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          skillId_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <code>string skill_id = 34;</code>
+       * @param value The skillId to set.
+       * @return This builder for chaining.
+       */
+      public Builder setSkillId(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        skillId_ = value;
+        bitField1_ |= 0x00000002;
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>string skill_id = 34;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearSkillId() {
+        skillId_ = getDefaultInstance().getSkillId();
+        bitField1_ = (bitField1_ & ~0x00000002);
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>string skill_id = 34;</code>
+       * @param value The bytes for skillId to set.
+       * @return This builder for chaining.
+       */
+      public Builder setSkillIdBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        skillId_ = value;
+        bitField1_ |= 0x00000002;
+        onChanged();
+        return this;
+      }
+
+      private java.util.List<chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo> slotInfo_ =
+        java.util.Collections.emptyList();
+      private void ensureSlotInfoIsMutable() {
+        if (!((bitField1_ & 0x00000004) != 0)) {
+          slotInfo_ = new java.util.ArrayList<chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo>(slotInfo_);
+          bitField1_ |= 0x00000004;
+         }
+      }
+
+      private com.google.protobuf.RepeatedFieldBuilderV3<
+          chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo, chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo.Builder, chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfoOrBuilder> slotInfoBuilder_;
+
+      /**
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;</code>
+       */
+      public java.util.List<chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo> getSlotInfoList() {
+        if (slotInfoBuilder_ == null) {
+          return java.util.Collections.unmodifiableList(slotInfo_);
+        } else {
+          return slotInfoBuilder_.getMessageList();
+        }
+      }
+      /**
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;</code>
+       */
+      public int getSlotInfoCount() {
+        if (slotInfoBuilder_ == null) {
+          return slotInfo_.size();
+        } else {
+          return slotInfoBuilder_.getCount();
+        }
+      }
+      /**
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;</code>
+       */
+      public chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo getSlotInfo(int index) {
+        if (slotInfoBuilder_ == null) {
+          return slotInfo_.get(index);
+        } else {
+          return slotInfoBuilder_.getMessage(index);
+        }
+      }
+      /**
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;</code>
+       */
+      public Builder setSlotInfo(
+          int index, chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo value) {
+        if (slotInfoBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          ensureSlotInfoIsMutable();
+          slotInfo_.set(index, value);
+          onChanged();
+        } else {
+          slotInfoBuilder_.setMessage(index, value);
+        }
+        return this;
+      }
+      /**
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;</code>
+       */
+      public Builder setSlotInfo(
+          int index, chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo.Builder builderForValue) {
+        if (slotInfoBuilder_ == null) {
+          ensureSlotInfoIsMutable();
+          slotInfo_.set(index, builderForValue.build());
+          onChanged();
+        } else {
+          slotInfoBuilder_.setMessage(index, builderForValue.build());
+        }
+        return this;
+      }
+      /**
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;</code>
+       */
+      public Builder addSlotInfo(chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo value) {
+        if (slotInfoBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          ensureSlotInfoIsMutable();
+          slotInfo_.add(value);
+          onChanged();
+        } else {
+          slotInfoBuilder_.addMessage(value);
+        }
+        return this;
+      }
+      /**
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;</code>
+       */
+      public Builder addSlotInfo(
+          int index, chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo value) {
+        if (slotInfoBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          ensureSlotInfoIsMutable();
+          slotInfo_.add(index, value);
+          onChanged();
+        } else {
+          slotInfoBuilder_.addMessage(index, value);
+        }
+        return this;
+      }
+      /**
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;</code>
+       */
+      public Builder addSlotInfo(
+          chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo.Builder builderForValue) {
+        if (slotInfoBuilder_ == null) {
+          ensureSlotInfoIsMutable();
+          slotInfo_.add(builderForValue.build());
+          onChanged();
+        } else {
+          slotInfoBuilder_.addMessage(builderForValue.build());
+        }
+        return this;
+      }
+      /**
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;</code>
+       */
+      public Builder addSlotInfo(
+          int index, chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo.Builder builderForValue) {
+        if (slotInfoBuilder_ == null) {
+          ensureSlotInfoIsMutable();
+          slotInfo_.add(index, builderForValue.build());
+          onChanged();
+        } else {
+          slotInfoBuilder_.addMessage(index, builderForValue.build());
+        }
+        return this;
+      }
+      /**
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;</code>
+       */
+      public Builder addAllSlotInfo(
+          java.lang.Iterable<? extends chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo> values) {
+        if (slotInfoBuilder_ == null) {
+          ensureSlotInfoIsMutable();
+          com.google.protobuf.AbstractMessageLite.Builder.addAll(
+              values, slotInfo_);
+          onChanged();
+        } else {
+          slotInfoBuilder_.addAllMessages(values);
+        }
+        return this;
+      }
+      /**
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;</code>
+       */
+      public Builder clearSlotInfo() {
+        if (slotInfoBuilder_ == null) {
+          slotInfo_ = java.util.Collections.emptyList();
+          bitField1_ = (bitField1_ & ~0x00000004);
+          onChanged();
+        } else {
+          slotInfoBuilder_.clear();
+        }
+        return this;
+      }
+      /**
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;</code>
+       */
+      public Builder removeSlotInfo(int index) {
+        if (slotInfoBuilder_ == null) {
+          ensureSlotInfoIsMutable();
+          slotInfo_.remove(index);
+          onChanged();
+        } else {
+          slotInfoBuilder_.remove(index);
+        }
+        return this;
+      }
+      /**
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;</code>
+       */
+      public chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo.Builder getSlotInfoBuilder(
+          int index) {
+        return getSlotInfoFieldBuilder().getBuilder(index);
+      }
+      /**
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;</code>
+       */
+      public chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfoOrBuilder getSlotInfoOrBuilder(
+          int index) {
+        if (slotInfoBuilder_ == null) {
+          return slotInfo_.get(index);  } else {
+          return slotInfoBuilder_.getMessageOrBuilder(index);
+        }
+      }
+      /**
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;</code>
+       */
+      public java.util.List<? extends chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfoOrBuilder> 
+           getSlotInfoOrBuilderList() {
+        if (slotInfoBuilder_ != null) {
+          return slotInfoBuilder_.getMessageOrBuilderList();
+        } else {
+          return java.util.Collections.unmodifiableList(slotInfo_);
+        }
+      }
+      /**
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;</code>
+       */
+      public chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo.Builder addSlotInfoBuilder() {
+        return getSlotInfoFieldBuilder().addBuilder(
+            chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo.getDefaultInstance());
+      }
+      /**
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;</code>
+       */
+      public chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo.Builder addSlotInfoBuilder(
+          int index) {
+        return getSlotInfoFieldBuilder().addBuilder(
+            index, chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo.getDefaultInstance());
+      }
+      /**
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slot_info = 35;</code>
+       */
+      public java.util.List<chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo.Builder> 
+           getSlotInfoBuilderList() {
+        return getSlotInfoFieldBuilder().getBuilderList();
+      }
+      private com.google.protobuf.RepeatedFieldBuilderV3<
+          chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo, chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo.Builder, chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfoOrBuilder> 
+          getSlotInfoFieldBuilder() {
+        if (slotInfoBuilder_ == null) {
+          slotInfoBuilder_ = new com.google.protobuf.RepeatedFieldBuilderV3<
+              chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo, chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo.Builder, chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfoOrBuilder>(
+                  slotInfo_,
+                  ((bitField1_ & 0x00000004) != 0),
+                  getParentForChildren(),
+                  isClean());
+          slotInfo_ = null;
+        }
+        return slotInfoBuilder_;
+      }
+
+      private boolean takeOptionsOnly_ ;
+      /**
+       * <code>bool take_options_only = 36;</code>
+       * @return The takeOptionsOnly.
+       */
+      @java.lang.Override
+      public boolean getTakeOptionsOnly() {
+        return takeOptionsOnly_;
+      }
+      /**
+       * <code>bool take_options_only = 36;</code>
+       * @param value The takeOptionsOnly to set.
+       * @return This builder for chaining.
+       */
+      public Builder setTakeOptionsOnly(boolean value) {
+        
+        takeOptionsOnly_ = value;
+        bitField1_ |= 0x00000008;
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>bool take_options_only = 36;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearTakeOptionsOnly() {
+        bitField1_ = (bitField1_ & ~0x00000008);
+        takeOptionsOnly_ = false;
         onChanged();
         return this;
       }
@@ -14690,6 +19234,97 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
      */
     com.google.protobuf.ByteString
         getKefustateBytes();
+
+    /**
+     * <pre>
+     * The slots filled (dictmsg's per-request dictionaries, the bot's).
+     * </pre>
+     *
+     * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;</code>
+     */
+    java.util.List<chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo> 
+        getSlotsInfoList();
+    /**
+     * <pre>
+     * The slots filled (dictmsg's per-request dictionaries, the bot's).
+     * </pre>
+     *
+     * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;</code>
+     */
+    chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo getSlotsInfo(int index);
+    /**
+     * <pre>
+     * The slots filled (dictmsg's per-request dictionaries, the bot's).
+     * </pre>
+     *
+     * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;</code>
+     */
+    int getSlotsInfoCount();
+    /**
+     * <pre>
+     * The slots filled (dictmsg's per-request dictionaries, the bot's).
+     * </pre>
+     *
+     * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;</code>
+     */
+    java.util.List<? extends chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfoOrBuilder> 
+        getSlotsInfoOrBuilderList();
+    /**
+     * <pre>
+     * The slots filled (dictmsg's per-request dictionaries, the bot's).
+     * </pre>
+     *
+     * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;</code>
+     */
+    chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfoOrBuilder getSlotsInfoOrBuilder(
+        int index);
+
+    /**
+     * <code>string session_id = 11;</code>
+     * @return The sessionId.
+     */
+    java.lang.String getSessionId();
+    /**
+     * <code>string session_id = 11;</code>
+     * @return The bytes for sessionId.
+     */
+    com.google.protobuf.ByteString
+        getSessionIdBytes();
+
+    /**
+     * <pre>
+     * As in QueryResponse.
+     * </pre>
+     *
+     * <code>string dialog_status = 12;</code>
+     * @return The dialogStatus.
+     */
+    java.lang.String getDialogStatus();
+    /**
+     * <pre>
+     * As in QueryResponse.
+     * </pre>
+     *
+     * <code>string dialog_status = 12;</code>
+     * @return The bytes for dialogStatus.
+     */
+    com.google.protobuf.ByteString
+        getDialogStatusBytes();
+
+    /**
+     * <code>.chatbot.v1.BidStat bid_stat = 13;</code>
+     * @return Whether the bidStat field is set.
+     */
+    boolean hasBidStat();
+    /**
+     * <code>.chatbot.v1.BidStat bid_stat = 13;</code>
+     * @return The bidStat.
+     */
+    chatbot.v1.ChatbotOuterClass.BidStat getBidStat();
+    /**
+     * <code>.chatbot.v1.BidStat bid_stat = 13;</code>
+     */
+    chatbot.v1.ChatbotOuterClass.BidStatOrBuilder getBidStatOrBuilder();
   }
   /**
    * Protobuf type {@code chatbot.v1.MessageResponse}
@@ -14713,6 +19348,9 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       msgId_ = "";
       createTime_ = "";
       kefustate_ = "";
+      slotsInfo_ = java.util.Collections.emptyList();
+      sessionId_ = "";
+      dialogStatus_ = "";
     }
 
     @java.lang.Override
@@ -15059,6 +19697,179 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       }
     }
 
+    public static final int SLOTS_INFO_FIELD_NUMBER = 10;
+    @SuppressWarnings("serial")
+    private java.util.List<chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo> slotsInfo_;
+    /**
+     * <pre>
+     * The slots filled (dictmsg's per-request dictionaries, the bot's).
+     * </pre>
+     *
+     * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;</code>
+     */
+    @java.lang.Override
+    public java.util.List<chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo> getSlotsInfoList() {
+      return slotsInfo_;
+    }
+    /**
+     * <pre>
+     * The slots filled (dictmsg's per-request dictionaries, the bot's).
+     * </pre>
+     *
+     * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;</code>
+     */
+    @java.lang.Override
+    public java.util.List<? extends chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfoOrBuilder> 
+        getSlotsInfoOrBuilderList() {
+      return slotsInfo_;
+    }
+    /**
+     * <pre>
+     * The slots filled (dictmsg's per-request dictionaries, the bot's).
+     * </pre>
+     *
+     * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;</code>
+     */
+    @java.lang.Override
+    public int getSlotsInfoCount() {
+      return slotsInfo_.size();
+    }
+    /**
+     * <pre>
+     * The slots filled (dictmsg's per-request dictionaries, the bot's).
+     * </pre>
+     *
+     * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;</code>
+     */
+    @java.lang.Override
+    public chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo getSlotsInfo(int index) {
+      return slotsInfo_.get(index);
+    }
+    /**
+     * <pre>
+     * The slots filled (dictmsg's per-request dictionaries, the bot's).
+     * </pre>
+     *
+     * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;</code>
+     */
+    @java.lang.Override
+    public chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfoOrBuilder getSlotsInfoOrBuilder(
+        int index) {
+      return slotsInfo_.get(index);
+    }
+
+    public static final int SESSION_ID_FIELD_NUMBER = 11;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object sessionId_ = "";
+    /**
+     * <code>string session_id = 11;</code>
+     * @return The sessionId.
+     */
+    @java.lang.Override
+    public java.lang.String getSessionId() {
+      java.lang.Object ref = sessionId_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        sessionId_ = s;
+        return s;
+      }
+    }
+    /**
+     * <code>string session_id = 11;</code>
+     * @return The bytes for sessionId.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getSessionIdBytes() {
+      java.lang.Object ref = sessionId_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        sessionId_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    public static final int DIALOG_STATUS_FIELD_NUMBER = 12;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object dialogStatus_ = "";
+    /**
+     * <pre>
+     * As in QueryResponse.
+     * </pre>
+     *
+     * <code>string dialog_status = 12;</code>
+     * @return The dialogStatus.
+     */
+    @java.lang.Override
+    public java.lang.String getDialogStatus() {
+      java.lang.Object ref = dialogStatus_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        dialogStatus_ = s;
+        return s;
+      }
+    }
+    /**
+     * <pre>
+     * As in QueryResponse.
+     * </pre>
+     *
+     * <code>string dialog_status = 12;</code>
+     * @return The bytes for dialogStatus.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getDialogStatusBytes() {
+      java.lang.Object ref = dialogStatus_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        dialogStatus_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    public static final int BID_STAT_FIELD_NUMBER = 13;
+    private chatbot.v1.ChatbotOuterClass.BidStat bidStat_;
+    /**
+     * <code>.chatbot.v1.BidStat bid_stat = 13;</code>
+     * @return Whether the bidStat field is set.
+     */
+    @java.lang.Override
+    public boolean hasBidStat() {
+      return bidStat_ != null;
+    }
+    /**
+     * <code>.chatbot.v1.BidStat bid_stat = 13;</code>
+     * @return The bidStat.
+     */
+    @java.lang.Override
+    public chatbot.v1.ChatbotOuterClass.BidStat getBidStat() {
+      return bidStat_ == null ? chatbot.v1.ChatbotOuterClass.BidStat.getDefaultInstance() : bidStat_;
+    }
+    /**
+     * <code>.chatbot.v1.BidStat bid_stat = 13;</code>
+     */
+    @java.lang.Override
+    public chatbot.v1.ChatbotOuterClass.BidStatOrBuilder getBidStatOrBuilder() {
+      return bidStat_ == null ? chatbot.v1.ChatbotOuterClass.BidStat.getDefaultInstance() : bidStat_;
+    }
+
     private byte memoizedIsInitialized = -1;
     @java.lang.Override
     public final boolean isInitialized() {
@@ -15100,6 +19911,18 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(kefustate_)) {
         com.google.protobuf.GeneratedMessageV3.writeString(output, 9, kefustate_);
       }
+      for (int i = 0; i < slotsInfo_.size(); i++) {
+        output.writeMessage(10, slotsInfo_.get(i));
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(sessionId_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 11, sessionId_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(dialogStatus_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 12, dialogStatus_);
+      }
+      if (bidStat_ != null) {
+        output.writeMessage(13, getBidStat());
+      }
       getUnknownFields().writeTo(output);
     }
 
@@ -15139,6 +19962,20 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(kefustate_)) {
         size += com.google.protobuf.GeneratedMessageV3.computeStringSize(9, kefustate_);
       }
+      for (int i = 0; i < slotsInfo_.size(); i++) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeMessageSize(10, slotsInfo_.get(i));
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(sessionId_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(11, sessionId_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(dialogStatus_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(12, dialogStatus_);
+      }
+      if (bidStat_ != null) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeMessageSize(13, getBidStat());
+      }
       size += getUnknownFields().getSerializedSize();
       memoizedSize = size;
       return size;
@@ -15170,6 +20007,17 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
           .equals(other.getCreateTime())) return false;
       if (!getKefustate()
           .equals(other.getKefustate())) return false;
+      if (!getSlotsInfoList()
+          .equals(other.getSlotsInfoList())) return false;
+      if (!getSessionId()
+          .equals(other.getSessionId())) return false;
+      if (!getDialogStatus()
+          .equals(other.getDialogStatus())) return false;
+      if (hasBidStat() != other.hasBidStat()) return false;
+      if (hasBidStat()) {
+        if (!getBidStat()
+            .equals(other.getBidStat())) return false;
+      }
       if (!getUnknownFields().equals(other.getUnknownFields())) return false;
       return true;
     }
@@ -15201,6 +20049,18 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       hash = (53 * hash) + getCreateTime().hashCode();
       hash = (37 * hash) + KEFUSTATE_FIELD_NUMBER;
       hash = (53 * hash) + getKefustate().hashCode();
+      if (getSlotsInfoCount() > 0) {
+        hash = (37 * hash) + SLOTS_INFO_FIELD_NUMBER;
+        hash = (53 * hash) + getSlotsInfoList().hashCode();
+      }
+      hash = (37 * hash) + SESSION_ID_FIELD_NUMBER;
+      hash = (53 * hash) + getSessionId().hashCode();
+      hash = (37 * hash) + DIALOG_STATUS_FIELD_NUMBER;
+      hash = (53 * hash) + getDialogStatus().hashCode();
+      if (hasBidStat()) {
+        hash = (37 * hash) + BID_STAT_FIELD_NUMBER;
+        hash = (53 * hash) + getBidStat().hashCode();
+      }
       hash = (29 * hash) + getUnknownFields().hashCode();
       memoizedHashCode = hash;
       return hash;
@@ -15345,6 +20205,20 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         msgId_ = "";
         createTime_ = "";
         kefustate_ = "";
+        if (slotsInfoBuilder_ == null) {
+          slotsInfo_ = java.util.Collections.emptyList();
+        } else {
+          slotsInfo_ = null;
+          slotsInfoBuilder_.clear();
+        }
+        bitField0_ = (bitField0_ & ~0x00000200);
+        sessionId_ = "";
+        dialogStatus_ = "";
+        bidStat_ = null;
+        if (bidStatBuilder_ != null) {
+          bidStatBuilder_.dispose();
+          bidStatBuilder_ = null;
+        }
         return this;
       }
 
@@ -15387,6 +20261,15 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         } else {
           result.msg_ = msgBuilder_.build();
         }
+        if (slotsInfoBuilder_ == null) {
+          if (((bitField0_ & 0x00000200) != 0)) {
+            slotsInfo_ = java.util.Collections.unmodifiableList(slotsInfo_);
+            bitField0_ = (bitField0_ & ~0x00000200);
+          }
+          result.slotsInfo_ = slotsInfo_;
+        } else {
+          result.slotsInfo_ = slotsInfoBuilder_.build();
+        }
       }
 
       private void buildPartial0(chatbot.v1.ChatbotOuterClass.MessageResponse result) {
@@ -15414,6 +20297,17 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         }
         if (((from_bitField0_ & 0x00000100) != 0)) {
           result.kefustate_ = kefustate_;
+        }
+        if (((from_bitField0_ & 0x00000400) != 0)) {
+          result.sessionId_ = sessionId_;
+        }
+        if (((from_bitField0_ & 0x00000800) != 0)) {
+          result.dialogStatus_ = dialogStatus_;
+        }
+        if (((from_bitField0_ & 0x00001000) != 0)) {
+          result.bidStat_ = bidStatBuilder_ == null
+              ? bidStat_
+              : bidStatBuilder_.build();
         }
       }
 
@@ -15523,6 +20417,45 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
           bitField0_ |= 0x00000100;
           onChanged();
         }
+        if (slotsInfoBuilder_ == null) {
+          if (!other.slotsInfo_.isEmpty()) {
+            if (slotsInfo_.isEmpty()) {
+              slotsInfo_ = other.slotsInfo_;
+              bitField0_ = (bitField0_ & ~0x00000200);
+            } else {
+              ensureSlotsInfoIsMutable();
+              slotsInfo_.addAll(other.slotsInfo_);
+            }
+            onChanged();
+          }
+        } else {
+          if (!other.slotsInfo_.isEmpty()) {
+            if (slotsInfoBuilder_.isEmpty()) {
+              slotsInfoBuilder_.dispose();
+              slotsInfoBuilder_ = null;
+              slotsInfo_ = other.slotsInfo_;
+              bitField0_ = (bitField0_ & ~0x00000200);
+              slotsInfoBuilder_ = 
+                com.google.protobuf.GeneratedMessageV3.alwaysUseFieldBuilders ?
+                   getSlotsInfoFieldBuilder() : null;
+            } else {
+              slotsInfoBuilder_.addAllMessages(other.slotsInfo_);
+            }
+          }
+        }
+        if (!other.getSessionId().isEmpty()) {
+          sessionId_ = other.sessionId_;
+          bitField0_ |= 0x00000400;
+          onChanged();
+        }
+        if (!other.getDialogStatus().isEmpty()) {
+          dialogStatus_ = other.dialogStatus_;
+          bitField0_ |= 0x00000800;
+          onChanged();
+        }
+        if (other.hasBidStat()) {
+          mergeBidStat(other.getBidStat());
+        }
         this.mergeUnknownFields(other.getUnknownFields());
         onChanged();
         return this;
@@ -15602,6 +20535,36 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
                 bitField0_ |= 0x00000100;
                 break;
               } // case 74
+              case 82: {
+                chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo m =
+                    input.readMessage(
+                        chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo.parser(),
+                        extensionRegistry);
+                if (slotsInfoBuilder_ == null) {
+                  ensureSlotsInfoIsMutable();
+                  slotsInfo_.add(m);
+                } else {
+                  slotsInfoBuilder_.addMessage(m);
+                }
+                break;
+              } // case 82
+              case 90: {
+                sessionId_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x00000400;
+                break;
+              } // case 90
+              case 98: {
+                dialogStatus_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x00000800;
+                break;
+              } // case 98
+              case 106: {
+                input.readMessage(
+                    getBidStatFieldBuilder().getBuilder(),
+                    extensionRegistry);
+                bitField0_ |= 0x00001000;
+                break;
+              } // case 106
               default: {
                 if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                   done = true; // was an endgroup tag
@@ -16416,6 +21379,601 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
         onChanged();
         return this;
       }
+
+      private java.util.List<chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo> slotsInfo_ =
+        java.util.Collections.emptyList();
+      private void ensureSlotsInfoIsMutable() {
+        if (!((bitField0_ & 0x00000200) != 0)) {
+          slotsInfo_ = new java.util.ArrayList<chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo>(slotsInfo_);
+          bitField0_ |= 0x00000200;
+         }
+      }
+
+      private com.google.protobuf.RepeatedFieldBuilderV3<
+          chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo, chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo.Builder, chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfoOrBuilder> slotsInfoBuilder_;
+
+      /**
+       * <pre>
+       * The slots filled (dictmsg's per-request dictionaries, the bot's).
+       * </pre>
+       *
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;</code>
+       */
+      public java.util.List<chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo> getSlotsInfoList() {
+        if (slotsInfoBuilder_ == null) {
+          return java.util.Collections.unmodifiableList(slotsInfo_);
+        } else {
+          return slotsInfoBuilder_.getMessageList();
+        }
+      }
+      /**
+       * <pre>
+       * The slots filled (dictmsg's per-request dictionaries, the bot's).
+       * </pre>
+       *
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;</code>
+       */
+      public int getSlotsInfoCount() {
+        if (slotsInfoBuilder_ == null) {
+          return slotsInfo_.size();
+        } else {
+          return slotsInfoBuilder_.getCount();
+        }
+      }
+      /**
+       * <pre>
+       * The slots filled (dictmsg's per-request dictionaries, the bot's).
+       * </pre>
+       *
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;</code>
+       */
+      public chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo getSlotsInfo(int index) {
+        if (slotsInfoBuilder_ == null) {
+          return slotsInfo_.get(index);
+        } else {
+          return slotsInfoBuilder_.getMessage(index);
+        }
+      }
+      /**
+       * <pre>
+       * The slots filled (dictmsg's per-request dictionaries, the bot's).
+       * </pre>
+       *
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;</code>
+       */
+      public Builder setSlotsInfo(
+          int index, chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo value) {
+        if (slotsInfoBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          ensureSlotsInfoIsMutable();
+          slotsInfo_.set(index, value);
+          onChanged();
+        } else {
+          slotsInfoBuilder_.setMessage(index, value);
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * The slots filled (dictmsg's per-request dictionaries, the bot's).
+       * </pre>
+       *
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;</code>
+       */
+      public Builder setSlotsInfo(
+          int index, chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo.Builder builderForValue) {
+        if (slotsInfoBuilder_ == null) {
+          ensureSlotsInfoIsMutable();
+          slotsInfo_.set(index, builderForValue.build());
+          onChanged();
+        } else {
+          slotsInfoBuilder_.setMessage(index, builderForValue.build());
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * The slots filled (dictmsg's per-request dictionaries, the bot's).
+       * </pre>
+       *
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;</code>
+       */
+      public Builder addSlotsInfo(chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo value) {
+        if (slotsInfoBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          ensureSlotsInfoIsMutable();
+          slotsInfo_.add(value);
+          onChanged();
+        } else {
+          slotsInfoBuilder_.addMessage(value);
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * The slots filled (dictmsg's per-request dictionaries, the bot's).
+       * </pre>
+       *
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;</code>
+       */
+      public Builder addSlotsInfo(
+          int index, chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo value) {
+        if (slotsInfoBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          ensureSlotsInfoIsMutable();
+          slotsInfo_.add(index, value);
+          onChanged();
+        } else {
+          slotsInfoBuilder_.addMessage(index, value);
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * The slots filled (dictmsg's per-request dictionaries, the bot's).
+       * </pre>
+       *
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;</code>
+       */
+      public Builder addSlotsInfo(
+          chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo.Builder builderForValue) {
+        if (slotsInfoBuilder_ == null) {
+          ensureSlotsInfoIsMutable();
+          slotsInfo_.add(builderForValue.build());
+          onChanged();
+        } else {
+          slotsInfoBuilder_.addMessage(builderForValue.build());
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * The slots filled (dictmsg's per-request dictionaries, the bot's).
+       * </pre>
+       *
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;</code>
+       */
+      public Builder addSlotsInfo(
+          int index, chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo.Builder builderForValue) {
+        if (slotsInfoBuilder_ == null) {
+          ensureSlotsInfoIsMutable();
+          slotsInfo_.add(index, builderForValue.build());
+          onChanged();
+        } else {
+          slotsInfoBuilder_.addMessage(index, builderForValue.build());
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * The slots filled (dictmsg's per-request dictionaries, the bot's).
+       * </pre>
+       *
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;</code>
+       */
+      public Builder addAllSlotsInfo(
+          java.lang.Iterable<? extends chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo> values) {
+        if (slotsInfoBuilder_ == null) {
+          ensureSlotsInfoIsMutable();
+          com.google.protobuf.AbstractMessageLite.Builder.addAll(
+              values, slotsInfo_);
+          onChanged();
+        } else {
+          slotsInfoBuilder_.addAllMessages(values);
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * The slots filled (dictmsg's per-request dictionaries, the bot's).
+       * </pre>
+       *
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;</code>
+       */
+      public Builder clearSlotsInfo() {
+        if (slotsInfoBuilder_ == null) {
+          slotsInfo_ = java.util.Collections.emptyList();
+          bitField0_ = (bitField0_ & ~0x00000200);
+          onChanged();
+        } else {
+          slotsInfoBuilder_.clear();
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * The slots filled (dictmsg's per-request dictionaries, the bot's).
+       * </pre>
+       *
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;</code>
+       */
+      public Builder removeSlotsInfo(int index) {
+        if (slotsInfoBuilder_ == null) {
+          ensureSlotsInfoIsMutable();
+          slotsInfo_.remove(index);
+          onChanged();
+        } else {
+          slotsInfoBuilder_.remove(index);
+        }
+        return this;
+      }
+      /**
+       * <pre>
+       * The slots filled (dictmsg's per-request dictionaries, the bot's).
+       * </pre>
+       *
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;</code>
+       */
+      public chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo.Builder getSlotsInfoBuilder(
+          int index) {
+        return getSlotsInfoFieldBuilder().getBuilder(index);
+      }
+      /**
+       * <pre>
+       * The slots filled (dictmsg's per-request dictionaries, the bot's).
+       * </pre>
+       *
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;</code>
+       */
+      public chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfoOrBuilder getSlotsInfoOrBuilder(
+          int index) {
+        if (slotsInfoBuilder_ == null) {
+          return slotsInfo_.get(index);  } else {
+          return slotsInfoBuilder_.getMessageOrBuilder(index);
+        }
+      }
+      /**
+       * <pre>
+       * The slots filled (dictmsg's per-request dictionaries, the bot's).
+       * </pre>
+       *
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;</code>
+       */
+      public java.util.List<? extends chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfoOrBuilder> 
+           getSlotsInfoOrBuilderList() {
+        if (slotsInfoBuilder_ != null) {
+          return slotsInfoBuilder_.getMessageOrBuilderList();
+        } else {
+          return java.util.Collections.unmodifiableList(slotsInfo_);
+        }
+      }
+      /**
+       * <pre>
+       * The slots filled (dictmsg's per-request dictionaries, the bot's).
+       * </pre>
+       *
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;</code>
+       */
+      public chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo.Builder addSlotsInfoBuilder() {
+        return getSlotsInfoFieldBuilder().addBuilder(
+            chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo.getDefaultInstance());
+      }
+      /**
+       * <pre>
+       * The slots filled (dictmsg's per-request dictionaries, the bot's).
+       * </pre>
+       *
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;</code>
+       */
+      public chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo.Builder addSlotsInfoBuilder(
+          int index) {
+        return getSlotsInfoFieldBuilder().addBuilder(
+            index, chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo.getDefaultInstance());
+      }
+      /**
+       * <pre>
+       * The slots filled (dictmsg's per-request dictionaries, the bot's).
+       * </pre>
+       *
+       * <code>repeated .chatbot.v1.QueryResponse.SlotInfo slots_info = 10;</code>
+       */
+      public java.util.List<chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo.Builder> 
+           getSlotsInfoBuilderList() {
+        return getSlotsInfoFieldBuilder().getBuilderList();
+      }
+      private com.google.protobuf.RepeatedFieldBuilderV3<
+          chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo, chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo.Builder, chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfoOrBuilder> 
+          getSlotsInfoFieldBuilder() {
+        if (slotsInfoBuilder_ == null) {
+          slotsInfoBuilder_ = new com.google.protobuf.RepeatedFieldBuilderV3<
+              chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo, chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfo.Builder, chatbot.v1.ChatbotOuterClass.QueryResponse.SlotInfoOrBuilder>(
+                  slotsInfo_,
+                  ((bitField0_ & 0x00000200) != 0),
+                  getParentForChildren(),
+                  isClean());
+          slotsInfo_ = null;
+        }
+        return slotsInfoBuilder_;
+      }
+
+      private java.lang.Object sessionId_ = "";
+      /**
+       * <code>string session_id = 11;</code>
+       * @return The sessionId.
+       */
+      public java.lang.String getSessionId() {
+        java.lang.Object ref = sessionId_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          sessionId_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <code>string session_id = 11;</code>
+       * @return The bytes for sessionId.
+       */
+      public com.google.protobuf.ByteString
+          getSessionIdBytes() {
+        java.lang.Object ref = sessionId_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          sessionId_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <code>string session_id = 11;</code>
+       * @param value The sessionId to set.
+       * @return This builder for chaining.
+       */
+      public Builder setSessionId(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        sessionId_ = value;
+        bitField0_ |= 0x00000400;
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>string session_id = 11;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearSessionId() {
+        sessionId_ = getDefaultInstance().getSessionId();
+        bitField0_ = (bitField0_ & ~0x00000400);
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>string session_id = 11;</code>
+       * @param value The bytes for sessionId to set.
+       * @return This builder for chaining.
+       */
+      public Builder setSessionIdBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        sessionId_ = value;
+        bitField0_ |= 0x00000400;
+        onChanged();
+        return this;
+      }
+
+      private java.lang.Object dialogStatus_ = "";
+      /**
+       * <pre>
+       * As in QueryResponse.
+       * </pre>
+       *
+       * <code>string dialog_status = 12;</code>
+       * @return The dialogStatus.
+       */
+      public java.lang.String getDialogStatus() {
+        java.lang.Object ref = dialogStatus_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          dialogStatus_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <pre>
+       * As in QueryResponse.
+       * </pre>
+       *
+       * <code>string dialog_status = 12;</code>
+       * @return The bytes for dialogStatus.
+       */
+      public com.google.protobuf.ByteString
+          getDialogStatusBytes() {
+        java.lang.Object ref = dialogStatus_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          dialogStatus_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <pre>
+       * As in QueryResponse.
+       * </pre>
+       *
+       * <code>string dialog_status = 12;</code>
+       * @param value The dialogStatus to set.
+       * @return This builder for chaining.
+       */
+      public Builder setDialogStatus(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        dialogStatus_ = value;
+        bitField0_ |= 0x00000800;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * As in QueryResponse.
+       * </pre>
+       *
+       * <code>string dialog_status = 12;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearDialogStatus() {
+        dialogStatus_ = getDefaultInstance().getDialogStatus();
+        bitField0_ = (bitField0_ & ~0x00000800);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * As in QueryResponse.
+       * </pre>
+       *
+       * <code>string dialog_status = 12;</code>
+       * @param value The bytes for dialogStatus to set.
+       * @return This builder for chaining.
+       */
+      public Builder setDialogStatusBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        dialogStatus_ = value;
+        bitField0_ |= 0x00000800;
+        onChanged();
+        return this;
+      }
+
+      private chatbot.v1.ChatbotOuterClass.BidStat bidStat_;
+      private com.google.protobuf.SingleFieldBuilderV3<
+          chatbot.v1.ChatbotOuterClass.BidStat, chatbot.v1.ChatbotOuterClass.BidStat.Builder, chatbot.v1.ChatbotOuterClass.BidStatOrBuilder> bidStatBuilder_;
+      /**
+       * <code>.chatbot.v1.BidStat bid_stat = 13;</code>
+       * @return Whether the bidStat field is set.
+       */
+      public boolean hasBidStat() {
+        return ((bitField0_ & 0x00001000) != 0);
+      }
+      /**
+       * <code>.chatbot.v1.BidStat bid_stat = 13;</code>
+       * @return The bidStat.
+       */
+      public chatbot.v1.ChatbotOuterClass.BidStat getBidStat() {
+        if (bidStatBuilder_ == null) {
+          return bidStat_ == null ? chatbot.v1.ChatbotOuterClass.BidStat.getDefaultInstance() : bidStat_;
+        } else {
+          return bidStatBuilder_.getMessage();
+        }
+      }
+      /**
+       * <code>.chatbot.v1.BidStat bid_stat = 13;</code>
+       */
+      public Builder setBidStat(chatbot.v1.ChatbotOuterClass.BidStat value) {
+        if (bidStatBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          bidStat_ = value;
+        } else {
+          bidStatBuilder_.setMessage(value);
+        }
+        bitField0_ |= 0x00001000;
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>.chatbot.v1.BidStat bid_stat = 13;</code>
+       */
+      public Builder setBidStat(
+          chatbot.v1.ChatbotOuterClass.BidStat.Builder builderForValue) {
+        if (bidStatBuilder_ == null) {
+          bidStat_ = builderForValue.build();
+        } else {
+          bidStatBuilder_.setMessage(builderForValue.build());
+        }
+        bitField0_ |= 0x00001000;
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>.chatbot.v1.BidStat bid_stat = 13;</code>
+       */
+      public Builder mergeBidStat(chatbot.v1.ChatbotOuterClass.BidStat value) {
+        if (bidStatBuilder_ == null) {
+          if (((bitField0_ & 0x00001000) != 0) &&
+            bidStat_ != null &&
+            bidStat_ != chatbot.v1.ChatbotOuterClass.BidStat.getDefaultInstance()) {
+            getBidStatBuilder().mergeFrom(value);
+          } else {
+            bidStat_ = value;
+          }
+        } else {
+          bidStatBuilder_.mergeFrom(value);
+        }
+        bitField0_ |= 0x00001000;
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>.chatbot.v1.BidStat bid_stat = 13;</code>
+       */
+      public Builder clearBidStat() {
+        bitField0_ = (bitField0_ & ~0x00001000);
+        bidStat_ = null;
+        if (bidStatBuilder_ != null) {
+          bidStatBuilder_.dispose();
+          bidStatBuilder_ = null;
+        }
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>.chatbot.v1.BidStat bid_stat = 13;</code>
+       */
+      public chatbot.v1.ChatbotOuterClass.BidStat.Builder getBidStatBuilder() {
+        bitField0_ |= 0x00001000;
+        onChanged();
+        return getBidStatFieldBuilder().getBuilder();
+      }
+      /**
+       * <code>.chatbot.v1.BidStat bid_stat = 13;</code>
+       */
+      public chatbot.v1.ChatbotOuterClass.BidStatOrBuilder getBidStatOrBuilder() {
+        if (bidStatBuilder_ != null) {
+          return bidStatBuilder_.getMessageOrBuilder();
+        } else {
+          return bidStat_ == null ?
+              chatbot.v1.ChatbotOuterClass.BidStat.getDefaultInstance() : bidStat_;
+        }
+      }
+      /**
+       * <code>.chatbot.v1.BidStat bid_stat = 13;</code>
+       */
+      private com.google.protobuf.SingleFieldBuilderV3<
+          chatbot.v1.ChatbotOuterClass.BidStat, chatbot.v1.ChatbotOuterClass.BidStat.Builder, chatbot.v1.ChatbotOuterClass.BidStatOrBuilder> 
+          getBidStatFieldBuilder() {
+        if (bidStatBuilder_ == null) {
+          bidStatBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+              chatbot.v1.ChatbotOuterClass.BidStat, chatbot.v1.ChatbotOuterClass.BidStat.Builder, chatbot.v1.ChatbotOuterClass.BidStatOrBuilder>(
+                  getBidStat(),
+                  getParentForChildren(),
+                  isClean());
+          bidStat_ = null;
+        }
+        return bidStatBuilder_;
+      }
       @java.lang.Override
       public final Builder setUnknownFields(
           final com.google.protobuf.UnknownFieldSet unknownFields) {
@@ -16475,6 +22033,1082 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
 
     @java.lang.Override
     public chatbot.v1.ChatbotOuterClass.MessageResponse getDefaultInstanceForType() {
+      return DEFAULT_INSTANCE;
+    }
+
+  }
+
+  public interface BidStatOrBuilder extends
+      // @@protoc_insertion_point(interface_extends:chatbot.v1.BidStat)
+      com.google.protobuf.MessageOrBuilder {
+
+    /**
+     * <pre>
+     * The answer's time, UTC, as 20190515-18:07:37.
+     * </pre>
+     *
+     * <code>string curr_time = 1;</code>
+     * @return The currTime.
+     */
+    java.lang.String getCurrTime();
+    /**
+     * <pre>
+     * The answer's time, UTC, as 20190515-18:07:37.
+     * </pre>
+     *
+     * <code>string curr_time = 1;</code>
+     * @return The bytes for currTime.
+     */
+    com.google.protobuf.ByteString
+        getCurrTimeBytes();
+
+    /**
+     * <code>string err_msg = 2;</code>
+     * @return The errMsg.
+     */
+    java.lang.String getErrMsg();
+    /**
+     * <code>string err_msg = 2;</code>
+     * @return The bytes for errMsg.
+     */
+    com.google.protobuf.ByteString
+        getErrMsgBytes();
+
+    /**
+     * <pre>
+     * The platform's time of the knowledge base's last publish; chatbotd sends "".
+     * </pre>
+     *
+     * <code>string latest_time = 3;</code>
+     * @return The latestTime.
+     */
+    java.lang.String getLatestTime();
+    /**
+     * <pre>
+     * The platform's time of the knowledge base's last publish; chatbotd sends "".
+     * </pre>
+     *
+     * <code>string latest_time = 3;</code>
+     * @return The bytes for latestTime.
+     */
+    com.google.protobuf.ByteString
+        getLatestTimeBytes();
+
+    /**
+     * <code>bool latest_valid = 4;</code>
+     * @return The latestValid.
+     */
+    boolean getLatestValid();
+
+    /**
+     * <code>int32 up_ret = 5;</code>
+     * @return The upRet.
+     */
+    int getUpRet();
+  }
+  /**
+   * <pre>
+   * The knowledge base's state in a legacy answer (the platform's bid_stat).
+   * </pre>
+   *
+   * Protobuf type {@code chatbot.v1.BidStat}
+   */
+  public static final class BidStat extends
+      com.google.protobuf.GeneratedMessageV3 implements
+      // @@protoc_insertion_point(message_implements:chatbot.v1.BidStat)
+      BidStatOrBuilder {
+  private static final long serialVersionUID = 0L;
+    // Use BidStat.newBuilder() to construct.
+    private BidStat(com.google.protobuf.GeneratedMessageV3.Builder<?> builder) {
+      super(builder);
+    }
+    private BidStat() {
+      currTime_ = "";
+      errMsg_ = "";
+      latestTime_ = "";
+    }
+
+    @java.lang.Override
+    @SuppressWarnings({"unused"})
+    protected java.lang.Object newInstance(
+        UnusedPrivateParameter unused) {
+      return new BidStat();
+    }
+
+    @java.lang.Override
+    public final com.google.protobuf.UnknownFieldSet
+    getUnknownFields() {
+      return this.unknownFields;
+    }
+    public static final com.google.protobuf.Descriptors.Descriptor
+        getDescriptor() {
+      return chatbot.v1.ChatbotOuterClass.internal_static_chatbot_v1_BidStat_descriptor;
+    }
+
+    @java.lang.Override
+    protected com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+        internalGetFieldAccessorTable() {
+      return chatbot.v1.ChatbotOuterClass.internal_static_chatbot_v1_BidStat_fieldAccessorTable
+          .ensureFieldAccessorsInitialized(
+              chatbot.v1.ChatbotOuterClass.BidStat.class, chatbot.v1.ChatbotOuterClass.BidStat.Builder.class);
+    }
+
+    public static final int CURR_TIME_FIELD_NUMBER = 1;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object currTime_ = "";
+    /**
+     * <pre>
+     * The answer's time, UTC, as 20190515-18:07:37.
+     * </pre>
+     *
+     * <code>string curr_time = 1;</code>
+     * @return The currTime.
+     */
+    @java.lang.Override
+    public java.lang.String getCurrTime() {
+      java.lang.Object ref = currTime_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        currTime_ = s;
+        return s;
+      }
+    }
+    /**
+     * <pre>
+     * The answer's time, UTC, as 20190515-18:07:37.
+     * </pre>
+     *
+     * <code>string curr_time = 1;</code>
+     * @return The bytes for currTime.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getCurrTimeBytes() {
+      java.lang.Object ref = currTime_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        currTime_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    public static final int ERR_MSG_FIELD_NUMBER = 2;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object errMsg_ = "";
+    /**
+     * <code>string err_msg = 2;</code>
+     * @return The errMsg.
+     */
+    @java.lang.Override
+    public java.lang.String getErrMsg() {
+      java.lang.Object ref = errMsg_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        errMsg_ = s;
+        return s;
+      }
+    }
+    /**
+     * <code>string err_msg = 2;</code>
+     * @return The bytes for errMsg.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getErrMsgBytes() {
+      java.lang.Object ref = errMsg_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        errMsg_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    public static final int LATEST_TIME_FIELD_NUMBER = 3;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object latestTime_ = "";
+    /**
+     * <pre>
+     * The platform's time of the knowledge base's last publish; chatbotd sends "".
+     * </pre>
+     *
+     * <code>string latest_time = 3;</code>
+     * @return The latestTime.
+     */
+    @java.lang.Override
+    public java.lang.String getLatestTime() {
+      java.lang.Object ref = latestTime_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        latestTime_ = s;
+        return s;
+      }
+    }
+    /**
+     * <pre>
+     * The platform's time of the knowledge base's last publish; chatbotd sends "".
+     * </pre>
+     *
+     * <code>string latest_time = 3;</code>
+     * @return The bytes for latestTime.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getLatestTimeBytes() {
+      java.lang.Object ref = latestTime_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        latestTime_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    public static final int LATEST_VALID_FIELD_NUMBER = 4;
+    private boolean latestValid_ = false;
+    /**
+     * <code>bool latest_valid = 4;</code>
+     * @return The latestValid.
+     */
+    @java.lang.Override
+    public boolean getLatestValid() {
+      return latestValid_;
+    }
+
+    public static final int UP_RET_FIELD_NUMBER = 5;
+    private int upRet_ = 0;
+    /**
+     * <code>int32 up_ret = 5;</code>
+     * @return The upRet.
+     */
+    @java.lang.Override
+    public int getUpRet() {
+      return upRet_;
+    }
+
+    private byte memoizedIsInitialized = -1;
+    @java.lang.Override
+    public final boolean isInitialized() {
+      byte isInitialized = memoizedIsInitialized;
+      if (isInitialized == 1) return true;
+      if (isInitialized == 0) return false;
+
+      memoizedIsInitialized = 1;
+      return true;
+    }
+
+    @java.lang.Override
+    public void writeTo(com.google.protobuf.CodedOutputStream output)
+                        throws java.io.IOException {
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(currTime_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 1, currTime_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(errMsg_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 2, errMsg_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(latestTime_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 3, latestTime_);
+      }
+      if (latestValid_ != false) {
+        output.writeBool(4, latestValid_);
+      }
+      if (upRet_ != 0) {
+        output.writeInt32(5, upRet_);
+      }
+      getUnknownFields().writeTo(output);
+    }
+
+    @java.lang.Override
+    public int getSerializedSize() {
+      int size = memoizedSize;
+      if (size != -1) return size;
+
+      size = 0;
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(currTime_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(1, currTime_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(errMsg_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(2, errMsg_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(latestTime_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(3, latestTime_);
+      }
+      if (latestValid_ != false) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeBoolSize(4, latestValid_);
+      }
+      if (upRet_ != 0) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeInt32Size(5, upRet_);
+      }
+      size += getUnknownFields().getSerializedSize();
+      memoizedSize = size;
+      return size;
+    }
+
+    @java.lang.Override
+    public boolean equals(final java.lang.Object obj) {
+      if (obj == this) {
+       return true;
+      }
+      if (!(obj instanceof chatbot.v1.ChatbotOuterClass.BidStat)) {
+        return super.equals(obj);
+      }
+      chatbot.v1.ChatbotOuterClass.BidStat other = (chatbot.v1.ChatbotOuterClass.BidStat) obj;
+
+      if (!getCurrTime()
+          .equals(other.getCurrTime())) return false;
+      if (!getErrMsg()
+          .equals(other.getErrMsg())) return false;
+      if (!getLatestTime()
+          .equals(other.getLatestTime())) return false;
+      if (getLatestValid()
+          != other.getLatestValid()) return false;
+      if (getUpRet()
+          != other.getUpRet()) return false;
+      if (!getUnknownFields().equals(other.getUnknownFields())) return false;
+      return true;
+    }
+
+    @java.lang.Override
+    public int hashCode() {
+      if (memoizedHashCode != 0) {
+        return memoizedHashCode;
+      }
+      int hash = 41;
+      hash = (19 * hash) + getDescriptor().hashCode();
+      hash = (37 * hash) + CURR_TIME_FIELD_NUMBER;
+      hash = (53 * hash) + getCurrTime().hashCode();
+      hash = (37 * hash) + ERR_MSG_FIELD_NUMBER;
+      hash = (53 * hash) + getErrMsg().hashCode();
+      hash = (37 * hash) + LATEST_TIME_FIELD_NUMBER;
+      hash = (53 * hash) + getLatestTime().hashCode();
+      hash = (37 * hash) + LATEST_VALID_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
+          getLatestValid());
+      hash = (37 * hash) + UP_RET_FIELD_NUMBER;
+      hash = (53 * hash) + getUpRet();
+      hash = (29 * hash) + getUnknownFields().hashCode();
+      memoizedHashCode = hash;
+      return hash;
+    }
+
+    public static chatbot.v1.ChatbotOuterClass.BidStat parseFrom(
+        java.nio.ByteBuffer data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static chatbot.v1.ChatbotOuterClass.BidStat parseFrom(
+        java.nio.ByteBuffer data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static chatbot.v1.ChatbotOuterClass.BidStat parseFrom(
+        com.google.protobuf.ByteString data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static chatbot.v1.ChatbotOuterClass.BidStat parseFrom(
+        com.google.protobuf.ByteString data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static chatbot.v1.ChatbotOuterClass.BidStat parseFrom(byte[] data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static chatbot.v1.ChatbotOuterClass.BidStat parseFrom(
+        byte[] data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static chatbot.v1.ChatbotOuterClass.BidStat parseFrom(java.io.InputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input);
+    }
+    public static chatbot.v1.ChatbotOuterClass.BidStat parseFrom(
+        java.io.InputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input, extensionRegistry);
+    }
+    public static chatbot.v1.ChatbotOuterClass.BidStat parseDelimitedFrom(java.io.InputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseDelimitedWithIOException(PARSER, input);
+    }
+    public static chatbot.v1.ChatbotOuterClass.BidStat parseDelimitedFrom(
+        java.io.InputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseDelimitedWithIOException(PARSER, input, extensionRegistry);
+    }
+    public static chatbot.v1.ChatbotOuterClass.BidStat parseFrom(
+        com.google.protobuf.CodedInputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input);
+    }
+    public static chatbot.v1.ChatbotOuterClass.BidStat parseFrom(
+        com.google.protobuf.CodedInputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input, extensionRegistry);
+    }
+
+    @java.lang.Override
+    public Builder newBuilderForType() { return newBuilder(); }
+    public static Builder newBuilder() {
+      return DEFAULT_INSTANCE.toBuilder();
+    }
+    public static Builder newBuilder(chatbot.v1.ChatbotOuterClass.BidStat prototype) {
+      return DEFAULT_INSTANCE.toBuilder().mergeFrom(prototype);
+    }
+    @java.lang.Override
+    public Builder toBuilder() {
+      return this == DEFAULT_INSTANCE
+          ? new Builder() : new Builder().mergeFrom(this);
+    }
+
+    @java.lang.Override
+    protected Builder newBuilderForType(
+        com.google.protobuf.GeneratedMessageV3.BuilderParent parent) {
+      Builder builder = new Builder(parent);
+      return builder;
+    }
+    /**
+     * <pre>
+     * The knowledge base's state in a legacy answer (the platform's bid_stat).
+     * </pre>
+     *
+     * Protobuf type {@code chatbot.v1.BidStat}
+     */
+    public static final class Builder extends
+        com.google.protobuf.GeneratedMessageV3.Builder<Builder> implements
+        // @@protoc_insertion_point(builder_implements:chatbot.v1.BidStat)
+        chatbot.v1.ChatbotOuterClass.BidStatOrBuilder {
+      public static final com.google.protobuf.Descriptors.Descriptor
+          getDescriptor() {
+        return chatbot.v1.ChatbotOuterClass.internal_static_chatbot_v1_BidStat_descriptor;
+      }
+
+      @java.lang.Override
+      protected com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+          internalGetFieldAccessorTable() {
+        return chatbot.v1.ChatbotOuterClass.internal_static_chatbot_v1_BidStat_fieldAccessorTable
+            .ensureFieldAccessorsInitialized(
+                chatbot.v1.ChatbotOuterClass.BidStat.class, chatbot.v1.ChatbotOuterClass.BidStat.Builder.class);
+      }
+
+      // Construct using chatbot.v1.ChatbotOuterClass.BidStat.newBuilder()
+      private Builder() {
+
+      }
+
+      private Builder(
+          com.google.protobuf.GeneratedMessageV3.BuilderParent parent) {
+        super(parent);
+
+      }
+      @java.lang.Override
+      public Builder clear() {
+        super.clear();
+        bitField0_ = 0;
+        currTime_ = "";
+        errMsg_ = "";
+        latestTime_ = "";
+        latestValid_ = false;
+        upRet_ = 0;
+        return this;
+      }
+
+      @java.lang.Override
+      public com.google.protobuf.Descriptors.Descriptor
+          getDescriptorForType() {
+        return chatbot.v1.ChatbotOuterClass.internal_static_chatbot_v1_BidStat_descriptor;
+      }
+
+      @java.lang.Override
+      public chatbot.v1.ChatbotOuterClass.BidStat getDefaultInstanceForType() {
+        return chatbot.v1.ChatbotOuterClass.BidStat.getDefaultInstance();
+      }
+
+      @java.lang.Override
+      public chatbot.v1.ChatbotOuterClass.BidStat build() {
+        chatbot.v1.ChatbotOuterClass.BidStat result = buildPartial();
+        if (!result.isInitialized()) {
+          throw newUninitializedMessageException(result);
+        }
+        return result;
+      }
+
+      @java.lang.Override
+      public chatbot.v1.ChatbotOuterClass.BidStat buildPartial() {
+        chatbot.v1.ChatbotOuterClass.BidStat result = new chatbot.v1.ChatbotOuterClass.BidStat(this);
+        if (bitField0_ != 0) { buildPartial0(result); }
+        onBuilt();
+        return result;
+      }
+
+      private void buildPartial0(chatbot.v1.ChatbotOuterClass.BidStat result) {
+        int from_bitField0_ = bitField0_;
+        if (((from_bitField0_ & 0x00000001) != 0)) {
+          result.currTime_ = currTime_;
+        }
+        if (((from_bitField0_ & 0x00000002) != 0)) {
+          result.errMsg_ = errMsg_;
+        }
+        if (((from_bitField0_ & 0x00000004) != 0)) {
+          result.latestTime_ = latestTime_;
+        }
+        if (((from_bitField0_ & 0x00000008) != 0)) {
+          result.latestValid_ = latestValid_;
+        }
+        if (((from_bitField0_ & 0x00000010) != 0)) {
+          result.upRet_ = upRet_;
+        }
+      }
+
+      @java.lang.Override
+      public Builder clone() {
+        return super.clone();
+      }
+      @java.lang.Override
+      public Builder setField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          java.lang.Object value) {
+        return super.setField(field, value);
+      }
+      @java.lang.Override
+      public Builder clearField(
+          com.google.protobuf.Descriptors.FieldDescriptor field) {
+        return super.clearField(field);
+      }
+      @java.lang.Override
+      public Builder clearOneof(
+          com.google.protobuf.Descriptors.OneofDescriptor oneof) {
+        return super.clearOneof(oneof);
+      }
+      @java.lang.Override
+      public Builder setRepeatedField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          int index, java.lang.Object value) {
+        return super.setRepeatedField(field, index, value);
+      }
+      @java.lang.Override
+      public Builder addRepeatedField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          java.lang.Object value) {
+        return super.addRepeatedField(field, value);
+      }
+      @java.lang.Override
+      public Builder mergeFrom(com.google.protobuf.Message other) {
+        if (other instanceof chatbot.v1.ChatbotOuterClass.BidStat) {
+          return mergeFrom((chatbot.v1.ChatbotOuterClass.BidStat)other);
+        } else {
+          super.mergeFrom(other);
+          return this;
+        }
+      }
+
+      public Builder mergeFrom(chatbot.v1.ChatbotOuterClass.BidStat other) {
+        if (other == chatbot.v1.ChatbotOuterClass.BidStat.getDefaultInstance()) return this;
+        if (!other.getCurrTime().isEmpty()) {
+          currTime_ = other.currTime_;
+          bitField0_ |= 0x00000001;
+          onChanged();
+        }
+        if (!other.getErrMsg().isEmpty()) {
+          errMsg_ = other.errMsg_;
+          bitField0_ |= 0x00000002;
+          onChanged();
+        }
+        if (!other.getLatestTime().isEmpty()) {
+          latestTime_ = other.latestTime_;
+          bitField0_ |= 0x00000004;
+          onChanged();
+        }
+        if (other.getLatestValid() != false) {
+          setLatestValid(other.getLatestValid());
+        }
+        if (other.getUpRet() != 0) {
+          setUpRet(other.getUpRet());
+        }
+        this.mergeUnknownFields(other.getUnknownFields());
+        onChanged();
+        return this;
+      }
+
+      @java.lang.Override
+      public final boolean isInitialized() {
+        return true;
+      }
+
+      @java.lang.Override
+      public Builder mergeFrom(
+          com.google.protobuf.CodedInputStream input,
+          com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+          throws java.io.IOException {
+        if (extensionRegistry == null) {
+          throw new java.lang.NullPointerException();
+        }
+        try {
+          boolean done = false;
+          while (!done) {
+            int tag = input.readTag();
+            switch (tag) {
+              case 0:
+                done = true;
+                break;
+              case 10: {
+                currTime_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x00000001;
+                break;
+              } // case 10
+              case 18: {
+                errMsg_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x00000002;
+                break;
+              } // case 18
+              case 26: {
+                latestTime_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x00000004;
+                break;
+              } // case 26
+              case 32: {
+                latestValid_ = input.readBool();
+                bitField0_ |= 0x00000008;
+                break;
+              } // case 32
+              case 40: {
+                upRet_ = input.readInt32();
+                bitField0_ |= 0x00000010;
+                break;
+              } // case 40
+              default: {
+                if (!super.parseUnknownField(input, extensionRegistry, tag)) {
+                  done = true; // was an endgroup tag
+                }
+                break;
+              } // default:
+            } // switch (tag)
+          } // while (!done)
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw e.unwrapIOException();
+        } finally {
+          onChanged();
+        } // finally
+        return this;
+      }
+      private int bitField0_;
+
+      private java.lang.Object currTime_ = "";
+      /**
+       * <pre>
+       * The answer's time, UTC, as 20190515-18:07:37.
+       * </pre>
+       *
+       * <code>string curr_time = 1;</code>
+       * @return The currTime.
+       */
+      public java.lang.String getCurrTime() {
+        java.lang.Object ref = currTime_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          currTime_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <pre>
+       * The answer's time, UTC, as 20190515-18:07:37.
+       * </pre>
+       *
+       * <code>string curr_time = 1;</code>
+       * @return The bytes for currTime.
+       */
+      public com.google.protobuf.ByteString
+          getCurrTimeBytes() {
+        java.lang.Object ref = currTime_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          currTime_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <pre>
+       * The answer's time, UTC, as 20190515-18:07:37.
+       * </pre>
+       *
+       * <code>string curr_time = 1;</code>
+       * @param value The currTime to set.
+       * @return This builder for chaining.
+       */
+      public Builder setCurrTime(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        currTime_ = value;
+        bitField0_ |= 0x00000001;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * The answer's time, UTC, as 20190515-18:07:37.
+       * </pre>
+       *
+       * <code>string curr_time = 1;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearCurrTime() {
+        currTime_ = getDefaultInstance().getCurrTime();
+        bitField0_ = (bitField0_ & ~0x00000001);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * The answer's time, UTC, as 20190515-18:07:37.
+       * </pre>
+       *
+       * <code>string curr_time = 1;</code>
+       * @param value The bytes for currTime to set.
+       * @return This builder for chaining.
+       */
+      public Builder setCurrTimeBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        currTime_ = value;
+        bitField0_ |= 0x00000001;
+        onChanged();
+        return this;
+      }
+
+      private java.lang.Object errMsg_ = "";
+      /**
+       * <code>string err_msg = 2;</code>
+       * @return The errMsg.
+       */
+      public java.lang.String getErrMsg() {
+        java.lang.Object ref = errMsg_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          errMsg_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <code>string err_msg = 2;</code>
+       * @return The bytes for errMsg.
+       */
+      public com.google.protobuf.ByteString
+          getErrMsgBytes() {
+        java.lang.Object ref = errMsg_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          errMsg_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <code>string err_msg = 2;</code>
+       * @param value The errMsg to set.
+       * @return This builder for chaining.
+       */
+      public Builder setErrMsg(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        errMsg_ = value;
+        bitField0_ |= 0x00000002;
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>string err_msg = 2;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearErrMsg() {
+        errMsg_ = getDefaultInstance().getErrMsg();
+        bitField0_ = (bitField0_ & ~0x00000002);
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>string err_msg = 2;</code>
+       * @param value The bytes for errMsg to set.
+       * @return This builder for chaining.
+       */
+      public Builder setErrMsgBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        errMsg_ = value;
+        bitField0_ |= 0x00000002;
+        onChanged();
+        return this;
+      }
+
+      private java.lang.Object latestTime_ = "";
+      /**
+       * <pre>
+       * The platform's time of the knowledge base's last publish; chatbotd sends "".
+       * </pre>
+       *
+       * <code>string latest_time = 3;</code>
+       * @return The latestTime.
+       */
+      public java.lang.String getLatestTime() {
+        java.lang.Object ref = latestTime_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          latestTime_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <pre>
+       * The platform's time of the knowledge base's last publish; chatbotd sends "".
+       * </pre>
+       *
+       * <code>string latest_time = 3;</code>
+       * @return The bytes for latestTime.
+       */
+      public com.google.protobuf.ByteString
+          getLatestTimeBytes() {
+        java.lang.Object ref = latestTime_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          latestTime_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <pre>
+       * The platform's time of the knowledge base's last publish; chatbotd sends "".
+       * </pre>
+       *
+       * <code>string latest_time = 3;</code>
+       * @param value The latestTime to set.
+       * @return This builder for chaining.
+       */
+      public Builder setLatestTime(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        latestTime_ = value;
+        bitField0_ |= 0x00000004;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * The platform's time of the knowledge base's last publish; chatbotd sends "".
+       * </pre>
+       *
+       * <code>string latest_time = 3;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearLatestTime() {
+        latestTime_ = getDefaultInstance().getLatestTime();
+        bitField0_ = (bitField0_ & ~0x00000004);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * The platform's time of the knowledge base's last publish; chatbotd sends "".
+       * </pre>
+       *
+       * <code>string latest_time = 3;</code>
+       * @param value The bytes for latestTime to set.
+       * @return This builder for chaining.
+       */
+      public Builder setLatestTimeBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        latestTime_ = value;
+        bitField0_ |= 0x00000004;
+        onChanged();
+        return this;
+      }
+
+      private boolean latestValid_ ;
+      /**
+       * <code>bool latest_valid = 4;</code>
+       * @return The latestValid.
+       */
+      @java.lang.Override
+      public boolean getLatestValid() {
+        return latestValid_;
+      }
+      /**
+       * <code>bool latest_valid = 4;</code>
+       * @param value The latestValid to set.
+       * @return This builder for chaining.
+       */
+      public Builder setLatestValid(boolean value) {
+        
+        latestValid_ = value;
+        bitField0_ |= 0x00000008;
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>bool latest_valid = 4;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearLatestValid() {
+        bitField0_ = (bitField0_ & ~0x00000008);
+        latestValid_ = false;
+        onChanged();
+        return this;
+      }
+
+      private int upRet_ ;
+      /**
+       * <code>int32 up_ret = 5;</code>
+       * @return The upRet.
+       */
+      @java.lang.Override
+      public int getUpRet() {
+        return upRet_;
+      }
+      /**
+       * <code>int32 up_ret = 5;</code>
+       * @param value The upRet to set.
+       * @return This builder for chaining.
+       */
+      public Builder setUpRet(int value) {
+        
+        upRet_ = value;
+        bitField0_ |= 0x00000010;
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>int32 up_ret = 5;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearUpRet() {
+        bitField0_ = (bitField0_ & ~0x00000010);
+        upRet_ = 0;
+        onChanged();
+        return this;
+      }
+      @java.lang.Override
+      public final Builder setUnknownFields(
+          final com.google.protobuf.UnknownFieldSet unknownFields) {
+        return super.setUnknownFields(unknownFields);
+      }
+
+      @java.lang.Override
+      public final Builder mergeUnknownFields(
+          final com.google.protobuf.UnknownFieldSet unknownFields) {
+        return super.mergeUnknownFields(unknownFields);
+      }
+
+
+      // @@protoc_insertion_point(builder_scope:chatbot.v1.BidStat)
+    }
+
+    // @@protoc_insertion_point(class_scope:chatbot.v1.BidStat)
+    private static final chatbot.v1.ChatbotOuterClass.BidStat DEFAULT_INSTANCE;
+    static {
+      DEFAULT_INSTANCE = new chatbot.v1.ChatbotOuterClass.BidStat();
+    }
+
+    public static chatbot.v1.ChatbotOuterClass.BidStat getDefaultInstance() {
+      return DEFAULT_INSTANCE;
+    }
+
+    private static final com.google.protobuf.Parser<BidStat>
+        PARSER = new com.google.protobuf.AbstractParser<BidStat>() {
+      @java.lang.Override
+      public BidStat parsePartialFrom(
+          com.google.protobuf.CodedInputStream input,
+          com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+          throws com.google.protobuf.InvalidProtocolBufferException {
+        Builder builder = newBuilder();
+        try {
+          builder.mergeFrom(input, extensionRegistry);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw e.setUnfinishedMessage(builder.buildPartial());
+        } catch (com.google.protobuf.UninitializedMessageException e) {
+          throw e.asInvalidProtocolBufferException().setUnfinishedMessage(builder.buildPartial());
+        } catch (java.io.IOException e) {
+          throw new com.google.protobuf.InvalidProtocolBufferException(e)
+              .setUnfinishedMessage(builder.buildPartial());
+        }
+        return builder.buildPartial();
+      }
+    };
+
+    public static com.google.protobuf.Parser<BidStat> parser() {
+      return PARSER;
+    }
+
+    @java.lang.Override
+    public com.google.protobuf.Parser<BidStat> getParserForType() {
+      return PARSER;
+    }
+
+    @java.lang.Override
+    public chatbot.v1.ChatbotOuterClass.BidStat getDefaultInstanceForType() {
       return DEFAULT_INSTANCE;
     }
 
@@ -27299,6 +33933,3100 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
 
   }
 
+  public interface ListUnansweredRequestOrBuilder extends
+      // @@protoc_insertion_point(interface_extends:chatbot.v1.ListUnansweredRequest)
+      com.google.protobuf.MessageOrBuilder {
+
+    /**
+     * <code>string token = 1;</code>
+     * @return The token.
+     */
+    java.lang.String getToken();
+    /**
+     * <code>string token = 1;</code>
+     * @return The bytes for token.
+     */
+    com.google.protobuf.ByteString
+        getTokenBytes();
+
+    /**
+     * <pre>
+     * Only those last asked at or after this time, in milliseconds since the epoch (0: all).
+     * </pre>
+     *
+     * <code>int64 since = 2;</code>
+     * @return The since.
+     */
+    long getSince();
+
+    /**
+     * <pre>
+     * At most this many (0: 1,000).
+     * </pre>
+     *
+     * <code>int32 limit = 3;</code>
+     * @return The limit.
+     */
+    int getLimit();
+  }
+  /**
+   * Protobuf type {@code chatbot.v1.ListUnansweredRequest}
+   */
+  public static final class ListUnansweredRequest extends
+      com.google.protobuf.GeneratedMessageV3 implements
+      // @@protoc_insertion_point(message_implements:chatbot.v1.ListUnansweredRequest)
+      ListUnansweredRequestOrBuilder {
+  private static final long serialVersionUID = 0L;
+    // Use ListUnansweredRequest.newBuilder() to construct.
+    private ListUnansweredRequest(com.google.protobuf.GeneratedMessageV3.Builder<?> builder) {
+      super(builder);
+    }
+    private ListUnansweredRequest() {
+      token_ = "";
+    }
+
+    @java.lang.Override
+    @SuppressWarnings({"unused"})
+    protected java.lang.Object newInstance(
+        UnusedPrivateParameter unused) {
+      return new ListUnansweredRequest();
+    }
+
+    @java.lang.Override
+    public final com.google.protobuf.UnknownFieldSet
+    getUnknownFields() {
+      return this.unknownFields;
+    }
+    public static final com.google.protobuf.Descriptors.Descriptor
+        getDescriptor() {
+      return chatbot.v1.ChatbotOuterClass.internal_static_chatbot_v1_ListUnansweredRequest_descriptor;
+    }
+
+    @java.lang.Override
+    protected com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+        internalGetFieldAccessorTable() {
+      return chatbot.v1.ChatbotOuterClass.internal_static_chatbot_v1_ListUnansweredRequest_fieldAccessorTable
+          .ensureFieldAccessorsInitialized(
+              chatbot.v1.ChatbotOuterClass.ListUnansweredRequest.class, chatbot.v1.ChatbotOuterClass.ListUnansweredRequest.Builder.class);
+    }
+
+    public static final int TOKEN_FIELD_NUMBER = 1;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object token_ = "";
+    /**
+     * <code>string token = 1;</code>
+     * @return The token.
+     */
+    @java.lang.Override
+    public java.lang.String getToken() {
+      java.lang.Object ref = token_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        token_ = s;
+        return s;
+      }
+    }
+    /**
+     * <code>string token = 1;</code>
+     * @return The bytes for token.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getTokenBytes() {
+      java.lang.Object ref = token_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        token_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    public static final int SINCE_FIELD_NUMBER = 2;
+    private long since_ = 0L;
+    /**
+     * <pre>
+     * Only those last asked at or after this time, in milliseconds since the epoch (0: all).
+     * </pre>
+     *
+     * <code>int64 since = 2;</code>
+     * @return The since.
+     */
+    @java.lang.Override
+    public long getSince() {
+      return since_;
+    }
+
+    public static final int LIMIT_FIELD_NUMBER = 3;
+    private int limit_ = 0;
+    /**
+     * <pre>
+     * At most this many (0: 1,000).
+     * </pre>
+     *
+     * <code>int32 limit = 3;</code>
+     * @return The limit.
+     */
+    @java.lang.Override
+    public int getLimit() {
+      return limit_;
+    }
+
+    private byte memoizedIsInitialized = -1;
+    @java.lang.Override
+    public final boolean isInitialized() {
+      byte isInitialized = memoizedIsInitialized;
+      if (isInitialized == 1) return true;
+      if (isInitialized == 0) return false;
+
+      memoizedIsInitialized = 1;
+      return true;
+    }
+
+    @java.lang.Override
+    public void writeTo(com.google.protobuf.CodedOutputStream output)
+                        throws java.io.IOException {
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(token_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 1, token_);
+      }
+      if (since_ != 0L) {
+        output.writeInt64(2, since_);
+      }
+      if (limit_ != 0) {
+        output.writeInt32(3, limit_);
+      }
+      getUnknownFields().writeTo(output);
+    }
+
+    @java.lang.Override
+    public int getSerializedSize() {
+      int size = memoizedSize;
+      if (size != -1) return size;
+
+      size = 0;
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(token_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(1, token_);
+      }
+      if (since_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeInt64Size(2, since_);
+      }
+      if (limit_ != 0) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeInt32Size(3, limit_);
+      }
+      size += getUnknownFields().getSerializedSize();
+      memoizedSize = size;
+      return size;
+    }
+
+    @java.lang.Override
+    public boolean equals(final java.lang.Object obj) {
+      if (obj == this) {
+       return true;
+      }
+      if (!(obj instanceof chatbot.v1.ChatbotOuterClass.ListUnansweredRequest)) {
+        return super.equals(obj);
+      }
+      chatbot.v1.ChatbotOuterClass.ListUnansweredRequest other = (chatbot.v1.ChatbotOuterClass.ListUnansweredRequest) obj;
+
+      if (!getToken()
+          .equals(other.getToken())) return false;
+      if (getSince()
+          != other.getSince()) return false;
+      if (getLimit()
+          != other.getLimit()) return false;
+      if (!getUnknownFields().equals(other.getUnknownFields())) return false;
+      return true;
+    }
+
+    @java.lang.Override
+    public int hashCode() {
+      if (memoizedHashCode != 0) {
+        return memoizedHashCode;
+      }
+      int hash = 41;
+      hash = (19 * hash) + getDescriptor().hashCode();
+      hash = (37 * hash) + TOKEN_FIELD_NUMBER;
+      hash = (53 * hash) + getToken().hashCode();
+      hash = (37 * hash) + SINCE_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getSince());
+      hash = (37 * hash) + LIMIT_FIELD_NUMBER;
+      hash = (53 * hash) + getLimit();
+      hash = (29 * hash) + getUnknownFields().hashCode();
+      memoizedHashCode = hash;
+      return hash;
+    }
+
+    public static chatbot.v1.ChatbotOuterClass.ListUnansweredRequest parseFrom(
+        java.nio.ByteBuffer data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static chatbot.v1.ChatbotOuterClass.ListUnansweredRequest parseFrom(
+        java.nio.ByteBuffer data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static chatbot.v1.ChatbotOuterClass.ListUnansweredRequest parseFrom(
+        com.google.protobuf.ByteString data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static chatbot.v1.ChatbotOuterClass.ListUnansweredRequest parseFrom(
+        com.google.protobuf.ByteString data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static chatbot.v1.ChatbotOuterClass.ListUnansweredRequest parseFrom(byte[] data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static chatbot.v1.ChatbotOuterClass.ListUnansweredRequest parseFrom(
+        byte[] data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static chatbot.v1.ChatbotOuterClass.ListUnansweredRequest parseFrom(java.io.InputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input);
+    }
+    public static chatbot.v1.ChatbotOuterClass.ListUnansweredRequest parseFrom(
+        java.io.InputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input, extensionRegistry);
+    }
+    public static chatbot.v1.ChatbotOuterClass.ListUnansweredRequest parseDelimitedFrom(java.io.InputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseDelimitedWithIOException(PARSER, input);
+    }
+    public static chatbot.v1.ChatbotOuterClass.ListUnansweredRequest parseDelimitedFrom(
+        java.io.InputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseDelimitedWithIOException(PARSER, input, extensionRegistry);
+    }
+    public static chatbot.v1.ChatbotOuterClass.ListUnansweredRequest parseFrom(
+        com.google.protobuf.CodedInputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input);
+    }
+    public static chatbot.v1.ChatbotOuterClass.ListUnansweredRequest parseFrom(
+        com.google.protobuf.CodedInputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input, extensionRegistry);
+    }
+
+    @java.lang.Override
+    public Builder newBuilderForType() { return newBuilder(); }
+    public static Builder newBuilder() {
+      return DEFAULT_INSTANCE.toBuilder();
+    }
+    public static Builder newBuilder(chatbot.v1.ChatbotOuterClass.ListUnansweredRequest prototype) {
+      return DEFAULT_INSTANCE.toBuilder().mergeFrom(prototype);
+    }
+    @java.lang.Override
+    public Builder toBuilder() {
+      return this == DEFAULT_INSTANCE
+          ? new Builder() : new Builder().mergeFrom(this);
+    }
+
+    @java.lang.Override
+    protected Builder newBuilderForType(
+        com.google.protobuf.GeneratedMessageV3.BuilderParent parent) {
+      Builder builder = new Builder(parent);
+      return builder;
+    }
+    /**
+     * Protobuf type {@code chatbot.v1.ListUnansweredRequest}
+     */
+    public static final class Builder extends
+        com.google.protobuf.GeneratedMessageV3.Builder<Builder> implements
+        // @@protoc_insertion_point(builder_implements:chatbot.v1.ListUnansweredRequest)
+        chatbot.v1.ChatbotOuterClass.ListUnansweredRequestOrBuilder {
+      public static final com.google.protobuf.Descriptors.Descriptor
+          getDescriptor() {
+        return chatbot.v1.ChatbotOuterClass.internal_static_chatbot_v1_ListUnansweredRequest_descriptor;
+      }
+
+      @java.lang.Override
+      protected com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+          internalGetFieldAccessorTable() {
+        return chatbot.v1.ChatbotOuterClass.internal_static_chatbot_v1_ListUnansweredRequest_fieldAccessorTable
+            .ensureFieldAccessorsInitialized(
+                chatbot.v1.ChatbotOuterClass.ListUnansweredRequest.class, chatbot.v1.ChatbotOuterClass.ListUnansweredRequest.Builder.class);
+      }
+
+      // Construct using chatbot.v1.ChatbotOuterClass.ListUnansweredRequest.newBuilder()
+      private Builder() {
+
+      }
+
+      private Builder(
+          com.google.protobuf.GeneratedMessageV3.BuilderParent parent) {
+        super(parent);
+
+      }
+      @java.lang.Override
+      public Builder clear() {
+        super.clear();
+        bitField0_ = 0;
+        token_ = "";
+        since_ = 0L;
+        limit_ = 0;
+        return this;
+      }
+
+      @java.lang.Override
+      public com.google.protobuf.Descriptors.Descriptor
+          getDescriptorForType() {
+        return chatbot.v1.ChatbotOuterClass.internal_static_chatbot_v1_ListUnansweredRequest_descriptor;
+      }
+
+      @java.lang.Override
+      public chatbot.v1.ChatbotOuterClass.ListUnansweredRequest getDefaultInstanceForType() {
+        return chatbot.v1.ChatbotOuterClass.ListUnansweredRequest.getDefaultInstance();
+      }
+
+      @java.lang.Override
+      public chatbot.v1.ChatbotOuterClass.ListUnansweredRequest build() {
+        chatbot.v1.ChatbotOuterClass.ListUnansweredRequest result = buildPartial();
+        if (!result.isInitialized()) {
+          throw newUninitializedMessageException(result);
+        }
+        return result;
+      }
+
+      @java.lang.Override
+      public chatbot.v1.ChatbotOuterClass.ListUnansweredRequest buildPartial() {
+        chatbot.v1.ChatbotOuterClass.ListUnansweredRequest result = new chatbot.v1.ChatbotOuterClass.ListUnansweredRequest(this);
+        if (bitField0_ != 0) { buildPartial0(result); }
+        onBuilt();
+        return result;
+      }
+
+      private void buildPartial0(chatbot.v1.ChatbotOuterClass.ListUnansweredRequest result) {
+        int from_bitField0_ = bitField0_;
+        if (((from_bitField0_ & 0x00000001) != 0)) {
+          result.token_ = token_;
+        }
+        if (((from_bitField0_ & 0x00000002) != 0)) {
+          result.since_ = since_;
+        }
+        if (((from_bitField0_ & 0x00000004) != 0)) {
+          result.limit_ = limit_;
+        }
+      }
+
+      @java.lang.Override
+      public Builder clone() {
+        return super.clone();
+      }
+      @java.lang.Override
+      public Builder setField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          java.lang.Object value) {
+        return super.setField(field, value);
+      }
+      @java.lang.Override
+      public Builder clearField(
+          com.google.protobuf.Descriptors.FieldDescriptor field) {
+        return super.clearField(field);
+      }
+      @java.lang.Override
+      public Builder clearOneof(
+          com.google.protobuf.Descriptors.OneofDescriptor oneof) {
+        return super.clearOneof(oneof);
+      }
+      @java.lang.Override
+      public Builder setRepeatedField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          int index, java.lang.Object value) {
+        return super.setRepeatedField(field, index, value);
+      }
+      @java.lang.Override
+      public Builder addRepeatedField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          java.lang.Object value) {
+        return super.addRepeatedField(field, value);
+      }
+      @java.lang.Override
+      public Builder mergeFrom(com.google.protobuf.Message other) {
+        if (other instanceof chatbot.v1.ChatbotOuterClass.ListUnansweredRequest) {
+          return mergeFrom((chatbot.v1.ChatbotOuterClass.ListUnansweredRequest)other);
+        } else {
+          super.mergeFrom(other);
+          return this;
+        }
+      }
+
+      public Builder mergeFrom(chatbot.v1.ChatbotOuterClass.ListUnansweredRequest other) {
+        if (other == chatbot.v1.ChatbotOuterClass.ListUnansweredRequest.getDefaultInstance()) return this;
+        if (!other.getToken().isEmpty()) {
+          token_ = other.token_;
+          bitField0_ |= 0x00000001;
+          onChanged();
+        }
+        if (other.getSince() != 0L) {
+          setSince(other.getSince());
+        }
+        if (other.getLimit() != 0) {
+          setLimit(other.getLimit());
+        }
+        this.mergeUnknownFields(other.getUnknownFields());
+        onChanged();
+        return this;
+      }
+
+      @java.lang.Override
+      public final boolean isInitialized() {
+        return true;
+      }
+
+      @java.lang.Override
+      public Builder mergeFrom(
+          com.google.protobuf.CodedInputStream input,
+          com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+          throws java.io.IOException {
+        if (extensionRegistry == null) {
+          throw new java.lang.NullPointerException();
+        }
+        try {
+          boolean done = false;
+          while (!done) {
+            int tag = input.readTag();
+            switch (tag) {
+              case 0:
+                done = true;
+                break;
+              case 10: {
+                token_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x00000001;
+                break;
+              } // case 10
+              case 16: {
+                since_ = input.readInt64();
+                bitField0_ |= 0x00000002;
+                break;
+              } // case 16
+              case 24: {
+                limit_ = input.readInt32();
+                bitField0_ |= 0x00000004;
+                break;
+              } // case 24
+              default: {
+                if (!super.parseUnknownField(input, extensionRegistry, tag)) {
+                  done = true; // was an endgroup tag
+                }
+                break;
+              } // default:
+            } // switch (tag)
+          } // while (!done)
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw e.unwrapIOException();
+        } finally {
+          onChanged();
+        } // finally
+        return this;
+      }
+      private int bitField0_;
+
+      private java.lang.Object token_ = "";
+      /**
+       * <code>string token = 1;</code>
+       * @return The token.
+       */
+      public java.lang.String getToken() {
+        java.lang.Object ref = token_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          token_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <code>string token = 1;</code>
+       * @return The bytes for token.
+       */
+      public com.google.protobuf.ByteString
+          getTokenBytes() {
+        java.lang.Object ref = token_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          token_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <code>string token = 1;</code>
+       * @param value The token to set.
+       * @return This builder for chaining.
+       */
+      public Builder setToken(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        token_ = value;
+        bitField0_ |= 0x00000001;
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>string token = 1;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearToken() {
+        token_ = getDefaultInstance().getToken();
+        bitField0_ = (bitField0_ & ~0x00000001);
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>string token = 1;</code>
+       * @param value The bytes for token to set.
+       * @return This builder for chaining.
+       */
+      public Builder setTokenBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        token_ = value;
+        bitField0_ |= 0x00000001;
+        onChanged();
+        return this;
+      }
+
+      private long since_ ;
+      /**
+       * <pre>
+       * Only those last asked at or after this time, in milliseconds since the epoch (0: all).
+       * </pre>
+       *
+       * <code>int64 since = 2;</code>
+       * @return The since.
+       */
+      @java.lang.Override
+      public long getSince() {
+        return since_;
+      }
+      /**
+       * <pre>
+       * Only those last asked at or after this time, in milliseconds since the epoch (0: all).
+       * </pre>
+       *
+       * <code>int64 since = 2;</code>
+       * @param value The since to set.
+       * @return This builder for chaining.
+       */
+      public Builder setSince(long value) {
+        
+        since_ = value;
+        bitField0_ |= 0x00000002;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * Only those last asked at or after this time, in milliseconds since the epoch (0: all).
+       * </pre>
+       *
+       * <code>int64 since = 2;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearSince() {
+        bitField0_ = (bitField0_ & ~0x00000002);
+        since_ = 0L;
+        onChanged();
+        return this;
+      }
+
+      private int limit_ ;
+      /**
+       * <pre>
+       * At most this many (0: 1,000).
+       * </pre>
+       *
+       * <code>int32 limit = 3;</code>
+       * @return The limit.
+       */
+      @java.lang.Override
+      public int getLimit() {
+        return limit_;
+      }
+      /**
+       * <pre>
+       * At most this many (0: 1,000).
+       * </pre>
+       *
+       * <code>int32 limit = 3;</code>
+       * @param value The limit to set.
+       * @return This builder for chaining.
+       */
+      public Builder setLimit(int value) {
+        
+        limit_ = value;
+        bitField0_ |= 0x00000004;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * At most this many (0: 1,000).
+       * </pre>
+       *
+       * <code>int32 limit = 3;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearLimit() {
+        bitField0_ = (bitField0_ & ~0x00000004);
+        limit_ = 0;
+        onChanged();
+        return this;
+      }
+      @java.lang.Override
+      public final Builder setUnknownFields(
+          final com.google.protobuf.UnknownFieldSet unknownFields) {
+        return super.setUnknownFields(unknownFields);
+      }
+
+      @java.lang.Override
+      public final Builder mergeUnknownFields(
+          final com.google.protobuf.UnknownFieldSet unknownFields) {
+        return super.mergeUnknownFields(unknownFields);
+      }
+
+
+      // @@protoc_insertion_point(builder_scope:chatbot.v1.ListUnansweredRequest)
+    }
+
+    // @@protoc_insertion_point(class_scope:chatbot.v1.ListUnansweredRequest)
+    private static final chatbot.v1.ChatbotOuterClass.ListUnansweredRequest DEFAULT_INSTANCE;
+    static {
+      DEFAULT_INSTANCE = new chatbot.v1.ChatbotOuterClass.ListUnansweredRequest();
+    }
+
+    public static chatbot.v1.ChatbotOuterClass.ListUnansweredRequest getDefaultInstance() {
+      return DEFAULT_INSTANCE;
+    }
+
+    private static final com.google.protobuf.Parser<ListUnansweredRequest>
+        PARSER = new com.google.protobuf.AbstractParser<ListUnansweredRequest>() {
+      @java.lang.Override
+      public ListUnansweredRequest parsePartialFrom(
+          com.google.protobuf.CodedInputStream input,
+          com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+          throws com.google.protobuf.InvalidProtocolBufferException {
+        Builder builder = newBuilder();
+        try {
+          builder.mergeFrom(input, extensionRegistry);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw e.setUnfinishedMessage(builder.buildPartial());
+        } catch (com.google.protobuf.UninitializedMessageException e) {
+          throw e.asInvalidProtocolBufferException().setUnfinishedMessage(builder.buildPartial());
+        } catch (java.io.IOException e) {
+          throw new com.google.protobuf.InvalidProtocolBufferException(e)
+              .setUnfinishedMessage(builder.buildPartial());
+        }
+        return builder.buildPartial();
+      }
+    };
+
+    public static com.google.protobuf.Parser<ListUnansweredRequest> parser() {
+      return PARSER;
+    }
+
+    @java.lang.Override
+    public com.google.protobuf.Parser<ListUnansweredRequest> getParserForType() {
+      return PARSER;
+    }
+
+    @java.lang.Override
+    public chatbot.v1.ChatbotOuterClass.ListUnansweredRequest getDefaultInstanceForType() {
+      return DEFAULT_INSTANCE;
+    }
+
+  }
+
+  public interface UnansweredQuestionOrBuilder extends
+      // @@protoc_insertion_point(interface_extends:chatbot.v1.UnansweredQuestion)
+      com.google.protobuf.MessageOrBuilder {
+
+    /**
+     * <pre>
+     * The text as last asked.
+     * </pre>
+     *
+     * <code>string query = 1;</code>
+     * @return The query.
+     */
+    java.lang.String getQuery();
+    /**
+     * <pre>
+     * The text as last asked.
+     * </pre>
+     *
+     * <code>string query = 1;</code>
+     * @return The bytes for query.
+     */
+    com.google.protobuf.ByteString
+        getQueryBytes();
+
+    /**
+     * <pre>
+     * The grouping key: the text normalised, without particles and fillers.
+     * </pre>
+     *
+     * <code>string normalized = 2;</code>
+     * @return The normalized.
+     */
+    java.lang.String getNormalized();
+    /**
+     * <pre>
+     * The grouping key: the text normalised, without particles and fillers.
+     * </pre>
+     *
+     * <code>string normalized = 2;</code>
+     * @return The bytes for normalized.
+     */
+    com.google.protobuf.ByteString
+        getNormalizedBytes();
+
+    /**
+     * <code>int64 count = 3;</code>
+     * @return The count.
+     */
+    long getCount();
+
+    /**
+     * <pre>
+     * Milliseconds since the epoch.
+     * </pre>
+     *
+     * <code>int64 first_seen = 4;</code>
+     * @return The firstSeen.
+     */
+    long getFirstSeen();
+
+    /**
+     * <code>int64 last_seen = 5;</code>
+     * @return The lastSeen.
+     */
+    long getLastSeen();
+
+    /**
+     * <pre>
+     * NOMATCH or FAQ_RECOMMEND, as last answered.
+     * </pre>
+     *
+     * <code>.chatbot.v1.MatchStatus status = 6;</code>
+     * @return The enum numeric value on the wire for status.
+     */
+    int getStatusValue();
+    /**
+     * <pre>
+     * NOMATCH or FAQ_RECOMMEND, as last answered.
+     * </pre>
+     *
+     * <code>.chatbot.v1.MatchStatus status = 6;</code>
+     * @return The status.
+     */
+    chatbot.v1.ChatbotOuterClass.MatchStatus getStatus();
+
+    /**
+     * <pre>
+     * The best candidate then: its id (kb import's "id"), standard question and confidence.
+     * </pre>
+     *
+     * <code>string best_id = 7;</code>
+     * @return The bestId.
+     */
+    java.lang.String getBestId();
+    /**
+     * <pre>
+     * The best candidate then: its id (kb import's "id"), standard question and confidence.
+     * </pre>
+     *
+     * <code>string best_id = 7;</code>
+     * @return The bytes for bestId.
+     */
+    com.google.protobuf.ByteString
+        getBestIdBytes();
+
+    /**
+     * <code>string best_question = 8;</code>
+     * @return The bestQuestion.
+     */
+    java.lang.String getBestQuestion();
+    /**
+     * <code>string best_question = 8;</code>
+     * @return The bytes for bestQuestion.
+     */
+    com.google.protobuf.ByteString
+        getBestQuestionBytes();
+
+    /**
+     * <code>double best_confidence = 9;</code>
+     * @return The bestConfidence.
+     */
+    double getBestConfidence();
+  }
+  /**
+   * <pre>
+   * Online questions of one normalised text that got NOMATCH or FAQ_RECOMMEND; no user id is kept.
+   * </pre>
+   *
+   * Protobuf type {@code chatbot.v1.UnansweredQuestion}
+   */
+  public static final class UnansweredQuestion extends
+      com.google.protobuf.GeneratedMessageV3 implements
+      // @@protoc_insertion_point(message_implements:chatbot.v1.UnansweredQuestion)
+      UnansweredQuestionOrBuilder {
+  private static final long serialVersionUID = 0L;
+    // Use UnansweredQuestion.newBuilder() to construct.
+    private UnansweredQuestion(com.google.protobuf.GeneratedMessageV3.Builder<?> builder) {
+      super(builder);
+    }
+    private UnansweredQuestion() {
+      query_ = "";
+      normalized_ = "";
+      status_ = 0;
+      bestId_ = "";
+      bestQuestion_ = "";
+    }
+
+    @java.lang.Override
+    @SuppressWarnings({"unused"})
+    protected java.lang.Object newInstance(
+        UnusedPrivateParameter unused) {
+      return new UnansweredQuestion();
+    }
+
+    @java.lang.Override
+    public final com.google.protobuf.UnknownFieldSet
+    getUnknownFields() {
+      return this.unknownFields;
+    }
+    public static final com.google.protobuf.Descriptors.Descriptor
+        getDescriptor() {
+      return chatbot.v1.ChatbotOuterClass.internal_static_chatbot_v1_UnansweredQuestion_descriptor;
+    }
+
+    @java.lang.Override
+    protected com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+        internalGetFieldAccessorTable() {
+      return chatbot.v1.ChatbotOuterClass.internal_static_chatbot_v1_UnansweredQuestion_fieldAccessorTable
+          .ensureFieldAccessorsInitialized(
+              chatbot.v1.ChatbotOuterClass.UnansweredQuestion.class, chatbot.v1.ChatbotOuterClass.UnansweredQuestion.Builder.class);
+    }
+
+    public static final int QUERY_FIELD_NUMBER = 1;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object query_ = "";
+    /**
+     * <pre>
+     * The text as last asked.
+     * </pre>
+     *
+     * <code>string query = 1;</code>
+     * @return The query.
+     */
+    @java.lang.Override
+    public java.lang.String getQuery() {
+      java.lang.Object ref = query_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        query_ = s;
+        return s;
+      }
+    }
+    /**
+     * <pre>
+     * The text as last asked.
+     * </pre>
+     *
+     * <code>string query = 1;</code>
+     * @return The bytes for query.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getQueryBytes() {
+      java.lang.Object ref = query_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        query_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    public static final int NORMALIZED_FIELD_NUMBER = 2;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object normalized_ = "";
+    /**
+     * <pre>
+     * The grouping key: the text normalised, without particles and fillers.
+     * </pre>
+     *
+     * <code>string normalized = 2;</code>
+     * @return The normalized.
+     */
+    @java.lang.Override
+    public java.lang.String getNormalized() {
+      java.lang.Object ref = normalized_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        normalized_ = s;
+        return s;
+      }
+    }
+    /**
+     * <pre>
+     * The grouping key: the text normalised, without particles and fillers.
+     * </pre>
+     *
+     * <code>string normalized = 2;</code>
+     * @return The bytes for normalized.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getNormalizedBytes() {
+      java.lang.Object ref = normalized_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        normalized_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    public static final int COUNT_FIELD_NUMBER = 3;
+    private long count_ = 0L;
+    /**
+     * <code>int64 count = 3;</code>
+     * @return The count.
+     */
+    @java.lang.Override
+    public long getCount() {
+      return count_;
+    }
+
+    public static final int FIRST_SEEN_FIELD_NUMBER = 4;
+    private long firstSeen_ = 0L;
+    /**
+     * <pre>
+     * Milliseconds since the epoch.
+     * </pre>
+     *
+     * <code>int64 first_seen = 4;</code>
+     * @return The firstSeen.
+     */
+    @java.lang.Override
+    public long getFirstSeen() {
+      return firstSeen_;
+    }
+
+    public static final int LAST_SEEN_FIELD_NUMBER = 5;
+    private long lastSeen_ = 0L;
+    /**
+     * <code>int64 last_seen = 5;</code>
+     * @return The lastSeen.
+     */
+    @java.lang.Override
+    public long getLastSeen() {
+      return lastSeen_;
+    }
+
+    public static final int STATUS_FIELD_NUMBER = 6;
+    private int status_ = 0;
+    /**
+     * <pre>
+     * NOMATCH or FAQ_RECOMMEND, as last answered.
+     * </pre>
+     *
+     * <code>.chatbot.v1.MatchStatus status = 6;</code>
+     * @return The enum numeric value on the wire for status.
+     */
+    @java.lang.Override public int getStatusValue() {
+      return status_;
+    }
+    /**
+     * <pre>
+     * NOMATCH or FAQ_RECOMMEND, as last answered.
+     * </pre>
+     *
+     * <code>.chatbot.v1.MatchStatus status = 6;</code>
+     * @return The status.
+     */
+    @java.lang.Override public chatbot.v1.ChatbotOuterClass.MatchStatus getStatus() {
+      chatbot.v1.ChatbotOuterClass.MatchStatus result = chatbot.v1.ChatbotOuterClass.MatchStatus.forNumber(status_);
+      return result == null ? chatbot.v1.ChatbotOuterClass.MatchStatus.UNRECOGNIZED : result;
+    }
+
+    public static final int BEST_ID_FIELD_NUMBER = 7;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object bestId_ = "";
+    /**
+     * <pre>
+     * The best candidate then: its id (kb import's "id"), standard question and confidence.
+     * </pre>
+     *
+     * <code>string best_id = 7;</code>
+     * @return The bestId.
+     */
+    @java.lang.Override
+    public java.lang.String getBestId() {
+      java.lang.Object ref = bestId_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        bestId_ = s;
+        return s;
+      }
+    }
+    /**
+     * <pre>
+     * The best candidate then: its id (kb import's "id"), standard question and confidence.
+     * </pre>
+     *
+     * <code>string best_id = 7;</code>
+     * @return The bytes for bestId.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getBestIdBytes() {
+      java.lang.Object ref = bestId_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        bestId_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    public static final int BEST_QUESTION_FIELD_NUMBER = 8;
+    @SuppressWarnings("serial")
+    private volatile java.lang.Object bestQuestion_ = "";
+    /**
+     * <code>string best_question = 8;</code>
+     * @return The bestQuestion.
+     */
+    @java.lang.Override
+    public java.lang.String getBestQuestion() {
+      java.lang.Object ref = bestQuestion_;
+      if (ref instanceof java.lang.String) {
+        return (java.lang.String) ref;
+      } else {
+        com.google.protobuf.ByteString bs = 
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        bestQuestion_ = s;
+        return s;
+      }
+    }
+    /**
+     * <code>string best_question = 8;</code>
+     * @return The bytes for bestQuestion.
+     */
+    @java.lang.Override
+    public com.google.protobuf.ByteString
+        getBestQuestionBytes() {
+      java.lang.Object ref = bestQuestion_;
+      if (ref instanceof java.lang.String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        bestQuestion_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+
+    public static final int BEST_CONFIDENCE_FIELD_NUMBER = 9;
+    private double bestConfidence_ = 0D;
+    /**
+     * <code>double best_confidence = 9;</code>
+     * @return The bestConfidence.
+     */
+    @java.lang.Override
+    public double getBestConfidence() {
+      return bestConfidence_;
+    }
+
+    private byte memoizedIsInitialized = -1;
+    @java.lang.Override
+    public final boolean isInitialized() {
+      byte isInitialized = memoizedIsInitialized;
+      if (isInitialized == 1) return true;
+      if (isInitialized == 0) return false;
+
+      memoizedIsInitialized = 1;
+      return true;
+    }
+
+    @java.lang.Override
+    public void writeTo(com.google.protobuf.CodedOutputStream output)
+                        throws java.io.IOException {
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(query_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 1, query_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(normalized_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 2, normalized_);
+      }
+      if (count_ != 0L) {
+        output.writeInt64(3, count_);
+      }
+      if (firstSeen_ != 0L) {
+        output.writeInt64(4, firstSeen_);
+      }
+      if (lastSeen_ != 0L) {
+        output.writeInt64(5, lastSeen_);
+      }
+      if (status_ != chatbot.v1.ChatbotOuterClass.MatchStatus.MATCH_STATUS_UNSPECIFIED.getNumber()) {
+        output.writeEnum(6, status_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(bestId_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 7, bestId_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(bestQuestion_)) {
+        com.google.protobuf.GeneratedMessageV3.writeString(output, 8, bestQuestion_);
+      }
+      if (java.lang.Double.doubleToRawLongBits(bestConfidence_) != 0) {
+        output.writeDouble(9, bestConfidence_);
+      }
+      getUnknownFields().writeTo(output);
+    }
+
+    @java.lang.Override
+    public int getSerializedSize() {
+      int size = memoizedSize;
+      if (size != -1) return size;
+
+      size = 0;
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(query_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(1, query_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(normalized_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(2, normalized_);
+      }
+      if (count_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeInt64Size(3, count_);
+      }
+      if (firstSeen_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeInt64Size(4, firstSeen_);
+      }
+      if (lastSeen_ != 0L) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeInt64Size(5, lastSeen_);
+      }
+      if (status_ != chatbot.v1.ChatbotOuterClass.MatchStatus.MATCH_STATUS_UNSPECIFIED.getNumber()) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeEnumSize(6, status_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(bestId_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(7, bestId_);
+      }
+      if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(bestQuestion_)) {
+        size += com.google.protobuf.GeneratedMessageV3.computeStringSize(8, bestQuestion_);
+      }
+      if (java.lang.Double.doubleToRawLongBits(bestConfidence_) != 0) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeDoubleSize(9, bestConfidence_);
+      }
+      size += getUnknownFields().getSerializedSize();
+      memoizedSize = size;
+      return size;
+    }
+
+    @java.lang.Override
+    public boolean equals(final java.lang.Object obj) {
+      if (obj == this) {
+       return true;
+      }
+      if (!(obj instanceof chatbot.v1.ChatbotOuterClass.UnansweredQuestion)) {
+        return super.equals(obj);
+      }
+      chatbot.v1.ChatbotOuterClass.UnansweredQuestion other = (chatbot.v1.ChatbotOuterClass.UnansweredQuestion) obj;
+
+      if (!getQuery()
+          .equals(other.getQuery())) return false;
+      if (!getNormalized()
+          .equals(other.getNormalized())) return false;
+      if (getCount()
+          != other.getCount()) return false;
+      if (getFirstSeen()
+          != other.getFirstSeen()) return false;
+      if (getLastSeen()
+          != other.getLastSeen()) return false;
+      if (status_ != other.status_) return false;
+      if (!getBestId()
+          .equals(other.getBestId())) return false;
+      if (!getBestQuestion()
+          .equals(other.getBestQuestion())) return false;
+      if (java.lang.Double.doubleToLongBits(getBestConfidence())
+          != java.lang.Double.doubleToLongBits(
+              other.getBestConfidence())) return false;
+      if (!getUnknownFields().equals(other.getUnknownFields())) return false;
+      return true;
+    }
+
+    @java.lang.Override
+    public int hashCode() {
+      if (memoizedHashCode != 0) {
+        return memoizedHashCode;
+      }
+      int hash = 41;
+      hash = (19 * hash) + getDescriptor().hashCode();
+      hash = (37 * hash) + QUERY_FIELD_NUMBER;
+      hash = (53 * hash) + getQuery().hashCode();
+      hash = (37 * hash) + NORMALIZED_FIELD_NUMBER;
+      hash = (53 * hash) + getNormalized().hashCode();
+      hash = (37 * hash) + COUNT_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getCount());
+      hash = (37 * hash) + FIRST_SEEN_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getFirstSeen());
+      hash = (37 * hash) + LAST_SEEN_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          getLastSeen());
+      hash = (37 * hash) + STATUS_FIELD_NUMBER;
+      hash = (53 * hash) + status_;
+      hash = (37 * hash) + BEST_ID_FIELD_NUMBER;
+      hash = (53 * hash) + getBestId().hashCode();
+      hash = (37 * hash) + BEST_QUESTION_FIELD_NUMBER;
+      hash = (53 * hash) + getBestQuestion().hashCode();
+      hash = (37 * hash) + BEST_CONFIDENCE_FIELD_NUMBER;
+      hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
+          java.lang.Double.doubleToLongBits(getBestConfidence()));
+      hash = (29 * hash) + getUnknownFields().hashCode();
+      memoizedHashCode = hash;
+      return hash;
+    }
+
+    public static chatbot.v1.ChatbotOuterClass.UnansweredQuestion parseFrom(
+        java.nio.ByteBuffer data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static chatbot.v1.ChatbotOuterClass.UnansweredQuestion parseFrom(
+        java.nio.ByteBuffer data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static chatbot.v1.ChatbotOuterClass.UnansweredQuestion parseFrom(
+        com.google.protobuf.ByteString data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static chatbot.v1.ChatbotOuterClass.UnansweredQuestion parseFrom(
+        com.google.protobuf.ByteString data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static chatbot.v1.ChatbotOuterClass.UnansweredQuestion parseFrom(byte[] data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static chatbot.v1.ChatbotOuterClass.UnansweredQuestion parseFrom(
+        byte[] data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static chatbot.v1.ChatbotOuterClass.UnansweredQuestion parseFrom(java.io.InputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input);
+    }
+    public static chatbot.v1.ChatbotOuterClass.UnansweredQuestion parseFrom(
+        java.io.InputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input, extensionRegistry);
+    }
+    public static chatbot.v1.ChatbotOuterClass.UnansweredQuestion parseDelimitedFrom(java.io.InputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseDelimitedWithIOException(PARSER, input);
+    }
+    public static chatbot.v1.ChatbotOuterClass.UnansweredQuestion parseDelimitedFrom(
+        java.io.InputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseDelimitedWithIOException(PARSER, input, extensionRegistry);
+    }
+    public static chatbot.v1.ChatbotOuterClass.UnansweredQuestion parseFrom(
+        com.google.protobuf.CodedInputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input);
+    }
+    public static chatbot.v1.ChatbotOuterClass.UnansweredQuestion parseFrom(
+        com.google.protobuf.CodedInputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input, extensionRegistry);
+    }
+
+    @java.lang.Override
+    public Builder newBuilderForType() { return newBuilder(); }
+    public static Builder newBuilder() {
+      return DEFAULT_INSTANCE.toBuilder();
+    }
+    public static Builder newBuilder(chatbot.v1.ChatbotOuterClass.UnansweredQuestion prototype) {
+      return DEFAULT_INSTANCE.toBuilder().mergeFrom(prototype);
+    }
+    @java.lang.Override
+    public Builder toBuilder() {
+      return this == DEFAULT_INSTANCE
+          ? new Builder() : new Builder().mergeFrom(this);
+    }
+
+    @java.lang.Override
+    protected Builder newBuilderForType(
+        com.google.protobuf.GeneratedMessageV3.BuilderParent parent) {
+      Builder builder = new Builder(parent);
+      return builder;
+    }
+    /**
+     * <pre>
+     * Online questions of one normalised text that got NOMATCH or FAQ_RECOMMEND; no user id is kept.
+     * </pre>
+     *
+     * Protobuf type {@code chatbot.v1.UnansweredQuestion}
+     */
+    public static final class Builder extends
+        com.google.protobuf.GeneratedMessageV3.Builder<Builder> implements
+        // @@protoc_insertion_point(builder_implements:chatbot.v1.UnansweredQuestion)
+        chatbot.v1.ChatbotOuterClass.UnansweredQuestionOrBuilder {
+      public static final com.google.protobuf.Descriptors.Descriptor
+          getDescriptor() {
+        return chatbot.v1.ChatbotOuterClass.internal_static_chatbot_v1_UnansweredQuestion_descriptor;
+      }
+
+      @java.lang.Override
+      protected com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+          internalGetFieldAccessorTable() {
+        return chatbot.v1.ChatbotOuterClass.internal_static_chatbot_v1_UnansweredQuestion_fieldAccessorTable
+            .ensureFieldAccessorsInitialized(
+                chatbot.v1.ChatbotOuterClass.UnansweredQuestion.class, chatbot.v1.ChatbotOuterClass.UnansweredQuestion.Builder.class);
+      }
+
+      // Construct using chatbot.v1.ChatbotOuterClass.UnansweredQuestion.newBuilder()
+      private Builder() {
+
+      }
+
+      private Builder(
+          com.google.protobuf.GeneratedMessageV3.BuilderParent parent) {
+        super(parent);
+
+      }
+      @java.lang.Override
+      public Builder clear() {
+        super.clear();
+        bitField0_ = 0;
+        query_ = "";
+        normalized_ = "";
+        count_ = 0L;
+        firstSeen_ = 0L;
+        lastSeen_ = 0L;
+        status_ = 0;
+        bestId_ = "";
+        bestQuestion_ = "";
+        bestConfidence_ = 0D;
+        return this;
+      }
+
+      @java.lang.Override
+      public com.google.protobuf.Descriptors.Descriptor
+          getDescriptorForType() {
+        return chatbot.v1.ChatbotOuterClass.internal_static_chatbot_v1_UnansweredQuestion_descriptor;
+      }
+
+      @java.lang.Override
+      public chatbot.v1.ChatbotOuterClass.UnansweredQuestion getDefaultInstanceForType() {
+        return chatbot.v1.ChatbotOuterClass.UnansweredQuestion.getDefaultInstance();
+      }
+
+      @java.lang.Override
+      public chatbot.v1.ChatbotOuterClass.UnansweredQuestion build() {
+        chatbot.v1.ChatbotOuterClass.UnansweredQuestion result = buildPartial();
+        if (!result.isInitialized()) {
+          throw newUninitializedMessageException(result);
+        }
+        return result;
+      }
+
+      @java.lang.Override
+      public chatbot.v1.ChatbotOuterClass.UnansweredQuestion buildPartial() {
+        chatbot.v1.ChatbotOuterClass.UnansweredQuestion result = new chatbot.v1.ChatbotOuterClass.UnansweredQuestion(this);
+        if (bitField0_ != 0) { buildPartial0(result); }
+        onBuilt();
+        return result;
+      }
+
+      private void buildPartial0(chatbot.v1.ChatbotOuterClass.UnansweredQuestion result) {
+        int from_bitField0_ = bitField0_;
+        if (((from_bitField0_ & 0x00000001) != 0)) {
+          result.query_ = query_;
+        }
+        if (((from_bitField0_ & 0x00000002) != 0)) {
+          result.normalized_ = normalized_;
+        }
+        if (((from_bitField0_ & 0x00000004) != 0)) {
+          result.count_ = count_;
+        }
+        if (((from_bitField0_ & 0x00000008) != 0)) {
+          result.firstSeen_ = firstSeen_;
+        }
+        if (((from_bitField0_ & 0x00000010) != 0)) {
+          result.lastSeen_ = lastSeen_;
+        }
+        if (((from_bitField0_ & 0x00000020) != 0)) {
+          result.status_ = status_;
+        }
+        if (((from_bitField0_ & 0x00000040) != 0)) {
+          result.bestId_ = bestId_;
+        }
+        if (((from_bitField0_ & 0x00000080) != 0)) {
+          result.bestQuestion_ = bestQuestion_;
+        }
+        if (((from_bitField0_ & 0x00000100) != 0)) {
+          result.bestConfidence_ = bestConfidence_;
+        }
+      }
+
+      @java.lang.Override
+      public Builder clone() {
+        return super.clone();
+      }
+      @java.lang.Override
+      public Builder setField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          java.lang.Object value) {
+        return super.setField(field, value);
+      }
+      @java.lang.Override
+      public Builder clearField(
+          com.google.protobuf.Descriptors.FieldDescriptor field) {
+        return super.clearField(field);
+      }
+      @java.lang.Override
+      public Builder clearOneof(
+          com.google.protobuf.Descriptors.OneofDescriptor oneof) {
+        return super.clearOneof(oneof);
+      }
+      @java.lang.Override
+      public Builder setRepeatedField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          int index, java.lang.Object value) {
+        return super.setRepeatedField(field, index, value);
+      }
+      @java.lang.Override
+      public Builder addRepeatedField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          java.lang.Object value) {
+        return super.addRepeatedField(field, value);
+      }
+      @java.lang.Override
+      public Builder mergeFrom(com.google.protobuf.Message other) {
+        if (other instanceof chatbot.v1.ChatbotOuterClass.UnansweredQuestion) {
+          return mergeFrom((chatbot.v1.ChatbotOuterClass.UnansweredQuestion)other);
+        } else {
+          super.mergeFrom(other);
+          return this;
+        }
+      }
+
+      public Builder mergeFrom(chatbot.v1.ChatbotOuterClass.UnansweredQuestion other) {
+        if (other == chatbot.v1.ChatbotOuterClass.UnansweredQuestion.getDefaultInstance()) return this;
+        if (!other.getQuery().isEmpty()) {
+          query_ = other.query_;
+          bitField0_ |= 0x00000001;
+          onChanged();
+        }
+        if (!other.getNormalized().isEmpty()) {
+          normalized_ = other.normalized_;
+          bitField0_ |= 0x00000002;
+          onChanged();
+        }
+        if (other.getCount() != 0L) {
+          setCount(other.getCount());
+        }
+        if (other.getFirstSeen() != 0L) {
+          setFirstSeen(other.getFirstSeen());
+        }
+        if (other.getLastSeen() != 0L) {
+          setLastSeen(other.getLastSeen());
+        }
+        if (other.status_ != 0) {
+          setStatusValue(other.getStatusValue());
+        }
+        if (!other.getBestId().isEmpty()) {
+          bestId_ = other.bestId_;
+          bitField0_ |= 0x00000040;
+          onChanged();
+        }
+        if (!other.getBestQuestion().isEmpty()) {
+          bestQuestion_ = other.bestQuestion_;
+          bitField0_ |= 0x00000080;
+          onChanged();
+        }
+        if (other.getBestConfidence() != 0D) {
+          setBestConfidence(other.getBestConfidence());
+        }
+        this.mergeUnknownFields(other.getUnknownFields());
+        onChanged();
+        return this;
+      }
+
+      @java.lang.Override
+      public final boolean isInitialized() {
+        return true;
+      }
+
+      @java.lang.Override
+      public Builder mergeFrom(
+          com.google.protobuf.CodedInputStream input,
+          com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+          throws java.io.IOException {
+        if (extensionRegistry == null) {
+          throw new java.lang.NullPointerException();
+        }
+        try {
+          boolean done = false;
+          while (!done) {
+            int tag = input.readTag();
+            switch (tag) {
+              case 0:
+                done = true;
+                break;
+              case 10: {
+                query_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x00000001;
+                break;
+              } // case 10
+              case 18: {
+                normalized_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x00000002;
+                break;
+              } // case 18
+              case 24: {
+                count_ = input.readInt64();
+                bitField0_ |= 0x00000004;
+                break;
+              } // case 24
+              case 32: {
+                firstSeen_ = input.readInt64();
+                bitField0_ |= 0x00000008;
+                break;
+              } // case 32
+              case 40: {
+                lastSeen_ = input.readInt64();
+                bitField0_ |= 0x00000010;
+                break;
+              } // case 40
+              case 48: {
+                status_ = input.readEnum();
+                bitField0_ |= 0x00000020;
+                break;
+              } // case 48
+              case 58: {
+                bestId_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x00000040;
+                break;
+              } // case 58
+              case 66: {
+                bestQuestion_ = input.readStringRequireUtf8();
+                bitField0_ |= 0x00000080;
+                break;
+              } // case 66
+              case 73: {
+                bestConfidence_ = input.readDouble();
+                bitField0_ |= 0x00000100;
+                break;
+              } // case 73
+              default: {
+                if (!super.parseUnknownField(input, extensionRegistry, tag)) {
+                  done = true; // was an endgroup tag
+                }
+                break;
+              } // default:
+            } // switch (tag)
+          } // while (!done)
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw e.unwrapIOException();
+        } finally {
+          onChanged();
+        } // finally
+        return this;
+      }
+      private int bitField0_;
+
+      private java.lang.Object query_ = "";
+      /**
+       * <pre>
+       * The text as last asked.
+       * </pre>
+       *
+       * <code>string query = 1;</code>
+       * @return The query.
+       */
+      public java.lang.String getQuery() {
+        java.lang.Object ref = query_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          query_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <pre>
+       * The text as last asked.
+       * </pre>
+       *
+       * <code>string query = 1;</code>
+       * @return The bytes for query.
+       */
+      public com.google.protobuf.ByteString
+          getQueryBytes() {
+        java.lang.Object ref = query_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          query_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <pre>
+       * The text as last asked.
+       * </pre>
+       *
+       * <code>string query = 1;</code>
+       * @param value The query to set.
+       * @return This builder for chaining.
+       */
+      public Builder setQuery(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        query_ = value;
+        bitField0_ |= 0x00000001;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * The text as last asked.
+       * </pre>
+       *
+       * <code>string query = 1;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearQuery() {
+        query_ = getDefaultInstance().getQuery();
+        bitField0_ = (bitField0_ & ~0x00000001);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * The text as last asked.
+       * </pre>
+       *
+       * <code>string query = 1;</code>
+       * @param value The bytes for query to set.
+       * @return This builder for chaining.
+       */
+      public Builder setQueryBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        query_ = value;
+        bitField0_ |= 0x00000001;
+        onChanged();
+        return this;
+      }
+
+      private java.lang.Object normalized_ = "";
+      /**
+       * <pre>
+       * The grouping key: the text normalised, without particles and fillers.
+       * </pre>
+       *
+       * <code>string normalized = 2;</code>
+       * @return The normalized.
+       */
+      public java.lang.String getNormalized() {
+        java.lang.Object ref = normalized_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          normalized_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <pre>
+       * The grouping key: the text normalised, without particles and fillers.
+       * </pre>
+       *
+       * <code>string normalized = 2;</code>
+       * @return The bytes for normalized.
+       */
+      public com.google.protobuf.ByteString
+          getNormalizedBytes() {
+        java.lang.Object ref = normalized_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          normalized_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <pre>
+       * The grouping key: the text normalised, without particles and fillers.
+       * </pre>
+       *
+       * <code>string normalized = 2;</code>
+       * @param value The normalized to set.
+       * @return This builder for chaining.
+       */
+      public Builder setNormalized(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        normalized_ = value;
+        bitField0_ |= 0x00000002;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * The grouping key: the text normalised, without particles and fillers.
+       * </pre>
+       *
+       * <code>string normalized = 2;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearNormalized() {
+        normalized_ = getDefaultInstance().getNormalized();
+        bitField0_ = (bitField0_ & ~0x00000002);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * The grouping key: the text normalised, without particles and fillers.
+       * </pre>
+       *
+       * <code>string normalized = 2;</code>
+       * @param value The bytes for normalized to set.
+       * @return This builder for chaining.
+       */
+      public Builder setNormalizedBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        normalized_ = value;
+        bitField0_ |= 0x00000002;
+        onChanged();
+        return this;
+      }
+
+      private long count_ ;
+      /**
+       * <code>int64 count = 3;</code>
+       * @return The count.
+       */
+      @java.lang.Override
+      public long getCount() {
+        return count_;
+      }
+      /**
+       * <code>int64 count = 3;</code>
+       * @param value The count to set.
+       * @return This builder for chaining.
+       */
+      public Builder setCount(long value) {
+        
+        count_ = value;
+        bitField0_ |= 0x00000004;
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>int64 count = 3;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearCount() {
+        bitField0_ = (bitField0_ & ~0x00000004);
+        count_ = 0L;
+        onChanged();
+        return this;
+      }
+
+      private long firstSeen_ ;
+      /**
+       * <pre>
+       * Milliseconds since the epoch.
+       * </pre>
+       *
+       * <code>int64 first_seen = 4;</code>
+       * @return The firstSeen.
+       */
+      @java.lang.Override
+      public long getFirstSeen() {
+        return firstSeen_;
+      }
+      /**
+       * <pre>
+       * Milliseconds since the epoch.
+       * </pre>
+       *
+       * <code>int64 first_seen = 4;</code>
+       * @param value The firstSeen to set.
+       * @return This builder for chaining.
+       */
+      public Builder setFirstSeen(long value) {
+        
+        firstSeen_ = value;
+        bitField0_ |= 0x00000008;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * Milliseconds since the epoch.
+       * </pre>
+       *
+       * <code>int64 first_seen = 4;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearFirstSeen() {
+        bitField0_ = (bitField0_ & ~0x00000008);
+        firstSeen_ = 0L;
+        onChanged();
+        return this;
+      }
+
+      private long lastSeen_ ;
+      /**
+       * <code>int64 last_seen = 5;</code>
+       * @return The lastSeen.
+       */
+      @java.lang.Override
+      public long getLastSeen() {
+        return lastSeen_;
+      }
+      /**
+       * <code>int64 last_seen = 5;</code>
+       * @param value The lastSeen to set.
+       * @return This builder for chaining.
+       */
+      public Builder setLastSeen(long value) {
+        
+        lastSeen_ = value;
+        bitField0_ |= 0x00000010;
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>int64 last_seen = 5;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearLastSeen() {
+        bitField0_ = (bitField0_ & ~0x00000010);
+        lastSeen_ = 0L;
+        onChanged();
+        return this;
+      }
+
+      private int status_ = 0;
+      /**
+       * <pre>
+       * NOMATCH or FAQ_RECOMMEND, as last answered.
+       * </pre>
+       *
+       * <code>.chatbot.v1.MatchStatus status = 6;</code>
+       * @return The enum numeric value on the wire for status.
+       */
+      @java.lang.Override public int getStatusValue() {
+        return status_;
+      }
+      /**
+       * <pre>
+       * NOMATCH or FAQ_RECOMMEND, as last answered.
+       * </pre>
+       *
+       * <code>.chatbot.v1.MatchStatus status = 6;</code>
+       * @param value The enum numeric value on the wire for status to set.
+       * @return This builder for chaining.
+       */
+      public Builder setStatusValue(int value) {
+        status_ = value;
+        bitField0_ |= 0x00000020;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * NOMATCH or FAQ_RECOMMEND, as last answered.
+       * </pre>
+       *
+       * <code>.chatbot.v1.MatchStatus status = 6;</code>
+       * @return The status.
+       */
+      @java.lang.Override
+      public chatbot.v1.ChatbotOuterClass.MatchStatus getStatus() {
+        chatbot.v1.ChatbotOuterClass.MatchStatus result = chatbot.v1.ChatbotOuterClass.MatchStatus.forNumber(status_);
+        return result == null ? chatbot.v1.ChatbotOuterClass.MatchStatus.UNRECOGNIZED : result;
+      }
+      /**
+       * <pre>
+       * NOMATCH or FAQ_RECOMMEND, as last answered.
+       * </pre>
+       *
+       * <code>.chatbot.v1.MatchStatus status = 6;</code>
+       * @param value The status to set.
+       * @return This builder for chaining.
+       */
+      public Builder setStatus(chatbot.v1.ChatbotOuterClass.MatchStatus value) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        bitField0_ |= 0x00000020;
+        status_ = value.getNumber();
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * NOMATCH or FAQ_RECOMMEND, as last answered.
+       * </pre>
+       *
+       * <code>.chatbot.v1.MatchStatus status = 6;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearStatus() {
+        bitField0_ = (bitField0_ & ~0x00000020);
+        status_ = 0;
+        onChanged();
+        return this;
+      }
+
+      private java.lang.Object bestId_ = "";
+      /**
+       * <pre>
+       * The best candidate then: its id (kb import's "id"), standard question and confidence.
+       * </pre>
+       *
+       * <code>string best_id = 7;</code>
+       * @return The bestId.
+       */
+      public java.lang.String getBestId() {
+        java.lang.Object ref = bestId_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          bestId_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <pre>
+       * The best candidate then: its id (kb import's "id"), standard question and confidence.
+       * </pre>
+       *
+       * <code>string best_id = 7;</code>
+       * @return The bytes for bestId.
+       */
+      public com.google.protobuf.ByteString
+          getBestIdBytes() {
+        java.lang.Object ref = bestId_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          bestId_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <pre>
+       * The best candidate then: its id (kb import's "id"), standard question and confidence.
+       * </pre>
+       *
+       * <code>string best_id = 7;</code>
+       * @param value The bestId to set.
+       * @return This builder for chaining.
+       */
+      public Builder setBestId(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        bestId_ = value;
+        bitField0_ |= 0x00000040;
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * The best candidate then: its id (kb import's "id"), standard question and confidence.
+       * </pre>
+       *
+       * <code>string best_id = 7;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearBestId() {
+        bestId_ = getDefaultInstance().getBestId();
+        bitField0_ = (bitField0_ & ~0x00000040);
+        onChanged();
+        return this;
+      }
+      /**
+       * <pre>
+       * The best candidate then: its id (kb import's "id"), standard question and confidence.
+       * </pre>
+       *
+       * <code>string best_id = 7;</code>
+       * @param value The bytes for bestId to set.
+       * @return This builder for chaining.
+       */
+      public Builder setBestIdBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        bestId_ = value;
+        bitField0_ |= 0x00000040;
+        onChanged();
+        return this;
+      }
+
+      private java.lang.Object bestQuestion_ = "";
+      /**
+       * <code>string best_question = 8;</code>
+       * @return The bestQuestion.
+       */
+      public java.lang.String getBestQuestion() {
+        java.lang.Object ref = bestQuestion_;
+        if (!(ref instanceof java.lang.String)) {
+          com.google.protobuf.ByteString bs =
+              (com.google.protobuf.ByteString) ref;
+          java.lang.String s = bs.toStringUtf8();
+          bestQuestion_ = s;
+          return s;
+        } else {
+          return (java.lang.String) ref;
+        }
+      }
+      /**
+       * <code>string best_question = 8;</code>
+       * @return The bytes for bestQuestion.
+       */
+      public com.google.protobuf.ByteString
+          getBestQuestionBytes() {
+        java.lang.Object ref = bestQuestion_;
+        if (ref instanceof String) {
+          com.google.protobuf.ByteString b = 
+              com.google.protobuf.ByteString.copyFromUtf8(
+                  (java.lang.String) ref);
+          bestQuestion_ = b;
+          return b;
+        } else {
+          return (com.google.protobuf.ByteString) ref;
+        }
+      }
+      /**
+       * <code>string best_question = 8;</code>
+       * @param value The bestQuestion to set.
+       * @return This builder for chaining.
+       */
+      public Builder setBestQuestion(
+          java.lang.String value) {
+        if (value == null) { throw new NullPointerException(); }
+        bestQuestion_ = value;
+        bitField0_ |= 0x00000080;
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>string best_question = 8;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearBestQuestion() {
+        bestQuestion_ = getDefaultInstance().getBestQuestion();
+        bitField0_ = (bitField0_ & ~0x00000080);
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>string best_question = 8;</code>
+       * @param value The bytes for bestQuestion to set.
+       * @return This builder for chaining.
+       */
+      public Builder setBestQuestionBytes(
+          com.google.protobuf.ByteString value) {
+        if (value == null) { throw new NullPointerException(); }
+        checkByteStringIsUtf8(value);
+        bestQuestion_ = value;
+        bitField0_ |= 0x00000080;
+        onChanged();
+        return this;
+      }
+
+      private double bestConfidence_ ;
+      /**
+       * <code>double best_confidence = 9;</code>
+       * @return The bestConfidence.
+       */
+      @java.lang.Override
+      public double getBestConfidence() {
+        return bestConfidence_;
+      }
+      /**
+       * <code>double best_confidence = 9;</code>
+       * @param value The bestConfidence to set.
+       * @return This builder for chaining.
+       */
+      public Builder setBestConfidence(double value) {
+        
+        bestConfidence_ = value;
+        bitField0_ |= 0x00000100;
+        onChanged();
+        return this;
+      }
+      /**
+       * <code>double best_confidence = 9;</code>
+       * @return This builder for chaining.
+       */
+      public Builder clearBestConfidence() {
+        bitField0_ = (bitField0_ & ~0x00000100);
+        bestConfidence_ = 0D;
+        onChanged();
+        return this;
+      }
+      @java.lang.Override
+      public final Builder setUnknownFields(
+          final com.google.protobuf.UnknownFieldSet unknownFields) {
+        return super.setUnknownFields(unknownFields);
+      }
+
+      @java.lang.Override
+      public final Builder mergeUnknownFields(
+          final com.google.protobuf.UnknownFieldSet unknownFields) {
+        return super.mergeUnknownFields(unknownFields);
+      }
+
+
+      // @@protoc_insertion_point(builder_scope:chatbot.v1.UnansweredQuestion)
+    }
+
+    // @@protoc_insertion_point(class_scope:chatbot.v1.UnansweredQuestion)
+    private static final chatbot.v1.ChatbotOuterClass.UnansweredQuestion DEFAULT_INSTANCE;
+    static {
+      DEFAULT_INSTANCE = new chatbot.v1.ChatbotOuterClass.UnansweredQuestion();
+    }
+
+    public static chatbot.v1.ChatbotOuterClass.UnansweredQuestion getDefaultInstance() {
+      return DEFAULT_INSTANCE;
+    }
+
+    private static final com.google.protobuf.Parser<UnansweredQuestion>
+        PARSER = new com.google.protobuf.AbstractParser<UnansweredQuestion>() {
+      @java.lang.Override
+      public UnansweredQuestion parsePartialFrom(
+          com.google.protobuf.CodedInputStream input,
+          com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+          throws com.google.protobuf.InvalidProtocolBufferException {
+        Builder builder = newBuilder();
+        try {
+          builder.mergeFrom(input, extensionRegistry);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw e.setUnfinishedMessage(builder.buildPartial());
+        } catch (com.google.protobuf.UninitializedMessageException e) {
+          throw e.asInvalidProtocolBufferException().setUnfinishedMessage(builder.buildPartial());
+        } catch (java.io.IOException e) {
+          throw new com.google.protobuf.InvalidProtocolBufferException(e)
+              .setUnfinishedMessage(builder.buildPartial());
+        }
+        return builder.buildPartial();
+      }
+    };
+
+    public static com.google.protobuf.Parser<UnansweredQuestion> parser() {
+      return PARSER;
+    }
+
+    @java.lang.Override
+    public com.google.protobuf.Parser<UnansweredQuestion> getParserForType() {
+      return PARSER;
+    }
+
+    @java.lang.Override
+    public chatbot.v1.ChatbotOuterClass.UnansweredQuestion getDefaultInstanceForType() {
+      return DEFAULT_INSTANCE;
+    }
+
+  }
+
+  public interface ListUnansweredResponseOrBuilder extends
+      // @@protoc_insertion_point(interface_extends:chatbot.v1.ListUnansweredResponse)
+      com.google.protobuf.MessageOrBuilder {
+
+    /**
+     * <code>repeated .chatbot.v1.UnansweredQuestion questions = 1;</code>
+     */
+    java.util.List<chatbot.v1.ChatbotOuterClass.UnansweredQuestion> 
+        getQuestionsList();
+    /**
+     * <code>repeated .chatbot.v1.UnansweredQuestion questions = 1;</code>
+     */
+    chatbot.v1.ChatbotOuterClass.UnansweredQuestion getQuestions(int index);
+    /**
+     * <code>repeated .chatbot.v1.UnansweredQuestion questions = 1;</code>
+     */
+    int getQuestionsCount();
+    /**
+     * <code>repeated .chatbot.v1.UnansweredQuestion questions = 1;</code>
+     */
+    java.util.List<? extends chatbot.v1.ChatbotOuterClass.UnansweredQuestionOrBuilder> 
+        getQuestionsOrBuilderList();
+    /**
+     * <code>repeated .chatbot.v1.UnansweredQuestion questions = 1;</code>
+     */
+    chatbot.v1.ChatbotOuterClass.UnansweredQuestionOrBuilder getQuestionsOrBuilder(
+        int index);
+  }
+  /**
+   * Protobuf type {@code chatbot.v1.ListUnansweredResponse}
+   */
+  public static final class ListUnansweredResponse extends
+      com.google.protobuf.GeneratedMessageV3 implements
+      // @@protoc_insertion_point(message_implements:chatbot.v1.ListUnansweredResponse)
+      ListUnansweredResponseOrBuilder {
+  private static final long serialVersionUID = 0L;
+    // Use ListUnansweredResponse.newBuilder() to construct.
+    private ListUnansweredResponse(com.google.protobuf.GeneratedMessageV3.Builder<?> builder) {
+      super(builder);
+    }
+    private ListUnansweredResponse() {
+      questions_ = java.util.Collections.emptyList();
+    }
+
+    @java.lang.Override
+    @SuppressWarnings({"unused"})
+    protected java.lang.Object newInstance(
+        UnusedPrivateParameter unused) {
+      return new ListUnansweredResponse();
+    }
+
+    @java.lang.Override
+    public final com.google.protobuf.UnknownFieldSet
+    getUnknownFields() {
+      return this.unknownFields;
+    }
+    public static final com.google.protobuf.Descriptors.Descriptor
+        getDescriptor() {
+      return chatbot.v1.ChatbotOuterClass.internal_static_chatbot_v1_ListUnansweredResponse_descriptor;
+    }
+
+    @java.lang.Override
+    protected com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+        internalGetFieldAccessorTable() {
+      return chatbot.v1.ChatbotOuterClass.internal_static_chatbot_v1_ListUnansweredResponse_fieldAccessorTable
+          .ensureFieldAccessorsInitialized(
+              chatbot.v1.ChatbotOuterClass.ListUnansweredResponse.class, chatbot.v1.ChatbotOuterClass.ListUnansweredResponse.Builder.class);
+    }
+
+    public static final int QUESTIONS_FIELD_NUMBER = 1;
+    @SuppressWarnings("serial")
+    private java.util.List<chatbot.v1.ChatbotOuterClass.UnansweredQuestion> questions_;
+    /**
+     * <code>repeated .chatbot.v1.UnansweredQuestion questions = 1;</code>
+     */
+    @java.lang.Override
+    public java.util.List<chatbot.v1.ChatbotOuterClass.UnansweredQuestion> getQuestionsList() {
+      return questions_;
+    }
+    /**
+     * <code>repeated .chatbot.v1.UnansweredQuestion questions = 1;</code>
+     */
+    @java.lang.Override
+    public java.util.List<? extends chatbot.v1.ChatbotOuterClass.UnansweredQuestionOrBuilder> 
+        getQuestionsOrBuilderList() {
+      return questions_;
+    }
+    /**
+     * <code>repeated .chatbot.v1.UnansweredQuestion questions = 1;</code>
+     */
+    @java.lang.Override
+    public int getQuestionsCount() {
+      return questions_.size();
+    }
+    /**
+     * <code>repeated .chatbot.v1.UnansweredQuestion questions = 1;</code>
+     */
+    @java.lang.Override
+    public chatbot.v1.ChatbotOuterClass.UnansweredQuestion getQuestions(int index) {
+      return questions_.get(index);
+    }
+    /**
+     * <code>repeated .chatbot.v1.UnansweredQuestion questions = 1;</code>
+     */
+    @java.lang.Override
+    public chatbot.v1.ChatbotOuterClass.UnansweredQuestionOrBuilder getQuestionsOrBuilder(
+        int index) {
+      return questions_.get(index);
+    }
+
+    private byte memoizedIsInitialized = -1;
+    @java.lang.Override
+    public final boolean isInitialized() {
+      byte isInitialized = memoizedIsInitialized;
+      if (isInitialized == 1) return true;
+      if (isInitialized == 0) return false;
+
+      memoizedIsInitialized = 1;
+      return true;
+    }
+
+    @java.lang.Override
+    public void writeTo(com.google.protobuf.CodedOutputStream output)
+                        throws java.io.IOException {
+      for (int i = 0; i < questions_.size(); i++) {
+        output.writeMessage(1, questions_.get(i));
+      }
+      getUnknownFields().writeTo(output);
+    }
+
+    @java.lang.Override
+    public int getSerializedSize() {
+      int size = memoizedSize;
+      if (size != -1) return size;
+
+      size = 0;
+      for (int i = 0; i < questions_.size(); i++) {
+        size += com.google.protobuf.CodedOutputStream
+          .computeMessageSize(1, questions_.get(i));
+      }
+      size += getUnknownFields().getSerializedSize();
+      memoizedSize = size;
+      return size;
+    }
+
+    @java.lang.Override
+    public boolean equals(final java.lang.Object obj) {
+      if (obj == this) {
+       return true;
+      }
+      if (!(obj instanceof chatbot.v1.ChatbotOuterClass.ListUnansweredResponse)) {
+        return super.equals(obj);
+      }
+      chatbot.v1.ChatbotOuterClass.ListUnansweredResponse other = (chatbot.v1.ChatbotOuterClass.ListUnansweredResponse) obj;
+
+      if (!getQuestionsList()
+          .equals(other.getQuestionsList())) return false;
+      if (!getUnknownFields().equals(other.getUnknownFields())) return false;
+      return true;
+    }
+
+    @java.lang.Override
+    public int hashCode() {
+      if (memoizedHashCode != 0) {
+        return memoizedHashCode;
+      }
+      int hash = 41;
+      hash = (19 * hash) + getDescriptor().hashCode();
+      if (getQuestionsCount() > 0) {
+        hash = (37 * hash) + QUESTIONS_FIELD_NUMBER;
+        hash = (53 * hash) + getQuestionsList().hashCode();
+      }
+      hash = (29 * hash) + getUnknownFields().hashCode();
+      memoizedHashCode = hash;
+      return hash;
+    }
+
+    public static chatbot.v1.ChatbotOuterClass.ListUnansweredResponse parseFrom(
+        java.nio.ByteBuffer data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static chatbot.v1.ChatbotOuterClass.ListUnansweredResponse parseFrom(
+        java.nio.ByteBuffer data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static chatbot.v1.ChatbotOuterClass.ListUnansweredResponse parseFrom(
+        com.google.protobuf.ByteString data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static chatbot.v1.ChatbotOuterClass.ListUnansweredResponse parseFrom(
+        com.google.protobuf.ByteString data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static chatbot.v1.ChatbotOuterClass.ListUnansweredResponse parseFrom(byte[] data)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data);
+    }
+    public static chatbot.v1.ChatbotOuterClass.ListUnansweredResponse parseFrom(
+        byte[] data,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws com.google.protobuf.InvalidProtocolBufferException {
+      return PARSER.parseFrom(data, extensionRegistry);
+    }
+    public static chatbot.v1.ChatbotOuterClass.ListUnansweredResponse parseFrom(java.io.InputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input);
+    }
+    public static chatbot.v1.ChatbotOuterClass.ListUnansweredResponse parseFrom(
+        java.io.InputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input, extensionRegistry);
+    }
+    public static chatbot.v1.ChatbotOuterClass.ListUnansweredResponse parseDelimitedFrom(java.io.InputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseDelimitedWithIOException(PARSER, input);
+    }
+    public static chatbot.v1.ChatbotOuterClass.ListUnansweredResponse parseDelimitedFrom(
+        java.io.InputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseDelimitedWithIOException(PARSER, input, extensionRegistry);
+    }
+    public static chatbot.v1.ChatbotOuterClass.ListUnansweredResponse parseFrom(
+        com.google.protobuf.CodedInputStream input)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input);
+    }
+    public static chatbot.v1.ChatbotOuterClass.ListUnansweredResponse parseFrom(
+        com.google.protobuf.CodedInputStream input,
+        com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+        throws java.io.IOException {
+      return com.google.protobuf.GeneratedMessageV3
+          .parseWithIOException(PARSER, input, extensionRegistry);
+    }
+
+    @java.lang.Override
+    public Builder newBuilderForType() { return newBuilder(); }
+    public static Builder newBuilder() {
+      return DEFAULT_INSTANCE.toBuilder();
+    }
+    public static Builder newBuilder(chatbot.v1.ChatbotOuterClass.ListUnansweredResponse prototype) {
+      return DEFAULT_INSTANCE.toBuilder().mergeFrom(prototype);
+    }
+    @java.lang.Override
+    public Builder toBuilder() {
+      return this == DEFAULT_INSTANCE
+          ? new Builder() : new Builder().mergeFrom(this);
+    }
+
+    @java.lang.Override
+    protected Builder newBuilderForType(
+        com.google.protobuf.GeneratedMessageV3.BuilderParent parent) {
+      Builder builder = new Builder(parent);
+      return builder;
+    }
+    /**
+     * Protobuf type {@code chatbot.v1.ListUnansweredResponse}
+     */
+    public static final class Builder extends
+        com.google.protobuf.GeneratedMessageV3.Builder<Builder> implements
+        // @@protoc_insertion_point(builder_implements:chatbot.v1.ListUnansweredResponse)
+        chatbot.v1.ChatbotOuterClass.ListUnansweredResponseOrBuilder {
+      public static final com.google.protobuf.Descriptors.Descriptor
+          getDescriptor() {
+        return chatbot.v1.ChatbotOuterClass.internal_static_chatbot_v1_ListUnansweredResponse_descriptor;
+      }
+
+      @java.lang.Override
+      protected com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+          internalGetFieldAccessorTable() {
+        return chatbot.v1.ChatbotOuterClass.internal_static_chatbot_v1_ListUnansweredResponse_fieldAccessorTable
+            .ensureFieldAccessorsInitialized(
+                chatbot.v1.ChatbotOuterClass.ListUnansweredResponse.class, chatbot.v1.ChatbotOuterClass.ListUnansweredResponse.Builder.class);
+      }
+
+      // Construct using chatbot.v1.ChatbotOuterClass.ListUnansweredResponse.newBuilder()
+      private Builder() {
+
+      }
+
+      private Builder(
+          com.google.protobuf.GeneratedMessageV3.BuilderParent parent) {
+        super(parent);
+
+      }
+      @java.lang.Override
+      public Builder clear() {
+        super.clear();
+        bitField0_ = 0;
+        if (questionsBuilder_ == null) {
+          questions_ = java.util.Collections.emptyList();
+        } else {
+          questions_ = null;
+          questionsBuilder_.clear();
+        }
+        bitField0_ = (bitField0_ & ~0x00000001);
+        return this;
+      }
+
+      @java.lang.Override
+      public com.google.protobuf.Descriptors.Descriptor
+          getDescriptorForType() {
+        return chatbot.v1.ChatbotOuterClass.internal_static_chatbot_v1_ListUnansweredResponse_descriptor;
+      }
+
+      @java.lang.Override
+      public chatbot.v1.ChatbotOuterClass.ListUnansweredResponse getDefaultInstanceForType() {
+        return chatbot.v1.ChatbotOuterClass.ListUnansweredResponse.getDefaultInstance();
+      }
+
+      @java.lang.Override
+      public chatbot.v1.ChatbotOuterClass.ListUnansweredResponse build() {
+        chatbot.v1.ChatbotOuterClass.ListUnansweredResponse result = buildPartial();
+        if (!result.isInitialized()) {
+          throw newUninitializedMessageException(result);
+        }
+        return result;
+      }
+
+      @java.lang.Override
+      public chatbot.v1.ChatbotOuterClass.ListUnansweredResponse buildPartial() {
+        chatbot.v1.ChatbotOuterClass.ListUnansweredResponse result = new chatbot.v1.ChatbotOuterClass.ListUnansweredResponse(this);
+        buildPartialRepeatedFields(result);
+        if (bitField0_ != 0) { buildPartial0(result); }
+        onBuilt();
+        return result;
+      }
+
+      private void buildPartialRepeatedFields(chatbot.v1.ChatbotOuterClass.ListUnansweredResponse result) {
+        if (questionsBuilder_ == null) {
+          if (((bitField0_ & 0x00000001) != 0)) {
+            questions_ = java.util.Collections.unmodifiableList(questions_);
+            bitField0_ = (bitField0_ & ~0x00000001);
+          }
+          result.questions_ = questions_;
+        } else {
+          result.questions_ = questionsBuilder_.build();
+        }
+      }
+
+      private void buildPartial0(chatbot.v1.ChatbotOuterClass.ListUnansweredResponse result) {
+        int from_bitField0_ = bitField0_;
+      }
+
+      @java.lang.Override
+      public Builder clone() {
+        return super.clone();
+      }
+      @java.lang.Override
+      public Builder setField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          java.lang.Object value) {
+        return super.setField(field, value);
+      }
+      @java.lang.Override
+      public Builder clearField(
+          com.google.protobuf.Descriptors.FieldDescriptor field) {
+        return super.clearField(field);
+      }
+      @java.lang.Override
+      public Builder clearOneof(
+          com.google.protobuf.Descriptors.OneofDescriptor oneof) {
+        return super.clearOneof(oneof);
+      }
+      @java.lang.Override
+      public Builder setRepeatedField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          int index, java.lang.Object value) {
+        return super.setRepeatedField(field, index, value);
+      }
+      @java.lang.Override
+      public Builder addRepeatedField(
+          com.google.protobuf.Descriptors.FieldDescriptor field,
+          java.lang.Object value) {
+        return super.addRepeatedField(field, value);
+      }
+      @java.lang.Override
+      public Builder mergeFrom(com.google.protobuf.Message other) {
+        if (other instanceof chatbot.v1.ChatbotOuterClass.ListUnansweredResponse) {
+          return mergeFrom((chatbot.v1.ChatbotOuterClass.ListUnansweredResponse)other);
+        } else {
+          super.mergeFrom(other);
+          return this;
+        }
+      }
+
+      public Builder mergeFrom(chatbot.v1.ChatbotOuterClass.ListUnansweredResponse other) {
+        if (other == chatbot.v1.ChatbotOuterClass.ListUnansweredResponse.getDefaultInstance()) return this;
+        if (questionsBuilder_ == null) {
+          if (!other.questions_.isEmpty()) {
+            if (questions_.isEmpty()) {
+              questions_ = other.questions_;
+              bitField0_ = (bitField0_ & ~0x00000001);
+            } else {
+              ensureQuestionsIsMutable();
+              questions_.addAll(other.questions_);
+            }
+            onChanged();
+          }
+        } else {
+          if (!other.questions_.isEmpty()) {
+            if (questionsBuilder_.isEmpty()) {
+              questionsBuilder_.dispose();
+              questionsBuilder_ = null;
+              questions_ = other.questions_;
+              bitField0_ = (bitField0_ & ~0x00000001);
+              questionsBuilder_ = 
+                com.google.protobuf.GeneratedMessageV3.alwaysUseFieldBuilders ?
+                   getQuestionsFieldBuilder() : null;
+            } else {
+              questionsBuilder_.addAllMessages(other.questions_);
+            }
+          }
+        }
+        this.mergeUnknownFields(other.getUnknownFields());
+        onChanged();
+        return this;
+      }
+
+      @java.lang.Override
+      public final boolean isInitialized() {
+        return true;
+      }
+
+      @java.lang.Override
+      public Builder mergeFrom(
+          com.google.protobuf.CodedInputStream input,
+          com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+          throws java.io.IOException {
+        if (extensionRegistry == null) {
+          throw new java.lang.NullPointerException();
+        }
+        try {
+          boolean done = false;
+          while (!done) {
+            int tag = input.readTag();
+            switch (tag) {
+              case 0:
+                done = true;
+                break;
+              case 10: {
+                chatbot.v1.ChatbotOuterClass.UnansweredQuestion m =
+                    input.readMessage(
+                        chatbot.v1.ChatbotOuterClass.UnansweredQuestion.parser(),
+                        extensionRegistry);
+                if (questionsBuilder_ == null) {
+                  ensureQuestionsIsMutable();
+                  questions_.add(m);
+                } else {
+                  questionsBuilder_.addMessage(m);
+                }
+                break;
+              } // case 10
+              default: {
+                if (!super.parseUnknownField(input, extensionRegistry, tag)) {
+                  done = true; // was an endgroup tag
+                }
+                break;
+              } // default:
+            } // switch (tag)
+          } // while (!done)
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw e.unwrapIOException();
+        } finally {
+          onChanged();
+        } // finally
+        return this;
+      }
+      private int bitField0_;
+
+      private java.util.List<chatbot.v1.ChatbotOuterClass.UnansweredQuestion> questions_ =
+        java.util.Collections.emptyList();
+      private void ensureQuestionsIsMutable() {
+        if (!((bitField0_ & 0x00000001) != 0)) {
+          questions_ = new java.util.ArrayList<chatbot.v1.ChatbotOuterClass.UnansweredQuestion>(questions_);
+          bitField0_ |= 0x00000001;
+         }
+      }
+
+      private com.google.protobuf.RepeatedFieldBuilderV3<
+          chatbot.v1.ChatbotOuterClass.UnansweredQuestion, chatbot.v1.ChatbotOuterClass.UnansweredQuestion.Builder, chatbot.v1.ChatbotOuterClass.UnansweredQuestionOrBuilder> questionsBuilder_;
+
+      /**
+       * <code>repeated .chatbot.v1.UnansweredQuestion questions = 1;</code>
+       */
+      public java.util.List<chatbot.v1.ChatbotOuterClass.UnansweredQuestion> getQuestionsList() {
+        if (questionsBuilder_ == null) {
+          return java.util.Collections.unmodifiableList(questions_);
+        } else {
+          return questionsBuilder_.getMessageList();
+        }
+      }
+      /**
+       * <code>repeated .chatbot.v1.UnansweredQuestion questions = 1;</code>
+       */
+      public int getQuestionsCount() {
+        if (questionsBuilder_ == null) {
+          return questions_.size();
+        } else {
+          return questionsBuilder_.getCount();
+        }
+      }
+      /**
+       * <code>repeated .chatbot.v1.UnansweredQuestion questions = 1;</code>
+       */
+      public chatbot.v1.ChatbotOuterClass.UnansweredQuestion getQuestions(int index) {
+        if (questionsBuilder_ == null) {
+          return questions_.get(index);
+        } else {
+          return questionsBuilder_.getMessage(index);
+        }
+      }
+      /**
+       * <code>repeated .chatbot.v1.UnansweredQuestion questions = 1;</code>
+       */
+      public Builder setQuestions(
+          int index, chatbot.v1.ChatbotOuterClass.UnansweredQuestion value) {
+        if (questionsBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          ensureQuestionsIsMutable();
+          questions_.set(index, value);
+          onChanged();
+        } else {
+          questionsBuilder_.setMessage(index, value);
+        }
+        return this;
+      }
+      /**
+       * <code>repeated .chatbot.v1.UnansweredQuestion questions = 1;</code>
+       */
+      public Builder setQuestions(
+          int index, chatbot.v1.ChatbotOuterClass.UnansweredQuestion.Builder builderForValue) {
+        if (questionsBuilder_ == null) {
+          ensureQuestionsIsMutable();
+          questions_.set(index, builderForValue.build());
+          onChanged();
+        } else {
+          questionsBuilder_.setMessage(index, builderForValue.build());
+        }
+        return this;
+      }
+      /**
+       * <code>repeated .chatbot.v1.UnansweredQuestion questions = 1;</code>
+       */
+      public Builder addQuestions(chatbot.v1.ChatbotOuterClass.UnansweredQuestion value) {
+        if (questionsBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          ensureQuestionsIsMutable();
+          questions_.add(value);
+          onChanged();
+        } else {
+          questionsBuilder_.addMessage(value);
+        }
+        return this;
+      }
+      /**
+       * <code>repeated .chatbot.v1.UnansweredQuestion questions = 1;</code>
+       */
+      public Builder addQuestions(
+          int index, chatbot.v1.ChatbotOuterClass.UnansweredQuestion value) {
+        if (questionsBuilder_ == null) {
+          if (value == null) {
+            throw new NullPointerException();
+          }
+          ensureQuestionsIsMutable();
+          questions_.add(index, value);
+          onChanged();
+        } else {
+          questionsBuilder_.addMessage(index, value);
+        }
+        return this;
+      }
+      /**
+       * <code>repeated .chatbot.v1.UnansweredQuestion questions = 1;</code>
+       */
+      public Builder addQuestions(
+          chatbot.v1.ChatbotOuterClass.UnansweredQuestion.Builder builderForValue) {
+        if (questionsBuilder_ == null) {
+          ensureQuestionsIsMutable();
+          questions_.add(builderForValue.build());
+          onChanged();
+        } else {
+          questionsBuilder_.addMessage(builderForValue.build());
+        }
+        return this;
+      }
+      /**
+       * <code>repeated .chatbot.v1.UnansweredQuestion questions = 1;</code>
+       */
+      public Builder addQuestions(
+          int index, chatbot.v1.ChatbotOuterClass.UnansweredQuestion.Builder builderForValue) {
+        if (questionsBuilder_ == null) {
+          ensureQuestionsIsMutable();
+          questions_.add(index, builderForValue.build());
+          onChanged();
+        } else {
+          questionsBuilder_.addMessage(index, builderForValue.build());
+        }
+        return this;
+      }
+      /**
+       * <code>repeated .chatbot.v1.UnansweredQuestion questions = 1;</code>
+       */
+      public Builder addAllQuestions(
+          java.lang.Iterable<? extends chatbot.v1.ChatbotOuterClass.UnansweredQuestion> values) {
+        if (questionsBuilder_ == null) {
+          ensureQuestionsIsMutable();
+          com.google.protobuf.AbstractMessageLite.Builder.addAll(
+              values, questions_);
+          onChanged();
+        } else {
+          questionsBuilder_.addAllMessages(values);
+        }
+        return this;
+      }
+      /**
+       * <code>repeated .chatbot.v1.UnansweredQuestion questions = 1;</code>
+       */
+      public Builder clearQuestions() {
+        if (questionsBuilder_ == null) {
+          questions_ = java.util.Collections.emptyList();
+          bitField0_ = (bitField0_ & ~0x00000001);
+          onChanged();
+        } else {
+          questionsBuilder_.clear();
+        }
+        return this;
+      }
+      /**
+       * <code>repeated .chatbot.v1.UnansweredQuestion questions = 1;</code>
+       */
+      public Builder removeQuestions(int index) {
+        if (questionsBuilder_ == null) {
+          ensureQuestionsIsMutable();
+          questions_.remove(index);
+          onChanged();
+        } else {
+          questionsBuilder_.remove(index);
+        }
+        return this;
+      }
+      /**
+       * <code>repeated .chatbot.v1.UnansweredQuestion questions = 1;</code>
+       */
+      public chatbot.v1.ChatbotOuterClass.UnansweredQuestion.Builder getQuestionsBuilder(
+          int index) {
+        return getQuestionsFieldBuilder().getBuilder(index);
+      }
+      /**
+       * <code>repeated .chatbot.v1.UnansweredQuestion questions = 1;</code>
+       */
+      public chatbot.v1.ChatbotOuterClass.UnansweredQuestionOrBuilder getQuestionsOrBuilder(
+          int index) {
+        if (questionsBuilder_ == null) {
+          return questions_.get(index);  } else {
+          return questionsBuilder_.getMessageOrBuilder(index);
+        }
+      }
+      /**
+       * <code>repeated .chatbot.v1.UnansweredQuestion questions = 1;</code>
+       */
+      public java.util.List<? extends chatbot.v1.ChatbotOuterClass.UnansweredQuestionOrBuilder> 
+           getQuestionsOrBuilderList() {
+        if (questionsBuilder_ != null) {
+          return questionsBuilder_.getMessageOrBuilderList();
+        } else {
+          return java.util.Collections.unmodifiableList(questions_);
+        }
+      }
+      /**
+       * <code>repeated .chatbot.v1.UnansweredQuestion questions = 1;</code>
+       */
+      public chatbot.v1.ChatbotOuterClass.UnansweredQuestion.Builder addQuestionsBuilder() {
+        return getQuestionsFieldBuilder().addBuilder(
+            chatbot.v1.ChatbotOuterClass.UnansweredQuestion.getDefaultInstance());
+      }
+      /**
+       * <code>repeated .chatbot.v1.UnansweredQuestion questions = 1;</code>
+       */
+      public chatbot.v1.ChatbotOuterClass.UnansweredQuestion.Builder addQuestionsBuilder(
+          int index) {
+        return getQuestionsFieldBuilder().addBuilder(
+            index, chatbot.v1.ChatbotOuterClass.UnansweredQuestion.getDefaultInstance());
+      }
+      /**
+       * <code>repeated .chatbot.v1.UnansweredQuestion questions = 1;</code>
+       */
+      public java.util.List<chatbot.v1.ChatbotOuterClass.UnansweredQuestion.Builder> 
+           getQuestionsBuilderList() {
+        return getQuestionsFieldBuilder().getBuilderList();
+      }
+      private com.google.protobuf.RepeatedFieldBuilderV3<
+          chatbot.v1.ChatbotOuterClass.UnansweredQuestion, chatbot.v1.ChatbotOuterClass.UnansweredQuestion.Builder, chatbot.v1.ChatbotOuterClass.UnansweredQuestionOrBuilder> 
+          getQuestionsFieldBuilder() {
+        if (questionsBuilder_ == null) {
+          questionsBuilder_ = new com.google.protobuf.RepeatedFieldBuilderV3<
+              chatbot.v1.ChatbotOuterClass.UnansweredQuestion, chatbot.v1.ChatbotOuterClass.UnansweredQuestion.Builder, chatbot.v1.ChatbotOuterClass.UnansweredQuestionOrBuilder>(
+                  questions_,
+                  ((bitField0_ & 0x00000001) != 0),
+                  getParentForChildren(),
+                  isClean());
+          questions_ = null;
+        }
+        return questionsBuilder_;
+      }
+      @java.lang.Override
+      public final Builder setUnknownFields(
+          final com.google.protobuf.UnknownFieldSet unknownFields) {
+        return super.setUnknownFields(unknownFields);
+      }
+
+      @java.lang.Override
+      public final Builder mergeUnknownFields(
+          final com.google.protobuf.UnknownFieldSet unknownFields) {
+        return super.mergeUnknownFields(unknownFields);
+      }
+
+
+      // @@protoc_insertion_point(builder_scope:chatbot.v1.ListUnansweredResponse)
+    }
+
+    // @@protoc_insertion_point(class_scope:chatbot.v1.ListUnansweredResponse)
+    private static final chatbot.v1.ChatbotOuterClass.ListUnansweredResponse DEFAULT_INSTANCE;
+    static {
+      DEFAULT_INSTANCE = new chatbot.v1.ChatbotOuterClass.ListUnansweredResponse();
+    }
+
+    public static chatbot.v1.ChatbotOuterClass.ListUnansweredResponse getDefaultInstance() {
+      return DEFAULT_INSTANCE;
+    }
+
+    private static final com.google.protobuf.Parser<ListUnansweredResponse>
+        PARSER = new com.google.protobuf.AbstractParser<ListUnansweredResponse>() {
+      @java.lang.Override
+      public ListUnansweredResponse parsePartialFrom(
+          com.google.protobuf.CodedInputStream input,
+          com.google.protobuf.ExtensionRegistryLite extensionRegistry)
+          throws com.google.protobuf.InvalidProtocolBufferException {
+        Builder builder = newBuilder();
+        try {
+          builder.mergeFrom(input, extensionRegistry);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw e.setUnfinishedMessage(builder.buildPartial());
+        } catch (com.google.protobuf.UninitializedMessageException e) {
+          throw e.asInvalidProtocolBufferException().setUnfinishedMessage(builder.buildPartial());
+        } catch (java.io.IOException e) {
+          throw new com.google.protobuf.InvalidProtocolBufferException(e)
+              .setUnfinishedMessage(builder.buildPartial());
+        }
+        return builder.buildPartial();
+      }
+    };
+
+    public static com.google.protobuf.Parser<ListUnansweredResponse> parser() {
+      return PARSER;
+    }
+
+    @java.lang.Override
+    public com.google.protobuf.Parser<ListUnansweredResponse> getParserForType() {
+      return PARSER;
+    }
+
+    @java.lang.Override
+    public chatbot.v1.ChatbotOuterClass.ListUnansweredResponse getDefaultInstanceForType() {
+      return DEFAULT_INSTANCE;
+    }
+
+  }
+
   private static final com.google.protobuf.Descriptors.Descriptor
     internal_static_chatbot_v1_Status_descriptor;
   private static final 
@@ -27370,6 +37098,11 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
       internal_static_chatbot_v1_MessageResponse_fieldAccessorTable;
   private static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_chatbot_v1_BidStat_descriptor;
+  private static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_chatbot_v1_BidStat_fieldAccessorTable;
+  private static final com.google.protobuf.Descriptors.Descriptor
     internal_static_chatbot_v1_EncryptedRequest_descriptor;
   private static final 
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
@@ -27434,6 +37167,21 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
   private static final 
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
       internal_static_chatbot_v1_OutboxMessage_fieldAccessorTable;
+  private static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_chatbot_v1_ListUnansweredRequest_descriptor;
+  private static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_chatbot_v1_ListUnansweredRequest_fieldAccessorTable;
+  private static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_chatbot_v1_UnansweredQuestion_descriptor;
+  private static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_chatbot_v1_UnansweredQuestion_fieldAccessorTable;
+  private static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_chatbot_v1_ListUnansweredResponse_descriptor;
+  private static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_chatbot_v1_ListUnansweredResponse_fieldAccessorTable;
 
   public static com.google.protobuf.Descriptors.FileDescriptor
       getDescriptor() {
@@ -27457,8 +37205,8 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       "(\t\022I\n\021slot_dictionaries\030\t \003(\0132..chatbot." +
       "v1.QueryRequest.SlotDictionariesEntry\032O\n" +
       "\025SlotDictionariesEntry\022\013\n\003key\030\001 \001(\t\022%\n\005v" +
-      "alue\030\002 \001(\0132\026.chatbot.v1.SlotValues:\0028\001\"\343" +
-      "\006\n\rQueryResponse\022\023\n\013ans_node_id\030\001 \001(\003\022\025\n" +
+      "alue\030\002 \001(\0132\026.chatbot.v1.SlotValues:\0028\001\"\216" +
+      "\014\n\rQueryResponse\022\023\n\013ans_node_id\030\001 \001(\003\022\025\n" +
       "\rans_node_name\030\002 \001(\t\022\r\n\005title\030\003 \001(\t\022\016\n\006a" +
       "nswer\030\004 \001(\t\022+\n\013answer_type\030\005 \001(\0162\026.chatb" +
       "ot.v1.AnswerType\022\022\n\nconfidence\030\006 \001(\001\0221\n\007" +
@@ -27471,91 +37219,125 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
       "bot.v1.QueryResponse.SlotInfo\022.\n\003msg\030\020 \003" +
       "(\0132\035.chatbot.v1.QueryResponse.MsgB\002\030\001\0227\n" +
       "\ncandidates\030\021 \003(\0132#.chatbot.v1.QueryResp" +
-      "onse.Candidate\022\021\n\tkefustate\030\022 \001(\t\032R\n\006Opt" +
-      "ion\022\025\n\rans_node_name\030\001 \001(\t\022\r\n\005title\030\002 \001(" +
-      "\t\022\016\n\006answer\030\003 \001(\t\022\022\n\nconfidence\030\004 \001(\001\032E\n" +
-      "\010SlotInfo\022\021\n\tslot_name\030\001 \001(\t\022\022\n\nslot_val" +
-      "ue\030\002 \001(\t\022\022\n\nnorm_value\030\003 \001(\t\032(\n\003Msg\022\017\n\007c" +
-      "ontent\030\001 \001(\t\022\020\n\010msg_type\030\002 \001(\t\032t\n\tCandid" +
-      "ate\022\023\n\013ans_node_id\030\001 \001(\003\022\025\n\rans_node_nam" +
-      "e\030\002 \001(\t\022\r\n\005title\030\003 \001(\t\022\022\n\nconfidence\030\004 \001" +
-      "(\001\022\030\n\020matched_question\030\005 \001(\t\"\177\n\013QueryRes" +
-      "ult\022\022\n\nrequest_id\030\001 \001(\t\022-\n\010response\030\002 \001(" +
-      "\0132\031.chatbot.v1.QueryResponseH\000\022#\n\005error\030" +
-      "\003 \001(\0132\022.chatbot.v1.StatusH\000B\010\n\006result\".\n" +
-      "\016MessageRequest\022\r\n\005token\030\001 \001(\t\022\r\n\005query\030" +
-      "\002 \001(\t\"\211\002\n\017MessageResponse\022\016\n\006answer\030\001 \001(" +
-      "\t\022+\n\013answer_type\030\002 \001(\0162\026.chatbot.v1.Answ" +
-      "erType\022*\n\003msg\030\003 \003(\0132\035.chatbot.v1.QueryRe" +
-      "sponse.Msg\022\'\n\006status\030\004 \001(\0162\027.chatbot.v1." +
-      "MatchStatus\022\026\n\016from_user_name\030\005 \001(\t\022\024\n\014t" +
-      "o_user_name\030\006 \001(\t\022\016\n\006msg_id\030\007 \001(\t\022\023\n\013cre" +
-      "ate_time\030\010 \001(\t\022\021\n\tkefustate\030\t \001(\t\"2\n\020Enc" +
-      "ryptedRequest\022\r\n\005token\030\001 \001(\t\022\017\n\007encrypt\030" +
-      "\002 \001(\t\"+\n\024SetAutoReplyResponse\022\023\n\013ans_nod" +
-      "e_id\030\001 \001(\003\",\n\030BatchImportSkillResponse\022\020" +
-      "\n\010imported\030\001 \001(\005\"\037\n\016PublishRequest\022\r\n\005to" +
-      "ken\030\001 \001(\t\"\"\n\017PublishResponse\022\017\n\007task_id\030" +
-      "\001 \001(\t\"8\n\026PublishProgressRequest\022\r\n\005token" +
-      "\030\001 \001(\t\022\017\n\007task_id\030\002 \001(\t\"9\n\027PublishProgre" +
-      "ssResponse\022\020\n\010progress\030\001 \001(\005\022\014\n\004done\030\002 \001" +
-      "(\010\"2\n\023SendMessageResponse\022\016\n\006msg_id\030\001 \001(" +
-      "\t\022\013\n\003seq\030\002 \001(\003\"@\n\020KefuStateRequest\022\r\n\005to" +
+      "onse.Candidate\022\021\n\tkefustate\030\022 \001(\t\022\022\n\nses" +
+      "sion_id\030\023 \001(\t\022\025\n\rdialog_status\030\024 \001(\t\022\022\n\n" +
+      "skill_name\030\025 \001(\t\022\022\n\nrequest_id\030\026 \001(\003\022\013\n\003" +
+      "ret\030\027 \001(\005\022\013\n\003rid\030\030 \001(\t\022\017\n\007msgtype\030\031 \001(\t\022" +
+      "\023\n\013answer_open\030\032 \001(\005\022\017\n\007article\030\033 \001(\t\022\035\n" +
+      "\025dialog_session_status\030\034 \001(\t\022\r\n\005event\030\035 " +
+      "\001(\t\022\035\n\025intent_confirm_status\030\036 \001(\t\022\024\n\014li" +
+      "st_options\030\037 \001(\010\022\017\n\007opening\030  \001(\t\022\024\n\014sce" +
+      "ne_status\030! \001(\t\022\020\n\010skill_id\030\" \001(\t\0225\n\tslo" +
+      "t_info\030# \003(\0132\".chatbot.v1.QueryResponse." +
+      "SlotInfo\022\031\n\021take_options_only\030$ \001(\010\032R\n\006O" +
+      "ption\022\025\n\rans_node_name\030\001 \001(\t\022\r\n\005title\030\002 " +
+      "\001(\t\022\016\n\006answer\030\003 \001(\t\022\022\n\nconfidence\030\004 \001(\001\032" +
+      "E\n\010SlotInfo\022\021\n\tslot_name\030\001 \001(\t\022\022\n\nslot_v" +
+      "alue\030\002 \001(\t\022\022\n\nnorm_value\030\003 \001(\t\032\300\002\n\003Msg\022\017" +
+      "\n\007content\030\001 \001(\t\022\020\n\010msg_type\030\002 \001(\t\022\023\n\013ans" +
+      "_node_id\030\003 \001(\003\022\025\n\rans_node_name\030\004 \001(\t\022\017\n" +
+      "\007article\030\005 \001(\t\022\022\n\nconfidence\030\006 \001(\001\022\022\n\nde" +
+      "bug_info\030\007 \001(\t\022\r\n\005event\030\010 \001(\t\022\024\n\014list_op" +
+      "tions\030\t \001(\010\022\017\n\007opening\030\n \001(\t\022\022\n\nrequest_" +
+      "id\030\013 \001(\003\022\022\n\nresp_title\030\014 \001(\t\022\024\n\014scene_st" +
+      "atus\030\r \001(\t\022\022\n\nsession_id\030\016 \001(\t\022\016\n\006status" +
+      "\030\017 \001(\t\022\031\n\021take_options_only\030\020 \001(\010\032t\n\tCan" +
+      "didate\022\023\n\013ans_node_id\030\001 \001(\003\022\025\n\rans_node_" +
+      "name\030\002 \001(\t\022\r\n\005title\030\003 \001(\t\022\022\n\nconfidence\030" +
+      "\004 \001(\001\022\030\n\020matched_question\030\005 \001(\t\"\177\n\013Query" +
+      "Result\022\022\n\nrequest_id\030\001 \001(\t\022-\n\010response\030\002" +
+      " \001(\0132\031.chatbot.v1.QueryResponseH\000\022#\n\005err" +
+      "or\030\003 \001(\0132\022.chatbot.v1.StatusH\000B\010\n\006result" +
+      "\".\n\016MessageRequest\022\r\n\005token\030\001 \001(\t\022\r\n\005que" +
+      "ry\030\002 \001(\t\"\223\003\n\017MessageResponse\022\016\n\006answer\030\001" +
+      " \001(\t\022+\n\013answer_type\030\002 \001(\0162\026.chatbot.v1.A" +
+      "nswerType\022*\n\003msg\030\003 \003(\0132\035.chatbot.v1.Quer" +
+      "yResponse.Msg\022\'\n\006status\030\004 \001(\0162\027.chatbot." +
+      "v1.MatchStatus\022\026\n\016from_user_name\030\005 \001(\t\022\024" +
+      "\n\014to_user_name\030\006 \001(\t\022\016\n\006msg_id\030\007 \001(\t\022\023\n\013" +
+      "create_time\030\010 \001(\t\022\021\n\tkefustate\030\t \001(\t\0226\n\n" +
+      "slots_info\030\n \003(\0132\".chatbot.v1.QueryRespo" +
+      "nse.SlotInfo\022\022\n\nsession_id\030\013 \001(\t\022\025\n\rdial" +
+      "og_status\030\014 \001(\t\022%\n\010bid_stat\030\r \001(\0132\023.chat" +
+      "bot.v1.BidStat\"h\n\007BidStat\022\021\n\tcurr_time\030\001" +
+      " \001(\t\022\017\n\007err_msg\030\002 \001(\t\022\023\n\013latest_time\030\003 \001" +
+      "(\t\022\024\n\014latest_valid\030\004 \001(\010\022\016\n\006up_ret\030\005 \001(\005" +
+      "\"2\n\020EncryptedRequest\022\r\n\005token\030\001 \001(\t\022\017\n\007e" +
+      "ncrypt\030\002 \001(\t\"+\n\024SetAutoReplyResponse\022\023\n\013" +
+      "ans_node_id\030\001 \001(\003\",\n\030BatchImportSkillRes" +
+      "ponse\022\020\n\010imported\030\001 \001(\005\"\037\n\016PublishReques" +
+      "t\022\r\n\005token\030\001 \001(\t\"\"\n\017PublishResponse\022\017\n\007t" +
+      "ask_id\030\001 \001(\t\"8\n\026PublishProgressRequest\022\r" +
+      "\n\005token\030\001 \001(\t\022\017\n\007task_id\030\002 \001(\t\"9\n\027Publis" +
+      "hProgressResponse\022\020\n\010progress\030\001 \001(\005\022\014\n\004d" +
+      "one\030\002 \001(\010\"2\n\023SendMessageResponse\022\016\n\006msg_" +
+      "id\030\001 \001(\t\022\013\n\003seq\030\002 \001(\003\"@\n\020KefuStateReques" +
+      "t\022\r\n\005token\030\001 \001(\t\022\r\n\005appid\030\002 \001(\t\022\016\n\006openi" +
+      "d\030\003 \001(\t\"\217\001\n\026ChangeKefuStateRequest\022\r\n\005to" +
       "ken\030\001 \001(\t\022\r\n\005appid\030\002 \001(\t\022\016\n\006openid\030\003 \001(\t" +
-      "\"\217\001\n\026ChangeKefuStateRequest\022\r\n\005token\030\001 \001" +
-      "(\t\022\r\n\005appid\030\002 \001(\t\022\016\n\006openid\030\003 \001(\t\022$\n\005sta" +
-      "te\030\004 \001(\0162\025.chatbot.v1.KefuState\022\017\n\007expir" +
-      "es\030\005 \001(\003\022\020\n\010kefuname\030\006 \001(\t\"s\n\021KefuStateR" +
-      "esponse\022$\n\005state\030\001 \001(\0162\025.chatbot.v1.Kefu" +
-      "State\022\022\n\nexpires_at\030\002 \001(\003\022\020\n\010kefuname\030\003 " +
-      "\001(\t\022\022\n\nupdated_at\030\004 \001(\003\"e\n\026SubscribeOutb" +
-      "oxRequest\022\r\n\005token\030\001 \001(\t\022\020\n\010channels\030\002 \003" +
-      "(\005\022\021\n\tafter_seq\030\003 \001(\003\022\027\n\017until_caught_up" +
-      "\030\004 \001(\010\"\351\001\n\rOutboxMessage\022\r\n\005appid\030\001 \001(\t\022" +
-      "\016\n\006openid\030\002 \001(\t\022\013\n\003msg\030\003 \001(\t\022\017\n\007channel\030" +
-      "\004 \001(\005\022\020\n\010kefuname\030\005 \001(\t\022\022\n\nkefuavatar\030\006 " +
-      "\001(\t\022\016\n\006msg_id\030\007 \001(\t\022\023\n\013create_time\030\010 \001(\003" +
-      "\022\013\n\003raw\030\t \001(\014\022\013\n\003seq\030\n \001(\003\022\r\n\005event\030\013 \001(" +
-      "\t\022\025\n\rans_node_name\030\014 \001(\t\022\020\n\010msg_type\030\r \001" +
-      "(\t*$\n\003Env\022\016\n\nENV_ONLINE\020\000\022\r\n\tENV_DEBUG\020\001" +
-      "*\330\001\n\013MatchStatus\022\034\n\030MATCH_STATUS_UNSPECI" +
-      "FIED\020\000\022\024\n\020MATCH_STATUS_FAQ\020\001\022\034\n\030MATCH_ST" +
-      "ATUS_CONTEXT_FAQ\020\002\022\034\n\030MATCH_STATUS_GENER" +
-      "AL_FAQ\020\003\022\036\n\032MATCH_STATUS_FAQ_RECOMMEND\020\004" +
-      "\022\030\n\024MATCH_STATUS_NOMATCH\020\005\022\037\n\033MATCH_STAT" +
-      "US_PERSON_SERVING\020\006*\212\001\n\nAnswerType\022\024\n\020AN" +
-      "SWER_TYPE_TEXT\020\000\022\024\n\020ANSWER_TYPE_NEWS\020\001\022\025" +
-      "\n\021ANSWER_TYPE_IMAGE\020\002\022\037\n\033ANSWER_TYPE_MIN" +
-      "IPROGRAMPAGE\020\003\022\030\n\024ANSWER_TYPE_MULTIMSG\020\004" +
-      "*v\n\tKefuState\022\025\n\021KEFU_STATE_ASKING\020\000\022\035\n\031" +
-      "KEFU_STATE_PERSON_SERVING\020\001\022\032\n\026KEFU_STAT" +
-      "E_NEED_PERSON\020\002\022\027\n\023KEFU_STATE_COMPLETE\020\003" +
-      "2\341\007\n\007Chatbot\0229\n\004Sign\022\027.chatbot.v1.SignRe" +
-      "quest\032\030.chatbot.v1.SignResponse\022<\n\005Query" +
-      "\022\030.chatbot.v1.QueryRequest\032\031.chatbot.v1." +
-      "QueryResponse\022D\n\013QueryStream\022\030.chatbot.v" +
-      "1.QueryRequest\032\027.chatbot.v1.QueryResult(" +
-      "\0010\001\022B\n\007Message\022\032.chatbot.v1.MessageReque" +
-      "st\032\033.chatbot.v1.MessageResponse\022F\n\013DictM" +
-      "essage\022\034.chatbot.v1.EncryptedRequest\032\031.c" +
-      "hatbot.v1.QueryResponse\022N\n\014SetAutoReply\022" +
-      "\034.chatbot.v1.EncryptedRequest\032 .chatbot." +
-      "v1.SetAutoReplyResponse\022V\n\020BatchImportSk" +
-      "ill\022\034.chatbot.v1.EncryptedRequest\032$.chat" +
-      "bot.v1.BatchImportSkillResponse\022B\n\007Publi" +
-      "sh\022\032.chatbot.v1.PublishRequest\032\033.chatbot" +
-      ".v1.PublishResponse\022Z\n\017PublishProgress\022\"" +
-      ".chatbot.v1.PublishProgressRequest\032#.cha" +
-      "tbot.v1.PublishProgressResponse\022L\n\013SendM" +
-      "essage\022\034.chatbot.v1.EncryptedRequest\032\037.c" +
-      "hatbot.v1.SendMessageResponse\022K\n\014GetKefu" +
-      "State\022\034.chatbot.v1.KefuStateRequest\032\035.ch" +
-      "atbot.v1.KefuStateResponse\022T\n\017ChangeKefu" +
-      "State\022\".chatbot.v1.ChangeKefuStateReques" +
-      "t\032\035.chatbot.v1.KefuStateResponse\022R\n\017Subs" +
-      "cribeOutbox\022\".chatbot.v1.SubscribeOutbox" +
-      "Request\032\031.chatbot.v1.OutboxMessage0\001b\006pr" +
-      "oto3"
+      "\022$\n\005state\030\004 \001(\0162\025.chatbot.v1.KefuState\022\017" +
+      "\n\007expires\030\005 \001(\003\022\020\n\010kefuname\030\006 \001(\t\"s\n\021Kef" +
+      "uStateResponse\022$\n\005state\030\001 \001(\0162\025.chatbot." +
+      "v1.KefuState\022\022\n\nexpires_at\030\002 \001(\003\022\020\n\010kefu" +
+      "name\030\003 \001(\t\022\022\n\nupdated_at\030\004 \001(\003\"e\n\026Subscr" +
+      "ibeOutboxRequest\022\r\n\005token\030\001 \001(\t\022\020\n\010chann" +
+      "els\030\002 \003(\005\022\021\n\tafter_seq\030\003 \001(\003\022\027\n\017until_ca" +
+      "ught_up\030\004 \001(\010\"\351\001\n\rOutboxMessage\022\r\n\005appid" +
+      "\030\001 \001(\t\022\016\n\006openid\030\002 \001(\t\022\013\n\003msg\030\003 \001(\t\022\017\n\007c" +
+      "hannel\030\004 \001(\005\022\020\n\010kefuname\030\005 \001(\t\022\022\n\nkefuav" +
+      "atar\030\006 \001(\t\022\016\n\006msg_id\030\007 \001(\t\022\023\n\013create_tim" +
+      "e\030\010 \001(\003\022\013\n\003raw\030\t \001(\014\022\013\n\003seq\030\n \001(\003\022\r\n\005eve" +
+      "nt\030\013 \001(\t\022\025\n\rans_node_name\030\014 \001(\t\022\020\n\010msg_t" +
+      "ype\030\r \001(\t\"D\n\025ListUnansweredRequest\022\r\n\005to" +
+      "ken\030\001 \001(\t\022\r\n\005since\030\002 \001(\003\022\r\n\005limit\030\003 \001(\005\"" +
+      "\327\001\n\022UnansweredQuestion\022\r\n\005query\030\001 \001(\t\022\022\n" +
+      "\nnormalized\030\002 \001(\t\022\r\n\005count\030\003 \001(\003\022\022\n\nfirs" +
+      "t_seen\030\004 \001(\003\022\021\n\tlast_seen\030\005 \001(\003\022\'\n\006statu" +
+      "s\030\006 \001(\0162\027.chatbot.v1.MatchStatus\022\017\n\007best" +
+      "_id\030\007 \001(\t\022\025\n\rbest_question\030\010 \001(\t\022\027\n\017best" +
+      "_confidence\030\t \001(\001\"K\n\026ListUnansweredRespo" +
+      "nse\0221\n\tquestions\030\001 \003(\0132\036.chatbot.v1.Unan" +
+      "sweredQuestion*$\n\003Env\022\016\n\nENV_ONLINE\020\000\022\r\n" +
+      "\tENV_DEBUG\020\001*\330\001\n\013MatchStatus\022\034\n\030MATCH_ST" +
+      "ATUS_UNSPECIFIED\020\000\022\024\n\020MATCH_STATUS_FAQ\020\001" +
+      "\022\034\n\030MATCH_STATUS_CONTEXT_FAQ\020\002\022\034\n\030MATCH_" +
+      "STATUS_GENERAL_FAQ\020\003\022\036\n\032MATCH_STATUS_FAQ" +
+      "_RECOMMEND\020\004\022\030\n\024MATCH_STATUS_NOMATCH\020\005\022\037" +
+      "\n\033MATCH_STATUS_PERSON_SERVING\020\006*\212\001\n\nAnsw" +
+      "erType\022\024\n\020ANSWER_TYPE_TEXT\020\000\022\024\n\020ANSWER_T" +
+      "YPE_NEWS\020\001\022\025\n\021ANSWER_TYPE_IMAGE\020\002\022\037\n\033ANS" +
+      "WER_TYPE_MINIPROGRAMPAGE\020\003\022\030\n\024ANSWER_TYP" +
+      "E_MULTIMSG\020\004*v\n\tKefuState\022\025\n\021KEFU_STATE_" +
+      "ASKING\020\000\022\035\n\031KEFU_STATE_PERSON_SERVING\020\001\022" +
+      "\032\n\026KEFU_STATE_NEED_PERSON\020\002\022\027\n\023KEFU_STAT" +
+      "E_COMPLETE\020\0032\274\010\n\007Chatbot\0229\n\004Sign\022\027.chatb" +
+      "ot.v1.SignRequest\032\030.chatbot.v1.SignRespo" +
+      "nse\022<\n\005Query\022\030.chatbot.v1.QueryRequest\032\031" +
+      ".chatbot.v1.QueryResponse\022D\n\013QueryStream" +
+      "\022\030.chatbot.v1.QueryRequest\032\027.chatbot.v1." +
+      "QueryResult(\0010\001\022B\n\007Message\022\032.chatbot.v1." +
+      "MessageRequest\032\033.chatbot.v1.MessageRespo" +
+      "nse\022H\n\013DictMessage\022\034.chatbot.v1.Encrypte" +
+      "dRequest\032\033.chatbot.v1.MessageResponse\022N\n" +
+      "\014SetAutoReply\022\034.chatbot.v1.EncryptedRequ" +
+      "est\032 .chatbot.v1.SetAutoReplyResponse\022V\n" +
+      "\020BatchImportSkill\022\034.chatbot.v1.Encrypted" +
+      "Request\032$.chatbot.v1.BatchImportSkillRes" +
+      "ponse\022B\n\007Publish\022\032.chatbot.v1.PublishReq" +
+      "uest\032\033.chatbot.v1.PublishResponse\022Z\n\017Pub" +
+      "lishProgress\022\".chatbot.v1.PublishProgres" +
+      "sRequest\032#.chatbot.v1.PublishProgressRes" +
+      "ponse\022L\n\013SendMessage\022\034.chatbot.v1.Encryp" +
+      "tedRequest\032\037.chatbot.v1.SendMessageRespo" +
+      "nse\022K\n\014GetKefuState\022\034.chatbot.v1.KefuSta" +
+      "teRequest\032\035.chatbot.v1.KefuStateResponse" +
+      "\022T\n\017ChangeKefuState\022\".chatbot.v1.ChangeK" +
+      "efuStateRequest\032\035.chatbot.v1.KefuStateRe" +
+      "sponse\022R\n\017SubscribeOutbox\022\".chatbot.v1.S" +
+      "ubscribeOutboxRequest\032\031.chatbot.v1.Outbo" +
+      "xMessage0\001\022W\n\016ListUnanswered\022!.chatbot.v" +
+      "1.ListUnansweredRequest\032\".chatbot.v1.Lis" +
+      "tUnansweredResponseb\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -27602,7 +37384,7 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
     internal_static_chatbot_v1_QueryResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_chatbot_v1_QueryResponse_descriptor,
-        new java.lang.String[] { "AnsNodeId", "AnsNodeName", "Title", "Answer", "AnswerType", "Confidence", "Options", "Status", "FromUserName", "ToUserName", "MsgId", "Query", "CreateTime", "IsDefaultAnswer", "SlotsInfo", "Msg", "Candidates", "Kefustate", });
+        new java.lang.String[] { "AnsNodeId", "AnsNodeName", "Title", "Answer", "AnswerType", "Confidence", "Options", "Status", "FromUserName", "ToUserName", "MsgId", "Query", "CreateTime", "IsDefaultAnswer", "SlotsInfo", "Msg", "Candidates", "Kefustate", "SessionId", "DialogStatus", "SkillName", "RequestId", "Ret", "Rid", "Msgtype", "AnswerOpen", "Article", "DialogSessionStatus", "Event", "IntentConfirmStatus", "ListOptions", "Opening", "SceneStatus", "SkillId", "SlotInfo", "TakeOptionsOnly", });
     internal_static_chatbot_v1_QueryResponse_Option_descriptor =
       internal_static_chatbot_v1_QueryResponse_descriptor.getNestedTypes().get(0);
     internal_static_chatbot_v1_QueryResponse_Option_fieldAccessorTable = new
@@ -27620,7 +37402,7 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
     internal_static_chatbot_v1_QueryResponse_Msg_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_chatbot_v1_QueryResponse_Msg_descriptor,
-        new java.lang.String[] { "Content", "MsgType", });
+        new java.lang.String[] { "Content", "MsgType", "AnsNodeId", "AnsNodeName", "Article", "Confidence", "DebugInfo", "Event", "ListOptions", "Opening", "RequestId", "RespTitle", "SceneStatus", "SessionId", "Status", "TakeOptionsOnly", });
     internal_static_chatbot_v1_QueryResponse_Candidate_descriptor =
       internal_static_chatbot_v1_QueryResponse_descriptor.getNestedTypes().get(3);
     internal_static_chatbot_v1_QueryResponse_Candidate_fieldAccessorTable = new
@@ -27644,85 +37426,109 @@ chatbot.v1.ChatbotOuterClass.SlotValues defaultValue) {
     internal_static_chatbot_v1_MessageResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_chatbot_v1_MessageResponse_descriptor,
-        new java.lang.String[] { "Answer", "AnswerType", "Msg", "Status", "FromUserName", "ToUserName", "MsgId", "CreateTime", "Kefustate", });
-    internal_static_chatbot_v1_EncryptedRequest_descriptor =
+        new java.lang.String[] { "Answer", "AnswerType", "Msg", "Status", "FromUserName", "ToUserName", "MsgId", "CreateTime", "Kefustate", "SlotsInfo", "SessionId", "DialogStatus", "BidStat", });
+    internal_static_chatbot_v1_BidStat_descriptor =
       getDescriptor().getMessageTypes().get(9);
+    internal_static_chatbot_v1_BidStat_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_chatbot_v1_BidStat_descriptor,
+        new java.lang.String[] { "CurrTime", "ErrMsg", "LatestTime", "LatestValid", "UpRet", });
+    internal_static_chatbot_v1_EncryptedRequest_descriptor =
+      getDescriptor().getMessageTypes().get(10);
     internal_static_chatbot_v1_EncryptedRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_chatbot_v1_EncryptedRequest_descriptor,
         new java.lang.String[] { "Token", "Encrypt", });
     internal_static_chatbot_v1_SetAutoReplyResponse_descriptor =
-      getDescriptor().getMessageTypes().get(10);
+      getDescriptor().getMessageTypes().get(11);
     internal_static_chatbot_v1_SetAutoReplyResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_chatbot_v1_SetAutoReplyResponse_descriptor,
         new java.lang.String[] { "AnsNodeId", });
     internal_static_chatbot_v1_BatchImportSkillResponse_descriptor =
-      getDescriptor().getMessageTypes().get(11);
+      getDescriptor().getMessageTypes().get(12);
     internal_static_chatbot_v1_BatchImportSkillResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_chatbot_v1_BatchImportSkillResponse_descriptor,
         new java.lang.String[] { "Imported", });
     internal_static_chatbot_v1_PublishRequest_descriptor =
-      getDescriptor().getMessageTypes().get(12);
+      getDescriptor().getMessageTypes().get(13);
     internal_static_chatbot_v1_PublishRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_chatbot_v1_PublishRequest_descriptor,
         new java.lang.String[] { "Token", });
     internal_static_chatbot_v1_PublishResponse_descriptor =
-      getDescriptor().getMessageTypes().get(13);
+      getDescriptor().getMessageTypes().get(14);
     internal_static_chatbot_v1_PublishResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_chatbot_v1_PublishResponse_descriptor,
         new java.lang.String[] { "TaskId", });
     internal_static_chatbot_v1_PublishProgressRequest_descriptor =
-      getDescriptor().getMessageTypes().get(14);
+      getDescriptor().getMessageTypes().get(15);
     internal_static_chatbot_v1_PublishProgressRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_chatbot_v1_PublishProgressRequest_descriptor,
         new java.lang.String[] { "Token", "TaskId", });
     internal_static_chatbot_v1_PublishProgressResponse_descriptor =
-      getDescriptor().getMessageTypes().get(15);
+      getDescriptor().getMessageTypes().get(16);
     internal_static_chatbot_v1_PublishProgressResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_chatbot_v1_PublishProgressResponse_descriptor,
         new java.lang.String[] { "Progress", "Done", });
     internal_static_chatbot_v1_SendMessageResponse_descriptor =
-      getDescriptor().getMessageTypes().get(16);
+      getDescriptor().getMessageTypes().get(17);
     internal_static_chatbot_v1_SendMessageResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_chatbot_v1_SendMessageResponse_descriptor,
         new java.lang.String[] { "MsgId", "Seq", });
     internal_static_chatbot_v1_KefuStateRequest_descriptor =
-      getDescriptor().getMessageTypes().get(17);
+      getDescriptor().getMessageTypes().get(18);
     internal_static_chatbot_v1_KefuStateRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_chatbot_v1_KefuStateRequest_descriptor,
         new java.lang.String[] { "Token", "Appid", "Openid", });
     internal_static_chatbot_v1_ChangeKefuStateRequest_descriptor =
-      getDescriptor().getMessageTypes().get(18);
+      getDescriptor().getMessageTypes().get(19);
     internal_static_chatbot_v1_ChangeKefuStateRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_chatbot_v1_ChangeKefuStateRequest_descriptor,
         new java.lang.String[] { "Token", "Appid", "Openid", "State", "Expires", "Kefuname", });
     internal_static_chatbot_v1_KefuStateResponse_descriptor =
-      getDescriptor().getMessageTypes().get(19);
+      getDescriptor().getMessageTypes().get(20);
     internal_static_chatbot_v1_KefuStateResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_chatbot_v1_KefuStateResponse_descriptor,
         new java.lang.String[] { "State", "ExpiresAt", "Kefuname", "UpdatedAt", });
     internal_static_chatbot_v1_SubscribeOutboxRequest_descriptor =
-      getDescriptor().getMessageTypes().get(20);
+      getDescriptor().getMessageTypes().get(21);
     internal_static_chatbot_v1_SubscribeOutboxRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_chatbot_v1_SubscribeOutboxRequest_descriptor,
         new java.lang.String[] { "Token", "Channels", "AfterSeq", "UntilCaughtUp", });
     internal_static_chatbot_v1_OutboxMessage_descriptor =
-      getDescriptor().getMessageTypes().get(21);
+      getDescriptor().getMessageTypes().get(22);
     internal_static_chatbot_v1_OutboxMessage_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_chatbot_v1_OutboxMessage_descriptor,
         new java.lang.String[] { "Appid", "Openid", "Msg", "Channel", "Kefuname", "Kefuavatar", "MsgId", "CreateTime", "Raw", "Seq", "Event", "AnsNodeName", "MsgType", });
+    internal_static_chatbot_v1_ListUnansweredRequest_descriptor =
+      getDescriptor().getMessageTypes().get(23);
+    internal_static_chatbot_v1_ListUnansweredRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_chatbot_v1_ListUnansweredRequest_descriptor,
+        new java.lang.String[] { "Token", "Since", "Limit", });
+    internal_static_chatbot_v1_UnansweredQuestion_descriptor =
+      getDescriptor().getMessageTypes().get(24);
+    internal_static_chatbot_v1_UnansweredQuestion_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_chatbot_v1_UnansweredQuestion_descriptor,
+        new java.lang.String[] { "Query", "Normalized", "Count", "FirstSeen", "LastSeen", "Status", "BestId", "BestQuestion", "BestConfidence", });
+    internal_static_chatbot_v1_ListUnansweredResponse_descriptor =
+      getDescriptor().getMessageTypes().get(25);
+    internal_static_chatbot_v1_ListUnansweredResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_chatbot_v1_ListUnansweredResponse_descriptor,
+        new java.lang.String[] { "Questions", });
   }
 
   // @@protoc_insertion_point(outer_class_scope)

@@ -119,7 +119,7 @@ class QueryRequest(_message.Message):
     def __init__(self, token: _Optional[str] = ..., signature: _Optional[str] = ..., query: _Optional[str] = ..., env: _Optional[_Union[Env, str]] = ..., first_priority_skills: _Optional[_Iterable[str]] = ..., second_priority_skills: _Optional[_Iterable[str]] = ..., explain: _Optional[bool] = ..., request_id: _Optional[str] = ..., slot_dictionaries: _Optional[_Mapping[str, SlotValues]] = ...) -> None: ...
 
 class QueryResponse(_message.Message):
-    __slots__ = ("ans_node_id", "ans_node_name", "title", "answer", "answer_type", "confidence", "options", "status", "from_user_name", "to_user_name", "msg_id", "query", "create_time", "is_default_answer", "slots_info", "msg", "candidates", "kefustate")
+    __slots__ = ("ans_node_id", "ans_node_name", "title", "answer", "answer_type", "confidence", "options", "status", "from_user_name", "to_user_name", "msg_id", "query", "create_time", "is_default_answer", "slots_info", "msg", "candidates", "kefustate", "session_id", "dialog_status", "skill_name", "request_id", "ret", "rid", "msgtype", "answer_open", "article", "dialog_session_status", "event", "intent_confirm_status", "list_options", "opening", "scene_status", "skill_id", "slot_info", "take_options_only")
     class Option(_message.Message):
         __slots__ = ("ans_node_name", "title", "answer", "confidence")
         ANS_NODE_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -141,12 +141,40 @@ class QueryResponse(_message.Message):
         norm_value: str
         def __init__(self, slot_name: _Optional[str] = ..., slot_value: _Optional[str] = ..., norm_value: _Optional[str] = ...) -> None: ...
     class Msg(_message.Message):
-        __slots__ = ("content", "msg_type")
+        __slots__ = ("content", "msg_type", "ans_node_id", "ans_node_name", "article", "confidence", "debug_info", "event", "list_options", "opening", "request_id", "resp_title", "scene_status", "session_id", "status", "take_options_only")
         CONTENT_FIELD_NUMBER: _ClassVar[int]
         MSG_TYPE_FIELD_NUMBER: _ClassVar[int]
+        ANS_NODE_ID_FIELD_NUMBER: _ClassVar[int]
+        ANS_NODE_NAME_FIELD_NUMBER: _ClassVar[int]
+        ARTICLE_FIELD_NUMBER: _ClassVar[int]
+        CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
+        DEBUG_INFO_FIELD_NUMBER: _ClassVar[int]
+        EVENT_FIELD_NUMBER: _ClassVar[int]
+        LIST_OPTIONS_FIELD_NUMBER: _ClassVar[int]
+        OPENING_FIELD_NUMBER: _ClassVar[int]
+        REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+        RESP_TITLE_FIELD_NUMBER: _ClassVar[int]
+        SCENE_STATUS_FIELD_NUMBER: _ClassVar[int]
+        SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+        STATUS_FIELD_NUMBER: _ClassVar[int]
+        TAKE_OPTIONS_ONLY_FIELD_NUMBER: _ClassVar[int]
         content: str
         msg_type: str
-        def __init__(self, content: _Optional[str] = ..., msg_type: _Optional[str] = ...) -> None: ...
+        ans_node_id: int
+        ans_node_name: str
+        article: str
+        confidence: float
+        debug_info: str
+        event: str
+        list_options: bool
+        opening: str
+        request_id: int
+        resp_title: str
+        scene_status: str
+        session_id: str
+        status: str
+        take_options_only: bool
+        def __init__(self, content: _Optional[str] = ..., msg_type: _Optional[str] = ..., ans_node_id: _Optional[int] = ..., ans_node_name: _Optional[str] = ..., article: _Optional[str] = ..., confidence: _Optional[float] = ..., debug_info: _Optional[str] = ..., event: _Optional[str] = ..., list_options: _Optional[bool] = ..., opening: _Optional[str] = ..., request_id: _Optional[int] = ..., resp_title: _Optional[str] = ..., scene_status: _Optional[str] = ..., session_id: _Optional[str] = ..., status: _Optional[str] = ..., take_options_only: _Optional[bool] = ...) -> None: ...
     class Candidate(_message.Message):
         __slots__ = ("ans_node_id", "ans_node_name", "title", "confidence", "matched_question")
         ANS_NODE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -178,6 +206,24 @@ class QueryResponse(_message.Message):
     MSG_FIELD_NUMBER: _ClassVar[int]
     CANDIDATES_FIELD_NUMBER: _ClassVar[int]
     KEFUSTATE_FIELD_NUMBER: _ClassVar[int]
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    DIALOG_STATUS_FIELD_NUMBER: _ClassVar[int]
+    SKILL_NAME_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    RET_FIELD_NUMBER: _ClassVar[int]
+    RID_FIELD_NUMBER: _ClassVar[int]
+    MSGTYPE_FIELD_NUMBER: _ClassVar[int]
+    ANSWER_OPEN_FIELD_NUMBER: _ClassVar[int]
+    ARTICLE_FIELD_NUMBER: _ClassVar[int]
+    DIALOG_SESSION_STATUS_FIELD_NUMBER: _ClassVar[int]
+    EVENT_FIELD_NUMBER: _ClassVar[int]
+    INTENT_CONFIRM_STATUS_FIELD_NUMBER: _ClassVar[int]
+    LIST_OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    OPENING_FIELD_NUMBER: _ClassVar[int]
+    SCENE_STATUS_FIELD_NUMBER: _ClassVar[int]
+    SKILL_ID_FIELD_NUMBER: _ClassVar[int]
+    SLOT_INFO_FIELD_NUMBER: _ClassVar[int]
+    TAKE_OPTIONS_ONLY_FIELD_NUMBER: _ClassVar[int]
     ans_node_id: int
     ans_node_name: str
     title: str
@@ -196,7 +242,25 @@ class QueryResponse(_message.Message):
     msg: _containers.RepeatedCompositeFieldContainer[QueryResponse.Msg]
     candidates: _containers.RepeatedCompositeFieldContainer[QueryResponse.Candidate]
     kefustate: str
-    def __init__(self, ans_node_id: _Optional[int] = ..., ans_node_name: _Optional[str] = ..., title: _Optional[str] = ..., answer: _Optional[str] = ..., answer_type: _Optional[_Union[AnswerType, str]] = ..., confidence: _Optional[float] = ..., options: _Optional[_Iterable[_Union[QueryResponse.Option, _Mapping]]] = ..., status: _Optional[_Union[MatchStatus, str]] = ..., from_user_name: _Optional[str] = ..., to_user_name: _Optional[str] = ..., msg_id: _Optional[str] = ..., query: _Optional[str] = ..., create_time: _Optional[str] = ..., is_default_answer: _Optional[bool] = ..., slots_info: _Optional[_Iterable[_Union[QueryResponse.SlotInfo, _Mapping]]] = ..., msg: _Optional[_Iterable[_Union[QueryResponse.Msg, _Mapping]]] = ..., candidates: _Optional[_Iterable[_Union[QueryResponse.Candidate, _Mapping]]] = ..., kefustate: _Optional[str] = ...) -> None: ...
+    session_id: str
+    dialog_status: str
+    skill_name: str
+    request_id: int
+    ret: int
+    rid: str
+    msgtype: str
+    answer_open: int
+    article: str
+    dialog_session_status: str
+    event: str
+    intent_confirm_status: str
+    list_options: bool
+    opening: str
+    scene_status: str
+    skill_id: str
+    slot_info: _containers.RepeatedCompositeFieldContainer[QueryResponse.SlotInfo]
+    take_options_only: bool
+    def __init__(self, ans_node_id: _Optional[int] = ..., ans_node_name: _Optional[str] = ..., title: _Optional[str] = ..., answer: _Optional[str] = ..., answer_type: _Optional[_Union[AnswerType, str]] = ..., confidence: _Optional[float] = ..., options: _Optional[_Iterable[_Union[QueryResponse.Option, _Mapping]]] = ..., status: _Optional[_Union[MatchStatus, str]] = ..., from_user_name: _Optional[str] = ..., to_user_name: _Optional[str] = ..., msg_id: _Optional[str] = ..., query: _Optional[str] = ..., create_time: _Optional[str] = ..., is_default_answer: _Optional[bool] = ..., slots_info: _Optional[_Iterable[_Union[QueryResponse.SlotInfo, _Mapping]]] = ..., msg: _Optional[_Iterable[_Union[QueryResponse.Msg, _Mapping]]] = ..., candidates: _Optional[_Iterable[_Union[QueryResponse.Candidate, _Mapping]]] = ..., kefustate: _Optional[str] = ..., session_id: _Optional[str] = ..., dialog_status: _Optional[str] = ..., skill_name: _Optional[str] = ..., request_id: _Optional[int] = ..., ret: _Optional[int] = ..., rid: _Optional[str] = ..., msgtype: _Optional[str] = ..., answer_open: _Optional[int] = ..., article: _Optional[str] = ..., dialog_session_status: _Optional[str] = ..., event: _Optional[str] = ..., intent_confirm_status: _Optional[str] = ..., list_options: _Optional[bool] = ..., opening: _Optional[str] = ..., scene_status: _Optional[str] = ..., skill_id: _Optional[str] = ..., slot_info: _Optional[_Iterable[_Union[QueryResponse.SlotInfo, _Mapping]]] = ..., take_options_only: _Optional[bool] = ...) -> None: ...
 
 class QueryResult(_message.Message):
     __slots__ = ("request_id", "response", "error")
@@ -217,7 +281,7 @@ class MessageRequest(_message.Message):
     def __init__(self, token: _Optional[str] = ..., query: _Optional[str] = ...) -> None: ...
 
 class MessageResponse(_message.Message):
-    __slots__ = ("answer", "answer_type", "msg", "status", "from_user_name", "to_user_name", "msg_id", "create_time", "kefustate")
+    __slots__ = ("answer", "answer_type", "msg", "status", "from_user_name", "to_user_name", "msg_id", "create_time", "kefustate", "slots_info", "session_id", "dialog_status", "bid_stat")
     ANSWER_FIELD_NUMBER: _ClassVar[int]
     ANSWER_TYPE_FIELD_NUMBER: _ClassVar[int]
     MSG_FIELD_NUMBER: _ClassVar[int]
@@ -227,6 +291,10 @@ class MessageResponse(_message.Message):
     MSG_ID_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     KEFUSTATE_FIELD_NUMBER: _ClassVar[int]
+    SLOTS_INFO_FIELD_NUMBER: _ClassVar[int]
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    DIALOG_STATUS_FIELD_NUMBER: _ClassVar[int]
+    BID_STAT_FIELD_NUMBER: _ClassVar[int]
     answer: str
     answer_type: AnswerType
     msg: _containers.RepeatedCompositeFieldContainer[QueryResponse.Msg]
@@ -236,7 +304,25 @@ class MessageResponse(_message.Message):
     msg_id: str
     create_time: str
     kefustate: str
-    def __init__(self, answer: _Optional[str] = ..., answer_type: _Optional[_Union[AnswerType, str]] = ..., msg: _Optional[_Iterable[_Union[QueryResponse.Msg, _Mapping]]] = ..., status: _Optional[_Union[MatchStatus, str]] = ..., from_user_name: _Optional[str] = ..., to_user_name: _Optional[str] = ..., msg_id: _Optional[str] = ..., create_time: _Optional[str] = ..., kefustate: _Optional[str] = ...) -> None: ...
+    slots_info: _containers.RepeatedCompositeFieldContainer[QueryResponse.SlotInfo]
+    session_id: str
+    dialog_status: str
+    bid_stat: BidStat
+    def __init__(self, answer: _Optional[str] = ..., answer_type: _Optional[_Union[AnswerType, str]] = ..., msg: _Optional[_Iterable[_Union[QueryResponse.Msg, _Mapping]]] = ..., status: _Optional[_Union[MatchStatus, str]] = ..., from_user_name: _Optional[str] = ..., to_user_name: _Optional[str] = ..., msg_id: _Optional[str] = ..., create_time: _Optional[str] = ..., kefustate: _Optional[str] = ..., slots_info: _Optional[_Iterable[_Union[QueryResponse.SlotInfo, _Mapping]]] = ..., session_id: _Optional[str] = ..., dialog_status: _Optional[str] = ..., bid_stat: _Optional[_Union[BidStat, _Mapping]] = ...) -> None: ...
+
+class BidStat(_message.Message):
+    __slots__ = ("curr_time", "err_msg", "latest_time", "latest_valid", "up_ret")
+    CURR_TIME_FIELD_NUMBER: _ClassVar[int]
+    ERR_MSG_FIELD_NUMBER: _ClassVar[int]
+    LATEST_TIME_FIELD_NUMBER: _ClassVar[int]
+    LATEST_VALID_FIELD_NUMBER: _ClassVar[int]
+    UP_RET_FIELD_NUMBER: _ClassVar[int]
+    curr_time: str
+    err_msg: str
+    latest_time: str
+    latest_valid: bool
+    up_ret: int
+    def __init__(self, curr_time: _Optional[str] = ..., err_msg: _Optional[str] = ..., latest_time: _Optional[str] = ..., latest_valid: _Optional[bool] = ..., up_ret: _Optional[int] = ...) -> None: ...
 
 class EncryptedRequest(_message.Message):
     __slots__ = ("token", "encrypt")
@@ -373,3 +459,41 @@ class OutboxMessage(_message.Message):
     ans_node_name: str
     msg_type: str
     def __init__(self, appid: _Optional[str] = ..., openid: _Optional[str] = ..., msg: _Optional[str] = ..., channel: _Optional[int] = ..., kefuname: _Optional[str] = ..., kefuavatar: _Optional[str] = ..., msg_id: _Optional[str] = ..., create_time: _Optional[int] = ..., raw: _Optional[bytes] = ..., seq: _Optional[int] = ..., event: _Optional[str] = ..., ans_node_name: _Optional[str] = ..., msg_type: _Optional[str] = ...) -> None: ...
+
+class ListUnansweredRequest(_message.Message):
+    __slots__ = ("token", "since", "limit")
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    SINCE_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    token: str
+    since: int
+    limit: int
+    def __init__(self, token: _Optional[str] = ..., since: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class UnansweredQuestion(_message.Message):
+    __slots__ = ("query", "normalized", "count", "first_seen", "last_seen", "status", "best_id", "best_question", "best_confidence")
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    NORMALIZED_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    FIRST_SEEN_FIELD_NUMBER: _ClassVar[int]
+    LAST_SEEN_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    BEST_ID_FIELD_NUMBER: _ClassVar[int]
+    BEST_QUESTION_FIELD_NUMBER: _ClassVar[int]
+    BEST_CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
+    query: str
+    normalized: str
+    count: int
+    first_seen: int
+    last_seen: int
+    status: MatchStatus
+    best_id: str
+    best_question: str
+    best_confidence: float
+    def __init__(self, query: _Optional[str] = ..., normalized: _Optional[str] = ..., count: _Optional[int] = ..., first_seen: _Optional[int] = ..., last_seen: _Optional[int] = ..., status: _Optional[_Union[MatchStatus, str]] = ..., best_id: _Optional[str] = ..., best_question: _Optional[str] = ..., best_confidence: _Optional[float] = ...) -> None: ...
+
+class ListUnansweredResponse(_message.Message):
+    __slots__ = ("questions",)
+    QUESTIONS_FIELD_NUMBER: _ClassVar[int]
+    questions: _containers.RepeatedCompositeFieldContainer[UnansweredQuestion]
+    def __init__(self, questions: _Optional[_Iterable[_Union[UnansweredQuestion, _Mapping]]] = ...) -> None: ...

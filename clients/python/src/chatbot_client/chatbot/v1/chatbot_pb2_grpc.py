@@ -57,7 +57,7 @@ class ChatbotStub:
         self.DictMessage = channel.unary_unary(
                 '/chatbot.v1.Chatbot/DictMessage',
                 request_serializer=chatbot__client_dot_chatbot_dot_v1_dot_chatbot__pb2.EncryptedRequest.SerializeToString,
-                response_deserializer=chatbot__client_dot_chatbot_dot_v1_dot_chatbot__pb2.QueryResponse.FromString,
+                response_deserializer=chatbot__client_dot_chatbot_dot_v1_dot_chatbot__pb2.MessageResponse.FromString,
                 _registered_method=True)
         self.SetAutoReply = channel.unary_unary(
                 '/chatbot.v1.Chatbot/SetAutoReply',
@@ -99,6 +99,11 @@ class ChatbotStub:
                 request_serializer=chatbot__client_dot_chatbot_dot_v1_dot_chatbot__pb2.SubscribeOutboxRequest.SerializeToString,
                 response_deserializer=chatbot__client_dot_chatbot_dot_v1_dot_chatbot__pb2.OutboxMessage.FromString,
                 _registered_method=True)
+        self.ListUnanswered = channel.unary_unary(
+                '/chatbot.v1.Chatbot/ListUnanswered',
+                request_serializer=chatbot__client_dot_chatbot_dot_v1_dot_chatbot__pb2.ListUnansweredRequest.SerializeToString,
+                response_deserializer=chatbot__client_dot_chatbot_dot_v1_dot_chatbot__pb2.ListUnansweredResponse.FromString,
+                _registered_method=True)
 
 
 class ChatbotServicer:
@@ -133,7 +138,8 @@ class ChatbotServicer:
         raise NotImplementedError('Method not implemented!')
 
     def DictMessage(self, request, context):
-        """Encrypted JSON {username, msg, svrinfo.real_time_slot_candidates} (/openapi/dictmsg).
+        """Encrypted JSON {username, msg, svrinfo.real_time_slot_candidates} (/openapi/dictmsg): the
+        legacy answer, with the slots the per-request dictionaries filled.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -196,6 +202,14 @@ class ChatbotServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListUnanswered(self, request, context):
+        """The questions the bot could not answer (NOMATCH) or only recommended entries for, grouped by
+        normalised text, most asked first. Needs a call credential.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ChatbotServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -222,7 +236,7 @@ def add_ChatbotServicer_to_server(servicer, server):
             'DictMessage': grpc.unary_unary_rpc_method_handler(
                     servicer.DictMessage,
                     request_deserializer=chatbot__client_dot_chatbot_dot_v1_dot_chatbot__pb2.EncryptedRequest.FromString,
-                    response_serializer=chatbot__client_dot_chatbot_dot_v1_dot_chatbot__pb2.QueryResponse.SerializeToString,
+                    response_serializer=chatbot__client_dot_chatbot_dot_v1_dot_chatbot__pb2.MessageResponse.SerializeToString,
             ),
             'SetAutoReply': grpc.unary_unary_rpc_method_handler(
                     servicer.SetAutoReply,
@@ -263,6 +277,11 @@ def add_ChatbotServicer_to_server(servicer, server):
                     servicer.SubscribeOutbox,
                     request_deserializer=chatbot__client_dot_chatbot_dot_v1_dot_chatbot__pb2.SubscribeOutboxRequest.FromString,
                     response_serializer=chatbot__client_dot_chatbot_dot_v1_dot_chatbot__pb2.OutboxMessage.SerializeToString,
+            ),
+            'ListUnanswered': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListUnanswered,
+                    request_deserializer=chatbot__client_dot_chatbot_dot_v1_dot_chatbot__pb2.ListUnansweredRequest.FromString,
+                    response_serializer=chatbot__client_dot_chatbot_dot_v1_dot_chatbot__pb2.ListUnansweredResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -399,7 +418,7 @@ class Chatbot:
             target,
             '/chatbot.v1.Chatbot/DictMessage',
             chatbot__client_dot_chatbot_dot_v1_dot_chatbot__pb2.EncryptedRequest.SerializeToString,
-            chatbot__client_dot_chatbot_dot_v1_dot_chatbot__pb2.QueryResponse.FromString,
+            chatbot__client_dot_chatbot_dot_v1_dot_chatbot__pb2.MessageResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -616,6 +635,33 @@ class Chatbot:
             '/chatbot.v1.Chatbot/SubscribeOutbox',
             chatbot__client_dot_chatbot_dot_v1_dot_chatbot__pb2.SubscribeOutboxRequest.SerializeToString,
             chatbot__client_dot_chatbot_dot_v1_dot_chatbot__pb2.OutboxMessage.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListUnanswered(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/chatbot.v1.Chatbot/ListUnanswered',
+            chatbot__client_dot_chatbot_dot_v1_dot_chatbot__pb2.ListUnansweredRequest.SerializeToString,
+            chatbot__client_dot_chatbot_dot_v1_dot_chatbot__pb2.ListUnansweredResponse.FromString,
             options,
             channel_credentials,
             insecure,
