@@ -69,14 +69,11 @@ package struct SlotMention: Sendable, Hashable {
 /// `real_time_slot_candidates`) are added to a copy for that request only
 /// (``adding(_:values:)``).
 package struct SlotDictionaries: Sendable {
-    private struct Surface: Sendable {
-        var scalars: [Unicode.Scalar]
-        var dictionary: String
-        var value: String
-    }
-
-    /// The surfaces (values and synonyms, lower-cased) by their first scalar, longest first.
-    private var surfaces: [Unicode.Scalar: [Surface]] = [:]
+    /// What a surface (a value or a synonym, lower-cased) stands for, in each dictionary that has it.
+    private var surfaces: [String: [(dictionary: String, value: String)]] = [:]
+    /// The lengths (in scalars) of the surfaces that start with a scalar, longest first: a search
+    /// tries these few lengths at each position instead of every surface.
+    private var lengths: [Unicode.Scalar: [Int]] = [:]
     /// How many (dictionary, surface) pairs there are.
     package private(set) var count = 0
 
@@ -90,16 +87,22 @@ package struct SlotDictionaries: Sendable {
     package var isEmpty: Bool { count == 0 }
 
     /// Adds `value` with its synonyms to `dictionary`; empty surfaces are ignored, and a surface
-    /// already in that dictionary keeps its first value.
+    /// already in that dictionary keeps its first value. Each surface costs a hash lookup or two.
     package mutating func add(dictionary: String, value: String, synonyms: [String] = []) {
         for surface in [value] + synonyms {
-            let scalars = Array(surface.lowercased().unicodeScalars)
-            guard let first = scalars.first else { continue }
-            var list = surfaces[first, default: []]
-            guard !list.contains(where: { $0.dictionary == dictionary && $0.scalars == scalars }) else { continue }
-            let at = list.firstIndex { $0.scalars.count < scalars.count } ?? list.endIndex
-            list.insert(Surface(scalars: scalars, dictionary: dictionary, value: value), at: at)
-            surfaces[first] = list
+            let key = surface.lowercased()
+            guard let first = key.unicodeScalars.first else { continue }
+            var meanings = surfaces[key, default: []]
+            guard !meanings.contains(where: { $0.dictionary == dictionary }) else { continue }
+            meanings.append((dictionary, value))
+            surfaces[key] = meanings
+            let length = key.unicodeScalars.count
+            var known = lengths[first, default: []]
+            if !known.contains(length) {
+                known.append(length)
+                known.sort(by: >)
+                lengths[first] = known
+            }
             count += 1
         }
     }
@@ -112,29 +115,32 @@ package struct SlotDictionaries: Sendable {
     }
 
     /// The dictionary values in `text`: at each position the longest surface there (in every
-    /// dictionary that has it), then on after it.
+    /// dictionary that has it), then on after it. At most a hash lookup per position and distinct
+    /// surface length.
     package func mentions(in text: String) -> [SlotMention] {
         guard !isEmpty else { return [] }
         let scalars = Array(text.lowercased().unicodeScalars)
         var found: [SlotMention] = []
         var i = 0
-        while i < scalars.count {
-            guard let list = surfaces[scalars[i]] else {
-                i += 1
-                continue
+        positions: while i < scalars.count {
+            for length in lengths[scalars[i]] ?? [] where i + length <= scalars.count {
+                var candidate = ""
+                candidate.unicodeScalars.append(contentsOf: scalars[i..<(i + length)])
+                guard let meanings = surfaces[candidate] else { continue }
+                for meaning in meanings {
+                    found.append(
+                        SlotMention(
+                            dictionary: meaning.dictionary,
+                            text: candidate,
+                            value: meaning.value,
+                            range: i..<(i + length)
+                        )
+                    )
+                }
+                i += length
+                continue positions
             }
-            var length = 0
-            for surface in list where surface.scalars.count >= length {
-                let end = i + surface.scalars.count
-                guard end <= scalars.count, scalars[i..<end].elementsEqual(surface.scalars) else { continue }
-                length = surface.scalars.count
-                var text = ""
-                text.unicodeScalars.append(contentsOf: surface.scalars)
-                found.append(
-                    SlotMention(dictionary: surface.dictionary, text: text, value: surface.value, range: i..<end)
-                )
-            }
-            i += max(length, 1)
+            i += 1
         }
         return found
     }
