@@ -9,6 +9,7 @@ final class Algorithms: @unchecked Sendable {
     let hmac: OpaquePointer
     let aes256CBC: OpaquePointer
     let sha1: OpaquePointer
+    let md5: OpaquePointer
 
     /// The process-wide set, or the error that prevented fetching it (a broken OpenSSL installation).
     static let shared: Result<Algorithms, CryptoError> = Result { () throws(CryptoError) in try Algorithms() }
@@ -24,14 +25,22 @@ final class Algorithms: @unchecked Sendable {
             EVP_CIPHER_free(aes)
             throw .openSSL("EVP_MD_fetch(SHA1)")
         }
+        guard let md5 = EVP_MD_fetch(nil, "MD5", nil) else {
+            EVP_MAC_free(hmac)
+            EVP_CIPHER_free(aes)
+            EVP_MD_free(sha1)
+            throw .openSSL("EVP_MD_fetch(MD5)")
+        }
         self.hmac = hmac
         self.aes256CBC = aes
         self.sha1 = sha1
+        self.md5 = md5
     }
 
     deinit {
         EVP_MAC_free(hmac)
         EVP_CIPHER_free(aes256CBC)
         EVP_MD_free(sha1)
+        EVP_MD_free(md5)
     }
 }

@@ -4,9 +4,8 @@ internal import COpenSSL
 /// sorted ascending (by bytes, which for UTF-8 is by code point, as Python sorts) and concatenated.
 package enum MessageSignature {
     private static let contexts = ContextPool<DigestContext> { () throws(CryptoError) in
-        try DigestContext(algorithms: Algorithms.shared.get())
+        try DigestContext(md: Algorithms.shared.get().sha1)
     }
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Computes the signature.
     package static func compute(
@@ -24,21 +23,11 @@ package enum MessageSignature {
                 j -= 1
             }
         }
-        return try withScratch(byteCount: DigestContext.sha1Count) { scratch throws(CryptoError) -> String in
-            let digest = scratch.bindMemory(to: UInt8.self)
-            try contexts.with { ctx throws(CryptoError) in
-                try ctx.begin()
+        return try contexts.with { ctx throws(CryptoError) in
+            try ctx.hexDigest(count: DigestContext.sha1Count) { ctx throws(CryptoError) in
                 for i in 0..<4 {
                     try parts[i].withUTF8Bytes { bytes throws(CryptoError) in try ctx.update(bytes) }
                 }
-                try ctx.finish(into: digest.baseAddress!)
-            }
-            return String(unsafeUninitializedCapacity: 2 * DigestContext.sha1Count) { out in
-                for (i, byte) in digest.enumerated() {
-                    out[2 * i] = hexDigits[Int(byte >> 4)]
-                    out[2 * i + 1] = hexDigits[Int(byte & 0xF)]
-                }
-                return 2 * DigestContext.sha1Count
             }
         }
     }

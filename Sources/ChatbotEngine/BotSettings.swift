@@ -24,6 +24,9 @@ package struct BotSettings: Sendable, Hashable {
     package var generalSkill: Bool
     /// The bot's own answers to general-skill intents, by intent key (`greeting.zh`).
     package var generalAnswers: [String: String]
+    /// Where the answers of a skill's entries come from instead of the entries, by skill name: an
+    /// `http://` URL that gets the platform's third-party service request (``FAQEntry/skill``).
+    package var webhooks: [String: String]
 
     package init(
         threshold: Double = BotSettings.defaultThreshold,
@@ -32,7 +35,8 @@ package struct BotSettings: Sendable, Hashable {
         fallbackAnswers: [String] = [BotSettings.defaultFallbackAnswer],
         recommendPrompt: String = BotSettings.defaultRecommendPrompt,
         generalSkill: Bool = true,
-        generalAnswers: [String: String] = [:]
+        generalAnswers: [String: String] = [:],
+        webhooks: [String: String] = [:]
     ) {
         self.threshold = threshold
         self.recommendRatio = recommendRatio
@@ -41,6 +45,7 @@ package struct BotSettings: Sendable, Hashable {
         self.recommendPrompt = recommendPrompt
         self.generalSkill = generalSkill
         self.generalAnswers = generalAnswers
+        self.webhooks = webhooks
     }
 
     /// The threshold a hit on `entry` must reach: the entry's own when it has one.

@@ -59,12 +59,21 @@ package struct CallbackURL: Sendable, Hashable {
     }
 }
 
-/// POSTs one JSON body to a callback URL over HTTP/1.1 and reports the status: a new connection
+/// POSTs one JSON body to a callback URL over HTTP/1.1 and reports the response: a new connection
 /// per request (`Connection: close`), the whole exchange within a timeout, at most
-/// ``maxResponseBytes`` of the response read (and dropped).
+/// ``maxResponseBytes`` of the response's body read.
 package struct CallbackClient: Sendable {
-    /// The most response bytes read; the receiver's answer is not used beyond its status.
+    /// The most response body bytes read: a callback's receiver is heard by its status alone, a
+    /// webhook answers with a sentence or two.
     package static let maxResponseBytes = 64 * 1024
+
+    /// What the receiver answered.
+    package struct Response: Sendable {
+        package var status: Int
+        /// The body, or its first ``maxResponseBytes`` when `truncated`.
+        package var body: [UInt8]
+        package var truncated: Bool
+    }
 
     package let group: any EventLoopGroup
     package let timeout: TimeAmount
@@ -74,14 +83,18 @@ package struct CallbackClient: Sendable {
         self.timeout = timeout
     }
 
-    /// The receiver's HTTP status for `body` POSTed to `url`.
+    /// The receiver's response to `body` POSTed to `url`.
     ///
     /// - Throws: A ``CallbackURL/Invalid`` with what went wrong: no connection, a timeout, a
     ///   response that is not HTTP.
-    package func post(_ body: [UInt8], to url: CallbackURL) async throws(CallbackURL.Invalid) -> Int {
+    package func post(
+        _ body: [UInt8],
+        to url: CallbackURL,
+        userAgent: String = "chatbotd-callback"
+    ) async throws(CallbackURL.Invalid) -> Response {
         let timeout = self.timeout
         let eventLoop = group.next()
-        let promise = eventLoop.makePromise(of: Int.self)
+        let promise = eventLoop.makePromise(of: Response.self)
         let deadline = eventLoop.scheduleTask(in: timeout) {
             promise.fail(CallbackURL.Invalid(message: "no answer within \(timeout.nanoseconds / 1_000_000) ms"))
         }
@@ -90,7 +103,7 @@ package struct CallbackClient: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(ResponseStatus(promise: promise))
+                    try channel.pipeline.syncOperations.addHandler(ResponseReader(promise: promise))
                 }
             }
         var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: url.target)
@@ -99,7 +112,7 @@ package struct CallbackClient: Sendable {
         head.headers.add(name: "content-type", value: "application/json")
         head.headers.add(name: "content-length", value: String(body.count))
         head.headers.add(name: "connection", value: "close")
-        head.headers.add(name: "user-agent", value: "chatbotd-callback")
+        head.headers.add(name: "user-agent", value: userAgent)
         let request = head
         bootstrap.connect(host: url.host, port: url.port).whenComplete { result in
             switch result {
@@ -126,30 +139,33 @@ package struct CallbackClient: Sendable {
     }
 }
 
-/// Completes a promise with the response's status once the response has ended (or fails it when
-/// the connection closes first or the response is not HTTP); reads at most
-/// ``CallbackClient/maxResponseBytes`` of its body.
-private final class ResponseStatus: ChannelInboundHandler {
+/// Completes a promise with the response once it has ended (or fails it when the connection closes
+/// first or the response is not HTTP); keeps at most ``CallbackClient/maxResponseBytes`` of its
+/// body and stops reading there.
+private final class ResponseReader: ChannelInboundHandler {
     typealias InboundIn = HTTPClientResponsePart
 
-    private let promise: EventLoopPromise<Int>
-    private var status: Int?
-    private var bodyBytes = 0
+    private let promise: EventLoopPromise<CallbackClient.Response>
+    private var response: CallbackClient.Response?
 
-    init(promise: EventLoopPromise<Int>) {
+    init(promise: EventLoopPromise<CallbackClient.Response>) {
         self.promise = promise
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
-            status = Int(head.status.code)
-        case .body(let chunk):
-            bodyBytes += chunk.readableBytes
-            // A status is enough: the rest of a big answer is not worth reading.
-            if bodyBytes > CallbackClient.maxResponseBytes, let status { promise.succeed(status) }
+            response = CallbackClient.Response(status: Int(head.status.code), body: [], truncated: false)
+        case .body(var chunk):
+            guard var response, !response.truncated else { return }
+            let room = CallbackClient.maxResponseBytes - response.body.count
+            response.body += chunk.readBytes(length: min(room, chunk.readableBytes)) ?? []
+            // The rest of a big answer is not worth reading.
+            response.truncated = chunk.readableBytes > 0
+            self.response = response
+            if response.truncated { promise.succeed(response) }
         case .end:
-            if let status { promise.succeed(status) }
+            if let response { promise.succeed(response) }
         }
     }
 

@@ -122,7 +122,7 @@ package final class CallbackDelivery: Service, Sendable {
         do throws(CallbackURL.Invalid) {
             let url = try CallbackURL(event.url)
             let body = try await self.body(event)
-            let status = try await client.post(body, to: url)
+            let status = try await client.post(body, to: url).status
             outcome =
                 (200..<300).contains(status)
                 ? .success(()) : .failure(CallbackURL.Invalid(message: "the receiver answered HTTP \(status)"))

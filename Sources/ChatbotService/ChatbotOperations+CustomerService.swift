@@ -304,12 +304,19 @@ extension ChatbotOperations {
         return (answered, .needPerson, CustomerServiceWrite(botID: bot.bot.id, state: state, callbacks: [request]))
     }
 
-    /// Commits what a dialogue answer changed (``DialogueAnswer/write``), if anything, before it
-    /// is sent.
+    /// Finishes a dialogue answer before it is sent: the webhook's reply replaces the entry's
+    /// answer (``DialogueAnswer/webhook``, ``Webhooks``), then what the call changed in customer
+    /// service is committed (``DialogueAnswer/write``). Returns `answer` when it needs neither.
     ///
     /// - Throws: -1 when the store fails.
-    package func settle(_ answer: DialogueAnswer) async throws(PlatformFailure) {
+    package func settle(_ answer: DialogueAnswer) async throws(PlatformFailure) -> DialogueAnswer {
+        var answer = answer
+        if let call = answer.webhook, let webhooks, let reply = await webhooks.reply(call) {
+            answer.reply.answer = reply
+            answer.reply.answerKind = AnswerKind(content: reply)
+        }
         if let write = answer.write { _ = try await commitCustomerService(write) }
+        return answer
     }
 
     /// Who a callback notice is from (its `from`).

@@ -43,13 +43,7 @@ extension ChatbotOperations {
         }
         let document: JSONValue
         do throws(CryptoError) {
-            let read = bytes.withUnsafeBytes { buffer in
-                Result { () throws(CryptoError) in
-                    var reader = JSONReader(buffer)
-                    return try reader.readDocument()
-                }
-            }
-            document = try read.get()
+            document = try JSONValue(parsing: bytes)
         } catch {
             throw unacceptable("not JSON (\(error.message))")
         }

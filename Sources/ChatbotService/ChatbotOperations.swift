@@ -28,6 +28,9 @@ package struct ChatbotOperations: Sendable {
     package let dialogueOptions: DialogueOptions
     /// Where online questions without an answer are noted, if anywhere.
     package let unanswered: UnansweredLog?
+    /// Where the skills with a webhook get their answers (``BotSettings/webhooks``); without it,
+    /// their entries answer themselves.
+    package let webhooks: Webhooks?
     let publishTasks = PublishTasks()
     /// The current time in seconds since the epoch.
     package let now: @Sendable () -> Int64
@@ -80,6 +83,7 @@ package struct ChatbotOperations: Sendable {
         sessions: any DialogueSessionStore = MemoryDialogueSessions(),
         dialogueOptions: DialogueOptions = DialogueOptions(),
         unanswered: UnansweredLog? = nil,
+        webhooks: Webhooks? = nil,
         now: @escaping @Sendable () -> Int64,
         nowMilliseconds: (@Sendable () -> Int64)? = nil
     ) {
@@ -95,6 +99,7 @@ package struct ChatbotOperations: Sendable {
         self.sessions = sessions
         self.dialogueOptions = dialogueOptions
         self.unanswered = unanswered
+        self.webhooks = webhooks
         self.now = now
         self.nowMilliseconds = nowMilliseconds
         self.messageIDs = MessageIDs()
@@ -186,6 +191,11 @@ package struct DialogueAnswer: Sendable {
     /// What the call changed in customer service, to commit before answering
     /// (``ChatbotOperations/settle(_:)``): the message of a user a person serves, a handoff request.
     package var write: CustomerServiceWrite?
+    /// The webhook call whose reply replaces the entry's answer (``ChatbotOperations/settle(_:)``).
+    package var webhook: WebhookCall?
+
+    /// Whether ``ChatbotOperations/settle(_:)`` has anything to do before the answer is sent.
+    package var needsSettling: Bool { write != nil || webhook != nil }
 }
 
 extension ChatbotOperations {
@@ -294,17 +304,30 @@ extension ChatbotOperations {
         session.lastActive = created
         sessions.save(session, botID: bot.bot.id, user: userID)
         if env == .online { unanswered?.record(botID: bot.bot.id, query: text, reply: handoff.reply, now: created) }
+        let requestID = requestIDs.next()
         return DialogueAnswer(
             reply: handoff.reply,
             userID: userID,
             botName: bot.bot.appID,
             messageID: messageIDs.next(),
-            requestID: requestIDs.next(),
+            requestID: requestID,
             sessionID: session.id,
             createTime: created,
             query: text,
             kefuState: handoff.state,
-            write: handoff.write
+            write: handoff.write,
+            webhook: webhooks == nil
+                ? nil
+                : Webhooks.call(
+                    bot: bot,
+                    reply: handoff.reply,
+                    userID: userID,
+                    sessionID: session.id,
+                    requestID: requestID,
+                    query: text,
+                    now: created / 1000,
+                    logger: logger
+                )
         )
     }
 

@@ -145,8 +145,7 @@ package struct ChatbotRPCService: RPCService {
                             } else {
                                 try await operations.directory.lookup(token: request.token)
                             }
-                        let answer = try Self.query(operations, bot, request).get()
-                        try await operations.settle(answer)
+                        let answer = try await operations.settle(Self.query(operations, bot, request).get())
                         outcome = .success(ChatbotV1.QueryResponse(answer, explain: request.explain))
                     } catch {
                         outcome = .failure(error)
@@ -242,13 +241,12 @@ package struct ChatbotRPCService: RPCService {
         switch answer {
         case .failure(let failure):
             return .done(.failure(failure.rpcError))
-        case .success(let answer) where answer.write == nil:
+        case .success(let answer) where !answer.needsSettling:
             return .done(.success(response(answer)))
         case .success(let answer):
             return .later {
                 do throws(PlatformFailure) {
-                    try await operations.settle(answer)
-                    return .success(response(answer))
+                    return .success(response(try await operations.settle(answer)))
                 } catch {
                     return .failure(error.rpcError)
                 }

@@ -274,11 +274,10 @@ package struct OpenAPIGateway: Sendable {
         _ answer: DialogueAnswer,
         _ body: @escaping @Sendable (DialogueAnswer) -> [UInt8]
     ) -> HTTPRouteOutcome {
-        guard answer.write != nil else { return .done(json(.ok, body(answer))) }
+        guard answer.needsSettling else { return .done(json(.ok, body(answer))) }
         return .later {
             do throws(PlatformFailure) {
-                try await operations.settle(answer)
-                return json(.ok, body(answer))
+                return json(.ok, body(try await operations.settle(answer)))
             } catch {
                 return failure(error)
             }

@@ -192,5 +192,11 @@ package struct SQLiteMigration: Sendable {
                 CREATE INDEX unanswered_questions_seen ON unanswered_questions (bot_id, last_seen);
                 """
         ),
+        // Webhooks: where the answers of a skill's entries come from (the platform's third-party
+        // service), two strings per skill (skill, http:// URL) in a JSON array.
+        SQLiteMigration(
+            version: 6,
+            sql: "ALTER TABLE bots ADD COLUMN webhooks TEXT NOT NULL DEFAULT '[]';"
+        ),
     ]
 }

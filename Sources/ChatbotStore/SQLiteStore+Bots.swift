@@ -3,20 +3,22 @@ package import ChatbotEngine
 extension SQLiteStore {
     private static let botColumns = """
         id, name, appid, token, encoding_aes_key, approved, created_at, \
-        threshold, recommend_ratio, max_options, fallback_answers, recommend_prompt, general_skill, general_answers
+        threshold, recommend_ratio, max_options, fallback_answers, recommend_prompt, general_skill, general_answers, \
+        webhooks
         """
     private static let insertBot = """
         INSERT INTO bots (
             name, appid, token, encoding_aes_key, approved, created_at,
-            threshold, recommend_ratio, max_options, fallback_answers, recommend_prompt, general_skill, general_answers
-        ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+            threshold, recommend_ratio, max_options, fallback_answers, recommend_prompt, general_skill, general_answers,
+            webhooks
+        ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
         """
     // Settings are read by the server with the bot, so a change counts as a draft revision: the
     // server's poll of knowledgeBaseRevisions() sees it and reloads the bot.
     private static let updateBotSettings = """
         UPDATE bots SET
             threshold = ?2, recommend_ratio = ?3, max_options = ?4, fallback_answers = ?5, recommend_prompt = ?6,
-            general_skill = ?7, general_answers = ?8, draft_revision = draft_revision + 1
+            general_skill = ?7, general_answers = ?8, webhooks = ?9, draft_revision = draft_revision + 1
         WHERE id = ?1
         """
     private static let selectBots = "SELECT \(botColumns) FROM bots ORDER BY id"
@@ -157,9 +159,16 @@ extension SQLiteStore {
             }
             guard !answer.isEmpty else { throw invalid("the answer to the general-skill intent \(intent) is empty") }
         }
+        for (skill, url) in settings.webhooks {
+            guard !skill.isEmpty else { throw invalid("a webhook names no skill") }
+            // chatbotctl parses the URL fully (ChatbotService's CallbackURL); this keeps the column sane.
+            guard url.lowercased().hasPrefix("http://"), url.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else {
+                throw invalid("the webhook of the skill \(skill) is not an http:// URL: \(url)")
+            }
+        }
     }
 
-    /// Binds the seven settings columns, in ``botColumns`` order, from parameter `index` on.
+    /// Binds the eight settings columns, in ``botColumns`` order, from parameter `index` on.
     private static func bind(
         _ settings: BotSettings,
         at index: Int32,
@@ -173,6 +182,23 @@ extension SQLiteStore {
         try statement.bind(Int64(settings.generalSkill ? 1 : 0), at: index + 5)
         let answers = settings.generalAnswers.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] }
         try statement.bind(JSONStringArray.encode(answers), at: index + 6)
+        let webhooks = settings.webhooks.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] }
+        try statement.bind(JSONStringArray.encode(webhooks), at: index + 7)
+    }
+
+    /// A column of key and value strings in turn, as one JSON array, read as a dictionary.
+    private static func pairs(
+        at index: Int32,
+        of statement: SQLiteStatement,
+        column: String
+    ) throws(SQLiteError) -> [String: String] {
+        let strings = try statement.withTextBytes(at: index) { bytes throws(SQLiteError) in
+            try JSONStringArray.decode(bytes, column: column)
+        }
+        guard strings.count % 2 == 0 else { throw JSONStringArray.corrupt(column, "not two strings per key") }
+        var pairs: [String: String] = [:]
+        for i in stride(from: 0, to: strings.count, by: 2) { pairs[strings[i]] = strings[i + 1] }
+        return pairs
     }
 
     /// The bot in the current row of a statement that selects ``botColumns``.
@@ -180,16 +206,8 @@ extension SQLiteStore {
         let fallbackAnswers = try statement.withTextBytes(at: 10) { bytes throws(SQLiteError) in
             try JSONStringArray.decode(bytes, column: "bots.fallback_answers")
         }
-        let generalColumns = try statement.withTextBytes(at: 13) { bytes throws(SQLiteError) in
-            try JSONStringArray.decode(bytes, column: "bots.general_answers")
-        }
-        guard generalColumns.count % 2 == 0 else {
-            throw JSONStringArray.corrupt("bots.general_answers", "not two strings per intent")
-        }
-        var generalAnswers: [String: String] = [:]
-        for i in stride(from: 0, to: generalColumns.count, by: 2) {
-            generalAnswers[generalColumns[i]] = generalColumns[i + 1]
-        }
+        let generalAnswers = try pairs(at: 13, of: statement, column: "bots.general_answers")
+        let webhooks = try pairs(at: 14, of: statement, column: "bots.webhooks")
         return Bot(
             id: statement.int64(at: 0),
             name: try statement.text(at: 1),
@@ -205,7 +223,8 @@ extension SQLiteStore {
                 fallbackAnswers: fallbackAnswers,
                 recommendPrompt: try statement.text(at: 11),
                 generalSkill: statement.int64(at: 12) != 0,
-                generalAnswers: generalAnswers
+                generalAnswers: generalAnswers,
+                webhooks: webhooks
             )
         )
     }

@@ -13,7 +13,7 @@ extension BotsCommand {
             discussion: """
                 Settings that are not given keep their values; with none given, the settings are only printed. \
                 Prints {"threshold","recommend_ratio","max_options","fallback_answers","recommend_prompt", \
-                "general_skill","general_answers","callback_url"} once the change is committed to disk. Settings apply to the draft and the \
+                "general_skill","general_answers","webhooks","callback_url"} once the change is committed to disk. Settings apply to the draft and the \
                 published knowledge base alike, without a publish. chatbotd POSTs the bot's customer-service \
                 notices to the callback URL as the platform does ({"encrypted": "<envelope>"}): the messages of \
                 users a person serves, requests for a person and handoff state changes; "" stops them (those \
@@ -23,6 +23,12 @@ extension BotsCommand {
                 GENERAL_FAQ) when the knowledge base has no hit; it is on by default. --general-answer \
                 INTENT=TEXT gives an intent the bot's own answer, INTENT= restores the built-in one; the \
                 intents are \(GeneralSkill.intentKeys.joined(separator: ", ")).
+
+                --webhook SKILL=URL takes the answers of the skill's entries from an http:// service (the \
+                platform's third-party service): chatbotd POSTs {RequestId, SessionId, Query, SkillName, \
+                IntentName, Slots, Timestamp, UserId, Signature} and answers with the first data_list[].reply of \
+                {"err_code": 0, "data_list": [{"reply": "..."}]}, or with the entry's own answer when the service \
+                fails or is late (chatbotd --webhook-timeout). SKILL= removes the skill's webhook.
                 """
         )
 
@@ -42,6 +48,8 @@ extension BotsCommand {
         @Option(help: "Whether the built-in general skill answers: on or off.") var generalSkill: Switch?
         @Option(help: "INTENT=TEXT: the bot's own answer to a general-skill intent; INTENT= restores it.")
         var generalAnswer: [String] = []
+        @Option(help: "SKILL=URL: the skill's answers come from this http:// webhook; SKILL= removes it.")
+        var webhook: [String] = []
         @Option(help: "Where the customer-service notices go: an http:// URL, or \"\" for none.")
         var callbackURL: String?
         @OptionGroup var database: DatabaseOptions
@@ -59,6 +67,18 @@ extension BotsCommand {
                     throw ValidationError(
                         "--general-answer takes INTENT=TEXT, INTENT one of \(GeneralSkill.intentKeys.joined(separator: ", "))"
                     )
+                }
+            }
+            for hook in webhook {
+                guard let equals = hook.firstIndex(of: "="), equals != hook.startIndex else {
+                    throw ValidationError("--webhook takes SKILL=URL (SKILL= to remove it)")
+                }
+                let url = String(hook[hook.index(after: equals)...])
+                guard !url.isEmpty else { continue }
+                do throws(CallbackURL.Invalid) {
+                    _ = try CallbackURL(url)
+                } catch {
+                    throw ValidationError("--webhook \(hook[..<equals]): \(error.message)")
                 }
             }
             guard let callbackURL, !callbackURL.isEmpty else { return }
@@ -83,6 +103,11 @@ extension BotsCommand {
                 let text = String(answer[answer.index(after: equals)...])
                 settings.generalAnswers[String(answer[..<equals])] = text.isEmpty ? nil : text
             }
+            for hook in webhook {
+                let equals = hook.firstIndex(of: "=")!
+                let url = String(hook[hook.index(after: equals)...])
+                settings.webhooks[String(hook[..<equals])] = url.isEmpty ? nil : url
+            }
             let changed = settings != bot.settings
             let url = try reportingStoreFailure("bots set") { () throws(StoreError) -> String in
                 if changed { try store.updateSettings(botID: bot.id, settings) }
@@ -100,6 +125,10 @@ extension BotsCommand {
                     (
                         "general_answers",
                         .object(settings.generalAnswers.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
+                    ),
+                    (
+                        "webhooks",
+                        .object(settings.webhooks.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
                     ),
                     ("callback_url", .string(url)),
                 ])

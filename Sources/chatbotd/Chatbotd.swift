@@ -101,6 +101,12 @@ struct Chatbotd: AsyncParsableCommand {
     @Option(help: "Turns after an answer within which its follow-up entries match.")
     var contextTurns: Int = 3
 
+    @Option(help: "Seconds a skill's webhook may take to answer before the entry's own answer is sent.")
+    var webhookTimeout: Double = 2
+
+    @Option(help: "Most webhook calls waiting at once; more get the entry's own answer at once.")
+    var maxWebhookCalls: Int = 256
+
     @Option(help: "Seconds one callback attempt may take, connection included.")
     var callbackTimeout: Double = 5
 
@@ -144,6 +150,9 @@ struct Chatbotd: AsyncParsableCommand {
             metadata: ["versions": "\(versions)", "duration": "\(ContinuousClock.now - started)"]
         )
         let unanswered = UnansweredLog(store: store, threadPool: threadPool, logger: logger)
+        var webhookSettings = Webhooks.Settings()
+        webhookSettings.timeout = .nanoseconds(try Self.duration(webhookTimeout, "--webhook-timeout").nanoseconds)
+        webhookSettings.maxInFlight = try Self.positive(maxWebhookCalls, "--max-webhook-calls")
         let operations = ChatbotOperations(
             directory: directory,
             knowledgeBases: knowledgeBases,
@@ -163,6 +172,7 @@ struct Chatbotd: AsyncParsableCommand {
             ),
             dialogueOptions: DialogueOptions(contextTurns: try Self.positive(contextTurns, "--context-turns")),
             unanswered: unanswered,
+            webhooks: Webhooks(group: group, settings: webhookSettings, logger: logger),
             now: seconds,
             nowMilliseconds: milliseconds
         )

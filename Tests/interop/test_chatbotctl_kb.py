@@ -266,6 +266,7 @@ def test_bots_set_changes_only_what_is_given(chatbotctl, db_path, bot):
         "recommend_prompt": "您是不是想问：",
         "general_skill": "on",
         "general_answers": {},
+        "webhooks": {},
         "callback_url": "",
     }
     changed = json.loads(settings("--threshold", "0.65", "--fallback", "没听懂。", "Sorry, say again?").stdout)
