@@ -110,7 +110,7 @@ extension KnowledgeBase {
             }
         }
         let context = session.answered
-        let eligible = { (entry: FAQEntry) in
+        func eligible(_ entry: FAQEntry) -> Bool {
             entry.follows.isEmpty || context.contains { entry.follows.contains($0.key) }
         }
         var candidates = candidates(for: turn.query, turn, eligible: eligible)

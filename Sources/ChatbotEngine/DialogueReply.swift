@@ -68,7 +68,24 @@ extension DialogueReply {
     /// ``FAQEntry/handoff``, or of a skill whose name contains ``handoffSkillMarker``.
     package var requestsPerson: Bool {
         guard status == .faq || status == .contextFAQ, let entry else { return false }
-        return entry.handoff || entry.skill.contains(Self.handoffSkillMarker)
+        return entry.handoff || Self.containsMarker(entry.skill)
+    }
+
+    private static let markerBytes = Array(handoffSkillMarker.utf8)
+
+    /// Whether `skill` holds ``handoffSkillMarker``: a search of its UTF-8 bytes, a fraction of
+    /// the cost of `String.contains`, which compares characters.
+    private static func containsMarker(_ skill: String) -> Bool {
+        let marker = markerBytes
+        let found: Bool? = skill.utf8.withContiguousStorageIfAvailable { bytes in
+            guard bytes.count >= marker.count else { return false }
+            for start in 0...(bytes.count - marker.count)
+            where bytes[start] == marker[0] && marker.indices.allSatisfy({ bytes[start + $0] == marker[$0] }) {
+                return true
+            }
+            return false
+        }
+        return found ?? skill.contains(handoffSkillMarker)
     }
 }
 

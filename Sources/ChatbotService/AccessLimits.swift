@@ -50,11 +50,6 @@ package final class AccessLimits: Sendable {
         package var lockedOutRefused: Int
     }
 
-    private struct Key: Hashable {
-        var botID: Int64
-        var peer: String
-    }
-
     private struct Bucket {
         var tokens: Double
         var updated: UInt64
@@ -67,7 +62,7 @@ package final class AccessLimits: Sendable {
     }
 
     private struct Table<Value> {
-        var entries: [Key: Value] = [:]
+        var entries: [BotTextKey: Value] = [:]
         var lastSweep: UInt64 = 0
     }
 
@@ -98,7 +93,7 @@ package final class AccessLimits: Sendable {
         let rate = settings.signRate
         let burst = Double(settings.signBurst)
         let allowed = buckets.withLock { table in
-            let key = Key(botID: botID, peer: peer)
+            let key = BotTextKey(botID: botID, text: peer)
             var bucket = table.entries[key] ?? Bucket(tokens: burst, updated: now)
             bucket.tokens = min(burst, bucket.tokens + Double(now &- bucket.updated) / 1e9 * rate)
             bucket.updated = now
@@ -121,7 +116,9 @@ package final class AccessLimits: Sendable {
         guard settings.maxFailures > 0 else { return nil }
         let now = clock()
         let remaining = failures.withLock { table -> UInt64? in
-            guard let until = table.entries[Key(botID: botID, peer: peer)]?.lockedUntil, until > now else { return nil }
+            guard let until = table.entries[BotTextKey(botID: botID, text: peer)]?.lockedUntil, until > now else {
+                return nil
+            }
             return until - now
         }
         guard let remaining else { return nil }
@@ -140,7 +137,7 @@ package final class AccessLimits: Sendable {
         let lockout = UInt64(settings.lockout.components.seconds) * 1_000_000_000
         let maxFailures = settings.maxFailures
         let locked = failures.withLock { table -> Bool in
-            let key = Key(botID: botID, peer: peer)
+            let key = BotTextKey(botID: botID, text: peer)
             var entry = table.entries[key] ?? Failures(count: 0, windowStart: now)
             if let until = entry.lockedUntil, until > now { return false }
             if entry.lockedUntil != nil || now &- entry.windowStart >= window {
@@ -174,7 +171,7 @@ package final class AccessLimits: Sendable {
     package func recordSuccess(botID: Int64, peer: String) {
         guard settings.maxFailures > 0 else { return }
         failures.withLock { table in
-            let key = Key(botID: botID, peer: peer)
+            let key = BotTextKey(botID: botID, text: peer)
             if table.entries[key]?.lockedUntil == nil { table.entries[key] = nil }
         }
     }

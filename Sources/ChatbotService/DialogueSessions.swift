@@ -24,13 +24,8 @@ package protocol DialogueSessionStore: Sendable {
 /// is not enough, its least recently active eighth; an idle session is never answered from, and
 /// is gone at the latest when its shard fills.
 package final class MemoryDialogueSessions: DialogueSessionStore {
-    private struct Key: Hashable {
-        var botID: Int64
-        var user: String
-    }
-
     private final class Shard: Sendable {
-        let sessions = Mutex<[Key: DialogueSession]>([:])
+        let sessions = Mutex<[BotTextKey: DialogueSession]>([:])
     }
 
     private static let shardCount = 16
@@ -52,7 +47,7 @@ package final class MemoryDialogueSessions: DialogueSessionStore {
     }
 
     package func session(botID: Int64, user: String, now: Int64) -> DialogueSession {
-        let key = Key(botID: botID, user: user)
+        let key = BotTextKey(botID: botID, text: user)
         if let kept = shard(key).sessions.withLock({ $0[key] }), now - kept.lastActive <= idleTimeout {
             return kept
         }
@@ -60,7 +55,7 @@ package final class MemoryDialogueSessions: DialogueSessionStore {
     }
 
     package func save(_ session: DialogueSession, botID: Int64, user: String) {
-        let key = Key(botID: botID, user: user)
+        let key = BotTextKey(botID: botID, text: user)
         let capacity = shardCapacity
         let idleTimeout = self.idleTimeout
         shard(key).sessions.withLock { sessions in
@@ -79,7 +74,7 @@ package final class MemoryDialogueSessions: DialogueSessionStore {
         shards.reduce(0) { total, shard in total + shard.sessions.withLock { $0.count } }
     }
 
-    private func shard(_ key: Key) -> Shard {
+    private func shard(_ key: BotTextKey) -> Shard {
         shards[Int(UInt(bitPattern: key.hashValue) % UInt(Self.shardCount))]
     }
 

@@ -15,11 +15,6 @@ internal import Synchronization
 /// shutdown. No user id is kept. At most ``capacity`` distinct texts wait between two writes;
 /// more are dropped and counted (``dropped``).
 package final class UnansweredLog: Service, Sendable {
-    private struct Key: Hashable {
-        var botID: Int64
-        var query: String
-    }
-
     private struct Seen {
         var count: Int64
         var first: Int64
@@ -30,7 +25,7 @@ package final class UnansweredLog: Service, Sendable {
         var bestConfidence: Double
     }
 
-    private let pending = Mutex<[Key: Seen]>([:])
+    private let pending = Mutex<[BotTextKey: Seen]>([:])
     private let droppedCount = Atomic<Int>(0)
     private let store: SQLiteStore
     private let threadPool: NIOThreadPool
@@ -66,7 +61,7 @@ package final class UnansweredLog: Service, Sendable {
         default: return
         }
         let best = reply.candidates.first
-        let key = Key(botID: botID, query: query)
+        let key = BotTextKey(botID: botID, text: query)
         let kept = pending.withLock { pending in
             guard pending[key] != nil || pending.count < capacity else { return false }
             var seen =
@@ -101,15 +96,15 @@ package final class UnansweredLog: Service, Sendable {
             return taken
         }
         guard !taken.isEmpty else { return }
-        var groups: [Key: UnansweredQuestion] = [:]
+        var groups: [BotTextKey: UnansweredQuestion] = [:]
         for (key, seen) in taken {
-            let normalized = KnowledgeBase.normalizedQuestion(key.query)
-            let group = Key(botID: key.botID, query: normalized)
+            let normalized = KnowledgeBase.normalizedQuestion(key.text)
+            let group = BotTextKey(botID: key.botID, text: normalized)
             var question =
                 groups[group]
                 ?? UnansweredQuestion(
                     normalized: normalized,
-                    query: key.query,
+                    query: key.text,
                     count: 0,
                     firstSeen: seen.first,
                     lastSeen: seen.last,
@@ -122,7 +117,7 @@ package final class UnansweredLog: Service, Sendable {
             question.firstSeen = min(question.firstSeen, seen.first)
             if seen.last >= question.lastSeen {
                 question.lastSeen = seen.last
-                question.query = key.query
+                question.query = key.text
                 question.status = seen.status
                 question.bestKey = seen.bestKey
                 question.bestQuestion = seen.bestQuestion
