@@ -312,8 +312,7 @@ extension ChatbotOperations {
     package func settle(_ answer: DialogueAnswer) async throws(PlatformFailure) -> DialogueAnswer {
         var answer = answer
         if let call = answer.webhook, let webhooks, let reply = await webhooks.reply(call) {
-            answer.reply.answer = reply
-            answer.reply.answerKind = AnswerKind(content: reply)
+            answer = answer.answering(reply)
         }
         if let write = answer.write { _ = try await commitCustomerService(write) }
         return answer

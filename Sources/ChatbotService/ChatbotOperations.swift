@@ -172,30 +172,79 @@ package struct DialogueQuery: Sendable {
 }
 
 /// The bot's answer to a dialogue query, with what both faces put around it.
-package struct DialogueAnswer: Sendable {
-    package var reply: DialogueReply
+///
+/// A class: the answer passes through the faces' outcome types and closures, and a struct of a
+/// score of strings and arrays would be retained field by field at every copy.
+package final class DialogueAnswer: Sendable {
+    package let reply: DialogueReply
     /// The userid from the signature (`from_user_name`).
-    package var userID: String
+    package let userID: String
     /// The bot's appid (`to_user_name`).
-    package var botName: String
-    package var messageID: String
+    package let botName: String
+    package let messageID: String
     /// The platform's `request_id`: a number per answer, unique within the process.
-    package var requestID: Int64
+    package let requestID: Int64
     /// The user's dialogue session (``DialogueSession/id``).
-    package var sessionID: String
+    package let sessionID: String
     /// Milliseconds since the epoch.
-    package var createTime: Int64
-    package var query: String
+    package let createTime: Int64
+    package let query: String
     /// The user's handoff state after this call.
-    package var kefuState: KefuState
+    package let kefuState: KefuState
     /// What the call changed in customer service, to commit before answering
     /// (``ChatbotOperations/settle(_:)``): the message of a user a person serves, a handoff request.
-    package var write: CustomerServiceWrite?
+    package let write: CustomerServiceWrite?
     /// The webhook call whose reply replaces the entry's answer (``ChatbotOperations/settle(_:)``).
-    package var webhook: WebhookCall?
+    package let webhook: WebhookCall?
+
+    package init(
+        reply: DialogueReply,
+        userID: String,
+        botName: String,
+        messageID: String,
+        requestID: Int64,
+        sessionID: String,
+        createTime: Int64,
+        query: String,
+        kefuState: KefuState,
+        write: CustomerServiceWrite?,
+        webhook: WebhookCall?
+    ) {
+        self.reply = reply
+        self.userID = userID
+        self.botName = botName
+        self.messageID = messageID
+        self.requestID = requestID
+        self.sessionID = sessionID
+        self.createTime = createTime
+        self.query = query
+        self.kefuState = kefuState
+        self.write = write
+        self.webhook = webhook
+    }
 
     /// Whether ``ChatbotOperations/settle(_:)`` has anything to do before the answer is sent.
     package var needsSettling: Bool { write != nil || webhook != nil }
+
+    /// This answer with `text` (a webhook's reply) instead of the entry's answer.
+    func answering(_ text: String) -> DialogueAnswer {
+        var reply = reply
+        reply.answer = text
+        reply.answerKind = AnswerKind(content: text)
+        return DialogueAnswer(
+            reply: reply,
+            userID: userID,
+            botName: botName,
+            messageID: messageID,
+            requestID: requestID,
+            sessionID: sessionID,
+            createTime: createTime,
+            query: query,
+            kefuState: kefuState,
+            write: write,
+            webhook: webhook
+        )
+    }
 }
 
 extension ChatbotOperations {

@@ -41,43 +41,50 @@ struct PlatformJSONFields: ProtoFieldVisitor {
         self.skipping = skipping
     }
 
+    /// Whether the field `name` is written: a comparison of names only for top-level fields of
+    /// a message with some left out.
+    private func writes(_ name: String) -> Bool {
+        skipping.isEmpty || !skipping.contains(name)
+    }
+
     mutating func visit(_ name: String, int64 value: Int64) {
-        if !skipping.contains(name) { writer.write(member: name, integer: value) }
+        if writes(name) { writer.write(member: name, integer: value) }
     }
 
     mutating func visit(_ name: String, uint64 value: UInt64) {
-        if !skipping.contains(name) { writer.write(member: name, value: .number(String(value))) }
+        if writes(name) { writer.write(member: name, value: .number(String(value))) }
     }
 
     mutating func visit(_ name: String, double value: Double) {
-        if !skipping.contains(name) { writer.write(member: name, number: value) }
+        if writes(name) { writer.write(member: name, number: value) }
     }
 
     mutating func visit(_ name: String, bool value: Bool) {
-        if !skipping.contains(name) { writer.write(member: name, bool: value) }
+        if writes(name) { writer.write(member: name, bool: value) }
     }
 
     mutating func visit(_ name: String, string value: String) {
-        if !skipping.contains(name) { writer.write(member: name, string: value) }
+        if writes(name) { writer.write(member: name, string: value) }
     }
 
     mutating func visit<Enum: RawRepresentable<Int32>>(_ name: String, enum value: Enum) {
-        guard !skipping.contains(name) else { return }
-        if let type = value as? ChatbotV1.AnswerType {
-            writer.write(member: name, string: type.name)
-        } else if let status = value as? ChatbotV1.MatchStatus {
-            writer.write(member: name, string: status.name)
+        guard writes(name) else { return }
+        // A comparison of metatypes, not a dynamic cast.
+        if Enum.self == ChatbotV1.AnswerType.self {
+            writer.write(member: name, string: ChatbotV1.AnswerType(rawValue: value.rawValue).name)
+        } else if Enum.self == ChatbotV1.MatchStatus.self {
+            writer.write(member: name, string: ChatbotV1.MatchStatus(rawValue: value.rawValue).name)
         } else {
             writer.write(member: name, integer: Int64(value.rawValue))
         }
     }
 
     mutating func visit(_ name: String, strings value: [String]) {
-        if !skipping.contains(name) { writer.write(member: name, value: .array(value.map(JSONValue.string))) }
+        if writes(name) { writer.write(member: name, value: .array(value.map(JSONValue.string))) }
     }
 
     mutating func visit<Message: ProtoFields>(_ name: String, message value: Message?) {
-        guard !skipping.contains(name) else { return }
+        guard writes(name) else { return }
         guard let value else {
             writer.write(member: name, value: .null)
             return
@@ -88,7 +95,7 @@ struct PlatformJSONFields: ProtoFieldVisitor {
     }
 
     mutating func visit<Message: ProtoFields>(_ name: String, messages value: [Message]) {
-        guard !skipping.contains(name) else { return }
+        guard writes(name) else { return }
         writer.beginArray(member: name)
         for element in value {
             writer.beginObject()

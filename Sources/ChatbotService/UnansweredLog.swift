@@ -23,6 +23,16 @@ package final class UnansweredLog: Service, Sendable {
         var bestKey: String
         var bestQuestion: String
         var bestConfidence: Double
+
+        /// Counts one more query at `now` that got `status`, with `best` its best candidate.
+        mutating func note(status: String, best: MatchCandidate?, now: Int64) {
+            count += 1
+            last = max(last, now)
+            self.status = status
+            bestKey = best?.entry.key ?? ""
+            bestQuestion = best?.entry.question ?? ""
+            bestConfidence = best?.confidence ?? 0
+        }
     }
 
     private let pending = Mutex<[BotTextKey: Seen]>([:])
@@ -62,25 +72,23 @@ package final class UnansweredLog: Service, Sendable {
         }
         let best = reply.candidates.first
         let key = BotTextKey(botID: botID, text: query)
+        // One hash for a text seen before (the usual case): its entry is updated in place.
         let kept = pending.withLock { pending in
-            guard pending[key] != nil || pending.count < capacity else { return false }
-            var seen =
-                pending[key]
-                ?? Seen(
-                    count: 0,
-                    first: now,
-                    last: now,
-                    status: status,
-                    bestKey: "",
-                    bestQuestion: "",
-                    bestConfidence: 0
-                )
-            seen.count += 1
-            seen.last = max(seen.last, now)
-            seen.status = status
-            seen.bestKey = best?.entry.key ?? ""
-            seen.bestQuestion = best?.entry.question ?? ""
-            seen.bestConfidence = best?.confidence ?? 0
+            if let index = pending.index(forKey: key) {
+                pending.values[index].note(status: status, best: best, now: now)
+                return true
+            }
+            guard pending.count < capacity else { return false }
+            var seen = Seen(
+                count: 0,
+                first: now,
+                last: now,
+                status: status,
+                bestKey: "",
+                bestQuestion: "",
+                bestConfidence: 0
+            )
+            seen.note(status: status, best: best, now: now)
             pending[key] = seen
             return true
         }
