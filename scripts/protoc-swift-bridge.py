@@ -523,6 +523,9 @@ class Generator:
             if not self.visitable(message):
                 continue
             out += ["", f"extension {message.swift_name}: ProtoFields {{"]
+            # Inlinable, so that a visitor in another module (the JSON writer) gets the calls
+            # specialised to its own type rather than through the protocol's witness table.
+            out.append("    @inlinable")
             out.append("    package func visitFields(_ visitor: inout some ProtoFieldVisitor) {")
             for field in message.proto.field:
                 name, kind = escape(lower_camel(field.name)), self.kind(field)[0]

@@ -91,7 +91,18 @@ package struct JSONWriter {
     /// Writes `"key":123` inside an open object, with the comma it needs.
     package mutating func write(member key: String, integer value: Int64) {
         writeKey(key)
-        bytes.append(contentsOf: String(value).utf8)
+        // The digits straight into the buffer, without a String.
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = 20
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start..<20]))
+        }
     }
 
     /// Writes `"key":` and `value` inside an open object, with the comma it needs.
@@ -108,6 +119,11 @@ package struct JSONWriter {
 
     package mutating func write(string: String) {
         bytes.append(UInt8(ascii: "\""))
+        // Most of the platform's answer fields are empty.
+        guard !string.isEmpty else {
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         string.withUTF8Bytes { utf8 in
             // Runs of printable ASCII are copied as they are; everything else is escaped.
             var runStart = 0

@@ -19,6 +19,11 @@ struct BotTextKey: Hashable, Sendable {
     }
 
     static func == (lhs: BotTextKey, rhs: BotTextKey) -> Bool {
-        lhs.botID == rhs.botID && lhs.text.utf8.elementsEqual(rhs.text.utf8)
+        guard lhs.botID == rhs.botID, lhs.text.utf8.count == rhs.text.utf8.count else { return false }
+        // Over contiguous bytes: the generic comparison of two UTF8Views goes index by index.
+        let compared = lhs.text.utf8.withContiguousStorageIfAvailable { left in
+            rhs.text.utf8.withContiguousStorageIfAvailable { right in left.elementsEqual(right) }
+        }
+        return (compared ?? nil) ?? lhs.text.utf8.elementsEqual(rhs.text.utf8)
     }
 }

@@ -347,15 +347,15 @@ extension ChatbotOperations {
             dictionaries: dictionaries,
             options: dialogueOptions
         )
-        let handoff = handOff(bot: bot, userID: userID, query: text) {
+        let (reply, state, write) = handOff(bot: bot, userID: userID, query: text) {
             knowledgeBase.converse(turn, session: &session)
         }
         session.lastActive = created
         sessions.save(session, botID: bot.bot.id, user: userID)
-        if env == .online { unanswered?.record(botID: bot.bot.id, query: text, reply: handoff.reply, now: created) }
+        if env == .online { unanswered?.record(botID: bot.bot.id, query: text, reply: reply, now: created) }
         let requestID = requestIDs.next()
         return DialogueAnswer(
-            reply: handoff.reply,
+            reply: reply,
             userID: userID,
             botName: bot.bot.appID,
             messageID: messageIDs.next(),
@@ -363,13 +363,13 @@ extension ChatbotOperations {
             sessionID: session.id,
             createTime: created,
             query: text,
-            kefuState: handoff.state,
-            write: handoff.write,
+            kefuState: state,
+            write: write,
             webhook: webhooks == nil
                 ? nil
                 : Webhooks.call(
                     bot: bot,
-                    reply: handoff.reply,
+                    reply: reply,
                     userID: userID,
                     sessionID: session.id,
                     requestID: requestID,

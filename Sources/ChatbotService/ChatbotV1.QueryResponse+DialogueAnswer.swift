@@ -11,45 +11,51 @@ extension ChatbotV1.QueryResponse {
     /// (FAQ, CONTEXT_FAQ, GENERAL_FAQ) only. The fields chatbotd has nothing for keep the
     /// platform's empty defaults.
     init(_ answer: DialogueAnswer, explain: Bool) {
-        let reply = answer.reply
+        // `answer.reply` is read field by field: a `let reply = answer.reply` would copy (retain)
+        // every array and string of the reply and of its entry.
         self.init()
-        let entry = reply.isHit ? reply.entry : nil
-        if let entry {
-            ansNodeId = entry.id
-            ansNodeName = entry.skill
-            title = entry.question
-            skillName = entry.skill
+        if answer.reply.isHit, let id = answer.reply.entry?.id {
+            ansNodeId = id
+            ansNodeName = answer.reply.entry?.skill ?? ""
+            title = answer.reply.entry?.question ?? ""
+            skillName = ansNodeName
         }
-        self.answer = reply.answer
-        answerType = ChatbotV1.AnswerType(reply.answerKind)
-        confidence = reply.confidence
-        options = reply.options.map {
-            Option(
-                ansNodeName: $0.entry.skill,
-                title: $0.entry.question,
-                answer: $0.entry.answer,
-                confidence: $0.confidence
-            )
+        self.answer = answer.reply.answer
+        answerType = ChatbotV1.AnswerType(answer.reply.answerKind)
+        confidence = answer.reply.confidence
+        if !answer.reply.options.isEmpty {
+            options = answer.reply.options.map {
+                Option(
+                    ansNodeName: $0.entry.skill,
+                    title: $0.entry.question,
+                    answer: $0.entry.answer,
+                    confidence: $0.confidence
+                )
+            }
         }
-        status = ChatbotV1.MatchStatus(reply.status)
+        status = ChatbotV1.MatchStatus(answer.reply.status)
         fromUserName = answer.userID
         toUserName = answer.botName
         msgId = answer.messageID
         query = answer.query
         createTime = String(answer.createTime)
-        isDefaultAnswer = reply.isDefaultAnswer
-        slotsInfo = reply.slots.map { SlotInfo(slotName: $0.name, slotValue: $0.value, normValue: $0.normalized) }
+        isDefaultAnswer = answer.reply.isDefaultAnswer
+        if !answer.reply.slots.isEmpty {
+            slotsInfo = answer.reply.slots.map {
+                SlotInfo(slotName: $0.name, slotValue: $0.value, normValue: $0.normalized)
+            }
+        }
         msg = Self.messages(answer)
         kefustate = answer.kefuState.rawValue
         sessionId = answer.sessionID
-        dialogStatus = reply.dialogStatus.rawValue
+        dialogStatus = answer.reply.dialogStatus.rawValue
         requestId = answer.requestID
         ret = 0
         rid = answer.messageID
-        msgtype = reply.answerKind.rawValue
+        msgtype = answer.reply.answerKind.rawValue
         answerOpen = 1
         if explain {
-            candidates = reply.candidates.map {
+            candidates = answer.reply.candidates.map {
                 Candidate(
                     ansNodeId: $0.entry.id,
                     ansNodeName: $0.entry.skill,
@@ -63,20 +69,19 @@ extension ChatbotV1.QueryResponse {
 
     /// `msg`: one element mirroring the answer, none while a person serves the user.
     static func messages(_ answer: DialogueAnswer) -> [Msg] {
-        let reply = answer.reply
-        guard reply.status != .personServing else { return [] }
-        let entry = reply.isHit ? reply.entry : nil
+        guard answer.reply.status != .personServing else { return [] }
+        let hit = answer.reply.isHit
         return [
             Msg(
-                content: reply.answer,
-                msgType: reply.answerKind.rawValue,
-                ansNodeId: entry?.id ?? 0,
-                ansNodeName: entry?.skill ?? "",
-                confidence: reply.confidence,
+                content: answer.reply.answer,
+                msgType: answer.reply.answerKind.rawValue,
+                ansNodeId: hit ? answer.reply.entry?.id ?? 0 : 0,
+                ansNodeName: hit ? answer.reply.entry?.skill ?? "" : "",
+                confidence: answer.reply.confidence,
                 requestId: answer.requestID,
-                respTitle: entry?.question ?? "",
+                respTitle: hit ? answer.reply.entry?.question ?? "" : "",
                 sessionId: answer.sessionID,
-                status: ChatbotV1.MatchStatus(reply.status).name
+                status: ChatbotV1.MatchStatus(answer.reply.status).name
             )
         ]
     }

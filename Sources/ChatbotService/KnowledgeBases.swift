@@ -62,8 +62,12 @@ package final class KnowledgeBases: Sendable {
 
     /// The knowledge base a query of `botID` in `env` reads, with the bot's slot dictionaries.
     package func dialogue(botID: Int64, env: KnowledgeBaseEnv) -> (KnowledgeBase, SlotDictionaries) {
-        guard let versions = versions.withLock({ $0[botID] }) else { return (Self.empty, SlotDictionaries()) }
-        return (env == .debug ? versions.draft : versions.online, versions.dictionaries)
+        // Only what the query reads leaves the lock: copying the bot's versions out whole would
+        // retain both knowledge bases.
+        versions.withLock { all in
+            guard let versions = all[botID] else { return (Self.empty, SlotDictionaries()) }
+            return (env == .debug ? versions.draft : versions.online, versions.dictionaries)
+        }
     }
 
     /// How many entries each bot's draft and online versions hold, by bot id.
