@@ -164,10 +164,11 @@ def test_a_late_webhook_falls_back_within_the_timeout(server):
     # Meanwhile other calls are answered: nothing waits on an event loop.
     with_slow = threading.Thread(target=aibot, args=(server, "wh-slow2", "慢服务的问题"))
     with_slow.start()
-    started = time.monotonic()
+    time.sleep(0.05)
     for _ in range(20):
+        started = time.monotonic()
         assert aibot(server, "wh-plain", "普通问题是什么")["answer"] == "普通答案。"
-    assert time.monotonic() - started < TIMEOUT
+        assert time.monotonic() - started < TIMEOUT * 0.8
     with_slow.join()
 
 
