@@ -68,7 +68,7 @@ extension ChatbotOperationsTests {
                 let answer = try ask(fixture, user, text)
                 #expect(answer.reply.status == .faq && answer.kefuState == .needPerson)
                 #expect(answer.write?.state?.state == .needPerson)
-                try await fixture.operations.settle(answer)
+                #expect(try await fixture.operations.settle(answer).reply.answer == answer.reply.answer)
                 #expect(try await fixture.operations.kefuState(bot: fixture.bot, openID: user).state == .needPerson)
                 // Asked again while waiting: no second request.
                 #expect(try ask(fixture, user, text).write == nil)
