@@ -35,12 +35,14 @@ final class DigestContext: @unchecked Sendable {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    /// The digest of what `feed` passes to ``update(_:)``, `count` bytes as lowercase hex.
-    func hexDigest(count: Int, _ feed: (DigestContext) throws(CryptoError) -> Void) throws(CryptoError) -> String {
+    /// The digest of `parts` concatenated, `count` bytes as lowercase hex.
+    func hexDigest<let n: Int>(count: Int, of parts: InlineArray<n, String>) throws(CryptoError) -> String {
         try withScratch(byteCount: count) { scratch throws(CryptoError) -> String in
             let digest = scratch.bindMemory(to: UInt8.self)
             try begin()
-            try feed(self)
+            for i in parts.indices {
+                try parts[i].withUTF8Bytes { bytes throws(CryptoError) in try update(bytes) }
+            }
             try finish(into: digest.baseAddress!)
             return String(unsafeUninitializedCapacity: 2 * count) { out in
                 for (i, byte) in digest.enumerated() {

@@ -24,11 +24,7 @@ package enum MessageSignature {
             }
         }
         return try contexts.with { ctx throws(CryptoError) in
-            try ctx.hexDigest(count: DigestContext.sha1Count) { ctx throws(CryptoError) in
-                for i in 0..<4 {
-                    try parts[i].withUTF8Bytes { bytes throws(CryptoError) in try ctx.update(bytes) }
-                }
-            }
+            try ctx.hexDigest(count: DigestContext.sha1Count, of: parts)
         }
     }
 

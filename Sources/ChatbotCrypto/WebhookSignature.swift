@@ -16,11 +16,7 @@ package enum WebhookSignature {
     ) throws(CryptoError) -> String {
         let parts: InlineArray<5, String> = [token, timestamp, skill, intent, query]
         return try contexts.with { ctx throws(CryptoError) in
-            try ctx.hexDigest(count: DigestContext.md5Count) { ctx throws(CryptoError) in
-                for i in 0..<5 {
-                    try parts[i].withUTF8Bytes { bytes throws(CryptoError) in try ctx.update(bytes) }
-                }
-            }
+            try ctx.hexDigest(count: DigestContext.md5Count, of: parts)
         }
     }
 }

@@ -365,18 +365,15 @@ extension ChatbotOperations {
             query: text,
             kefuState: state,
             write: write,
-            webhook: webhooks == nil
-                ? nil
-                : Webhooks.call(
-                    bot: bot,
-                    reply: reply,
-                    userID: userID,
-                    sessionID: session.id,
-                    requestID: requestID,
-                    query: text,
-                    now: created / 1000,
-                    logger: logger
-                )
+            webhook: webhooks?.call(
+                bot: bot,
+                reply: reply,
+                userID: userID,
+                sessionID: session.id,
+                requestID: requestID,
+                query: text,
+                now: created / 1000
+            )
         )
     }
 

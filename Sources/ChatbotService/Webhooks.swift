@@ -120,15 +120,14 @@ package final class Webhooks: Sendable {
 
     /// The request for an answer of `reply`'s entry, when the bot gives its skill a webhook and the
     /// reply answers with the entry: FAQ or CONTEXT_FAQ, not a slot prompt, not a handoff.
-    static func call(
+    func call(
         bot: BotEntry,
         reply: DialogueReply,
         userID: String,
         sessionID: String,
         requestID: Int64,
         query: String,
-        now seconds: Int64,
-        logger: Logger
+        now seconds: Int64
     ) -> WebhookCall? {
         let webhooks = bot.bot.settings.webhooks
         guard !webhooks.isEmpty, reply.status == .faq || reply.status == .contextFAQ,

@@ -180,10 +180,14 @@ extension SQLiteStore {
         try statement.bind(JSONStringArray.encode(settings.fallbackAnswers), at: index + 3)
         try statement.bind(settings.recommendPrompt, at: index + 4)
         try statement.bind(Int64(settings.generalSkill ? 1 : 0), at: index + 5)
-        let answers = settings.generalAnswers.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] }
-        try statement.bind(JSONStringArray.encode(answers), at: index + 6)
-        let webhooks = settings.webhooks.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] }
-        try statement.bind(JSONStringArray.encode(webhooks), at: index + 7)
+        try statement.bind(pairs(settings.generalAnswers), at: index + 6)
+        try statement.bind(pairs(settings.webhooks), at: index + 7)
+    }
+
+    /// `dictionary` as the column ``pairs(at:of:column:)`` reads: key and value strings in turn,
+    /// by key, in one JSON array.
+    private static func pairs(_ dictionary: [String: String]) -> String {
+        JSONStringArray.encode(dictionary.sorted { $0.key < $1.key }.flatMap { [$0.key, $0.value] })
     }
 
     /// A column of key and value strings in turn, as one JSON array, read as a dictionary.
